@@ -1,0 +1,63 @@
+package dev.vigil;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message for {@link AlertSink}s: an alert started firing or was resolved.
+ *
+ * <p>Immutable and thread safe. The {@link #labels()} always contain {@code alertname} (the rule
+ * name), {@code resource} and {@code severity}, plus the sample's labels and the rule's static
+ * labels. The {@link #fingerprint()} identifies the alert across notifications: the firing and the
+ * resolved notification of one alert carry the same fingerprint, so sinks can thread them (email
+ * replies, Alertmanager grouping).
+ *
+ * @param rule the name of the rule that raised the alert
+ * @param status firing or resolved
+ * @param severity the severity of the alert
+ * @param resource the resource the alert is about
+ * @param labels all labels of the alert, sorted by name
+ * @param summary the rule's summary template rendered for this alert
+ * @param value the metric value that was evaluated last
+ * @param threshold the threshold the value was compared with
+ * @param startsAt when the alert started firing
+ * @param endsAt when the alert was resolved; null while firing
+ * @param fingerprint stable id of the alert: a hash of the rule name and the labels
+ */
+public record AlertNotification(
+    String rule,
+    AlertStatus status,
+    Severity severity,
+    String resource,
+    Map<String, String> labels,
+    String summary,
+    double value,
+    double threshold,
+    Instant startsAt,
+    @Nullable Instant endsAt,
+    String fingerprint) {
+
+  /**
+   * Validates and copies the components.
+   *
+   * @throws NullPointerException if a component other than {@code endsAt} is null
+   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}
+   */
+  public AlertNotification {
+    requireNonNull(rule, "rule == null");
+    requireNonNull(status, "status == null");
+    requireNonNull(severity, "severity == null");
+    requireNonNull(resource, "resource == null");
+    requireNonNull(labels, "labels == null");
+    requireNonNull(summary, "summary == null");
+    requireNonNull(startsAt, "startsAt == null");
+    requireNonNull(fingerprint, "fingerprint == null");
+    if (status == AlertStatus.RESOLVED && endsAt == null) {
+      throw new IllegalArgumentException("a RESOLVED notification needs endsAt");
+    }
+    labels = dev.vigil.internal.Labels.sortedCopy(labels);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.vigil;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Observes what a {@link ResourceMonitor} does: polls, skipped ticks, source errors, deliveries.
+ * For metrics, health checks and tests. Every method has a no-op default, so implement only what
+ * you need; {@link #NONE} does nothing.
+ *
+ * <p><b>Threading.</b> Methods are called from the monitor's poll and delivery threads, possibly
+ * concurrently: implementations must be thread safe and quick. An exception thrown by a listener
+ * is logged and otherwise ignored.
+ */
+public interface MonitorListener {
+
+  /** A listener that does nothing. */
+  MonitorListener NONE = new MonitorListener() {};
+
+  /**
+   * A poll of {@code source} returned {@code samples} samples after {@code took}.
+   *
+   * @param source the source's name
+   * @param samples how many samples it returned
+   * @param took how long the poll took, measured by the monitor's ticker
+   */
+  default void onPollSucceeded(String source, int samples, Duration took) {}
+
+  /**
+   * A poll of {@code source} failed as a whole, or failed for one resource.
+   *
+   * @param source the source's name
+   * @param resource the resource that failed, or null if the whole poll failed
+   * @param error what went wrong
+   */
+  default void onSourceError(String source, @Nullable String resource, Throwable error) {}
+
+  /**
+   * A tick of {@code source} was skipped because its previous poll was still running.
+   *
+   * @param source the source's name
+   */
+  default void onTickSkipped(String source) {}
+
+  /**
+   * A rule threw while evaluating; the rule's state for that sample is unchanged.
+   *
+   * @param rule the rule's name
+   * @param error what went wrong
+   */
+  default void onRuleError(String rule, Throwable error) {}
+
+  /**
+   * A notification was raised and queued for every sink.
+   *
+   * @param notification the notification
+   */
+  default void onNotification(AlertNotification notification) {}
+
+  /**
+   * {@code sink} delivered {@code notification}.
+   *
+   * @param sink the sink's name
+   * @param notification the notification
+   */
+  default void onDelivered(String sink, AlertNotification notification) {}
+
+  /**
+   * An attempt of {@code sink} to deliver {@code notification} failed.
+   *
+   * @param sink the sink's name
+   * @param notification the notification
+   * @param error what went wrong
+   * @param willRetry whether the monitor will try again; if false the notification is dropped
+   */
+  default void onDeliveryFailed(
+      String sink, AlertNotification notification, Throwable error, boolean willRetry) {}
+
+  /**
+   * {@code notification} was dropped before {@code sink} could deliver it: its queue was full, or
+   * the monitor closed before the queue was flushed.
+   *
+   * @param sink the sink's name
+   * @param notification the notification
+   * @param reason why, for people
+   */
+  default void onDropped(String sink, AlertNotification notification, String reason) {}
+}

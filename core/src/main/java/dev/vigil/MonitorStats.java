@@ -1,0 +1,49 @@
+package dev.vigil;
+
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of a {@link ResourceMonitor}'s counters, from {@link ResourceMonitor#stats()}.
+ * Immutable; counters only grow over the life of a monitor.
+ *
+ * @param sources counters per source, by source name
+ * @param sinks counters per sink, by sink name
+ */
+public record MonitorStats(Map<String, SourceStats> sources, Map<String, SinkStats> sinks) {
+
+  /** Copies the maps. */
+  public MonitorStats {
+    sources = Map.copyOf(sources);
+    sinks = Map.copyOf(sinks);
+  }
+
+  /**
+   * Counters of one source.
+   *
+   * @param polls polls that returned samples (possibly with partial errors)
+   * @param failures polls that threw
+   * @param resourceErrors resources reported as failed through {@link PollContext#reportError}
+   * @param skippedTicks ticks skipped because the previous poll was still running
+   * @param lastSuccess when the last successful poll started, or null if none
+   * @param lastError the message of the last failure, or null if none
+   */
+  public record SourceStats(
+      long polls,
+      long failures,
+      long resourceErrors,
+      long skippedTicks,
+      @Nullable Instant lastSuccess,
+      @Nullable String lastError) {}
+
+  /**
+   * Counters of one sink.
+   *
+   * @param delivered notifications delivered
+   * @param failedAttempts delivery attempts that threw (each retry counts)
+   * @param dropped notifications given up on: out of attempts, queue full, or closed unflushed
+   * @param pending notifications queued or being delivered now
+   */
+  public record SinkStats(long delivered, long failedAttempts, long dropped, int pending) {}
+}

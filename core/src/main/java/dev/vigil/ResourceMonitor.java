@@ -1,0 +1,602 @@
+package dev.vigil;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Throwables;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls {@link MetricSource}s on their {@link Schedule}s, evaluates {@link AlertRule}s against
+ * the samples, and delivers {@link AlertNotification}s to {@link AlertSink}s.
+ *
+ * <pre>{@code
+ * ResourceMonitor monitor = ResourceMonitor.builder()
+ *     .source("cloud", Schedule.every(Duration.ofMinutes(1)), cloudSource)
+ *     .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+ *     .sink("email", emailSink)
+ *     .build();
+ * monitor.start();
+ * // ...
+ * monitor.close(); // flushes pending notifications
+ * }</pre>
+ *
+ * <p><b>Threads.</b> One scheduler thread ({@code vigil-scheduler-1}) decides when sources are
+ * due; polls run on a bounded pool ({@code vigil-poll-N}, {@link Builder#pollThreads}) or on the
+ * host's {@link Builder#executor}; each sink delivers on its own thread ({@code
+ * vigil-sink-NAME-1}). All are daemon threads, created when first needed. Nothing ever runs one
+ * thread per resource.
+ *
+ * <p><b>Failure.</b> A source, rule, sink or listener that throws (anything but a {@link
+ * VirtualMachineError}) is logged, counted in {@link #stats()} and reported to the {@link
+ * MonitorListener}; polling continues on the next tick and other sinks are unaffected.
+ *
+ * <p><b>Lifecycle.</b> {@link #start()} once; {@link #close()} stops polling, waits for running
+ * polls, flushes every sink's queue within the {@link Builder#shutdownTimeout}, then closes the
+ * sources and sinks. {@link #pollNow()} works before {@code start()} too, which suits tests.
+ *
+ * <p>This class is thread safe.
+ */
+public final class ResourceMonitor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  /** How often a monitor with a non-system ticker re-reads it. */
+  private static final long VIRTUAL_TICKER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private enum State { NEW, STARTED, CLOSED }
+
+  private final Clock clock;
+  private final Ticker ticker;
+  private final MonitorListener listener;
+  private final List<SourceRunner> sources;
+  private final Evaluator evaluator;
+  private final List<SinkDispatcher> sinks;
+  private final Executor pollExecutor;
+  private final @Nullable ThreadPoolExecutor ownedPollExecutor;
+  private final Duration shutdownTimeout;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private State state = State.NEW;
+  private @Nullable Thread scheduler;
+
+  private ResourceMonitor(Builder b) {
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.listener = new SafeListener(b.listener);
+    List<SourceRunner> runners = new ArrayList<>();
+    b.sources.forEach((name, reg) -> runners.add(new SourceRunner(name, reg.source, reg.schedule)));
+    this.sources = List.copyOf(runners);
+    this.evaluator = new Evaluator(b.rules, listener);
+    List<SinkDispatcher> dispatchers = new ArrayList<>();
+    b.sinks.forEach(
+        (name, sink) ->
+            dispatchers.add(
+                new SinkDispatcher(
+                    name,
+                    sink,
+                    listener,
+                    b.sinkQueueCapacity,
+                    b.deliveryAttempts,
+                    b.deliveryBackoff.toNanos(),
+                    b.maxDeliveryBackoff.toNanos())));
+    this.sinks = List.copyOf(dispatchers);
+    this.shutdownTimeout = b.shutdownTimeout;
+    if (b.executor != null) {
+      this.pollExecutor = b.executor;
+      this.ownedPollExecutor = null;
+    } else {
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              b.pollThreads,
+              b.pollThreads,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              new NamedThreadFactory("poll"));
+      pool.allowCoreThreadTimeOut(true);
+      this.pollExecutor = pool;
+      this.ownedPollExecutor = pool;
+    }
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts polling every source on its schedule.
+   *
+   * @throws IllegalStateException if the monitor was already started or closed
+   */
+  public void start() {
+    lock.lock();
+    try {
+      if (state != State.NEW) throw new IllegalStateException("monitor is " + state);
+      state = State.STARTED;
+      long now = ticker.read();
+      for (SourceRunner runner : sources) runner.start(now);
+      Thread t = new NamedThreadFactory("scheduler").newThread(this::schedulerLoop);
+      scheduler = t;
+      t.start();
+    } finally {
+      lock.unlock();
+    }
+    log.info("Vigil monitor started: {} source(s), {} sink(s)", sources.size(), sinks.size());
+  }
+
+  /**
+   * Polls every source once, now, in the calling thread, and evaluates the rules on the result.
+   * Returns when every source was polled and the resulting notifications were queued for the
+   * sinks (delivery itself stays asynchronous). A source whose scheduled poll is running is polled
+   * after that poll ends. Failures are reported as for scheduled polls, never thrown.
+   *
+   * @throws IllegalStateException if the monitor is closed
+   */
+  public void pollNow() {
+    lock.lock();
+    try {
+      if (state == State.CLOSED) throw new IllegalStateException("monitor is CLOSED");
+    } finally {
+      lock.unlock();
+    }
+    for (SourceRunner runner : sources) {
+      try {
+        runner.permit.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        poll(runner);
+      } finally {
+        runner.permit.release();
+      }
+    }
+  }
+
+  /** Returns the alerts that are firing now, sorted by rule and resource. */
+  public List<Alert> activeAlerts() {
+    return evaluator.activeAlerts();
+  }
+
+  /** Returns a snapshot of the counters of every source and sink. */
+  public MonitorStats stats() {
+    Map<String, MonitorStats.SourceStats> sourceStats = new LinkedHashMap<>();
+    for (SourceRunner r : sources) sourceStats.put(r.name, r.stats());
+    Map<String, MonitorStats.SinkStats> sinkStats = new LinkedHashMap<>();
+    for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats());
+    return new MonitorStats(sourceStats, sinkStats);
+  }
+
+  /**
+   * Stops polling, waits for running polls, delivers every queued notification, and closes the
+   * sources and sinks, all within the {@link Builder#shutdownTimeout}. Notifications still queued
+   * at the deadline are dropped, logged and reported. Idempotent: later calls return at once. An
+   * executor passed to {@link Builder#executor} is not shut down.
+   */
+  @Override
+  public void close() {
+    Thread t;
+    lock.lock();
+    try {
+      if (state == State.CLOSED) return;
+      state = State.CLOSED;
+      t = scheduler;
+      wake.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    if (t != null) {
+      t.interrupt();
+      joinQuietly(t, deadline);
+    }
+    // Wait for running polls so that their notifications are flushed too.
+    for (SourceRunner runner : sources) {
+      long remaining = deadline - System.nanoTime();
+      try {
+        if (remaining > 0 && runner.permit.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+          continue; // keep the permit: no poll may start any more
+        }
+        log.warn("Source {} was still polling when the monitor closed", runner.name);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (SinkDispatcher sink : sinks) sink.close(deadline);
+    if (ownedPollExecutor != null) ownedPollExecutor.shutdownNow();
+    for (SourceRunner runner : sources) {
+      try {
+        runner.source.close();
+      } catch (Throwable e) {
+        Throwables.rethrowIfFatal(e);
+        log.warn("Source {} failed to close", runner.name, e);
+      }
+    }
+    log.info("Vigil monitor closed");
+  }
+
+  private static void joinQuietly(Thread t, long deadlineNanos) {
+    try {
+      long remaining = deadlineNanos - System.nanoTime();
+      if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void schedulerLoop() {
+    boolean virtual = ticker != Ticker.system();
+    lock.lock();
+    try {
+      while (state == State.STARTED) {
+        long now = ticker.read();
+        long next = Long.MAX_VALUE;
+        for (SourceRunner runner : sources) {
+          if (runner.fireAt() <= now) dispatch(runner, now);
+          next = Math.min(next, runner.fireAt());
+        }
+        long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
+        if (virtual) wait = Math.min(wait, VIRTUAL_TICKER_POLL_NANOS);
+        if (wait > 0) wake.awaitNanos(wait);
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts us; the loop condition is already false.
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      log.error("Vigil scheduler died; polling has stopped", t);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Called by the scheduler thread, with the lock held. */
+  private void dispatch(SourceRunner runner, long now) {
+    if (!runner.permit.tryAcquire()) {
+      runner.skippedBusy(now);
+      log.debug("Source {} is still polling; tick skipped", runner.name);
+      listener.onTickSkipped(runner.name);
+      return;
+    }
+    runner.dispatched();
+    try {
+      pollExecutor.execute(() -> runScheduled(runner));
+    } catch (RejectedExecutionException e) {
+      runner.permit.release();
+      runner.rejected(now);
+      log.warn("Poll executor rejected the poll of {}; trying again next tick", runner.name, e);
+      listener.onSourceError(runner.name, null, e);
+    }
+  }
+
+  private void runScheduled(SourceRunner runner) {
+    try {
+      poll(runner);
+    } finally {
+      int skipped = runner.finished(ticker.read());
+      runner.permit.release();
+      for (int i = 0; i < skipped; i++) listener.onTickSkipped(runner.name);
+      if (skipped > 0) {
+        log.warn("Source {} polled longer than its schedule; {} tick(s) skipped", runner.name, skipped);
+      }
+      lock.lock();
+      try {
+        wake.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** Polls one source and evaluates the result; never throws but for a VirtualMachineError. */
+  private void poll(SourceRunner runner) {
+    Instant startedAt = clock.instant();
+    long t0 = ticker.read();
+    List<Sample> samples;
+    Context context = new Context(runner, startedAt);
+    try {
+      samples = runner.source.poll(context);
+      requireNonNull(samples, () -> "source " + runner.name + " returned null");
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      runner.failed(t);
+      log.warn("Source {} failed: {}", runner.name, t.toString(), t);
+      listener.onSourceError(runner.name, null, t);
+      return;
+    }
+    runner.succeeded(startedAt);
+    listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
+    try {
+      evaluator.evaluate(samples, startedAt, this::emit);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      log.error("Evaluation of {} samples from {} failed", samples.size(), runner.name, t);
+    }
+  }
+
+  private void emit(AlertNotification notification) {
+    listener.onNotification(notification);
+    for (SinkDispatcher sink : sinks) sink.enqueue(notification);
+  }
+
+  @Override
+  public String toString() {
+    List<String> names = new ArrayList<>();
+    for (SourceRunner r : sources) names.add(r.name + "=" + r.schedule);
+    return "ResourceMonitor{sources=" + names + ", sinks=" + sinks.stream().map(SinkDispatcher::name).toList() + "}";
+  }
+
+  private final class Context implements PollContext {
+    private final SourceRunner runner;
+    private final Instant now;
+
+    Context(SourceRunner runner, Instant now) {
+      this.runner = runner;
+      this.now = now;
+    }
+
+    @Override
+    public String sourceName() {
+      return runner.name;
+    }
+
+    @Override
+    public Instant now() {
+      return now;
+    }
+
+    @Override
+    public void reportError(String resource, Exception error) {
+      requireNonNull(resource, "resource == null");
+      requireNonNull(error, "error == null");
+      runner.resourceFailed(error);
+      log.warn("Source {} failed for {}: {}", runner.name, resource, error.toString());
+      listener.onSourceError(runner.name, resource, error);
+    }
+  }
+
+  private record SourceRegistration(MetricSource source, Schedule schedule) {}
+
+  /**
+   * Configures a {@link ResourceMonitor}. Not thread safe. Setters reject bad values at once;
+   * {@link #build()} rejects missing or conflicting settings.
+   */
+  public static final class Builder {
+    private final Map<String, SourceRegistration> sources = new LinkedHashMap<>();
+    private final List<AlertRule> rules = new ArrayList<>();
+    private final Map<String, AlertSink> sinks = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.system();
+    private MonitorListener listener = MonitorListener.NONE;
+    private @Nullable Executor executor;
+    private int pollThreads = 4;
+    private int sinkQueueCapacity = 10_000;
+    private int deliveryAttempts = 3;
+    private Duration deliveryBackoff = Duration.ofSeconds(1);
+    private Duration maxDeliveryBackoff = Duration.ofSeconds(30);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /**
+     * Registers a source polled on {@code schedule}.
+     *
+     * @param name unique name of the source, used in logs, stats and thread names
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or already registered
+     */
+    public Builder source(String name, Schedule schedule, MetricSource source) {
+      checkName(name, "source");
+      requireNonNull(schedule, "schedule == null");
+      requireNonNull(source, "source == null");
+      if (sources.containsKey(name)) {
+        throw new IllegalArgumentException("source name already registered: " + name);
+      }
+      sources.put(name, new SourceRegistration(source, schedule));
+      return this;
+    }
+
+    /**
+     * Adds a rule.
+     *
+     * @throws NullPointerException if {@code rule} is null
+     * @throws IllegalArgumentException if a rule of the same name was added already
+     */
+    public Builder rule(AlertRule rule) {
+      requireNonNull(rule, "rule == null");
+      for (AlertRule r : rules) {
+        if (r.name().equals(rule.name())) {
+          throw new IllegalArgumentException("rule name already registered: " + rule.name());
+        }
+      }
+      rules.add(rule);
+      return this;
+    }
+
+    /**
+     * Registers a sink under {@code name}. Every notification goes to every sink.
+     *
+     * @param name unique name of the sink, used in logs, stats and its thread's name
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank, has characters other than
+     *     letters, digits, '-', '_' and '.', or is already registered
+     */
+    public Builder sink(String name, AlertSink sink) {
+      checkName(name, "sink");
+      requireNonNull(sink, "sink == null");
+      if (sinks.containsKey(name)) {
+        throw new IllegalArgumentException("sink name already registered: " + name);
+      }
+      sinks.put(name, sink);
+      return this;
+    }
+
+    /**
+     * Sets the wall clock for timestamps ({@code startsAt}, {@code endsAt}); UTC system clock by
+     * default. Tests pass a clock they control.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic ticker that drives the schedules; {@link Ticker#system()} by default.
+     * Tests pass a ticker they advance by hand.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
+    /**
+     * Sets the listener told about polls, errors and deliveries; {@link MonitorListener#NONE} by
+     * default.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(MonitorListener listener) {
+      this.listener = requireNonNull(listener, "listener == null");
+      return this;
+    }
+
+    /**
+     * Runs polls on the host's executor instead of the monitor's own pool. The monitor never shuts
+     * it down. Conflicts with {@link #pollThreads}.
+     *
+     * @throws NullPointerException if {@code executor} is null
+     */
+    public Builder executor(Executor executor) {
+      this.executor = requireNonNull(executor, "executor == null");
+      return this;
+    }
+
+    /**
+     * Sets how many sources may be polled at once by the monitor's own pool; 4 by default.
+     *
+     * @throws IllegalArgumentException if {@code threads} is not in [1, 256]
+     */
+    public Builder pollThreads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw new IllegalArgumentException("pollThreads must be in [1, 256]: " + threads);
+      }
+      this.pollThreads = threads;
+      return this;
+    }
+
+    /**
+     * Sets how many notifications each sink may have queued; 10,000 by default. When full, the
+     * oldest is dropped, logged and reported.
+     *
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
+    public Builder sinkQueueCapacity(int capacity) {
+      if (capacity < 1) throw new IllegalArgumentException("sinkQueueCapacity < 1: " + capacity);
+      this.sinkQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Sets how many times a sink is tried per notification; 3 by default (1 means no retry).
+     *
+     * @throws IllegalArgumentException if {@code attempts} is not in [1, 100]
+     */
+    public Builder deliveryAttempts(int attempts) {
+      if (attempts < 1 || attempts > 100) {
+        throw new IllegalArgumentException("deliveryAttempts must be in [1, 100]: " + attempts);
+      }
+      this.deliveryAttempts = attempts;
+      return this;
+    }
+
+    /**
+     * Sets the pause before the first retry of a delivery (1 s by default) and the longest pause
+     * (30 s by default); the pause doubles with each retry.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code initial} is negative or {@code max} is less than
+     *     {@code initial}
+     */
+    public Builder deliveryBackoff(Duration initial, Duration max) {
+      requireNonNull(initial, "deliveryBackoff initial == null");
+      requireNonNull(max, "deliveryBackoff max == null");
+      if (initial.isNegative()) {
+        throw new IllegalArgumentException("deliveryBackoff initial is negative: " + initial);
+      }
+      if (max.compareTo(initial) < 0) {
+        throw new IllegalArgumentException(
+            "deliveryBackoff max " + max + " is less than initial " + initial);
+      }
+      this.deliveryBackoff = initial;
+      this.maxDeliveryBackoff = max;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link ResourceMonitor#close()} may take at most; 10 s by default.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      requireNonNull(timeout, "shutdownTimeout == null");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout is negative: " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    private boolean pollThreadsSet() {
+      return pollThreads != 4;
+    }
+
+    /**
+     * Builds the monitor; it does not poll until {@link ResourceMonitor#start()}.
+     *
+     * @throws IllegalStateException if no source is registered, or if both {@code executor} and
+     *     {@code pollThreads} are set
+     */
+    public ResourceMonitor build() {
+      if (sources.isEmpty()) throw new IllegalStateException("no source: add one with source()");
+      if (executor != null && pollThreadsSet()) {
+        throw new IllegalStateException("executor and pollThreads both set: choose one");
+      }
+      return new ResourceMonitor(this);
+    }
+
+    private static void checkName(String name, String what) {
+      requireNonNull(name, what + " name == null");
+      if (name.isBlank()) throw new IllegalArgumentException(what + " name is blank");
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+          throw new IllegalArgumentException(
+              what + " name may hold letters, digits, '-', '_' and '.' only: \"" + name + "\"");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package dev.vigil;
+
+import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Throwables;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sink's bounded queue and delivery thread ({@code vigil-sink-<name>-N}, started on the first
+ * notification). Deliveries are retried with exponential back-off. A sink that hangs only ever
+ * blocks its own thread.
+ */
+final class SinkDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+
+  private final String name;
+  private final AlertSink sink;
+  private final MonitorListener listener;
+  private final int capacity;
+  private final int maxAttempts;
+  private final long initialBackoffNanos;
+  private final long maxBackoffNanos;
+  private final NamedThreadFactory threads;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<AlertNotification> queue = new ArrayDeque<>();
+  private @Nullable Thread thread;
+  private boolean delivering;
+  private boolean closing;
+  private long delivered;
+  private long failedAttempts;
+  private long dropped;
+
+  SinkDispatcher(
+      String name,
+      AlertSink sink,
+      MonitorListener listener,
+      int capacity,
+      int maxAttempts,
+      long initialBackoffNanos,
+      long maxBackoffNanos) {
+    this.name = name;
+    this.sink = sink;
+    this.listener = listener;
+    this.capacity = capacity;
+    this.maxAttempts = maxAttempts;
+    this.initialBackoffNanos = initialBackoffNanos;
+    this.maxBackoffNanos = maxBackoffNanos;
+    this.threads = new NamedThreadFactory("sink-" + name);
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Queues {@code notification}; never blocks. When the queue is full the oldest is dropped. */
+  void enqueue(AlertNotification notification) {
+    AlertNotification evicted = null;
+    boolean rejected = false;
+    lock.lock();
+    try {
+      if (closing) {
+        rejected = true;
+        dropped++;
+      } else {
+        if (queue.size() >= capacity) {
+          evicted = queue.pollFirst();
+          dropped++;
+        }
+        queue.addLast(notification);
+        if (thread == null) {
+          thread = threads.newThread(this::run);
+          thread.start();
+        }
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (rejected) {
+      log.warn("Sink {}: monitor is closing; dropped {}", name, describe(notification));
+      listener.onDropped(name, notification, "monitor is closing");
+    }
+    if (evicted != null) {
+      log.warn("Sink {}: queue full ({}); dropped oldest {}", name, capacity, describe(evicted));
+      listener.onDropped(name, evicted, "queue full");
+    }
+  }
+
+  private void run() {
+    while (true) {
+      AlertNotification next;
+      lock.lock();
+      try {
+        while (queue.isEmpty() && !closing) changed.awaitUninterruptibly();
+        next = queue.pollFirst();
+        if (next == null) return; // closing and flushed
+        delivering = true;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        deliver(next);
+      } finally {
+        lock.lock();
+        try {
+          delivering = false;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      if (Thread.currentThread().isInterrupted()) return; // close() gave up waiting
+    }
+  }
+
+  private void deliver(AlertNotification notification) {
+    long backoff = initialBackoffNanos;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        sink.deliver(notification);
+        synchronizedIncrement(Counter.DELIVERED);
+        listener.onDelivered(name, notification);
+        return;
+      } catch (Throwable t) {
+        Throwables.rethrowIfFatal(t);
+        synchronizedIncrement(Counter.FAILED);
+        boolean willRetry = attempt < maxAttempts && !Thread.currentThread().isInterrupted();
+        if (willRetry) {
+          log.warn("Sink {} failed to deliver {} (attempt {} of {}); retrying: {}",
+              name, describe(notification), attempt, maxAttempts, t.toString());
+        } else {
+          log.error("Sink {} failed to deliver {} after {} attempt(s); dropped",
+              name, describe(notification), attempt, t);
+          synchronizedIncrement(Counter.DROPPED);
+        }
+        listener.onDeliveryFailed(name, notification, t, willRetry);
+        if (!willRetry) return;
+        if (!pause(backoff)) {
+          synchronizedIncrement(Counter.DROPPED);
+          listener.onDropped(name, notification, "monitor closed during retry back-off");
+          return;
+        }
+        backoff = Math.min(maxBackoffNanos, backoff * 2);
+      }
+    }
+  }
+
+  /** Waits {@code nanos}; returns false if interrupted. */
+  private static boolean pause(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private enum Counter { DELIVERED, FAILED, DROPPED }
+
+  private void synchronizedIncrement(Counter counter) {
+    lock.lock();
+    try {
+      switch (counter) {
+        case DELIVERED -> delivered++;
+        case FAILED -> failedAttempts++;
+        case DROPPED -> dropped++;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  MonitorStats.SinkStats stats() {
+    lock.lock();
+    try {
+      return new MonitorStats.SinkStats(
+          delivered, failedAttempts, dropped, queue.size() + (delivering ? 1 : 0));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops taking notifications, delivers what is queued until {@code deadlineNanos} (a reading of
+   * {@link System#nanoTime()}), then interrupts the thread and drops what is left.
+   */
+  void close(long deadlineNanos) {
+    Thread t;
+    lock.lock();
+    try {
+      closing = true;
+      changed.signalAll();
+      t = thread;
+    } finally {
+      lock.unlock();
+    }
+    if (t != null) {
+      joinUntil(t, deadlineNanos);
+      if (t.isAlive()) {
+        log.warn("Sink {} did not flush in time; interrupting it", name);
+        t.interrupt();
+        joinUntil(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+    List<AlertNotification> lost;
+    lock.lock();
+    try {
+      lost = new ArrayList<>(queue);
+      queue.clear();
+      dropped += lost.size();
+    } finally {
+      lock.unlock();
+    }
+    for (AlertNotification n : lost) {
+      log.error("Sink {}: monitor closed before delivering {}; dropped", name, describe(n));
+      listener.onDropped(name, n, "monitor closed before delivery");
+    }
+    try {
+      sink.close();
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
+      log.warn("Sink {} failed to close", name, e);
+    }
+  }
+
+  private static void joinUntil(Thread t, long deadlineNanos) {
+    long remaining = deadlineNanos - System.nanoTime();
+    try {
+      if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String describe(AlertNotification n) {
+    return n.status() + " " + n.rule() + " for " + n.resource() + " [" + n.fingerprint() + "]";
+  }
+}

@@ -1,0 +1,113 @@
+package dev.vigil;
+
+import java.time.Instant;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One registered source: its schedule state and counters. The permit makes sure that one source
+ * never runs two polls at once, whether they come from the scheduler or from {@code pollNow()}.
+ */
+final class SourceRunner {
+  final String name;
+  final MetricSource source;
+  final Schedule schedule;
+  final Semaphore permit = new Semaphore(1);
+
+  // Schedule state, guarded by this.
+  /** Nominal due time of the next tick, or Long.MAX_VALUE while a scheduled poll is running. */
+  private long nominalDue;
+  /** When the next tick fires: nominal plus jitter. */
+  private long fireAt = Long.MAX_VALUE;
+  /** Nominal due time of the last tick that was run or skipped. */
+  private long lastNominal;
+
+  // Counters, guarded by this.
+  private long polls;
+  private long failures;
+  private long resourceErrors;
+  private long skippedTicks;
+  private @Nullable Instant lastSuccess;
+  private @Nullable String lastError;
+
+  SourceRunner(String name, MetricSource source, Schedule schedule) {
+    this.name = name;
+    this.source = source;
+    this.schedule = schedule;
+  }
+
+  synchronized void start(long nowNanos) {
+    nominalDue = schedule.firstRun(nowNanos);
+    fireAt = withJitter(nominalDue);
+  }
+
+  synchronized long fireAt() {
+    return fireAt;
+  }
+
+  /** The scheduler found this source due and its permit free: the poll is dispatched. */
+  synchronized void dispatched() {
+    lastNominal = nominalDue;
+    nominalDue = Long.MAX_VALUE;
+    fireAt = Long.MAX_VALUE;
+  }
+
+  /** The scheduler found this source due but busy (a {@code pollNow()}): skip the tick. */
+  synchronized void skippedBusy(long nowNanos) {
+    skippedTicks++;
+    lastNominal = nominalDue;
+    nominalDue = schedule.nextRun(lastNominal, nowNanos);
+    fireAt = withJitter(nominalDue);
+  }
+
+  /**
+   * A scheduled poll finished at {@code endNanos}: schedule the next tick after it. Ticks that fell
+   * due while the poll ran are skipped, never run in a burst.
+   *
+   * @return how many ticks were skipped
+   */
+  synchronized int finished(long endNanos) {
+    int skipped = 0;
+    long next = schedule.nextRun(lastNominal, endNanos);
+    while (next <= endNanos) {
+      skipped++;
+      lastNominal = next;
+      next = schedule.nextRun(lastNominal, endNanos);
+    }
+    skippedTicks += skipped;
+    nominalDue = next;
+    fireAt = withJitter(next);
+    return skipped;
+  }
+
+  /** The executor refused the poll: try again on the next tick. */
+  synchronized void rejected(long nowNanos) {
+    finished(nowNanos);
+  }
+
+  private long withJitter(long nominal) {
+    long max = schedule.maxJitterNanos();
+    return max <= 0 ? nominal : nominal + ThreadLocalRandom.current().nextLong(max);
+  }
+
+  synchronized void succeeded(Instant startedAt) {
+    polls++;
+    lastSuccess = startedAt;
+  }
+
+  synchronized void failed(Throwable error) {
+    failures++;
+    lastError = String.valueOf(error);
+  }
+
+  synchronized void resourceFailed(Exception error) {
+    resourceErrors++;
+    lastError = String.valueOf(error);
+  }
+
+  synchronized MonitorStats.SourceStats stats() {
+    return new MonitorStats.SourceStats(
+        polls, failures, resourceErrors, skippedTicks, lastSuccess, lastError);
+  }
+}
