@@ -221,7 +221,9 @@ public final class ResourceMonitor implements AutoCloseable {
         break;
       }
     }
-    for (SinkDispatcher sink : sinks) sink.close(deadline);
+    // Two phases, so that a hanging sink cannot use up the flush time of the others.
+    for (SinkDispatcher sink : sinks) sink.beginClose();
+    for (SinkDispatcher sink : sinks) sink.awaitClose(deadline);
     if (ownedPollExecutor != null) ownedPollExecutor.shutdownNow();
     for (SourceRunner runner : sources) {
       try {
@@ -291,8 +293,9 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       poll(runner);
     } finally {
-      int skipped = runner.finished(ticker.read());
+      // Release first: once the next due time is published the scheduler must find the permit free.
       runner.permit.release();
+      int skipped = runner.finished(ticker.read());
       for (int i = 0; i < skipped; i++) listener.onTickSkipped(runner.name);
       if (skipped > 0) {
         log.warn("Source {} polled longer than its schedule; {} tick(s) skipped", runner.name, skipped);

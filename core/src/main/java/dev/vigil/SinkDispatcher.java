@@ -35,6 +35,8 @@ final class SinkDispatcher {
   private @Nullable Thread thread;
   private boolean delivering;
   private boolean closing;
+  /** Set when close() gave up waiting: no more retries, the thread is being interrupted. */
+  private volatile boolean abandoned;
   private long delivered;
   private long failedAttempts;
   private long dropped;
@@ -118,7 +120,7 @@ final class SinkDispatcher {
           lock.unlock();
         }
       }
-      if (Thread.currentThread().isInterrupted()) return; // close() gave up waiting
+      if (abandoned) return; // close() gave up waiting
     }
   }
 
@@ -132,8 +134,9 @@ final class SinkDispatcher {
         return;
       } catch (Throwable t) {
         Throwables.rethrowIfFatal(t);
+        if (t instanceof InterruptedException) Thread.currentThread().interrupt();
         synchronizedIncrement(Counter.FAILED);
-        boolean willRetry = attempt < maxAttempts && !Thread.currentThread().isInterrupted();
+        boolean willRetry = attempt < maxAttempts && !abandoned;
         if (willRetry) {
           log.warn("Sink {} failed to deliver {} (attempt {} of {}); retrying: {}",
               name, describe(notification), attempt, maxAttempts, t.toString());
@@ -190,16 +193,25 @@ final class SinkDispatcher {
     }
   }
 
-  /**
-   * Stops taking notifications, delivers what is queued until {@code deadlineNanos} (a reading of
-   * {@link System#nanoTime()}), then interrupts the thread and drops what is left.
-   */
-  void close(long deadlineNanos) {
-    Thread t;
+  /** Stops taking notifications; the thread delivers what is queued, then ends. */
+  void beginClose() {
     lock.lock();
     try {
       closing = true;
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the queue is delivered or {@code deadlineNanos} (a reading of {@link
+   * System#nanoTime()}) passes, then interrupts the thread, drops what is left and closes the sink.
+   */
+  void awaitClose(long deadlineNanos) {
+    Thread t;
+    lock.lock();
+    try {
       t = thread;
     } finally {
       lock.unlock();
@@ -208,6 +220,7 @@ final class SinkDispatcher {
       joinUntil(t, deadlineNanos);
       if (t.isAlive()) {
         log.warn("Sink {} did not flush in time; interrupting it", name);
+        abandoned = true;
         t.interrupt();
         joinUntil(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
       }

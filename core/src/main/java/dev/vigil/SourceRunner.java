@@ -63,14 +63,15 @@ final class SourceRunner {
 
   /**
    * A scheduled poll finished at {@code endNanos}: schedule the next tick after it. Ticks that fell
-   * due while the poll ran are skipped, never run in a burst.
+   * due while the poll ran (strictly before its end) are skipped, never run in a burst; a tick due
+   * at the very instant the poll ended runs.
    *
    * @return how many ticks were skipped
    */
   synchronized int finished(long endNanos) {
     int skipped = 0;
     long next = schedule.nextRun(lastNominal, endNanos);
-    while (next <= endNanos) {
+    while (next < endNanos) {
       skipped++;
       lastNominal = next;
       next = schedule.nextRun(lastNominal, endNanos);

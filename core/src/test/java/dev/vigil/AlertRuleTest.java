@@ -1,0 +1,101 @@
+package dev.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertRuleTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
+
+  @Test
+  void aboveAndBelowAreStrict() {
+    AlertRule above = AlertRule.builder("High").metric("cpu").above(80).build();
+    AlertRule below = AlertRule.builder("Low").metric("disk_free").below(10).build();
+    assertThat(above.breaches(80)).isFalse();
+    assertThat(above.breaches(80.01)).isTrue();
+    assertThat(below.breaches(10)).isFalse();
+    assertThat(below.breaches(9.99)).isTrue();
+  }
+
+  @Test
+  void summaryRendersPlaceholdersWithValuesForPeople() {
+    AlertRule rule =
+        AlertRule.builder("HighCpu")
+            .metric("cpu_usage")
+            .above(80)
+            .severity(Severity.CRITICAL)
+            .summary("{severity}: {metric} on {resource} ({labels.region}) is {value}%, over {threshold}%")
+            .build();
+    List<AlertNotification> out = new java.util.ArrayList<>();
+    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+
+    evaluator.evaluate(
+        List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)), T0, out::add);
+
+    assertThat(out).singleElement().extracting(AlertNotification::summary)
+        .isEqualTo("CRITICAL: cpu_usage on vm-1 (eu-west-1) is 92.4%, over 80%");
+  }
+
+  @Test
+  void unknownPlaceholderFailsAtTheBuilder() {
+    assertThatThrownBy(() -> AlertRule.builder("R").summary("CPU is {valeu}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("summary")
+        .hasMessageContaining("{valeu}");
+    assertThatThrownBy(() -> AlertRule.builder("R").summary("CPU is {value"))
+        .hasMessageContaining("unclosed");
+  }
+
+  @Test
+  void incompleteRuleFailsAtBuildNamingTheSetting() {
+    assertThatThrownBy(() -> AlertRule.builder("R").above(1).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("metric");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("threshold");
+    assertThatThrownBy(() -> AlertRule.builder("R").above(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("threshold");
+    assertThatThrownBy(() -> AlertRule.builder(" ")).hasMessageContaining("name");
+    assertThatThrownBy(() -> AlertRule.builder("R").label("resource", "x")).hasMessageContaining("reserved");
+  }
+
+  @Test
+  void eachResourceAndLabelSetIsItsOwnAlert() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).label("team", "infra").build();
+    List<AlertNotification> out = new java.util.ArrayList<>();
+    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+
+    evaluator.evaluate(
+        List.of(
+            Sample.of("cpu_usage", "vm-1", 90, T0),
+            Sample.of("cpu_usage", "vm-2", 90, T0),
+            new Sample("cpu_usage", "vm-1", Map.of("core", "1"), 90, T0),
+            Sample.of("cpu_usage", "vm-1", 95, T0), // same alert again: no second notification
+            Sample.of("memory_usage", "vm-1", 99, T0)), // no rule for it
+        T0,
+        out::add);
+
+    assertThat(out).hasSize(3);
+    assertThat(out).extracting(AlertNotification::fingerprint).doesNotHaveDuplicates();
+    assertThat(out.get(0).labels()).containsEntry("team", "infra");
+    assertThat(evaluator.activeAlerts()).hasSize(3);
+  }
+
+  @Test
+  void fingerprintIsStableAndIgnoresSeverity() {
+    Map<String, String> warning = Map.of("alertname", "HighCpu", "resource", "vm-1", "severity", "warning");
+    Map<String, String> critical = Map.of("alertname", "HighCpu", "resource", "vm-1", "severity", "critical");
+    assertThat(Evaluator.fingerprint(warning)).isEqualTo(Evaluator.fingerprint(critical)).hasSize(16);
+    assertThat(Evaluator.fingerprint(warning))
+        .isNotEqualTo(Evaluator.fingerprint(Map.of("alertname", "HighCpu", "resource", "vm-2")));
+    // The separator keeps ("ab","c") and ("a","bc") apart.
+    assertThat(dev.vigil.internal.Labels.fingerprint(Map.of("ab", "c")))
+        .isNotEqualTo(dev.vigil.internal.Labels.fingerprint(Map.of("a", "bc")));
+  }
+}
