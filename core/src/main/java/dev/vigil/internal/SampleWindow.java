@@ -1,0 +1,421 @@
+package dev.vigil.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
+
+/**
+ * The recent samples of one series, as (timestamp, value) pairs, bounded by count (the last N),
+ * by age (samples newer than {@code now - D}), or both, and always by {@link #MAX_CAPACITY}.
+ *
+ * <p>Timestamps are wall-clock <b>epoch milliseconds</b> ({@code Instant.toEpochMilli()}), and must
+ * not decrease: {@link #add} rejects an older timestamp with {@link IllegalArgumentException};
+ * equal timestamps are accepted. An age-bounded window, like a Prometheus range selector since
+ * 3.0, is left-open: after {@code add(t, v)} it holds the samples with timestamps in {@code (t - D,
+ * t]}.
+ *
+ * <p>Cost: {@link #add}, {@link #size()}, {@link #sum()}, {@link #avg()}, {@link #min()}, {@link
+ * #max()}, {@link #last()}, {@link #ratePerSecond()}, {@link #slopePerSecond()}, {@link
+ * #predictLinear(long)} and {@link #timeUntil(double)} are O(1) amortized, however long the
+ * history: the sum is kept with Neumaier's compensated summation, min and max with monotonic
+ * deques, the least-squares fit with a {@link LinearFit}; the sum and the fit are recomputed from
+ * the samples after as many evictions as there are samples, which bounds floating-point drift at
+ * O(1) amortized cost. {@link #percentile(double)} copies and sorts: O(n log n) per call. Memory
+ * is two arrays of at most {@link #MAX_CAPACITY} entries (16 bytes per sample), grown on demand.
+ *
+ * <p>Not thread safe: the rule evaluator guards each window with its own lock.
+ */
+public final class SampleWindow {
+  /**
+   * The most samples any window holds: 10,000 (about 160 KB). An age-bounded window that receives
+   * more samples within its duration drops the oldest ones, as a count-bounded window does.
+   */
+  public static final int MAX_CAPACITY = 10_000;
+
+  private static final int INITIAL_CAPACITY = 16;
+  private static final long NO_AGE_LIMIT = Long.MAX_VALUE;
+
+  private final int maxSamples;
+  private final long maxAgeMillis;
+
+  private long[] times;
+  private double[] values;
+  private int head;
+  private int size;
+  /** Sequence number of the next sample added; the oldest held sample is {@code nextSeq - size}. */
+  private long nextSeq;
+
+  private double sum;
+  private double sumCompensation;
+  private int evictionsSinceRecompute;
+
+  private final MonotonicDeque min = new MonotonicDeque(false);
+  private final MonotonicDeque max = new MonotonicDeque(true);
+  private final LinearFit fit = new LinearFit();
+
+  private SampleWindow(int maxSamples, long maxAgeMillis) {
+    this.maxSamples = maxSamples;
+    this.maxAgeMillis = maxAgeMillis;
+    int capacity = Math.min(INITIAL_CAPACITY, maxSamples);
+    this.times = new long[capacity];
+    this.values = new double[capacity];
+  }
+
+  /**
+   * Returns a window of the last {@code maxSamples} samples.
+   *
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   */
+  public static SampleWindow ofCount(int maxSamples) {
+    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT);
+  }
+
+  /**
+   * Returns a window of the samples newer than the newest one minus {@code maxAge}, at most {@value
+   * #MAX_CAPACITY} of them.
+   *
+   * @throws NullPointerException if {@code maxAge} is null
+   * @throws IllegalArgumentException if {@code maxAge} is shorter than one millisecond
+   */
+  public static SampleWindow ofDuration(Duration maxAge) {
+    return new SampleWindow(MAX_CAPACITY, checkAge(maxAge));
+  }
+
+  /**
+   * Returns a window of at most the last {@code maxSamples} samples that are also newer than the
+   * newest one minus {@code maxAge}.
+   *
+   * @throws NullPointerException if {@code maxAge} is null
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   *     or {@code maxAge} is shorter than one millisecond
+   */
+  public static SampleWindow of(int maxSamples, Duration maxAge) {
+    return new SampleWindow(checkCount(maxSamples), checkAge(maxAge));
+  }
+
+  private static int checkCount(int maxSamples) {
+    if (maxSamples < 1 || maxSamples > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "maxSamples is " + maxSamples + ": must be in [1, " + MAX_CAPACITY + "]");
+    }
+    return maxSamples;
+  }
+
+  private static long checkAge(Duration maxAge) {
+    requireNonNull(maxAge, "maxAge == null");
+    if (maxAge.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException("maxAge is " + maxAge + ": must be at least 1ms");
+    }
+    try {
+      return maxAge.toMillis();
+    } catch (ArithmeticException tooLong) {
+      return NO_AGE_LIMIT;
+    }
+  }
+
+  /**
+   * Appends a sample, then drops the samples that fall out of the window: the oldest when over the
+   * count bound, and those at or before {@code timeMillis - maxAge}.
+   *
+   * @param timeMillis epoch milliseconds, not before the newest sample's
+   * @param value a finite number
+   * @throws IllegalArgumentException if {@code value} is not finite or {@code timeMillis} is before
+   *     the newest sample's timestamp; the window is then unchanged
+   */
+  public void add(long timeMillis, double value) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException("value is " + value + ": not a finite number");
+    }
+    if (size > 0 && timeMillis < lastTimeMillis()) {
+      throw new IllegalArgumentException(
+          "timeMillis " + timeMillis + " is before the newest sample's " + lastTimeMillis());
+    }
+    if (size == maxSamples) evictOldest();
+    if (size == times.length) grow();
+    int i = index(size);
+    times[i] = timeMillis;
+    values[i] = value;
+    size++;
+    long seq = nextSeq++;
+    addToSum(value);
+    min.push(seq, value);
+    max.push(seq, value);
+    fit.add(timeMillis, value);
+    evictExpired(timeMillis);
+  }
+
+  /**
+   * Drops the samples with a timestamp before {@code timeMillis}.
+   *
+   * @param timeMillis epoch milliseconds; samples at exactly this time stay
+   */
+  public void evictOlderThan(long timeMillis) {
+    while (size > 0 && times[head] < timeMillis) evictOldest();
+  }
+
+  /**
+   * Applies the age bound as of {@code nowMillis}: drops the samples at or before {@code nowMillis -
+   * maxAge}. Lets the evaluator age a window that receives no new samples. Does nothing for a
+   * window bounded by count only.
+   *
+   * @param nowMillis epoch milliseconds
+   */
+  public void evictExpired(long nowMillis) {
+    if (maxAgeMillis == NO_AGE_LIMIT || nowMillis < Long.MIN_VALUE + maxAgeMillis) return;
+    evictOlderThan(nowMillis - maxAgeMillis + 1);
+  }
+
+  /** Drops every sample. */
+  public void clear() {
+    head = 0;
+    size = 0;
+    resetAggregates();
+  }
+
+  /** Returns the number of samples in the window. */
+  public int size() {
+    return size;
+  }
+
+  /** Returns true if the window holds no sample. */
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Returns the sum of the values, 0 when empty. */
+  public double sum() {
+    return size == 0 ? 0 : sum + sumCompensation;
+  }
+
+  /** Returns the arithmetic mean of the values, {@code NaN} when empty. */
+  public double avg() {
+    return size == 0 ? Double.NaN : sum() / size;
+  }
+
+  /** Returns the smallest value, {@code NaN} when empty. */
+  public double min() {
+    return min.front();
+  }
+
+  /** Returns the largest value, {@code NaN} when empty. */
+  public double max() {
+    return max.front();
+  }
+
+  /** Returns the newest value, {@code NaN} when empty. */
+  public double last() {
+    return size == 0 ? Double.NaN : values[index(size - 1)];
+  }
+
+  /** Returns the oldest value, {@code NaN} when empty. */
+  public double first() {
+    return size == 0 ? Double.NaN : values[head];
+  }
+
+  /**
+   * Returns the newest sample's timestamp in epoch milliseconds.
+   *
+   * @throws NoSuchElementException if the window is empty
+   */
+  public long lastTimeMillis() {
+    if (size == 0) throw new NoSuchElementException("empty window");
+    return times[index(size - 1)];
+  }
+
+  /**
+   * Returns the oldest sample's timestamp in epoch milliseconds.
+   *
+   * @throws NoSuchElementException if the window is empty
+   */
+  public long firstTimeMillis() {
+    if (size == 0) throw new NoSuchElementException("empty window");
+    return times[head];
+  }
+
+  /**
+   * Returns the {@code p}-th percentile of the values, interpolating linearly between the two
+   * nearest ranks exactly as Prometheus' {@code quantile_over_time} does with {@code q = p / 100}:
+   * with the values sorted ascending as {@code v[0..n-1]}, {@code rank = q * (n - 1)} and the result
+   * is {@code v[floor(rank)] * (1 - w) + v[floor(rank) + 1] * w} with {@code w = rank -
+   * floor(rank)}. So {@code p = 0} is the minimum, {@code p = 100} the maximum, {@code p = 50} of
+   * {1, 2, 3, 4} is 2.5. Copies and sorts the values: O(n log n) time and O(n) memory per call.
+   *
+   * @param p the percentile, in [0, 100]
+   * @return the percentile, or {@code NaN} when the window is empty
+   * @throws IllegalArgumentException if {@code p} is not in [0, 100]
+   */
+  public double percentile(double p) {
+    if (!(p >= 0 && p <= 100)) {
+      throw new IllegalArgumentException("p is " + p + ": must be in [0, 100]");
+    }
+    if (size == 0) return Double.NaN;
+    double[] sorted = new double[size];
+    for (int k = 0; k < size; k++) sorted[k] = values[index(k)];
+    Arrays.sort(sorted);
+    double rank = p / 100 * (size - 1);
+    int lower = (int) Math.floor(rank);
+    int upper = Math.min(size - 1, lower + 1);
+    double weight = rank - lower;
+    return sorted[lower] * (1 - weight) + sorted[upper] * weight;
+  }
+
+  /**
+   * Returns {@code (last - first) / seconds between them}: how fast the value changed across the
+   * window, per second, from its two end samples only. It is a gauge difference, not Prometheus'
+   * {@code rate()}: no counter-reset handling and no extrapolation to the window's edges; for a
+   * slope that uses every sample see {@link #slopePerSecond()}.
+   *
+   * @return the change per second, or {@code NaN} with fewer than two samples or when the first and
+   *     last share one timestamp
+   */
+  public double ratePerSecond() {
+    if (size < 2) return Double.NaN;
+    long millis = lastTimeMillis() - firstTimeMillis();
+    if (millis == 0) return Double.NaN;
+    return (last() - first()) / (millis / 1000.0);
+  }
+
+  /**
+   * Returns the least-squares slope of value over time, per second, like Prometheus' {@code
+   * deriv()}. A constant series has slope 0.
+   *
+   * @return the slope, or {@code NaN} with fewer than two samples, or when the values differ but
+   *     all timestamps are equal
+   */
+  public double slopePerSecond() {
+    if (size < 2) return Double.NaN;
+    if (isConstant()) return 0;
+    return fit.slope() * 1000;
+  }
+
+  /**
+   * Returns the value the least-squares line through the window predicts at {@code atMillis}, like
+   * Prometheus' {@code predict_linear(v[D], (atMillis - now) / 1000)}. As in Prometheus, a series
+   * whose values are all equal predicts that value.
+   *
+   * @param atMillis epoch milliseconds, usually in the future
+   * @return the predicted value, or {@code NaN} with fewer than two samples, or when the values
+   *     differ but all timestamps are equal
+   */
+  public double predictLinear(long atMillis) {
+    if (size < 2) return Double.NaN;
+    if (isConstant()) return last();
+    return fit.valueAt(atMillis);
+  }
+
+  /**
+   * Returns how long after the newest sample the least-squares line through the window reaches
+   * {@code threshold}, in milliseconds: for a disk filling at 1% per minute and now at 60%, the
+   * time until 100% is 2,400,000.
+   *
+   * <ul>
+   *   <li>{@code 0} if the fitted line is exactly at {@code threshold} at the newest sample.
+   *   <li>{@link Double#POSITIVE_INFINITY} if it never will from now on: the line is flat (a
+   *       constant series) at another value, or moves away from {@code threshold}, which includes a
+   *       line that has already crossed it (rising and above it, or falling and below it). Compare
+   *       {@link #last()} with the threshold to tell "already there" from "never".
+   *   <li>{@code NaN} with fewer than two samples, or when the values differ but all timestamps
+   *       are equal.
+   * </ul>
+   *
+   * @throws IllegalArgumentException if {@code threshold} is not finite
+   */
+  public double timeUntil(double threshold) {
+    if (!Double.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold is " + threshold + ": not a finite number");
+    }
+    if (size < 2) return Double.NaN;
+    if (isConstant()) return last() == threshold ? 0 : Double.POSITIVE_INFINITY;
+    double slope = fit.slope();
+    if (Double.isNaN(slope)) return Double.NaN;
+    long now = lastTimeMillis();
+    if (fit.valueAt(now) == threshold) return 0;
+    if (slope == 0) return Double.POSITIVE_INFINITY;
+    double millis = fit.xWhere(threshold) - now;
+    return millis >= 0 ? millis : Double.POSITIVE_INFINITY;
+  }
+
+  private boolean isConstant() {
+    return min() == max();
+  }
+
+  private void evictOldest() {
+    long seq = nextSeq - size;
+    long time = times[head];
+    double value = values[head];
+    head = index(1);
+    size--;
+    if (size == 0) {
+      head = 0;
+      resetAggregates();
+      return;
+    }
+    addToSum(-value);
+    min.evict(seq);
+    max.evict(seq);
+    fit.remove(time, value);
+    if (++evictionsSinceRecompute >= Math.max(size, INITIAL_CAPACITY)) recompute();
+  }
+
+  /** Neumaier's variant of Kahan summation: also exact when the addend is larger than the sum. */
+  private void addToSum(double value) {
+    double t = sum + value;
+    if (Math.abs(sum) >= Math.abs(value)) {
+      sumCompensation += (sum - t) + value;
+    } else {
+      sumCompensation += (value - t) + sum;
+    }
+    sum = t;
+  }
+
+  /**
+   * Recomputes the sum and the fit from the samples: removes the drift that subtracting evicted
+   * values leaves behind, and moves the fit's origin to the oldest sample. Called after as many
+   * evictions as there are samples, so O(1) amortized.
+   */
+  private void recompute() {
+    sum = 0;
+    sumCompensation = 0;
+    fit.clear();
+    for (int k = 0; k < size; k++) {
+      int i = index(k);
+      addToSum(values[i]);
+      fit.add(times[i], values[i]);
+    }
+    evictionsSinceRecompute = 0;
+  }
+
+  private void resetAggregates() {
+    sum = 0;
+    sumCompensation = 0;
+    evictionsSinceRecompute = 0;
+    min.clear();
+    max.clear();
+    fit.clear();
+  }
+
+  private int index(int offset) {
+    return (head + offset) % times.length;
+  }
+
+  private void grow() {
+    int capacity = (int) Math.min((long) times.length * 2, maxSamples);
+    long[] newTimes = new long[capacity];
+    double[] newValues = new double[capacity];
+    for (int k = 0; k < size; k++) {
+      newTimes[k] = times[index(k)];
+      newValues[k] = values[index(k)];
+    }
+    times = newTimes;
+    values = newValues;
+    head = 0;
+  }
+
+  @Override
+  public String toString() {
+    return "SampleWindow{size=" + size + ", maxSamples=" + maxSamples
+        + (maxAgeMillis == NO_AGE_LIMIT ? "" : ", maxAgeMillis=" + maxAgeMillis) + "}";
+  }
+}
