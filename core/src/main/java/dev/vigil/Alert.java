@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A snapshot of one alert that is firing, as returned by {@link ResourceMonitor#activeAlerts()}.
+ * A snapshot of one alert that is pending, firing or without data, as returned by {@link
+ * ResourceMonitor#activeAlerts()}.
  *
  * <p>Immutable and thread safe; it does not change when the alert does.
  *
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param startsAt when the alert started firing
  * @param lastEvaluatedAt when the alert's rule last saw a sample for it
  * @param fingerprint stable id of the alert, equal to the notifications' fingerprint
+ * @param state where the alert is in its lifecycle
  */
 public record Alert(
     String rule,
@@ -31,7 +33,8 @@ public record Alert(
     double threshold,
     Instant startsAt,
     Instant lastEvaluatedAt,
-    String fingerprint) {
+    String fingerprint,
+    AlertState state) {
 
   /**
    * Validates and copies the components.
@@ -46,6 +49,27 @@ public record Alert(
     requireNonNull(startsAt, "startsAt == null");
     requireNonNull(lastEvaluatedAt, "lastEvaluatedAt == null");
     requireNonNull(fingerprint, "fingerprint == null");
+    requireNonNull(state, "state == null");
     labels = dev.vigil.internal.Labels.sortedCopy(labels);
+  }
+
+  /**
+   * Creates a snapshot of a firing alert.
+   *
+   * @throws NullPointerException if a component is null
+   */
+  public Alert(
+      String rule,
+      Severity severity,
+      String resource,
+      Map<String, String> labels,
+      String summary,
+      double value,
+      double threshold,
+      Instant startsAt,
+      Instant lastEvaluatedAt,
+      String fingerprint) {
+    this(rule, severity, resource, labels, summary, value, threshold, startsAt, lastEvaluatedAt,
+        fingerprint, AlertState.FIRING);
   }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message for {@link AlertSink}s: an alert started firing or was resolved.
+ * A message for {@link AlertSink}s: an alert started firing or was resolved, or, as {@link
+ * #type()} tells, a reminder, a change of severity, missing data, or flapping.
  *
  * <p>Immutable and thread safe. The {@link #labels()} always contain {@code alertname} (the rule
  * name), {@code resource} and {@code severity}, plus the sample's labels and the rule's static
@@ -25,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * @param threshold the threshold the value was compared with
  * @param startsAt when the alert started firing
  * @param endsAt when the alert was resolved; null while firing
- * @param fingerprint stable id of the alert: a hash of the rule name and the labels
+ * @param fingerprint stable id of the alert: a hash of the rule name and the labels (but
+ *     severity, so that an escalated alert keeps its identity)
+ * @param type why the notification was sent
+ * @param description the rule's description template rendered for this alert; may be empty
  */
 public record AlertNotification(
     String rule,
@@ -38,7 +42,9 @@ public record AlertNotification(
     double threshold,
     Instant startsAt,
     @Nullable Instant endsAt,
-    String fingerprint) {
+    String fingerprint,
+    NotificationType type,
+    String description) {
 
   /**
    * Validates and copies the components.
@@ -55,9 +61,34 @@ public record AlertNotification(
     requireNonNull(summary, "summary == null");
     requireNonNull(startsAt, "startsAt == null");
     requireNonNull(fingerprint, "fingerprint == null");
+    requireNonNull(type, "type == null");
+    requireNonNull(description, "description == null");
     if (status == AlertStatus.RESOLVED && endsAt == null) {
       throw new IllegalArgumentException("a RESOLVED notification needs endsAt");
     }
     labels = dev.vigil.internal.Labels.sortedCopy(labels);
+  }
+
+  /**
+   * Creates a plain firing or resolved notification without description.
+   *
+   * @throws NullPointerException if a component other than {@code endsAt} is null
+   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}
+   */
+  public AlertNotification(
+      String rule,
+      AlertStatus status,
+      Severity severity,
+      String resource,
+      Map<String, String> labels,
+      String summary,
+      double value,
+      double threshold,
+      Instant startsAt,
+      @Nullable Instant endsAt,
+      String fingerprint) {
+    this(rule, status, severity, resource, labels, summary, value, threshold, startsAt, endsAt,
+        fingerprint,
+        status == AlertStatus.FIRING ? NotificationType.FIRING : NotificationType.RESOLVED, "");
   }
 }

@@ -3,58 +3,88 @@ package dev.vigil;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Templates;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A threshold rule: fire an alert for each resource whose latest value of {@link #metric()} is
- * above (or below) {@link #threshold()}, and resolve it when the value is back.
+ * An alert rule: which condition raises an alert, how long it must hold, how noise is controlled,
+ * and what the notifications say. One rule is evaluated per resource and label set: each gets its
+ * own alert, state and fingerprint.
  *
  * <pre>{@code
  * AlertRule highCpu = AlertRule.builder("HighCpu")
- *     .metric("cpu_usage")
- *     .above(80)
- *     .severity(Severity.WARNING)
+ *     .metric("cpu_usage").aggregate(Aggregation.avg(Window.last(3)))
+ *     .above(80).criticalAbove(95)          // one alert that escalates and de-escalates
+ *     .clearBelow(75)                       // hysteresis
+ *     .forDuration(Duration.ofMinutes(5))   // pending until it held 5 minutes
+ *     .repeatInterval(Duration.ofHours(4))  // reminders while firing
  *     .summary("CPU usage on {resource} is {value}%")
  *     .build();
  * }</pre>
  *
- * <p>The rule is evaluated per resource and label set: one alert per resource that breaches, with
- * its own fingerprint. An alert that keeps breaching is notified once when it starts firing and
- * once when it resolves, never on every poll.
+ * <p>The semantics, each on a timeline, are in {@code docs/rules.md}. In short: an evaluation
+ * happens for each poll of the rule's source. A breach moves the alert from {@code INACTIVE} to
+ * {@code PENDING}, and to {@code FIRING} once it held for {@link Builder#forDuration} and {@link
+ * Builder#datapoints M of N} evaluations breached. A firing alert resolves when the condition (or
+ * the {@link Builder#clearWhen clear condition}) no longer holds, after {@link
+ * Builder#keepFiringFor}. Missing datapoints follow {@link Builder#missingData}; a failing source
+ * changes none of its alerts.
  *
- * <p><b>Templates.</b> The summary may use {@code {rule}}, {@code {metric}}, {@code {resource}},
- * {@code {value}}, {@code {threshold}}, {@code {severity}} and {@code {labels.NAME}}. Numbers are
- * formatted for people: {@code 92.4}, not {@code 92.39999999}.
+ * <p><b>Templates.</b> Summary and description may use {@code {rule}}, {@code {metric}}, {@code
+ * {resource}}, {@code {value}}, {@code {threshold}}, {@code {severity}} and {@code
+ * {labels.NAME}}. Numbers are formatted for people: {@code 92.4}, not {@code 92.39999999}.
  *
  * <p>Immutable and thread safe.
  */
 public final class AlertRule {
-
-  /** Which side of the threshold breaches. */
-  public enum Comparison {
-    /** Breaches when the value is strictly greater than the threshold. */
-    ABOVE,
-    /** Breaches when the value is strictly less than the threshold. */
-    BELOW
-  }
+  /** Largest N of M-of-N. */
+  public static final int MAX_EVALUATION_PERIODS = 64;
 
   private final String name;
+  private final @Nullable Condition condition;
+  private final @Nullable Condition criticalCondition;
+  private final @Nullable Condition clearCondition;
+  private final @Nullable Duration heartbeat;
   private final String metric;
-  private final Comparison comparison;
-  private final double threshold;
   private final Severity severity;
+  private final Duration forDuration;
+  private final int datapointsToAlarm;
+  private final int evaluationPeriods;
+  private final Duration keepFiringFor;
+  private final MissingData missingData;
+  private final Duration staleAfter;
+  private final Duration repeatInterval;
+  private final boolean notifyResolved;
+  private final double flapLow;
+  private final double flapHigh;
   private final String summary;
+  private final String description;
   private final Map<String, String> labels;
 
-  private AlertRule(Builder builder) {
-    this.name = builder.name;
-    this.metric = builder.metric;
-    this.comparison = builder.comparison;
-    this.threshold = builder.threshold;
-    this.severity = builder.severity;
-    this.summary = builder.summary;
-    this.labels = Map.copyOf(builder.labels);
+  private AlertRule(Builder b, @Nullable Condition condition) {
+    this.name = b.name;
+    this.condition = condition;
+    this.criticalCondition = b.criticalCondition;
+    this.clearCondition = b.clearCondition;
+    this.heartbeat = b.heartbeat;
+    this.metric = condition != null ? condition.primaryMetric() : requireNonNull(b.metric);
+    this.severity = b.severity;
+    this.forDuration = b.forDuration;
+    this.datapointsToAlarm = b.datapointsToAlarm;
+    this.evaluationPeriods = b.evaluationPeriods;
+    this.keepFiringFor = b.keepFiringFor;
+    this.missingData = b.missingData;
+    this.staleAfter = b.staleAfter;
+    this.repeatInterval = b.repeatInterval;
+    this.notifyResolved = b.notifyResolved;
+    this.flapLow = b.flapLow;
+    this.flapHigh = b.flapHigh;
+    this.summary = b.summary;
+    this.description = b.description;
+    this.labels = Map.copyOf(b.labels);
   }
 
   /**
@@ -67,41 +97,94 @@ public final class AlertRule {
     return new Builder(name);
   }
 
-  /** Returns a builder initialised with this rule's settings, for variations. */
-  public Builder newBuilder() {
-    Builder b = new Builder(name);
-    b.metric = metric;
-    b.comparison = comparison;
-    b.threshold = threshold;
-    b.severity = severity;
-    b.summary = summary;
-    b.labels.putAll(labels);
-    return b;
-  }
-
   /** The rule's name. */
   public String name() {
     return name;
   }
 
-  /** The metric this rule evaluates. */
+  /** The metric whose value notifications report (the first one of a composite condition). */
   public String metric() {
     return metric;
   }
 
-  /** Whether values above or below the threshold breach. */
-  public Comparison comparison() {
-    return comparison;
+  /** The condition at the rule's {@link #severity()}; null for a heartbeat rule. */
+  public @Nullable Condition condition() {
+    return condition;
   }
 
-  /** The threshold. */
-  public double threshold() {
-    return threshold;
+  /** The condition that escalates the alert to {@link Severity#CRITICAL}, or null. */
+  public @Nullable Condition criticalCondition() {
+    return criticalCondition;
   }
 
-  /** The severity of the alerts this rule raises. */
+  /** The condition that clears a firing alert (hysteresis), or null to clear when it stops holding. */
+  public @Nullable Condition clearCondition() {
+    return clearCondition;
+  }
+
+  /** For a heartbeat rule, how long a series may go without a sample; null otherwise. */
+  public @Nullable Duration heartbeat() {
+    return heartbeat;
+  }
+
+  /** The base severity of the alerts. */
   public Severity severity() {
     return severity;
+  }
+
+  /** How long the condition must hold before the alert fires (Prometheus {@code for}). */
+  public Duration forDuration() {
+    return forDuration;
+  }
+
+  /** M of M-of-N: how many of the last {@link #evaluationPeriods()} evaluations must breach. */
+  public int datapointsToAlarm() {
+    return datapointsToAlarm;
+  }
+
+  /** N of M-of-N. */
+  public int evaluationPeriods() {
+    return evaluationPeriods;
+  }
+
+  /** How long a firing alert keeps firing after its condition stopped holding. */
+  public Duration keepFiringFor() {
+    return keepFiringFor;
+  }
+
+  /** What a missing datapoint means. */
+  public MissingData missingData() {
+    return missingData;
+  }
+
+  /** After how long without data an alert goes to NO_DATA, or its resource counts as gone. */
+  public Duration staleAfter() {
+    return staleAfter;
+  }
+
+  /** How often a firing alert is notified again; {@link Duration#ZERO} for never. */
+  public Duration repeatInterval() {
+    return repeatInterval;
+  }
+
+  /** Whether resolutions are notified. */
+  public boolean notifyResolved() {
+    return notifyResolved;
+  }
+
+  /** Whether flap detection is on. */
+  public boolean flapDetection() {
+    return flapHigh > 0;
+  }
+
+  /** Flapping stops below this percent state change; 0 when flap detection is off. */
+  public double flapLowThreshold() {
+    return flapLow;
+  }
+
+  /** Flapping starts above this percent state change; 0 when flap detection is off. */
+  public double flapHighThreshold() {
+    return flapHigh;
   }
 
   /** The summary template. */
@@ -109,39 +192,54 @@ public final class AlertRule {
     return summary;
   }
 
+  /** The description template; empty by default. */
+  public String description() {
+    return description;
+  }
+
   /** Static labels added to every alert of this rule. */
   public Map<String, String> labels() {
     return labels;
   }
 
-  boolean breaches(double value) {
-    return comparison == Comparison.ABOVE ? value > threshold : value < threshold;
-  }
-
   @Override
   public String toString() {
-    return "AlertRule{"
-        + name
-        + ": "
-        + metric
-        + (comparison == Comparison.ABOVE ? " > " : " < ")
-        + Templates.formatNumber(threshold)
-        + ", "
-        + severity
-        + "}";
+    return "AlertRule{" + name + ": "
+        + (heartbeat != null ? "no " + metric + " for " + heartbeat : condition)
+        + (criticalCondition != null ? ", critical " + criticalCondition : "")
+        + ", " + severity + "}";
   }
 
   /**
    * Builds an {@link AlertRule}. Not thread safe. Setters validate their argument; {@link #build()}
-   * checks that the rule is complete.
+   * checks that the settings are complete and consistent.
    */
   public static final class Builder {
     private final String name;
-    private String metric;
-    private Comparison comparison;
-    private double threshold = Double.NaN;
+    private @Nullable String metric;
+    private Aggregation aggregation = Aggregation.latest();
+    // Conditions are either given whole or as shortcuts on metric() + aggregate(), resolved in
+    // build() so that the order of the setters does not matter.
+    private @Nullable Condition condition;
+    private @Nullable Function<Condition.Operand, Condition> conditionShortcut;
+    private @Nullable Condition criticalCondition;
+    private @Nullable Function<Condition.Operand, Condition> criticalShortcut;
+    private @Nullable Condition clearCondition;
+    private @Nullable Function<Condition.Operand, Condition> clearShortcut;
+    private @Nullable Duration heartbeat;
     private Severity severity = Severity.WARNING;
+    private Duration forDuration = Duration.ZERO;
+    private int datapointsToAlarm = 1;
+    private int evaluationPeriods = 1;
+    private Duration keepFiringFor = Duration.ZERO;
+    private MissingData missingData = MissingData.MISSING;
+    private Duration staleAfter = Duration.ofMinutes(5);
+    private Duration repeatInterval = Duration.ZERO;
+    private boolean notifyResolved = true;
+    private double flapLow;
+    private double flapHigh;
     private String summary = "{metric} of {resource} is {value} ({rule}, threshold {threshold})";
+    private String description = "";
     private final Map<String, String> labels = new LinkedHashMap<>();
 
     private Builder(String name) {
@@ -151,7 +249,8 @@ public final class AlertRule {
     }
 
     /**
-     * Sets the metric to evaluate, as named by the source's samples.
+     * Sets the metric that {@link #above}, {@link #below}, {@link #outside}, the {@code critical*}
+     * and {@code clear*} shortcuts compare.
      *
      * @throws NullPointerException if {@code metric} is null
      * @throws IllegalArgumentException if {@code metric} is blank
@@ -164,39 +263,264 @@ public final class AlertRule {
     }
 
     /**
-     * Breaches when the value is strictly greater than {@code threshold}.
+     * Compares an aggregate of the metric instead of its latest value, in {@link #above}, {@link
+     * #below}, {@link #outside} and the {@code critical*} and {@code clear*} shortcuts.
+     *
+     * @throws NullPointerException if {@code aggregation} is null
+     */
+    public Builder aggregate(Aggregation aggregation) {
+      this.aggregation = requireNonNull(aggregation, "aggregation == null");
+      return this;
+    }
+
+    /** Validates a threshold now; the condition is made in build(). */
+    private static void check(Function<Condition.Operand, Condition> shortcut) {
+      shortcut.apply(Condition.metric("check"));
+    }
+
+    /**
+     * Breaches when the metric is strictly greater than {@code threshold}.
      *
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Builder above(double threshold) {
-      return threshold(Comparison.ABOVE, threshold);
+      return base(o -> o.above(threshold));
     }
 
     /**
-     * Breaches when the value is strictly less than {@code threshold}.
+     * Breaches when the metric is strictly less than {@code threshold}.
      *
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Builder below(double threshold) {
-      return threshold(Comparison.BELOW, threshold);
+      return base(o -> o.below(threshold));
     }
 
-    private Builder threshold(Comparison comparison, double threshold) {
-      if (!Double.isFinite(threshold)) {
-        throw new IllegalArgumentException("threshold must be finite: " + threshold);
-      }
-      this.comparison = comparison;
-      this.threshold = threshold;
+    /**
+     * Breaches when the metric is strictly outside {@code [low, high]}.
+     *
+     * @throws IllegalArgumentException if a bound is not finite or {@code low > high}
+     */
+    public Builder outside(double low, double high) {
+      return base(o -> o.outside(low, high));
+    }
+
+    private Builder base(Function<Condition.Operand, Condition> shortcut) {
+      check(shortcut);
+      this.conditionShortcut = shortcut;
+      this.condition = null;
       return this;
     }
 
     /**
-     * Sets the severity of the alerts; {@link Severity#WARNING} by default.
+     * Sets any condition, such as a composite over several metrics of the resource. Replaces
+     * {@link #metric}-based thresholds.
+     *
+     * @throws NullPointerException if {@code condition} is null
+     */
+    public Builder condition(Condition condition) {
+      this.condition = requireNonNull(condition, "condition == null");
+      this.conditionShortcut = null;
+      return this;
+    }
+
+    /**
+     * Escalates the alert to {@link Severity#CRITICAL} while the metric is above {@code
+     * threshold}; it de-escalates to the rule's severity when only the base condition holds.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not finite
+     */
+    public Builder criticalAbove(double threshold) {
+      return critical(o -> o.above(threshold));
+    }
+
+    /**
+     * Escalates the alert to {@link Severity#CRITICAL} while the metric is below {@code threshold}.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not finite
+     */
+    public Builder criticalBelow(double threshold) {
+      return critical(o -> o.below(threshold));
+    }
+
+    private Builder critical(Function<Condition.Operand, Condition> shortcut) {
+      check(shortcut);
+      this.criticalShortcut = shortcut;
+      this.criticalCondition = null;
+      return this;
+    }
+
+    /**
+     * Escalates the alert to {@link Severity#CRITICAL} while {@code condition} holds.
+     *
+     * @throws NullPointerException if {@code condition} is null
+     */
+    public Builder criticalWhen(Condition condition) {
+      this.criticalCondition = requireNonNull(condition, "criticalCondition == null");
+      this.criticalShortcut = null;
+      return this;
+    }
+
+    /**
+     * Hysteresis for an {@code above} rule: once firing, the alert clears only when the metric is
+     * below {@code threshold} (fire above 90, clear below 80).
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not finite
+     */
+    public Builder clearBelow(double threshold) {
+      return clear(o -> o.below(threshold));
+    }
+
+    /**
+     * Hysteresis for a {@code below} rule: once firing, the alert clears only when the metric is
+     * above {@code threshold}.
+     *
+     * @throws IllegalArgumentException if {@code threshold} is not finite
+     */
+    public Builder clearAbove(double threshold) {
+      return clear(o -> o.above(threshold));
+    }
+
+    private Builder clear(Function<Condition.Operand, Condition> shortcut) {
+      check(shortcut);
+      this.clearShortcut = shortcut;
+      this.clearCondition = null;
+      return this;
+    }
+
+    /**
+     * Once firing, the alert clears only when {@code condition} holds.
+     *
+     * @throws NullPointerException if {@code condition} is null
+     */
+    public Builder clearWhen(Condition condition) {
+      this.clearCondition = requireNonNull(condition, "clearCondition == null");
+      this.clearShortcut = null;
+      return this;
+    }
+
+    /**
+     * Makes this a heartbeat rule (a dead man's switch): an alert fires for each series of the
+     * metric that received no sample for {@code maxSilence}, also when its source fails, and
+     * resolves when a sample arrives. Excludes thresholds.
+     *
+     * @throws NullPointerException if {@code maxSilence} is null
+     * @throws IllegalArgumentException if {@code maxSilence} is not positive
+     */
+    public Builder heartbeat(Duration maxSilence) {
+      this.heartbeat = positive(maxSilence, "heartbeat");
+      return this;
+    }
+
+    /**
+     * Sets the base severity; {@link Severity#WARNING} by default.
      *
      * @throws NullPointerException if {@code severity} is null
      */
     public Builder severity(Severity severity) {
       this.severity = requireNonNull(severity, "severity == null");
+      return this;
+    }
+
+    /**
+     * Keeps the alert pending until the condition held for {@code duration} (Prometheus {@code
+     * for}); zero by default: fire on the first breach.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public Builder forDuration(Duration duration) {
+      this.forDuration = nonNegative(duration, "forDuration");
+      return this;
+    }
+
+    /**
+     * Fires only when {@code m} of the last {@code n} evaluations breached (CloudWatch
+     * "datapoints to alarm"); 1 of 1 by default. Resolves when fewer than {@code m} of the last
+     * {@code n} breached.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= m <= n <= }{@value #MAX_EVALUATION_PERIODS}
+     */
+    public Builder datapoints(int m, int n) {
+      if (m < 1 || m > n || n > MAX_EVALUATION_PERIODS) {
+        throw new IllegalArgumentException(
+            "datapoints: need 1 <= m <= n <= " + MAX_EVALUATION_PERIODS + ": " + m + " of " + n);
+      }
+      this.datapointsToAlarm = m;
+      this.evaluationPeriods = n;
+      return this;
+    }
+
+    /**
+     * Keeps a firing alert firing for {@code duration} after its condition stopped holding
+     * (Prometheus {@code keep_firing_for}); zero by default.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    public Builder keepFiringFor(Duration duration) {
+      this.keepFiringFor = nonNegative(duration, "keepFiringFor");
+      return this;
+    }
+
+    /**
+     * Sets what a missing datapoint means; {@link MissingData#MISSING} by default.
+     *
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder missingData(MissingData policy) {
+      this.missingData = requireNonNull(policy, "missingData == null");
+      return this;
+    }
+
+    /**
+     * Sets how long an alert may go without data before it moves to {@link AlertState#NO_DATA}
+     * (policy {@link MissingData#MISSING}) and before a resource that is no longer listed by its
+     * source counts as gone, which resolves its alerts; 5 minutes by default. Only successful polls
+     * count: a source outage never makes data stale.
+     *
+     * @throws NullPointerException if {@code duration} is null
+     * @throws IllegalArgumentException if {@code duration} is not positive
+     */
+    public Builder staleAfter(Duration duration) {
+      this.staleAfter = positive(duration, "staleAfter");
+      return this;
+    }
+
+    /**
+     * Notifies a firing alert again every {@code interval}; {@link Duration#ZERO} (the default)
+     * for never.
+     *
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public Builder repeatInterval(Duration interval) {
+      this.repeatInterval = nonNegative(interval, "repeatInterval");
+      return this;
+    }
+
+    /** Sets whether resolutions are notified; true by default. */
+    public Builder notifyResolved(boolean notify) {
+      this.notifyResolved = notify;
+      return this;
+    }
+
+    /**
+     * Turns on flap detection in the style of Nagios: the weighted percentage of state changes
+     * over the last 21 evaluations; flapping starts above {@code highPercent} and stops below
+     * {@code lowPercent}. While flapping, firing and resolved notifications are held and one
+     * {@link NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED}
+     * are sent. Off by default; Nagios uses 20 and 30 for services.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= lowPercent < highPercent <= 100}
+     */
+    public Builder flapDetection(double lowPercent, double highPercent) {
+      if (!(lowPercent >= 0 && lowPercent < highPercent && highPercent <= 100)) {
+        throw new IllegalArgumentException(
+            "flapDetection: need 0 <= low < high <= 100: " + lowPercent + ", " + highPercent);
+      }
+      this.flapLow = lowPercent;
+      this.flapHigh = highPercent;
       return this;
     }
 
@@ -211,6 +535,20 @@ public final class AlertRule {
       requireNonNull(template, "summary == null");
       Templates.validate(template, "summary");
       this.summary = template;
+      return this;
+    }
+
+    /**
+     * Sets the description template, a longer text for emails and runbooks; empty by default.
+     *
+     * @throws NullPointerException if {@code template} is null
+     * @throws IllegalArgumentException if the template has an unknown placeholder or an unclosed
+     *     brace
+     */
+    public Builder description(String template) {
+      requireNonNull(template, "description == null");
+      Templates.validate(template, "description");
+      this.description = template;
       return this;
     }
 
@@ -235,14 +573,62 @@ public final class AlertRule {
     /**
      * Builds the rule.
      *
-     * @throws IllegalStateException if the metric or the threshold is missing
+     * @throws IllegalStateException if no condition (or heartbeat) is set, if a heartbeat is
+     *     combined with thresholds, if {@code criticalAbove/Below} is used with severity CRITICAL,
+     *     or if a hysteresis threshold is on the wrong side of the firing threshold
      */
     public AlertRule build() {
-      if (metric == null) throw new IllegalStateException("rule " + name + ": metric is not set");
-      if (comparison == null) {
-        throw new IllegalStateException("rule " + name + ": threshold is not set (above/below)");
+      boolean shortcuts = conditionShortcut != null || criticalShortcut != null || clearShortcut != null;
+      if (shortcuts && metric == null) {
+        throw new IllegalStateException("rule " + name + ": metric is not set");
       }
-      return new AlertRule(this);
+      Condition.Operand operand = metric == null ? null : Condition.metric(metric).aggregate(aggregation);
+      if (conditionShortcut != null) condition = conditionShortcut.apply(operand);
+      if (criticalShortcut != null) criticalCondition = criticalShortcut.apply(operand);
+      if (clearShortcut != null) clearCondition = clearShortcut.apply(operand);
+      if (heartbeat != null) {
+        if (condition != null || criticalCondition != null || clearCondition != null) {
+          throw new IllegalStateException("rule " + name + ": heartbeat excludes thresholds and conditions");
+        }
+        if (metric == null) throw new IllegalStateException("rule " + name + ": metric is not set");
+        return new AlertRule(this, null);
+      }
+      if (condition == null) {
+        throw new IllegalStateException(
+            "rule " + name + (metric == null ? ": metric is not set" : ": threshold is not set (above/below/outside)"));
+      }
+      if (criticalCondition != null && severity == Severity.CRITICAL) {
+        throw new IllegalStateException(
+            "rule " + name + ": a critical level needs a base severity below CRITICAL");
+      }
+      checkHysteresis();
+      return new AlertRule(this, condition);
+    }
+
+    private void checkHysteresis() {
+      if (clearCondition == null || condition == null || !condition.isLeaf() || !clearCondition.isLeaf()) return;
+      Condition fire = condition;
+      Condition clear = clearCondition;
+      if (fire.op == Condition.Op.ABOVE && clear.op == Condition.Op.BELOW && clear.hi > fire.lo) {
+        throw new IllegalStateException("rule " + name + ": clearBelow " + Templates.formatNumber(clear.hi)
+            + " must not exceed the firing threshold " + Templates.formatNumber(fire.lo));
+      }
+      if (fire.op == Condition.Op.BELOW && clear.op == Condition.Op.ABOVE && clear.lo < fire.hi) {
+        throw new IllegalStateException("rule " + name + ": clearAbove " + Templates.formatNumber(clear.lo)
+            + " must not be below the firing threshold " + Templates.formatNumber(fire.hi));
+      }
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      requireNonNull(d, name + " == null");
+      if (d.isNegative()) throw new IllegalArgumentException(name + " is negative: " + d);
+      return d;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      requireNonNull(d, name + " == null");
+      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
+      return d;
     }
   }
 }

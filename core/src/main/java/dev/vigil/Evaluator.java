@@ -1,124 +1,415 @@
 package dev.vigil;
 
+import dev.vigil.internal.FlapDetector;
 import dev.vigil.internal.Labels;
+import dev.vigil.internal.SampleWindow;
 import dev.vigil.internal.Templates;
 import dev.vigil.internal.Throwables;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates rules against samples and keeps the state of each alert. Guarded by its own lock;
- * notifications are handed to {@code emit} while the lock is held, so the firing and resolved
- * notifications of one alert always reach the sinks in order.
+ * Evaluates rules against samples and keeps the state machine of every alert. Guarded by its own
+ * lock; notifications are handed to {@code emit} while the lock is held, so the notifications of
+ * one alert always reach the sinks in order.
+ *
+ * <p>Costs: ingesting a sample is O(windows of its metric) and evaluating a threshold rule is
+ * O(1) in the length of the history (running aggregates; percentiles excepted). After a successful
+ * poll, the source's alerts are swept once for missing data and staleness.
  */
 final class Evaluator {
   private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  static final String SOURCE_HEALTH_RULE = "SourceHealth";
+  static final int HISTORY_LIMIT = 32;
 
-  private final Map<String, List<AlertRule>> rulesByMetric = new HashMap<>();
   private final MonitorListener listener;
-  /** Firing alerts by fingerprint. Only firing alerts hold state, so memory follows the alerts. */
-  private final Map<String, Alert> firing = new HashMap<>();
+  private final List<RuleRuntime> rules = new ArrayList<>();
+  private final Map<String, List<RuleRuntime>> rulesByPrimaryMetric = new HashMap<>();
+  private final Map<String, Set<Window>> windowsByMetric = new HashMap<>();
+  /** Every metric some rule reads; samples of other metrics are not kept. */
+  private final Set<String> usedMetrics = new HashSet<>();
+  private final Duration maxStaleAfter;
 
-  Evaluator(List<AlertRule> rules, MonitorListener listener) {
-    for (AlertRule rule : rules) {
-      rulesByMetric.computeIfAbsent(rule.metric(), m -> new ArrayList<>()).add(rule);
-    }
+  private final Map<SeriesKey, Series> series = new HashMap<>();
+  private final Map<String, Set<Series>> seriesByMetric = new HashMap<>();
+  private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
+  private final Map<String, Entry> byFingerprint = new HashMap<>();
+  private final Map<String, SourceState> sources = new HashMap<>();
+
+  Evaluator(List<AlertRule> alertRules, MonitorListener listener) {
     this.listener = listener;
+    Duration stale = Duration.ofMinutes(5);
+    for (AlertRule rule : alertRules) {
+      RuleRuntime rt = new RuleRuntime(rule);
+      rules.add(rt);
+      rulesByPrimaryMetric.computeIfAbsent(rule.metric(), m -> new ArrayList<>()).add(rt);
+      usedMetrics.addAll(rt.metrics);
+      for (Condition leaf : rt.leaves) {
+        Window w = leaf.aggregation.window();
+        if (w != null) windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
+      }
+      if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
+    }
+    this.maxStaleAfter = stale;
   }
 
-  synchronized void evaluate(List<Sample> samples, Instant now, Consumer<AlertNotification> emit) {
+  // ---------------------------------------------------------------- polls
+
+  /** A poll of {@code source} succeeded with {@code samples} at {@code now}. */
+  synchronized void ingest(String source, List<Sample> samples, Instant now, Consumer<AlertNotification> emit) {
+    SourceState src = sources.computeIfAbsent(source, SourceState::new);
+    src.lastSuccessAt = now;
+    src.succeeded(now, emit);
+
+    Set<SeriesKey> touched = new LinkedHashSet<>();
     for (Sample sample : samples) {
-      List<AlertRule> rules = rulesByMetric.get(sample.metric());
-      if (rules == null) continue;
-      for (AlertRule rule : rules) {
+      src.resourceSeen.put(sample.resource(), now);
+      SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
+      Series s = series.get(key);
+      if (s == null) {
+        if (!usedMetrics.contains(sample.metric())) continue; // no rule reads it: keep nothing
+        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), Set.of()));
+        series.put(key, s);
+        seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
+      }
+      s.add(sample.value(), now);
+      touched.add(key);
+    }
+
+    Set<AlertKey> evaluated = new HashSet<>();
+    for (SeriesKey key : touched) {
+      List<RuleRuntime> candidates = rulesByPrimaryMetric.get(key.metric());
+      if (candidates == null) continue;
+      for (RuleRuntime rt : candidates) {
+        if (rt.rule.heartbeat() != null) continue;
+        AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
+        if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
         try {
-          evaluate(rule, sample, now, emit);
+          Entry e = entry(ak, rt, source);
+          evaluate(e, rt.evaluate(this, key.resource(), key.labels(), now), now, emit);
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
-          log.warn("Rule {} failed on {} of {}", rule.name(), sample.metric(), sample.resource(), t);
-          listener.onRuleError(rule.name(), t);
+          log.warn("Rule {} failed on {}", rt.rule.name(), key, t);
+          listener.onRuleError(rt.rule.name(), t);
         }
+      }
+    }
+    sweep(src, evaluated, now, emit);
+  }
+
+  /** A poll of {@code source} failed: its alerts keep their state; its health alert fires. */
+  synchronized void sourceFailed(String source, Throwable error, Instant now, Consumer<AlertNotification> emit) {
+    sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
+  }
+
+  /**
+   * Time-driven work, run after every poll: heartbeats and reminders. Costs O(heartbeat series +
+   * firing alerts).
+   */
+  synchronized void tick(Instant now, Consumer<AlertNotification> emit) {
+    for (RuleRuntime rt : rules) {
+      Duration max = rt.rule.heartbeat();
+      if (max == null) continue;
+      for (Series s : seriesByMetric.getOrDefault(rt.rule.metric(), Set.of())) {
+        AlertKey ak = new AlertKey(rt.rule.name(), s.key.resource(), s.key.labels());
+        Entry e = entry(ak, rt, s.source);
+        Duration silent = Duration.between(s.lastAt, now);
+        e.lastEvaluatedAt = now;
+        e.value = silent.toMillis() / 1000.0;
+        e.threshold = max.toMillis() / 1000.0;
+        boolean breach = silent.compareTo(max) > 0;
+        step(e, breach, rt.rule.severity(), now, emit,
+            breach ? "no sample for " + silent : "sample received");
+      }
+    }
+    for (Entry e : new ArrayList<>(entries.values())) {
+      Duration repeat = e.rt.rule.repeatInterval();
+      if (e.state == AlertState.FIRING && !repeat.isZero() && !e.flapping
+          && e.lastNotifiedAt != null && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
+        notify(e, NotificationType.REMINDER, now, emit);
       }
     }
   }
 
-  private void evaluate(AlertRule rule, Sample sample, Instant now, Consumer<AlertNotification> emit) {
-    Map<String, String> labels = alertLabels(rule, sample);
-    String fingerprint = fingerprint(labels);
-    Alert current = firing.get(fingerprint);
-    boolean breaching = rule.breaches(sample.value());
-    if (breaching) {
-      String summary = summary(rule, sample, labels);
-      Instant startsAt = current == null ? now : current.startsAt();
-      Alert alert =
-          new Alert(
-              rule.name(),
-              rule.severity(),
-              sample.resource(),
-              labels,
-              summary,
-              sample.value(),
-              rule.threshold(),
-              startsAt,
-              now,
-              fingerprint);
-      firing.put(fingerprint, alert);
-      if (current == null) emit.accept(notification(alert, AlertStatus.FIRING, null));
-    } else if (current != null) {
-      firing.remove(fingerprint);
-      Alert resolved =
-          new Alert(
-              rule.name(),
-              rule.severity(),
-              sample.resource(),
-              labels,
-              summary(rule, sample, labels),
-              sample.value(),
-              rule.threshold(),
-              current.startsAt(),
-              now,
-              fingerprint);
-      emit.accept(notification(resolved, AlertStatus.RESOLVED, now));
+  // ---------------------------------------------------------------- evaluation
+
+  private Entry entry(AlertKey ak, RuleRuntime rt, String source) {
+    Entry e = entries.get(ak);
+    if (e == null) {
+      e = new Entry(ak, rt, source);
+      entries.put(ak, e);
+      byFingerprint.put(e.fingerprint, e);
+    }
+    return e;
+  }
+
+  /** One evaluation of {@code e} with data (or without, per its missing-data policy). */
+  private void evaluate(Entry e, Result r, Instant now, Consumer<AlertNotification> emit) {
+    e.lastEvaluatedAt = now;
+    if (!r.hasData) {
+      missing(e, now, emit);
+      return;
+    }
+    e.lastDataAt = now;
+    e.lastResult = r;
+    apply(e, r, now, emit, null);
+  }
+
+  private void apply(Entry e, Result r, Instant now, Consumer<AlertNotification> emit, @Nullable String why) {
+    e.value = r.value;
+    boolean firing = e.state == AlertState.FIRING;
+    boolean breach = firing && r.clear != null ? !r.clear : r.breach;
+    Severity severity = r.critical ? Severity.CRITICAL : e.rt.rule.severity();
+    e.threshold = r.critical ? r.criticalThreshold : r.threshold;
+    step(e, breach, severity, now, emit, why != null ? why : breach ? "condition holds" : "condition does not hold");
+  }
+
+  /** A datapoint is missing: apply the rule's policy. */
+  private void missing(Entry e, Instant now, Consumer<AlertNotification> emit) {
+    switch (e.rt.rule.missingData()) {
+      case MISSING, IGNORE -> { } // keep state; staleness is checked by the sweep
+      case BREACHING -> {
+        e.value = Double.NaN;
+        step(e, true, e.severity == null ? e.rt.rule.severity() : e.severity, now, emit, "missing datapoint (breaching)");
+      }
+      case NOT_BREACHING -> {
+        e.value = Double.NaN;
+        step(e, false, e.rt.rule.severity(), now, emit, "missing datapoint (not breaching)");
+      }
+      case KEEP_LAST -> {
+        if (e.lastResult != null) apply(e, e.lastResult, now, emit, "missing datapoint (last value kept)");
+      }
     }
   }
 
+  /**
+   * The state machine: one evaluation that breached or not. M-of-N first, then {@code for},
+   * {@code keepFiringFor}, severity changes, then flap detection.
+   */
+  private void step(Entry e, boolean rawBreach, Severity severity, Instant now, Consumer<AlertNotification> emit, String why) {
+    AlertRule rule = e.rt.rule;
+    e.pushBreach(rawBreach, rule.evaluationPeriods());
+    boolean breach = Long.bitCount(e.breachBits) >= rule.datapointsToAlarm();
+    if (rawBreach) e.lastBreachAt = now;
+    AlertState before = e.state;
+    switch (e.state) {
+      case INACTIVE, RESOLVED -> {
+        if (breach) {
+          e.pendingSince = now;
+          e.severity = severity;
+          if (rule.forDuration().isZero()) fire(e, now, emit, why);
+          else transition(e, AlertState.PENDING, now, why);
+        }
+      }
+      case PENDING -> {
+        if (!breach) {
+          transition(e, AlertState.INACTIVE, now, why);
+        } else {
+          e.severity = severity;
+          if (!now.isBefore(e.pendingSince.plus(rule.forDuration()))) {
+            fire(e, now, emit, "condition held for " + Duration.between(e.pendingSince, now));
+          }
+        }
+      }
+      case FIRING -> {
+        if (breach) {
+          if (severity != e.severity) {
+            Severity old = e.severity;
+            e.severity = severity;
+            history(e, AlertState.FIRING, AlertState.FIRING, now, "severity " + old + " -> " + severity);
+            notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
+          }
+        } else if (!rule.keepFiringFor().isZero() && e.lastBreachAt != null
+            && now.isBefore(e.lastBreachAt.plus(rule.keepFiringFor()))) {
+          // keep firing
+        } else {
+          resolve(e, now, emit, why);
+        }
+      }
+      case NO_DATA -> {
+        if (breach) {
+          e.severity = severity;
+          fire(e, now, emit, "data is back; " + why);
+        } else {
+          resolve(e, now, emit, "data is back; " + why);
+        }
+      }
+    }
+    if (rule.flapDetection() && before != AlertState.NO_DATA) flap(e, now, emit);
+  }
+
+  private void fire(Entry e, Instant now, Consumer<AlertNotification> emit, String why) {
+    e.startsAt = now;
+    transition(e, AlertState.FIRING, now, why);
+    notify(e, NotificationType.FIRING, now, emit);
+  }
+
+  private void resolve(Entry e, Instant now, Consumer<AlertNotification> emit, String why) {
+    transition(e, AlertState.RESOLVED, now, why);
+    if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
+  }
+
+  private void flap(Entry e, Instant now, Consumer<AlertNotification> emit) {
+    FlapDetector.Transition t = e.flapDetector().record(e.state == AlertState.FIRING);
+    if (t == FlapDetector.Transition.STARTED) {
+      e.flapping = true;
+      history(e, e.state, e.state, now, "flapping started at " + pct(e.flapDetector().percentStateChange()));
+      emit(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now, emit);
+    } else if (t == FlapDetector.Transition.STOPPED) {
+      e.flapping = false;
+      history(e, e.state, e.state, now, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
+      AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
+      emit(e, NotificationType.FLAPPING_STOPPED, status, now, emit);
+      if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
+    }
+  }
+
+  private static String pct(double p) {
+    return Templates.formatNumber(p) + "% state change";
+  }
+
+  /** After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. */
+  private void sweep(SourceState src, Set<AlertKey> evaluated, Instant now, Consumer<AlertNotification> emit) {
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+      Entry e = it.next();
+      if (!e.source.equals(src.name) || e.rt.rule.heartbeat() != null) continue;
+      Instant seen = src.resourceSeen.get(e.key.resource());
+      Duration stale = e.rt.rule.staleAfter();
+      if (seen == null || !now.isBefore(seen.plus(stale))) {
+        // The resource is no longer listed: after the staleness period its alerts resolve.
+        if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
+          transition(e, AlertState.RESOLVED, now, "resource gone");
+          if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
+        }
+        byFingerprint.remove(e.fingerprint);
+        it.remove();
+        continue;
+      }
+      if (evaluated.contains(e.key)) continue;
+      missing(e, now, emit);
+      if (e.rt.rule.missingData() == MissingData.MISSING
+          && e.state != AlertState.NO_DATA
+          && e.lastDataAt != null
+          && !now.isBefore(e.lastDataAt.plus(stale))) {
+        e.value = Double.NaN;
+        e.severity = e.severity == null ? e.rt.rule.severity() : e.severity;
+        if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = now;
+        transition(e, AlertState.NO_DATA, now, "no data for " + Duration.between(e.lastDataAt, now));
+        notify(e, NotificationType.NO_DATA, now, emit);
+      }
+    }
+    // Forget series of resources gone for longer than any rule looks back.
+    for (Iterator<Map.Entry<String, Instant>> it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Instant> seen = it.next();
+      if (now.isBefore(seen.getValue().plus(maxStaleAfter))) continue;
+      String resource = seen.getKey();
+      series.values().removeIf(s -> {
+        boolean gone = s.source.equals(src.name) && s.key.resource().equals(resource);
+        if (gone) seriesByMetric.getOrDefault(s.key.metric(), Set.of()).remove(s);
+        return gone;
+      });
+      it.remove();
+    }
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  private void transition(Entry e, AlertState to, Instant now, String why) {
+    AlertState from = e.state;
+    e.state = to;
+    history(e, from, to, now, why);
+  }
+
+  private static void history(Entry e, AlertState from, AlertState to, Instant now, String why) {
+    if (e.history.size() == HISTORY_LIMIT) e.history.removeFirst();
+    e.history.addLast(new AlertTransition(now, from, to, e.value, why));
+  }
+
+  private void notify(Entry e, NotificationType type, Instant now, Consumer<AlertNotification> emit) {
+    if (e.flapping) return; // held while flapping
+    AlertStatus status = type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    emit(e, type, status, now, emit);
+    if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
+  }
+
+  private void emit(Entry e, NotificationType type, AlertStatus status, Instant now, Consumer<AlertNotification> emit) {
+    Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
+    Map<String, String> labels = e.labels(severity);
+    Instant startsAt = e.startsAt == null ? now : e.startsAt;
+    emit.accept(
+        new AlertNotification(
+            e.rt.rule.name(),
+            status,
+            severity,
+            e.key.resource(),
+            labels,
+            render(e.rt.rule.summary(), e, severity, labels),
+            e.value,
+            e.threshold,
+            startsAt,
+            status == AlertStatus.RESOLVED ? now : null,
+            e.fingerprint,
+            type,
+            render(e.rt.rule.description(), e, severity, labels)));
+  }
+
+  private static String render(String template, Entry e, Severity severity, Map<String, String> labels) {
+    if (template.isEmpty()) return "";
+    Map<String, String> values = new HashMap<>();
+    values.put("rule", e.rt.rule.name());
+    values.put("metric", e.rt.rule.metric());
+    values.put("resource", e.key.resource());
+    values.put("value", Double.isNaN(e.value) ? "no data" : Templates.formatNumber(e.value));
+    values.put("threshold", Templates.formatNumber(e.threshold));
+    values.put("severity", severity.name());
+    return Templates.render(template, values, labels);
+  }
+
+  // ---------------------------------------------------------------- queries
+
   synchronized List<Alert> activeAlerts() {
-    List<Alert> alerts = new ArrayList<>(firing.values());
-    alerts.sort(Comparator.comparing(Alert::rule).thenComparing(Alert::resource)
-        .thenComparing(Alert::fingerprint));
+    List<Alert> alerts = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e.state == AlertState.PENDING || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
+        alerts.add(e.snapshot());
+      }
+    }
+    for (SourceState src : sources.values()) {
+      if (src.health != null) alerts.add(src.health);
+    }
+    alerts.sort(Comparator.comparing(Alert::rule).thenComparing(Alert::resource).thenComparing(Alert::fingerprint));
     return List.copyOf(alerts);
   }
 
-  private static AlertNotification notification(Alert alert, AlertStatus status, Instant endsAt) {
-    return new AlertNotification(
-        alert.rule(),
-        status,
-        alert.severity(),
-        alert.resource(),
-        alert.labels(),
-        alert.summary(),
-        alert.value(),
-        alert.threshold(),
-        alert.startsAt(),
-        endsAt,
-        alert.fingerprint());
+  synchronized List<AlertTransition> history(String fingerprint) {
+    Entry e = byFingerprint.get(fingerprint);
+    return e == null ? List.of() : List.copyOf(e.history);
   }
 
   /** Sample labels, then the rule's labels, then the reserved ones: later ones win. */
-  static Map<String, String> alertLabels(AlertRule rule, Sample sample) {
-    Map<String, String> labels = new TreeMap<>(sample.labels());
+  static Map<String, String> alertLabels(AlertRule rule, String resource, Map<String, String> sampleLabels, Severity severity) {
+    Map<String, String> labels = new TreeMap<>(sampleLabels);
     labels.putAll(rule.labels());
     labels.put("alertname", rule.name());
-    labels.put("resource", sample.resource());
-    labels.put("severity", rule.severity().name().toLowerCase(java.util.Locale.ROOT));
+    labels.put("resource", resource);
+    labels.put("severity", severity.name().toLowerCase(Locale.ROOT));
     return labels;
   }
 
@@ -129,14 +420,231 @@ final class Evaluator {
     return Labels.fingerprint(identity);
   }
 
-  private static String summary(AlertRule rule, Sample sample, Map<String, String> labels) {
-    Map<String, String> values = new HashMap<>();
-    values.put("rule", rule.name());
-    values.put("metric", rule.metric());
-    values.put("resource", sample.resource());
-    values.put("value", Templates.formatNumber(sample.value()));
-    values.put("threshold", Templates.formatNumber(rule.threshold()));
-    values.put("severity", rule.severity().name());
-    return Templates.render(rule.summary(), values, labels);
+  // ---------------------------------------------------------------- state
+
+  record SeriesKey(String metric, String resource, Map<String, String> labels) {}
+
+  record AlertKey(String rule, String resource, Map<String, String> labels) {}
+
+  /** The outcome of evaluating a rule's conditions once. */
+  record Result(boolean hasData, boolean breach, boolean critical, @Nullable Boolean clear,
+      double value, double threshold, double criticalThreshold) {}
+
+  /** One series: the latest value and the windows its rules need. Not thread safe. */
+  static final class Series {
+    final SeriesKey key;
+    final String source;
+    final Map<Window, SampleWindow> windows = new HashMap<>();
+    double last = Double.NaN;
+    Instant lastAt = Instant.MIN;
+    long lastMillis = Long.MIN_VALUE;
+
+    Series(SeriesKey key, String source, Set<Window> needed) {
+      this.key = key;
+      this.source = source;
+      for (Window w : needed) {
+        windows.put(w, w.duration().isZero() ? SampleWindow.ofCount(w.count()) : SampleWindow.ofDuration(w.duration()));
+      }
+    }
+
+    void add(double value, Instant now) {
+      long millis = Math.max(now.toEpochMilli(), lastMillis); // a wall clock may step back
+      last = value;
+      lastAt = now;
+      lastMillis = millis;
+      for (SampleWindow w : windows.values()) w.add(millis, value);
+    }
+
+    double aggregate(Aggregation a, Instant now) {
+      if (a.kind == Aggregation.Kind.LATEST) return last;
+      SampleWindow w = windows.get(a.window);
+      if (w == null) return Double.NaN;
+      w.evictExpired(Math.max(now.toEpochMilli(), lastMillis));
+      if (w.isEmpty()) return Double.NaN;
+      return switch (a.kind) {
+        case AVG -> w.avg();
+        case MIN -> w.min();
+        case MAX -> w.max();
+        case PERCENTILE -> w.percentile(a.percentile);
+        case RATE -> w.size() < 2 ? Double.NaN : w.ratePerSecond();
+        case PREDICT_LINEAR -> w.size() < 2 ? Double.NaN : w.predictLinear(w.lastTimeMillis() + a.ahead.toMillis());
+        case LATEST -> last;
+      };
+    }
+  }
+
+  /** A rule and what it needs, computed once. */
+  static final class RuleRuntime {
+    final AlertRule rule;
+    final List<Condition> leaves = new ArrayList<>();
+    final Set<String> metrics = new HashSet<>();
+
+    RuleRuntime(AlertRule rule) {
+      this.rule = rule;
+      for (Condition c : new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
+        if (c != null) c.collectLeaves(leaves);
+      }
+      leaves.forEach(l -> metrics.add(l.metric));
+      metrics.add(rule.metric());
+    }
+
+    Result evaluate(Evaluator ev, String resource, Map<String, String> labels, Instant now) {
+      Condition condition = rule.condition();
+      Outcome base = ev.outcome(condition, resource, labels, now);
+      if (!base.hasData) return new Result(false, false, false, null, Double.NaN, Double.NaN, Double.NaN);
+      Condition critical = rule.criticalCondition();
+      Outcome crit = critical == null ? null : ev.outcome(critical, resource, labels, now);
+      Condition clear = rule.clearCondition();
+      Outcome clr = clear == null ? null : ev.outcome(clear, resource, labels, now);
+      boolean isCritical = crit != null && crit.hasData && crit.holds;
+      return new Result(
+          true,
+          base.holds || isCritical,
+          isCritical,
+          clr == null || !clr.hasData ? null : clr.holds,
+          base.value,
+          base.threshold,
+          crit == null ? Double.NaN : crit.threshold);
+    }
+  }
+
+  record Outcome(boolean hasData, boolean holds, double value, double threshold) {}
+
+  Outcome outcome(Condition c, String resource, Map<String, String> labels, Instant now) {
+    if (c.isLeaf()) {
+      Series s = series.get(new SeriesKey(c.metric, resource, labels));
+      double v = s == null ? Double.NaN : s.aggregate(c.aggregation, now);
+      if (Double.isNaN(v)) return new Outcome(false, false, Double.NaN, Double.NaN);
+      double threshold = switch (c.op) {
+        case ABOVE -> c.lo;
+        case BELOW -> c.hi;
+        default -> v > c.hi ? c.hi : c.lo;
+      };
+      return new Outcome(true, c.holds(v), v, threshold);
+    }
+    boolean all = c.op == Condition.Op.ALL;
+    boolean anyData = false;
+    boolean allData = true;
+    boolean holds = all;
+    Outcome first = null;
+    for (Condition part : c.parts) {
+      Outcome o = outcome(part, resource, labels, now);
+      if (first == null) first = o;
+      anyData |= o.hasData;
+      allData &= o.hasData;
+      if (all) holds &= o.hasData && o.holds;
+      else holds |= o.hasData && o.holds;
+    }
+    boolean hasData = all ? allData : anyData;
+    return new Outcome(hasData, hasData && holds, first.value, first.threshold);
+  }
+
+  /** One alert: its state machine and history. */
+  final class Entry {
+    final AlertKey key;
+    final RuleRuntime rt;
+    final String source;
+    final String fingerprint;
+    AlertState state = AlertState.INACTIVE;
+    @Nullable Severity severity;
+    @Nullable Instant pendingSince;
+    @Nullable Instant startsAt;
+    @Nullable Instant lastBreachAt;
+    @Nullable Instant lastDataAt;
+    @Nullable Instant lastEvaluatedAt;
+    @Nullable Instant lastNotifiedAt;
+    @Nullable Result lastResult;
+    double value = Double.NaN;
+    double threshold = Double.NaN;
+    /** The last N evaluations, newest in bit 0: 1 = breached. */
+    long breachBits;
+    boolean flapping;
+    private @Nullable FlapDetector flapDetector;
+    final ArrayDeque<AlertTransition> history = new ArrayDeque<>();
+
+    Entry(AlertKey key, RuleRuntime rt, String source) {
+      this.key = key;
+      this.rt = rt;
+      this.source = source;
+      this.fingerprint = fingerprint(alertLabels(rt.rule, key.resource(), key.labels(), rt.rule.severity()));
+    }
+
+    Map<String, String> labels(Severity severity) {
+      return alertLabels(rt.rule, key.resource(), key.labels(), severity);
+    }
+
+    void pushBreach(boolean breach, int n) {
+      breachBits = (breachBits << 1) | (breach ? 1L : 0L);
+      if (n < 64) breachBits &= (1L << n) - 1;
+    }
+
+    FlapDetector flapDetector() {
+      if (flapDetector == null) {
+        flapDetector = new FlapDetector(rt.rule.flapLowThreshold(), rt.rule.flapHighThreshold());
+      }
+      return flapDetector;
+    }
+
+    Alert snapshot() {
+      Severity sev = severity == null ? rt.rule.severity() : severity;
+      Map<String, String> labels = labels(sev);
+      return new Alert(rt.rule.name(), sev, key.resource(), labels, render(rt.rule.summary(), this, sev, labels),
+          value, threshold, startsAt == null ? (pendingSince == null ? Instant.EPOCH : pendingSince) : startsAt,
+          lastEvaluatedAt == null ? Instant.EPOCH : lastEvaluatedAt, fingerprint, state);
+    }
+  }
+
+  /** A source's health alert and the resources it listed. */
+  final class SourceState {
+    final String name;
+    final Map<String, Instant> resourceSeen = new HashMap<>();
+    @Nullable Instant lastSuccessAt;
+    @Nullable Alert health;
+    int consecutiveFailures;
+
+    SourceState(String name) {
+      this.name = name;
+    }
+
+    void failed(Throwable error, Instant now, Consumer<AlertNotification> emit) {
+      consecutiveFailures++;
+      String cause = cause(error);
+      Map<String, String> labels = new TreeMap<>();
+      labels.put("alertname", SOURCE_HEALTH_RULE);
+      labels.put("resource", name);
+      labels.put("severity", "warning");
+      labels.put("cause", cause);
+      String summary = "Source " + name + " is failing (" + cause + "): " + error.getMessage();
+      boolean wasFiring = health != null;
+      Instant startsAt = wasFiring ? health.startsAt() : now;
+      health = new Alert(SOURCE_HEALTH_RULE, Severity.WARNING, name, labels, summary,
+          consecutiveFailures, 1, startsAt, now, fingerprint(Map.of("alertname", SOURCE_HEALTH_RULE, "resource", name)),
+          AlertState.FIRING);
+      if (!wasFiring) emitHealth(AlertStatus.FIRING, NotificationType.FIRING, now, emit);
+    }
+
+    void succeeded(Instant now, Consumer<AlertNotification> emit) {
+      consecutiveFailures = 0;
+      if (health != null) {
+        emitHealth(AlertStatus.RESOLVED, NotificationType.RESOLVED, now, emit);
+        health = null;
+      }
+    }
+
+    private void emitHealth(AlertStatus status, NotificationType type, Instant now, Consumer<AlertNotification> emit) {
+      Alert h = health;
+      emit.accept(new AlertNotification(SOURCE_HEALTH_RULE, status, h.severity(), name, h.labels(),
+          status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
+          h.value(), h.threshold(), h.startsAt(), status == AlertStatus.RESOLVED ? now : null,
+          h.fingerprint(), type, ""));
+    }
+  }
+
+  /** auth, timeout, http_status, bad_data, connection, or error for anything else. */
+  static String cause(Throwable error) {
+    if (error instanceof SourceException se) return se.kind().name().toLowerCase(Locale.ROOT);
+    if (error instanceof java.net.SocketTimeoutException) return "timeout";
+    if (error instanceof java.io.IOException) return "connection";
+    return "error";
   }
 }

@@ -171,9 +171,22 @@ public final class ResourceMonitor implements AutoCloseable {
     }
   }
 
-  /** Returns the alerts that are firing now, sorted by rule and resource. */
+  /**
+   * Returns the alerts that are pending, firing or without data now, including the health alerts
+   * of failing sources, sorted by rule and resource. A snapshot: it does not change afterwards.
+   */
   public List<Alert> activeAlerts() {
     return evaluator.activeAlerts();
+  }
+
+  /**
+   * Returns the last state changes of the alert with {@code fingerprint}, oldest first: at most
+   * 32 per alert. Empty if no such alert is known (any more).
+   *
+   * @throws NullPointerException if {@code fingerprint} is null
+   */
+  public List<AlertTransition> alertHistory(String fingerprint) {
+    return evaluator.history(requireNonNull(fingerprint, "fingerprint == null"));
   }
 
   /** Returns a snapshot of the counters of every source and sink. */
@@ -323,15 +336,23 @@ public final class ResourceMonitor implements AutoCloseable {
       runner.failed(t);
       log.warn("Source {} failed: {}", runner.name, t.toString(), t);
       listener.onSourceError(runner.name, null, t);
+      evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, this::emit));
+      evaluateSafely(runner, () -> evaluator.tick(startedAt, this::emit));
       return;
     }
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
+    List<Sample> result = samples;
+    evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, startedAt, this::emit));
+    evaluateSafely(runner, () -> evaluator.tick(startedAt, this::emit));
+  }
+
+  private void evaluateSafely(SourceRunner runner, Runnable evaluation) {
     try {
-      evaluator.evaluate(samples, startedAt, this::emit);
+      evaluation.run();
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      log.error("Evaluation of {} samples from {} failed", samples.size(), runner.name, t);
+      log.error("Evaluation after a poll of {} failed", runner.name, t);
     }
   }
 

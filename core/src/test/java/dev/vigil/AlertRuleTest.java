@@ -15,10 +15,19 @@ class AlertRuleTest {
   void aboveAndBelowAreStrict() {
     AlertRule above = AlertRule.builder("High").metric("cpu").above(80).build();
     AlertRule below = AlertRule.builder("Low").metric("disk_free").below(10).build();
-    assertThat(above.breaches(80)).isFalse();
-    assertThat(above.breaches(80.01)).isTrue();
-    assertThat(below.breaches(10)).isFalse();
-    assertThat(below.breaches(9.99)).isTrue();
+    assertThat(above.condition().holds(80)).isFalse();
+    assertThat(above.condition().holds(80.01)).isTrue();
+    assertThat(below.condition().holds(10)).isFalse();
+    assertThat(below.condition().holds(9.99)).isTrue();
+  }
+
+  @Test
+  void aggregateMayBeSetAfterTheThresholds() {
+    AlertRule rule =
+        AlertRule.builder("R").above(80).criticalAbove(95).metric("cpu")
+            .aggregate(Aggregation.avg(Window.last(3))).build();
+    assertThat(rule.condition()).hasToString("avg(last(3)) of cpu > 80");
+    assertThat(rule.criticalCondition()).hasToString("avg(last(3)) of cpu > 95");
   }
 
   @Test
@@ -33,7 +42,7 @@ class AlertRuleTest {
     List<AlertNotification> out = new java.util.ArrayList<>();
     Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
 
-    evaluator.evaluate(
+    evaluator.ingest("s",
         List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)), T0, out::add);
 
     assertThat(out).singleElement().extracting(AlertNotification::summary)
@@ -63,6 +72,17 @@ class AlertRuleTest {
         .hasMessageContaining("threshold");
     assertThatThrownBy(() -> AlertRule.builder(" ")).hasMessageContaining("name");
     assertThatThrownBy(() -> AlertRule.builder("R").label("resource", "x")).hasMessageContaining("reserved");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(90).clearBelow(95).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clearBelow 95 must not exceed the firing threshold 90");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(1).severity(Severity.CRITICAL).criticalAbove(2).build())
+        .hasMessageContaining("base severity below CRITICAL");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(1).heartbeat(java.time.Duration.ofMinutes(1)).build())
+        .hasMessageContaining("heartbeat excludes thresholds");
+    assertThatThrownBy(() -> AlertRule.builder("R").datapoints(3, 2)).hasMessageContaining("3 of 2");
+    assertThatThrownBy(() -> AlertRule.builder("R").flapDetection(30, 20)).hasMessageContaining("flapDetection");
+    assertThatThrownBy(() -> AlertRule.builder("R").forDuration(java.time.Duration.ofSeconds(-1)))
+        .hasMessageContaining("forDuration");
   }
 
   @Test
@@ -71,12 +91,11 @@ class AlertRuleTest {
     List<AlertNotification> out = new java.util.ArrayList<>();
     Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
 
-    evaluator.evaluate(
+    evaluator.ingest("s",
         List.of(
             Sample.of("cpu_usage", "vm-1", 90, T0),
             Sample.of("cpu_usage", "vm-2", 90, T0),
             new Sample("cpu_usage", "vm-1", Map.of("core", "1"), 90, T0),
-            Sample.of("cpu_usage", "vm-1", 95, T0), // same alert again: no second notification
             Sample.of("memory_usage", "vm-1", 99, T0)), // no rule for it
         T0,
         out::add);

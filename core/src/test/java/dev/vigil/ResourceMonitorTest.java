@@ -161,7 +161,12 @@ class ResourceMonitorTest {
       ticker.advance(Duration.ofSeconds(10));
     }
 
-    Await.until("the alert once the source recovered", () -> sink.received().size() == 1);
+    Await.until("the alert once the source recovered", () -> sink.received().size() == 3);
+    // One source-health alert for a thousand failures, resolved by the recovery; then the metric alert.
+    assertThat(sink.received())
+        .extracting(n -> n.rule() + " " + n.status())
+        .containsExactly("SourceHealth FIRING", "SourceHealth RESOLVED", "HighCpu FIRING");
+    assertThat(sink.received().get(0).labels()).containsEntry("cause", "connection").containsEntry("resource", "flaky");
     MonitorStats.SourceStats stats = monitor.stats().sources().get("flaky");
     assertThat(stats.failures()).isEqualTo(1000);
     assertThat(stats.polls()).isGreaterThanOrEqualTo(1);
