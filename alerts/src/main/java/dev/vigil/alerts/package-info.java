@@ -1,12 +1,13 @@
 /**
- * Alert sinks: {@link dev.vigil.alerts.LogAlertSink} writes one SLF4J line per notification.
+ * Alert sinks: {@link dev.vigil.alerts.LogAlertSink} writes one SLF4J line per notification,
+ * {@link dev.vigil.alerts.EmailAlertSink} sends one email per notification over SMTP.
  *
  * <pre>{@code
- * ResourceMonitor monitor = ResourceMonitor.builder()
- *     .source("cloud", Schedule.every(Duration.ofMinutes(1)), cloudSource)
- *     .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
- *     .sink("log", LogAlertSink.create())
- *     .build();
+ * EmailAlertSink email = EmailAlertSink.builder().smtpHost("smtp.example.com")
+ *     .credentials("alerts@example.com", password)
+ *     .from("vigil@example.com").to("oncall@example.com").build();
+ * ResourceMonitor monitor = ResourceMonitor.builder().source("cloud", everyMinute, cloudSource)
+ *     .rule(highCpu).sink("log", LogAlertSink.create()).sink("email", email).build();
  * }</pre>
  */
 @NullMarked
