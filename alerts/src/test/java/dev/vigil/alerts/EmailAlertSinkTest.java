@@ -21,6 +21,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,9 +124,11 @@ class EmailAlertSinkTest {
   }
 
   @Test
-  void authenticatesWithCredentials() throws Exception {
+  void authenticatesWithCredentialsCopiedFromTheCallersArray() throws Exception {
     greenMail.setUser("alerts@example.com", "alerts", PASSWORD);
-    EmailAlertSink sink = plainSink().credentials("alerts", PASSWORD.toCharArray()).build();
+    char[] password = PASSWORD.toCharArray();
+    EmailAlertSink sink = plainSink().credentials("alerts", password).build();
+    Arrays.fill(password, 'x'); // the caller clears its copy; the sink kept its own
 
     sink.deliver(firing(Severity.WARNING));
 
