@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
 import dev.vigil.Severity;
 import jakarta.mail.AuthenticationFailedException;
@@ -121,6 +122,39 @@ class EmailAlertSinkTest {
     assertThat(greenMail.getUserManager().getUser("x@evil")).isNull();
     assertThat(greenMail.getReceivedMessagesForDomain("evil")).isEmpty();
     assertThat(GreenMailUtil.getBody(email)).contains("  team = ops\\r\\nBcc: x@evil");
+  }
+
+  @Test
+  void fingerprintWithHeaderInjectionCannotEscapeTheThreadingHeaders() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+    String evil = "abc\r\nBcc: x@evil\r\nX-Forged: yes";
+    AlertNotification resolved =
+        new AlertNotification(
+            "HighCpu", AlertStatus.RESOLVED, Severity.WARNING, "vm-000001", Map.of(), "s", 1, 2,
+            STARTS_AT, Notifications.ENDS_AT, evil);
+
+    sink.deliver(resolved);
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage email = greenMail.getReceivedMessages()[0];
+    String id = "<abc__Bcc__x_evil__X-Forged__yes." + STARTS_AT.toEpochMilli() + "@vigil>";
+    assertThat(email.getHeader("In-Reply-To")).containsExactly(id);
+    assertThat(email.getHeader("References")).containsExactly(id);
+    assertThat(email.getHeader("Message-ID")).hasSize(1);
+    assertThat(email.getHeader("X-Forged")).isNull();
+    assertThat(email.getAllRecipients()).containsExactly(new InternetAddress("oncall@example.com"));
+    assertThat(greenMail.getUserManager().getUser("x@evil")).isNull();
+  }
+
+  @Test
+  void subjectIsSanitizedBeforeJakartaMailSeesIt() {
+    EmailAlertSink sink = plainSink().build();
+
+    assertThat(
+            sink.subject(
+                Notifications.notification(
+                    AlertStatus.FIRING, Severity.INFO, Map.of(), "a\r\nBcc: x@evil\u2028b\u0000c")))
+        .isEqualTo("[Vigil] FIRING INFO HighCpu on vm-000001: a Bcc: x@evil b c");
   }
 
   @Test
