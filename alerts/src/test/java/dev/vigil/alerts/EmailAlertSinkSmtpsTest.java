@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.Severity;
 import jakarta.mail.MessagingException;
 import java.io.InputStream;
@@ -43,7 +42,7 @@ class EmailAlertSinkSmtpsTest {
 
   @RegisterExtension
   static final GreenMailExtension greenMail =
-      new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+      new GreenMailExtension(GreenMailSetups.smtps());
 
   private static EmailAlertSink.Builder smtpsSink() {
     return EmailAlertSink.builder()

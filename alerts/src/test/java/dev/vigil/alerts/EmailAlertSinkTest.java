@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
 import dev.vigil.Severity;
@@ -32,7 +31,7 @@ class EmailAlertSinkTest {
 
   @RegisterExtension
   static final GreenMailExtension greenMail =
-      new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      new GreenMailExtension(GreenMailSetups.smtp());
 
   private EmailAlertSink.Builder plainSink() {
     return EmailAlertSink.builder()

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.AlertRule;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.Sample;
@@ -25,7 +24,7 @@ class MonitorEndToEndTest {
 
   @RegisterExtension
   static final GreenMailExtension greenMail =
-      new GreenMailExtension(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      new GreenMailExtension(GreenMailSetups.smtp());
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
