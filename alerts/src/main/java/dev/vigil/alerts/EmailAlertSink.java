@@ -1,0 +1,586 @@
+package dev.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.AlertNotification;
+import dev.vigil.AlertSink;
+import dev.vigil.AlertStatus;
+import dev.vigil.internal.Templates;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends one plain-text email per notification over SMTP, with Jakarta Mail.
+ *
+ * <pre>{@code
+ * EmailAlertSink email = EmailAlertSink.builder()
+ *     .smtpHost("smtp.example.com")
+ *     .credentials("alerts@example.com", password)
+ *     .from("vigil@example.com")
+ *     .to("oncall@example.com", "ops@example.com")
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Messages.</b> The subject reads {@code [Vigil] FIRING WARNING HighCpu on vm-000001: CPU
+ * usage on vm-000001 is 92.4%}; the UTF-8 plain-text body lists the summary, status, severity,
+ * rule, resource, value, threshold, start (and end) time, every label and the fingerprint. The
+ * firing email's {@code Message-ID} is derived from the alert's fingerprint and start time, and the
+ * resolved email of the same alert names it in {@code In-Reply-To} and {@code References}, so mail
+ * clients show both in one thread.
+ *
+ * <p><b>Security.</b> {@link Security#STARTTLS} (the default) refuses to send unless the server
+ * upgrades the connection to TLS; {@link Security#SMTPS} speaks TLS from the first byte. The server
+ * certificate and the server's identity ({@code mail.smtp.ssl.checkserveridentity}) are always
+ * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. Text from
+ * alerts (labels, summaries) never reaches a header unsanitized: CR, LF and other control
+ * characters are replaced, so a label cannot add headers or recipients. The password never
+ * appears in {@link #toString()}, in exception messages or in logs.
+ *
+ * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link
+ * MessagingException} naming the SMTP server (the monitor then retries); connecting, reading and
+ * writing are bounded by the configured timeouts.
+ *
+ * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
+ * SMTP connection per notification. It is thread safe. {@link #close()} forgets the password;
+ * a closed sink refuses to deliver.
+ */
+public final class EmailAlertSink implements AlertSink {
+
+  /** How the connection to the SMTP server is protected. */
+  public enum Security {
+    /**
+     * Plain connection upgraded with {@code STARTTLS}, which is required: if the server does not
+     * offer it, nothing is sent. Default port 587.
+     */
+    STARTTLS(587),
+    /** TLS from the first byte (implicit TLS, "SMTPS"). Default port 465. */
+    SMTPS(465),
+    /**
+     * No encryption at all, for a relay on the same host. Default port 25. Credentials are only
+     * allowed with a loopback {@code smtpHost}.
+     */
+    NONE(25);
+
+    final int defaultPort;
+
+    Security(int defaultPort) {
+      this.defaultPort = defaultPort;
+    }
+  }
+
+  private static final Pattern MESSAGE_ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+  private static final Pattern HOST_UNSAFE = Pattern.compile("[\\s/@?#]");
+
+  private final String host;
+  private final int port;
+  private final Security security;
+  private final String protocol;
+  private final @Nullable String username;
+  private final InternetAddress from;
+  private final List<InternetAddress> to;
+  private final String subjectPrefix;
+  private final Session session;
+
+  private final Object lock = new Object();
+  /** Guarded by {@link #lock}; cleared by {@link #close()}. */
+  private char @Nullable [] password;
+
+  private boolean closed; // guarded by lock
+
+  private EmailAlertSink(Builder b, String host) {
+    this.host = host;
+    this.security = b.security;
+    this.port = b.port != 0 ? b.port : security.defaultPort;
+    this.protocol = security == Security.SMTPS ? "smtps" : "smtp";
+    this.username = b.username;
+    this.password = b.password == null ? null : b.password.clone();
+    this.from = requireNonNull(b.from);
+    this.to = List.copyOf(b.to);
+    this.subjectPrefix = b.subjectPrefix;
+    this.session = Session.getInstance(properties(b));
+  }
+
+  private Properties properties(Builder b) {
+    String p = "mail." + protocol;
+    Properties props = new Properties();
+    props.setProperty("mail.transport.protocol", protocol);
+    props.setProperty(p + ".host", host);
+    props.setProperty(p + ".port", Integer.toString(port));
+    props.setProperty(p + ".connectiontimeout", Long.toString(b.connectTimeout.toMillis()));
+    props.setProperty(p + ".timeout", Long.toString(b.readTimeout.toMillis()));
+    props.setProperty(p + ".writetimeout", Long.toString(b.writeTimeout.toMillis()));
+    props.setProperty(p + ".auth", Boolean.toString(username != null));
+    props.setProperty(p + ".from", from.getAddress());
+    switch (security) {
+      case STARTTLS:
+        props.setProperty(p + ".starttls.enable", "true");
+        props.setProperty(p + ".starttls.required", "true");
+        break;
+      case SMTPS:
+        props.setProperty(p + ".ssl.enable", "true");
+        break;
+      case NONE:
+        props.setProperty(p + ".starttls.enable", "false");
+        break;
+    }
+    if (security != Security.NONE) {
+      props.setProperty(p + ".ssl.checkserveridentity", "true");
+      SSLSocketFactory factory = b.sslSocketFactory;
+      if (factory != null) props.put(p + ".ssl.socketFactory", factory);
+    }
+    return props;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Sends one email about {@code notification} to every recipient.
+   *
+   * @throws NullPointerException if {@code notification} is null
+   * @throws IllegalStateException if this sink is closed
+   * @throws MessagingException if the email could not be sent; the message names the SMTP server
+   *     and the alert, never the password
+   */
+  @Override
+  public void deliver(AlertNotification notification) throws MessagingException {
+    requireNonNull(notification, "notification == null");
+    @Nullable String secret;
+    synchronized (lock) {
+      if (closed) throw new IllegalStateException("EmailAlertSink is closed");
+      char[] pw = password;
+      secret = pw == null ? null : new String(pw);
+    }
+    MimeMessage message = message(notification);
+    try {
+      Transport transport = session.getTransport(protocol);
+      try {
+        transport.connect(host, port, username, secret);
+        transport.sendMessage(message, message.getAllRecipients());
+      } finally {
+        transport.close();
+      }
+    } catch (MessagingException e) {
+      throw new MessagingException(
+          "Could not send the email for alert "
+              + Text.escape(notification.rule())
+              + " on "
+              + Text.escape(notification.resource())
+              + " via "
+              + host
+              + ":"
+              + port
+              + " ("
+              + security
+              + "): "
+              + scrub(String.valueOf(e.getMessage()), secret),
+          e);
+    }
+  }
+
+  /** Removes the password from text that came from the server, should it ever echo it. */
+  private static String scrub(String text, @Nullable String secret) {
+    String escaped = Text.escape(text);
+    if (secret == null || secret.isEmpty()) return escaped;
+    return escaped.replace(secret, "****");
+  }
+
+  /** Builds the email for {@code n}, with its subject, body and threading headers. */
+  MimeMessage message(AlertNotification n) throws MessagingException {
+    String id = messageId(n.fingerprint(), n.startsAt());
+    boolean resolved = n.status() == AlertStatus.RESOLVED;
+    String ownId = resolved ? messageId(n.fingerprint() + ".resolved", n.startsAt()) : id;
+    MimeMessage message = new FixedIdMessage(session, ownId);
+    message.setFrom(from);
+    message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
+    message.setSubject(subject(n), StandardCharsets.UTF_8.name());
+    if (resolved) {
+      message.setHeader("In-Reply-To", id);
+      message.setHeader("References", id);
+    }
+    message.setHeader("Auto-Submitted", "auto-generated");
+    message.setText(body(n), StandardCharsets.UTF_8.name());
+    message.saveChanges();
+    return message;
+  }
+
+  /**
+   * Returns {@code <FINGERPRINT.STARTS_AT_EPOCH_MILLIS@vigil>}, with anything but letters, digits,
+   * dots, dashes and underscores in the fingerprint replaced.
+   */
+  static String messageId(String fingerprint, Instant startsAt) {
+    String local = MESSAGE_ID_UNSAFE.matcher(fingerprint).replaceAll("_");
+    return "<" + local + "." + startsAt.toEpochMilli() + "@vigil>";
+  }
+
+  /** Returns the subject: prefix, status, severity, rule, resource and summary, on one line. */
+  String subject(AlertNotification n) {
+    StringBuilder s = new StringBuilder(128);
+    if (!subjectPrefix.isEmpty()) s.append(subjectPrefix).append(' ');
+    s.append(n.status())
+        .append(' ')
+        .append(n.severity())
+        .append(' ')
+        .append(n.rule())
+        .append(" on ")
+        .append(n.resource())
+        .append(": ")
+        .append(n.summary());
+    return Text.headerSafe(s.toString());
+  }
+
+  /** Returns the plain-text body; untrusted values are escaped so each stays on its line. */
+  static String body(AlertNotification n) {
+    StringBuilder b = new StringBuilder(512);
+    b.append(Text.escape(n.summary())).append("\n\n");
+    line(b, "Status", n.status().name());
+    line(b, "Severity", n.severity().name());
+    line(b, "Rule", n.rule());
+    line(b, "Resource", n.resource());
+    line(b, "Value", Templates.formatNumber(n.value()));
+    line(b, "Threshold", Templates.formatNumber(n.threshold()));
+    line(b, "Starts at", n.startsAt().toString());
+    Instant endsAt = n.endsAt();
+    if (endsAt != null) line(b, "Ends at", endsAt.toString());
+    b.append("\nLabels:\n");
+    for (Map.Entry<String, String> label : n.labels().entrySet()) {
+      b.append("  ")
+          .append(Text.escape(label.getKey()))
+          .append(" = ")
+          .append(Text.escape(label.getValue()))
+          .append('\n');
+    }
+    b.append('\n');
+    line(b, "Fingerprint", n.fingerprint());
+    b.append("\n-- \nSent by Vigil.\n");
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String name, String value) {
+    b.append(name).append(':');
+    for (int i = name.length(); i < 12; i++) b.append(' ');
+    b.append(Text.escape(value)).append('\n');
+  }
+
+  /** Forgets the password; later calls to {@link #deliver} throw. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      char[] pw = password;
+      if (pw != null) Arrays.fill(pw, '\0');
+      password = null;
+    }
+  }
+
+  /** Returns the server, security, sender and recipients; never the password. */
+  @Override
+  public String toString() {
+    StringBuilder s =
+        new StringBuilder("EmailAlertSink{")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append(", ")
+            .append(security)
+            .append(", from=")
+            .append(from.toString())
+            .append(", to=")
+            .append(to.toString());
+    if (username != null) s.append(", username=").append(username);
+    return s.append('}').toString();
+  }
+
+  /** A message whose {@code Message-ID} is ours rather than a random one. */
+  private static final class FixedIdMessage extends MimeMessage {
+    private final String messageId;
+
+    FixedIdMessage(Session session, String messageId) {
+      super(session);
+      this.messageId = messageId;
+    }
+
+    @Override
+    protected void updateMessageID() throws MessagingException {
+      setHeader("Message-ID", messageId);
+    }
+  }
+
+  /**
+   * Builds an {@link EmailAlertSink}. Not thread safe. Setters validate their argument at once;
+   * {@link #build()} checks that {@code smtpHost}, {@code from} and {@code to} are set.
+   */
+  public static final class Builder {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private @Nullable String host;
+    private int port; // 0: the security's default port
+    private Security security = Security.STARTTLS;
+    private @Nullable String username;
+    private char @Nullable [] password;
+    private @Nullable InternetAddress from;
+    private final List<InternetAddress> to = new ArrayList<>();
+    private String subjectPrefix = "[Vigil]";
+    private Duration connectTimeout = DEFAULT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_TIMEOUT;
+    private @Nullable SSLSocketFactory sslSocketFactory;
+
+    private Builder() {}
+
+    /**
+     * Sets the SMTP server's host name or IP address. Required.
+     *
+     * @throws NullPointerException if {@code host} is null
+     * @throws IllegalArgumentException if {@code host} is blank or holds whitespace, control
+     *     characters, {@code /}, {@code @}, {@code ?} or {@code #}
+     */
+    public Builder smtpHost(String host) {
+      requireNonNull(host, "smtpHost == null");
+      if (host.isBlank()) throw new IllegalArgumentException("smtpHost is blank");
+      if (Text.hasUnsafe(host) || HOST_UNSAFE.matcher(host).find()) {
+        throw new IllegalArgumentException(
+            "smtpHost is not a host name or IP address: \"" + Text.escape(host) + "\"");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * Sets the SMTP server's port; by default 587 for {@link Security#STARTTLS}, 465 for {@link
+     * Security#SMTPS} and 25 for {@link Security#NONE}.
+     *
+     * @throws IllegalArgumentException if {@code port} is not in 1..65535
+     */
+    public Builder smtpPort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("smtpPort must be in 1..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets how the connection is protected; {@link Security#STARTTLS} by default.
+     *
+     * @throws NullPointerException if {@code security} is null
+     */
+    public Builder security(Security security) {
+      this.security = requireNonNull(security, "security == null");
+      return this;
+    }
+
+    /**
+     * Sets the user name and password for SMTP AUTH; without credentials the sink does not
+     * authenticate. With {@link Security#NONE} the {@code smtpHost} must be a loopback address
+     * ({@code localhost}, {@code 127.0.0.1}, {@code ::1}), or {@link #build()} fails: the password
+     * would otherwise cross the network in clear text.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code username} is blank or {@code password} empty
+     */
+    public Builder credentials(String username, String password) {
+      requireNonNull(password, "password == null");
+      return credentials(username, password.toCharArray());
+    }
+
+    /**
+     * Sets the user name and password for SMTP AUTH, as {@link #credentials(String, String)} does.
+     * The array is copied; the caller may clear it afterwards.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code username} is blank or {@code password} empty
+     */
+    public Builder credentials(String username, char[] password) {
+      requireNonNull(username, "username == null");
+      requireNonNull(password, "password == null");
+      if (username.isBlank()) throw new IllegalArgumentException("username is blank");
+      if (Text.hasUnsafe(username)) {
+        throw new IllegalArgumentException(
+            "username holds control characters: \"" + Text.escape(username) + "\"");
+      }
+      if (password.length == 0) throw new IllegalArgumentException("password is empty");
+      this.username = username;
+      if (this.password != null) Arrays.fill(this.password, '\0');
+      this.password = password.clone();
+      return this;
+    }
+
+    /**
+     * Sets the sender address, such as {@code vigil@example.com} or {@code Vigil
+     * <vigil@example.com>}. Required.
+     *
+     * @throws NullPointerException if {@code address} is null
+     * @throws IllegalArgumentException if {@code address} is not one valid email address
+     */
+    public Builder from(String address) {
+      this.from = address("from", requireNonNull(address, "from == null"));
+      return this;
+    }
+
+    /**
+     * Adds recipients; repeatable. At least one is required.
+     *
+     * @throws NullPointerException if {@code addresses} or one of them is null
+     * @throws IllegalArgumentException if an address is not one valid email address
+     */
+    public Builder to(String... addresses) {
+      requireNonNull(addresses, "to == null");
+      List<InternetAddress> parsed = new ArrayList<>(addresses.length);
+      for (String address : addresses) {
+        parsed.add(address("to", requireNonNull(address, "to == null")));
+      }
+      to.addAll(parsed);
+      return this;
+    }
+
+    /**
+     * Sets the text that starts every subject; {@code "[Vigil]"} by default, empty for none.
+     *
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if {@code prefix} holds control characters
+     */
+    public Builder subjectPrefix(String prefix) {
+      requireNonNull(prefix, "subjectPrefix == null");
+      if (Text.hasUnsafe(prefix)) {
+        throw new IllegalArgumentException(
+            "subjectPrefix holds control characters: \"" + Text.escape(prefix) + "\"");
+      }
+      this.subjectPrefix = prefix.strip();
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for the TCP connection to the server; 10 seconds by default.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too large
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for each read from the server; 10 seconds by default.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too large
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long each write to the server may block; 10 seconds by default.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too large
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = timeout("writeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the factory for TLS connections, for example one whose trust store holds a private CA.
+     * Certificate and server identity checks stay on whatever the factory is; by default the JDK's
+     * trust store is used.
+     *
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder sslSocketFactory(SSLSocketFactory factory) {
+      this.sslSocketFactory = requireNonNull(factory, "sslSocketFactory == null");
+      return this;
+    }
+
+    /**
+     * Returns a new sink with this builder's settings.
+     *
+     * @throws IllegalStateException if {@code smtpHost}, {@code from} or {@code to} is not set, or
+     *     if credentials are set with {@link Security#NONE} and a {@code smtpHost} that is not a
+     *     loopback address
+     */
+    public EmailAlertSink build() {
+      String h = host;
+      if (h == null) throw new IllegalStateException("smtpHost is not set");
+      if (from == null) throw new IllegalStateException("from is not set");
+      if (to.isEmpty()) throw new IllegalStateException("to is not set: add at least one recipient");
+      if (username != null && security == Security.NONE && !isLoopback(h)) {
+        throw new IllegalStateException(
+            "credentials with Security.NONE need a loopback smtpHost, not "
+                + h
+                + ": the password would cross the network in clear text;"
+                + " use Security.STARTTLS or Security.SMTPS");
+      }
+      return new EmailAlertSink(this, h);
+    }
+
+    private static InternetAddress address(String setting, String address) {
+      if (Text.hasUnsafe(address)) {
+        throw new IllegalArgumentException(
+            setting + ": invalid address \"" + Text.escape(address) + "\": control characters");
+      }
+      try {
+        InternetAddress parsed = new InternetAddress(address, true);
+        if (parsed.isGroup()) throw new AddressException("a group is not one address");
+        return parsed;
+      } catch (AddressException e) {
+        throw new IllegalArgumentException(
+            setting + ": invalid address \"" + address + "\": " + e.getMessage(), e);
+      }
+    }
+
+    private static Duration timeout(String setting, Duration timeout) {
+      requireNonNull(timeout, setting + " == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive: " + timeout);
+      }
+      if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(
+            setting + " must be at most " + Duration.ofMillis(Integer.MAX_VALUE) + ": " + timeout);
+      }
+      // Jakarta Mail counts in milliseconds and reads 0 as "forever": round up.
+      return timeout.toMillis() == 0 ? Duration.ofMillis(1) : timeout;
+    }
+
+    /**
+     * True for {@code localhost} and loopback IP literals. Never asks DNS: a name that resolves to
+     * a loopback address today may not tomorrow.
+     */
+    static boolean isLoopback(String host) {
+      if (host.equalsIgnoreCase("localhost")) return true;
+      String literal =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      boolean ipv4 = literal.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+      boolean ipv6 = literal.indexOf(':') >= 0 && literal.matches("[0-9A-Fa-f:.]+");
+      if (!ipv4 && !ipv6) return false;
+      try {
+        return InetAddress.getByName(literal).isLoopbackAddress(); // a literal: no lookup
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.vigil.AlertNotification;
+import dev.vigil.AlertSink;
+import dev.vigil.AlertStatus;
+import dev.vigil.internal.Templates;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * Writes one SLF4J log line per notification, as {@code key=value} pairs:
+ *
+ * <pre>
+ * alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001 value=92.4 threshold=80
+ *     startsAt=2026-11-24T00:00:00Z fingerprint=8f3a... summary="CPU usage on vm-000001 is 92.4%"
+ *     labels={region=eu-west-1}
+ * </pre>
+ *
+ * (shown on three lines here; it is one line in the log). Resolved notifications add {@code
+ * endsAt}. The {@code labels} leave out {@code alertname}, {@code resource} and {@code severity},
+ * which the line already shows.
+ *
+ * <p><b>Levels.</b> Firing {@link dev.vigil.Severity#CRITICAL CRITICAL} alerts log at {@code
+ * ERROR}, {@link dev.vigil.Severity#WARNING WARNING} at {@code WARN}, {@link
+ * dev.vigil.Severity#INFO INFO} at {@code INFO}; resolved notifications always log at {@code
+ * INFO}.
+ *
+ * <p><b>Untrusted text.</b> Values that contain spaces, quotes, {@code =}, {@code ,} or braces are
+ * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code
+ * \}{@code uXXXX}) in every value, so a label can never forge a second log line.
+ *
+ * <p>Immutable and thread safe; {@link #close()} does nothing.
+ */
+public final class LogAlertSink implements AlertSink {
+  /** The logger name used by {@link #create()}. */
+  public static final String DEFAULT_LOGGER = "dev.vigil.alerts";
+
+  private final Logger logger;
+
+  private LogAlertSink(Builder builder) {
+    this.logger = LoggerFactory.getLogger(builder.logger);
+  }
+
+  /** Returns a sink that logs to the logger {@value #DEFAULT_LOGGER}. */
+  public static LogAlertSink create() {
+    return builder().build();
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Logs {@code notification} as one line.
+   *
+   * @throws NullPointerException if {@code notification} is null
+   */
+  @Override
+  public void deliver(AlertNotification notification) {
+    requireNonNull(notification, "notification == null");
+    Level level = level(notification);
+    if (!logger.isEnabledForLevel(level)) return;
+    logger.atLevel(level).log(format(notification));
+  }
+
+  /** Returns the level a notification is logged at. */
+  static Level level(AlertNotification n) {
+    if (n.status() == AlertStatus.RESOLVED) return Level.INFO;
+    switch (n.severity()) {
+      case CRITICAL:
+        return Level.ERROR;
+      case WARNING:
+        return Level.WARN;
+      default:
+        return Level.INFO;
+    }
+  }
+
+  /** Returns the log line for {@code n}; it never contains a line break or control character. */
+  static String format(AlertNotification n) {
+    StringBuilder line = new StringBuilder(256).append("alert");
+    pair(line, "status", n.status().name());
+    pair(line, "rule", n.rule());
+    pair(line, "severity", n.severity().name());
+    pair(line, "resource", n.resource());
+    pair(line, "value", Templates.formatNumber(n.value()));
+    pair(line, "threshold", Templates.formatNumber(n.threshold()));
+    pair(line, "startsAt", n.startsAt().toString());
+    Instant endsAt = n.endsAt();
+    if (endsAt != null) pair(line, "endsAt", endsAt.toString());
+    pair(line, "fingerprint", n.fingerprint());
+    pair(line, "summary", n.summary());
+    line.append(" labels={");
+    boolean first = true;
+    for (Map.Entry<String, String> label : n.labels().entrySet()) {
+      if (isShown(n, label.getKey(), label.getValue())) continue;
+      if (!first) line.append(',');
+      first = false;
+      line.append(Text.logValue(label.getKey())).append('=').append(Text.logValue(label.getValue()));
+    }
+    return line.append('}').toString();
+  }
+
+  /** True for the labels that repeat a field the line already shows. */
+  private static boolean isShown(AlertNotification n, String name, String value) {
+    switch (name) {
+      case "alertname":
+        return value.equals(n.rule());
+      case "resource":
+        return value.equals(n.resource());
+      case "severity":
+        return value.equals(n.severity().name());
+      default:
+        return false;
+    }
+  }
+
+  private static void pair(StringBuilder line, String key, String value) {
+    line.append(' ').append(key).append('=').append(Text.logValue(value));
+  }
+
+  @Override
+  public String toString() {
+    return "LogAlertSink{logger=" + logger.getName() + "}";
+  }
+
+  /** Builds a {@link LogAlertSink}. Not thread safe. */
+  public static final class Builder {
+    private String logger = DEFAULT_LOGGER;
+
+    private Builder() {}
+
+    /**
+     * Sets the name of the SLF4J logger; {@value LogAlertSink#DEFAULT_LOGGER} by default.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder logger(String name) {
+      requireNonNull(name, "logger == null");
+      if (name.isBlank()) throw new IllegalArgumentException("logger is blank");
+      this.logger = name;
+      return this;
+    }
+
+    /** Returns a new sink with this builder's settings. */
+    public LogAlertSink build() {
+      return new LogAlertSink(this);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+package dev.vigil.alerts;
+
+import static dev.vigil.alerts.Notifications.FINGERPRINT;
+import static dev.vigil.alerts.Notifications.STARTS_AT;
+import static dev.vigil.alerts.Notifications.firing;
+import static dev.vigil.alerts.Notifications.resolved;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import dev.vigil.AlertNotification;
+import dev.vigil.AlertStatus;
+import dev.vigil.Severity;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EmailAlertSinkTest {
+  private static final String PASSWORD = "s3cret-Pa55word";
+
+  @RegisterExtension
+  static final GreenMailExtension greenMail =
+      new GreenMailExtension(GreenMailSetups.smtp());
+
+  private EmailAlertSink.Builder plainSink() {
+    return EmailAlertSink.builder()
+        .smtpHost("127.0.0.1")
+        .smtpPort(greenMail.getSmtp().getPort())
+        .security(EmailAlertSink.Security.NONE)
+        .from("vigil@example.com")
+        .to("oncall@example.com");
+  }
+
+  @Test
+  void firingEmailHasSubjectAndPlainTextBody() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(firing(Severity.WARNING));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(received).hasSize(1);
+    MimeMessage email = received[0];
+    assertThat(email.getSubject())
+        .isEqualTo("[Vigil] FIRING WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+    assertThat(email.getFrom()).containsExactly(new InternetAddress("vigil@example.com"));
+    assertThat(email.getRecipients(Message.RecipientType.TO))
+        .containsExactly(new InternetAddress("oncall@example.com"));
+    assertThat(email.getContentType()).startsWith("text/plain").containsIgnoringCase("utf-8");
+    assertThat(email.getHeader("Message-ID"))
+        .containsExactly("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + "@vigil>");
+    assertThat(email.getHeader("In-Reply-To")).isNull();
+    assertThat(GreenMailUtil.getBody(email).replace("\r\n", "\n"))
+        .contains("CPU usage on vm-000001 is 92.4%")
+        .contains("Status:      FIRING\n")
+        .contains("Severity:    WARNING\n")
+        .contains("Rule:        HighCpu\n")
+        .contains("Resource:    vm-000001\n")
+        .contains("Value:       92.4\n")
+        .contains("Threshold:   80\n")
+        .contains("Starts at:   2026-11-24T00:00:00Z\n")
+        .doesNotContain("Ends at")
+        .contains("  region = eu-west-1\n")
+        .contains("  alertname = HighCpu\n")
+        .contains("Fingerprint: " + FINGERPRINT);
+  }
+
+  @Test
+  void resolvedEmailRepliesToFiringEmail() throws Exception {
+    EmailAlertSink sink = plainSink().subjectPrefix("[Prod]").build();
+
+    sink.deliver(firing(Severity.CRITICAL));
+    sink.deliver(resolved(Severity.CRITICAL));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(received).hasSize(2);
+    String firingId = received[0].getHeader("Message-ID")[0];
+    MimeMessage resolvedEmail = received[1];
+    assertThat(resolvedEmail.getSubject())
+        .isEqualTo("[Prod] RESOLVED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+    assertThat(resolvedEmail.getHeader("In-Reply-To")).containsExactly(firingId);
+    assertThat(resolvedEmail.getHeader("References")).containsExactly(firingId);
+    assertThat(resolvedEmail.getHeader("Message-ID")).singleElement().isNotEqualTo(firingId);
+    assertThat(GreenMailUtil.getBody(resolvedEmail))
+        .contains("Status:      RESOLVED")
+        .contains("Ends at:     2026-11-24T00:05:00Z");
+  }
+
+  @Test
+  void labelWithHeaderInjectionAddsNoHeaderAndNoRecipient() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(
+        Notifications.notification(
+            AlertStatus.FIRING,
+            Severity.WARNING,
+            Map.of("team", "ops\r\nBcc: x@evil"),
+            "CPU high\r\nBcc: x@evil\r\nSubject: forged"));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(received).hasSize(1); // one per recipient: x@evil got none
+    MimeMessage email = received[0];
+    assertThat(email.getHeader("Subject")).hasSize(1);
+    assertThat(email.getSubject())
+        .isEqualTo("[Vigil] FIRING WARNING HighCpu on vm-000001: CPU high Bcc: x@evil Subject: forged");
+    assertThat(email.getHeader("Bcc")).isNull();
+    assertThat(email.getAllRecipients()).containsExactly(new InternetAddress("oncall@example.com"));
+    assertThat(greenMail.getUserManager().getUser("x@evil")).isNull();
+    assertThat(greenMail.getReceivedMessagesForDomain("evil")).isEmpty();
+    assertThat(GreenMailUtil.getBody(email)).contains("  team = ops\\r\\nBcc: x@evil");
+  }
+
+  @Test
+  void fingerprintWithHeaderInjectionCannotEscapeTheThreadingHeaders() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+    String evil = "abc\r\nBcc: x@evil\r\nX-Forged: yes";
+    AlertNotification resolved =
+        new AlertNotification(
+            "HighCpu", AlertStatus.RESOLVED, Severity.WARNING, "vm-000001", Map.of(), "s", 1, 2,
+            STARTS_AT, Notifications.ENDS_AT, evil);
+
+    sink.deliver(resolved);
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage email = greenMail.getReceivedMessages()[0];
+    String id = "<abc__Bcc__x_evil__X-Forged__yes." + STARTS_AT.toEpochMilli() + "@vigil>";
+    assertThat(email.getHeader("In-Reply-To")).containsExactly(id);
+    assertThat(email.getHeader("References")).containsExactly(id);
+    assertThat(email.getHeader("Message-ID")).hasSize(1);
+    assertThat(email.getHeader("X-Forged")).isNull();
+    assertThat(email.getAllRecipients()).containsExactly(new InternetAddress("oncall@example.com"));
+    assertThat(greenMail.getUserManager().getUser("x@evil")).isNull();
+  }
+
+  @Test
+  void subjectIsSanitizedBeforeJakartaMailSeesIt() {
+    EmailAlertSink sink = plainSink().build();
+
+    assertThat(
+            sink.subject(
+                Notifications.notification(
+                    AlertStatus.FIRING, Severity.INFO, Map.of(), "a\r\nBcc: x@evil\u2028b\u0000c")))
+        .isEqualTo("[Vigil] FIRING INFO HighCpu on vm-000001: a Bcc: x@evil b c");
+  }
+
+  @Test
+  void authenticatesWithCredentialsCopiedFromTheCallersArray() throws Exception {
+    greenMail.setUser("alerts@example.com", "alerts", PASSWORD);
+    char[] password = PASSWORD.toCharArray();
+    EmailAlertSink sink = plainSink().credentials("alerts", password).build();
+    Arrays.fill(password, 'x'); // the caller clears its copy; the sink kept its own
+
+    sink.deliver(firing(Severity.WARNING));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    assertThat(sink.toString()).contains("username=alerts").doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void wrongPasswordFailsWithoutRevealingIt() {
+    greenMail.setUser("alerts@example.com", "alerts", "the-right-one");
+    EmailAlertSink sink = plainSink().credentials("alerts", PASSWORD).build();
+
+    try (CapturedStderr err = new CapturedStderr()) {
+      assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+          .isInstanceOf(MessagingException.class)
+          .hasCauseInstanceOf(AuthenticationFailedException.class)
+          .hasMessageContaining("127.0.0.1:" + greenMail.getSmtp().getPort())
+          .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(PASSWORD));
+      assertThat(err.text()).doesNotContain(PASSWORD);
+    }
+    assertThat(sink.toString()).doesNotContain(PASSWORD);
+    assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  @Test
+  void starttlsIsRequiredSoAServerWithoutItGetsNothing() {
+    EmailAlertSink sink =
+        plainSink().security(EmailAlertSink.Security.STARTTLS).credentials("alerts", PASSWORD).build();
+
+    assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+        .isInstanceOf(MessagingException.class)
+        .hasMessageContaining("STARTTLS");
+    assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  @Test
+  void refusedConnectionFailsFast() throws Exception {
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = socket.getLocalPort();
+    }
+    EmailAlertSink sink =
+        plainSink().smtpPort(deadPort).connectTimeout(Duration.ofMillis(500)).build();
+
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () ->
+            assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("127.0.0.1:" + deadPort));
+  }
+
+  @Test
+  void silentServerTimesOutInsteadOfHanging() throws Exception {
+    // Accepts connections in its backlog but never greets: the client must give up on its own.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      EmailAlertSink sink =
+          plainSink()
+              .smtpPort(silent.getLocalPort())
+              .connectTimeout(Duration.ofMillis(300))
+              .readTimeout(Duration.ofMillis(300))
+              .writeTimeout(Duration.ofMillis(300))
+              .build();
+
+      long start = System.nanoTime();
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(5),
+          () ->
+              assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+                  .isInstanceOf(MessagingException.class));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    }
+  }
+
+  @Test
+  void closedSinkRefusesToDeliver() {
+    EmailAlertSink sink = plainSink().credentials("alerts", PASSWORD).build();
+    sink.close();
+    sink.close();
+
+    assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("EmailAlertSink is closed");
+  }
+
+  private static String stackTraceText(Throwable e) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.vigil.alerts;
+
+import static dev.vigil.alerts.Notifications.firing;
+import static dev.vigil.alerts.Notifications.resolved;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.AlertStatus;
+import dev.vigil.Severity;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LogAlertSinkTest {
+  private static final String LOGGER = "dev.vigil.alerts.test.LogAlertSinkTest";
+  private final LogAlertSink sink = LogAlertSink.builder().logger(LOGGER).build();
+
+  @Test
+  void firingAlertIsOneKeyValueLine() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(firing(Severity.WARNING));
+
+      assertThat(err.linesOf(LOGGER))
+          .containsExactly(
+              "[main] WARN "
+                  + LOGGER
+                  + " - alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001"
+                  + " value=92.4 threshold=80 startsAt=2026-11-24T00:00:00Z"
+                  + " fingerprint=8f3a6c0d1e2b4a59 summary=\"CPU usage on vm-000001 is 92.4%\""
+                  + " labels={region=eu-west-1}");
+    }
+  }
+
+  @Test
+  void resolvedAlertLogsEndsAtAtInfo() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(resolved(Severity.CRITICAL));
+
+      assertThat(err.linesOf(LOGGER))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED ")
+                      .contains(" startsAt=2026-11-24T00:00:00Z endsAt=2026-11-24T00:05:00Z "));
+    }
+  }
+
+  @Test
+  void levelFollowsSeverity() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(firing(Severity.CRITICAL));
+      sink.deliver(firing(Severity.WARNING));
+      sink.deliver(firing(Severity.INFO));
+
+      assertThat(err.linesOf(LOGGER))
+          .hasSize(3)
+          .satisfiesExactly(
+              l -> assertThat(l).startsWith("[main] ERROR " + LOGGER + " - alert status=FIRING"),
+              l -> assertThat(l).startsWith("[main] WARN " + LOGGER + " - alert status=FIRING"),
+              l -> assertThat(l).startsWith("[main] INFO " + LOGGER + " - alert status=FIRING"));
+    }
+  }
+
+  @Test
+  void labelWithLineBreakCannotForgeASecondLine() {
+    String forged = "x\r\n[main] ERROR " + LOGGER + " - alert status=RESOLVED rule=Forged";
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(
+          Notifications.notification(
+              AlertStatus.FIRING,
+              Severity.WARNING,
+              Map.of("team", forged, "note", "bell\u0007 nel\u0085 ls\u2028 end"),
+              "summary\nwith a break"));
+
+      String text = err.text();
+      assertThat(text.lines().filter(l -> l.contains(LOGGER))).hasSize(1);
+      assertThat(text.lines().filter(l -> l.contains("rule=Forged"))).hasSize(1);
+      assertThat(err.linesOf(LOGGER))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains(" summary=\"summary\\nwith a break\" ")
+                      .contains("note=\"bell\\u0007 nel\\u0085 ls\\u2028 end\"")
+                      .contains("team=\"x\\r\\n[main] ERROR ")
+                      .doesNotContain("\r", "\u0007", "\u0085", "\u2028"));
+    }
+  }
+
+  @Test
+  void quotesAndBackslashesAreEscapedInsideQuotes() {
+    assertThat(Text.logValue("a \"b\" \\c")).isEqualTo("\"a \\\"b\\\" \\\\c\"");
+    assertThat(Text.logValue("")).isEqualTo("\"\"");
+    assertThat(Text.logValue("k=v")).isEqualTo("\"k=v\"");
+    assertThat(Text.logValue("plain-value_1.0")).isEqualTo("plain-value_1.0");
+  }
+
+  @Test
+  void defaultLoggerIsDevVigilAlerts() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      LogAlertSink.create().deliver(firing(Severity.CRITICAL));
+
+      assertThat(err.linesOf("dev.vigil.alerts")).singleElement().asString().startsWith("[main] ERROR");
+    }
+  }
+
+  @Test
+  void builderRejectsBadLoggerName() {
+    assertThatThrownBy(() -> LogAlertSink.builder().logger(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("logger == null");
+    assertThatThrownBy(() -> LogAlertSink.builder().logger(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("logger is blank");
+  }
+}
