@@ -146,9 +146,12 @@ public final class RuleTester implements AutoCloseable {
     }
     int step = stepsRun++;
     currentStep = step;
-    monitor.pollNow();
-    awaitSinksIdle(step);
-    time.advance(interval);
+    try {
+      monitor.pollNow();
+      awaitSinksIdle(step);
+    } finally {
+      time.advance(interval); // even when the step failed, so that later steps keep their offsets
+    }
     return at(step);
   }
 

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Values.</b> A script is a list of tokens separated by commas and/or whitespace. A token is
  * a decimal number ({@code 85}, {@code -1.5}, {@code 2e3}), or {@code _} or {@code missing} for a
  * step in which the series has no sample. Anything else is rejected when the script is built, with
- * a message naming the token, its step and its character position.
+ * a message naming the token, its step and its index in the script.
  *
  * <p><b>Steps.</b> Steps are numbered from 0. Each call to {@link #poll} consumes the next step,
  * exactly once: step {@code k} is the {@code k}-th poll (from 0). A step returns one sample per
@@ -250,11 +250,12 @@ public final class ScriptedSource implements MetricSource {
       } else if (NUMBER.matcher(token).matches()) {
         double value = Double.parseDouble(token);
         if (!Double.isFinite(value)) {
-          throw badToken(what, token, parsed.size(), m.start(), "a finite number");
+          throw badToken(what, values, token, parsed.size(), m.start(), "a finite number");
         }
         parsed.add(value);
       } else {
-        throw badToken(what, token, parsed.size(), m.start(), "a number, '_' or 'missing'");
+        throw badToken(
+            what, values, token, parsed.size(), m.start(), "a number, '_' or 'missing'");
       }
     }
     if (parsed.isEmpty()) {
@@ -264,9 +265,9 @@ public final class ScriptedSource implements MetricSource {
   }
 
   private static IllegalArgumentException badToken(
-      String what, String token, int step, int position, String expected) {
+      String what, String values, String token, int step, int index, String expected) {
     return new IllegalArgumentException(
-        "values of " + what + ": bad token \"" + token + "\" at step " + step
-            + " (character " + position + "): expected " + expected);
+        "values of " + what + ": bad token \"" + token + "\" at step " + step + " (index " + index
+            + " of \"" + values + "\"): expected " + expected);
   }
 }
