@@ -65,7 +65,8 @@ public final class ManualClock extends Clock {
   public Instant advance(Duration duration) {
     requireNonNull(duration, "duration == null");
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("duration is negative: " + duration + " (time never goes back)");
+      throw new IllegalArgumentException(
+          "duration is negative: " + duration + " (time never goes back)");
     }
     return now.updateAndGet(t -> t.plus(duration));
   }

@@ -43,7 +43,8 @@ public final class ManualTicker implements Ticker {
   public long advance(Duration duration) {
     requireNonNull(duration, "duration == null");
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("duration is negative: " + duration + " (a ticker never goes back)");
+      throw new IllegalArgumentException(
+          "duration is negative: " + duration + " (a ticker never goes back)");
     }
     long delta = duration.toNanos();
     return nanos.updateAndGet(n -> Math.addExact(n, delta));

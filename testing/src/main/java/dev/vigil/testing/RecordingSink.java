@@ -97,8 +97,8 @@ public final class RecordingSink implements AlertSink {
    *     count})
    * @throws NullPointerException if {@code timeout} is null
    * @throws IllegalArgumentException if {@code count} or {@code timeout} is negative
-   * @throws AssertionError (JUnit's {@code AssertionFailedError}) if the timeout passed first, or the waiting thread
-   *     was interrupted (its interrupt flag is then set again); the message lists what was
+   * @throws AssertionError (JUnit's {@code AssertionFailedError}) if the timeout passed first, or
+   *     the waiting thread was interrupted (its interrupt flag is then set again); the message lists what was
    *     recorded
    */
   public synchronized List<AlertNotification> awaitCount(int count, Duration timeout) {

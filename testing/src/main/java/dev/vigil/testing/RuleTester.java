@@ -223,7 +223,10 @@ public final class RuleTester implements AutoCloseable {
     }
   }
 
-  /** The monitor under test, for {@link ResourceMonitor#activeAlerts()} and {@link ResourceMonitor#stats()}. */
+  /**
+   * The monitor under test, for {@link ResourceMonitor#activeAlerts()} and {@link
+   * ResourceMonitor#stats()}. Do not start it.
+   */
   public ResourceMonitor monitor() {
     return monitor;
   }

@@ -78,7 +78,8 @@ public final class VirtualTime {
   public synchronized Instant advance(Duration duration) {
     requireNonNull(duration, "duration == null");
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("duration is negative: " + duration + " (time never goes back)");
+      throw new IllegalArgumentException(
+          "duration is negative: " + duration + " (time never goes back)");
     }
     ticker.advance(duration);
     return clock.advance(duration);
