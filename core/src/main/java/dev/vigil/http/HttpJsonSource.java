@@ -1,0 +1,970 @@
+package dev.vigil.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.squareup.moshi.Moshi;
+import dev.vigil.MetricSource;
+import dev.vigil.PollContext;
+import dev.vigil.Sample;
+import dev.vigil.SourceException;
+import dev.vigil.SourceException.Kind;
+import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Throwables;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import retrofit2.Response;
+import retrofit2.Retrofit;
+
+/**
+ * A {@link MetricSource} that reads a paginated JSON listing of resources from an HTTP API, then
+ * each resource's metrics as JSON, authenticating every request with a bearer token.
+ *
+ * <pre>{@code
+ * HttpJsonSource cloud = HttpJsonSource.builder()
+ *     .baseUrl("https://api.example.com/")
+ *     .bearerToken(() -> tokenStore.current())          // asked before every request
+ *     .resourcesPath("/v1/resources/page-1.json")        // follows "next" links
+ *     .resourceLabel("region", "/region")
+ *     .metricsPath("/v1/resources/{id}/metrics")
+ *     .metric("cpu_usage", "/metrics/cpu_usage")
+ *     .timestampPointer("/timestamp")
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>What a poll does.</b> It gets the listing on the calling thread, following the {@code next}
+ * link of each page (relative or absolute) until it is null or missing; a link to another origin
+ * than the base URL is refused, because it would receive the bearer token. A listing failure fails
+ * the whole poll with a {@link SourceException}. Then it gets every resource's metrics on at most
+ * {@link Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
+ * through {@link PollContext#reportError} while the others still give samples; if every resource
+ * failed, the poll throws the first failure, with the others (at most {@value
+ * #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never replaced by 0.
+ *
+ * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
+ * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
+ * Kind#HTTP_STATUS} for other non-2xx answers, {@link Kind#TIMEOUT}, {@link Kind#CONNECTION}, and
+ * {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is not a number), missing
+ * fields, NaN and infinities, and bodies over {@link Builder#maxBodyBytes}. Messages and {@link
+ * SourceException#url()} name the URL without user info and with secret-looking query parameters
+ * redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
+ * $.metrics.cpu_usage}). The bearer token never appears in messages, logs or {@link #toString()}.
+ *
+ * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
+ * Builder#build()}. Worker threads are daemon threads named {@code vigil-http-N}, created when
+ * first needed, and end after a minute without work. {@link #close()} stops them and, if the
+ * source built its own {@link OkHttpClient}, evicts that client's idle connections; a client or
+ * {@link Moshi} passed by the host is never shut down. A closed source cannot be polled.
+ */
+public final class HttpJsonSource implements MetricSource {
+  private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
+
+  /** At most this many failures are attached as suppressed exceptions when a poll fails. */
+  public static final int MAX_SUPPRESSED = 100;
+
+  private static final long ERROR_BODY_BYTES = 4096;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final HttpUrl baseUrl;
+  private final Supplier<String> tokenSupplier;
+  private final HttpUrl resourcesUrl;
+  private final JsonPointer itemsPointer;
+  private final JsonPointer idPointer;
+  private final JsonPointer nextPointer;
+  private final Map<String, JsonPointer> labels;
+  private final String metricsPath;
+  private final Map<String, JsonPointer> metrics;
+  private final @Nullable JsonPointer timestampPointer;
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final JsonApi api;
+  private final Retry retry;
+  private final int concurrency;
+  private final int maxPages;
+  private final long maxBodyBytes;
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final ThreadPoolExecutor pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private HttpJsonSource(Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
+    this.baseUrl = baseUrl;
+    this.tokenSupplier = tokenSupplier;
+    this.resourcesUrl = resourcesUrl;
+    this.itemsPointer = b.itemsPointer;
+    this.idPointer = b.idPointer;
+    this.nextPointer = b.nextPointer;
+    this.labels = Map.copyOf(b.labels);
+    this.metricsPath = requireNonNull(b.metricsPath);
+    this.metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
+    this.timestampPointer = b.timestampPointer;
+    this.concurrency = b.concurrency;
+    this.maxPages = b.maxPages;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.ownsClient = b.client == null;
+    OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
+    this.client =
+        base.newBuilder()
+            .connectTimeout(b.connectTimeout)
+            .readTimeout(b.readTimeout)
+            .callTimeout(b.callTimeout)
+            .addInterceptor(HttpJsonSource::limitErrorBody)
+            .build();
+    Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
+    this.api =
+        new Retrofit.Builder()
+            .baseUrl(baseUrl)
+            .client(client)
+            .addConverterFactory(new TreeConverterFactory(moshi, b.maxBodyBytes))
+            .validateEagerly(true)
+            .build()
+            .create(JsonApi.class);
+    this.retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    ThreadFactory named = new NamedThreadFactory("http");
+    ThreadFactory tracking =
+        r -> {
+          Thread t = named.newThread(r);
+          threads.removeIf(old -> !old.isAlive());
+          threads.add(t);
+          return t;
+        };
+    this.pool =
+        new ThreadPoolExecutor(
+            concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tracking);
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the retry configuration used when no {@link Builder#retry} is set: 3 attempts with
+   * exponential back-off from 500 ms, for timeouts, connection failures, HTTP 429 and 5xx only;
+   * never for {@link Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. Derive variations with
+   * {@code RetryConfig.from(defaultRetryConfig())}.
+   */
+  public static RetryConfig defaultRetryConfig() {
+    return RetryConfig.custom()
+        .maxAttempts(3)
+        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0))
+        .retryOnException(HttpJsonSource::isTransient)
+        .build();
+  }
+
+  /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
+  static boolean isTransient(Throwable t) {
+    if (!(t instanceof SourceException e)) return false;
+    switch (e.kind()) {
+      case TIMEOUT:
+      case CONNECTION:
+        return true;
+      case HTTP_STATUS:
+        return e.httpStatus() == 429 || e.httpStatus() >= 500;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Reads the listing, then every listed resource's metrics.
+   *
+   * @return one sample per readable metric of every readable resource, in listing order
+   * @throws SourceException if the listing could not be read, or if every listed resource failed
+   * @throws InterruptedException if the calling thread was interrupted while waiting for workers
+   * @throws IllegalStateException if this source is closed
+   */
+  @Override
+  public List<Sample> poll(PollContext context) throws SourceException, InterruptedException {
+    requireNonNull(context, "context == null");
+    if (closed.get()) throw new IllegalStateException("HttpJsonSource is closed");
+    List<Outcome> outcomes = new ArrayList<>();
+    List<Resource> resources = listResources(outcomes);
+    Instant now = context.now();
+    List<Future<Outcome>> futures = new ArrayList<>(resources.size());
+    try {
+      for (Resource r : resources) futures.add(pool.submit(() -> readResource(r, now)));
+      for (Future<Outcome> f : futures) outcomes.add(await(f));
+    } catch (InterruptedException e) {
+      for (Future<Outcome> f : futures) f.cancel(true);
+      throw e;
+    }
+
+    boolean allFailed = !outcomes.isEmpty();
+    for (Outcome o : outcomes) allFailed &= o.failed();
+    if (allFailed) {
+      SourceException first = outcomes.get(0).errors().get(0);
+      int suppressed = 0;
+      for (Outcome o : outcomes) {
+        for (SourceException e : o.errors()) {
+          if (e != first && suppressed++ < MAX_SUPPRESSED) first.addSuppressed(e);
+        }
+      }
+      throw first;
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      samples.addAll(o.samples());
+      for (SourceException e : o.errors()) context.reportError(o.resource(), e);
+    }
+    return samples;
+  }
+
+  private static Outcome await(Future<Outcome> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      // readResource catches everything; this is a bug, reported as such.
+      throw new IllegalStateException("reading a resource failed unexpectedly", e.getCause());
+    } catch (CancellationException e) {
+      throw new IllegalStateException("HttpJsonSource was closed during the poll", e);
+    }
+  }
+
+  /** Reads every page of the listing; bad items become failed outcomes. */
+  private List<Resource> listResources(List<Outcome> failedItems) throws SourceException {
+    List<Resource> resources = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<HttpUrl> seen = new HashSet<>();
+    HttpUrl page = resourcesUrl;
+    int pages = 0;
+    while (page != null) {
+      if (++pages > maxPages) {
+        throw badData(page, "$", "the listing has more than maxPages=" + maxPages + " pages", null);
+      }
+      if (!seen.add(page)) {
+        throw badData(page, "$.next", "the next link loops back to a page already read", null);
+      }
+      log.debug("Reading listing page {}", Urls.redact(page));
+      JsonDocument doc = fetch(page);
+      JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
+      if (!(items.value() instanceof List<?> list)) {
+        throw badData(page, items.path(), "expected an array but was " + items.whatWasFound(), null);
+      }
+      for (int i = 0; i < list.size(); i++) {
+        String itemPath = items.path() + "[" + i + "]";
+        Object item = list.get(i);
+        JsonPointer.Lookup id = idPointer.find(item, itemPath);
+        String problem = idProblem(id);
+        if (problem != null) {
+          failedItems.add(
+              Outcome.failed(Urls.redact(page) + " " + id.path(), badData(page, id.path(), problem, null)));
+          continue;
+        }
+        String resourceId = (String) requireNonNull(id.value());
+        if (!ids.add(resourceId)) {
+          log.debug("Resource {} listed twice; reading it once", resourceId);
+          continue;
+        }
+        Map<String, String> resourceLabels = new LinkedHashMap<>();
+        List<SourceException> warnings = new ArrayList<>();
+        for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
+          JsonPointer.Lookup l = label.getValue().find(item, itemPath);
+          Object v = l.value();
+          if (v instanceof String || v instanceof Boolean) {
+            resourceLabels.put(label.getKey(), v.toString());
+          } else if (v instanceof Number n) {
+            resourceLabels.put(label.getKey(), formatNumber(n));
+          } else if (l.found() && v != null) {
+            warnings.add(
+                badData(page, l.path(), "expected a label value (string, number or boolean) but was "
+                    + l.whatWasFound() + "; label " + label.getKey() + " left out", null));
+          }
+        }
+        resources.add(new Resource(resourceId, resourceLabels, warnings));
+      }
+      page = nextPage(page, doc);
+    }
+    return resources;
+  }
+
+  private static @Nullable String idProblem(JsonPointer.Lookup id) {
+    if (!(id.value() instanceof String s)) {
+      return "expected a resource id string but was " + id.whatWasFound();
+    }
+    if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
+    if (s.equals(".") || s.equals("..")) {
+      return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+    }
+    return null;
+  }
+
+  private static String formatNumber(Number n) {
+    double d = n.doubleValue();
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+    return n.toString();
+  }
+
+  private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
+    JsonPointer.Lookup next = nextPointer.find(doc.root(), "$");
+    if (!next.found() || next.value() == null) return null;
+    if (!(next.value() instanceof String link) || link.isBlank()) {
+      throw badData(page, next.path(), "expected a link string or null but was " + next.whatWasFound(), null);
+    }
+    HttpUrl resolved = page.resolve(link);
+    if (resolved == null) {
+      throw badData(page, next.path(), "the next link is not a valid URL: " + next.whatWasFound(), null);
+    }
+    if (!Urls.sameOrigin(resolved, baseUrl)) {
+      throw badData(
+          page,
+          next.path(),
+          "the next link points to another origin ("
+              + Urls.origin(resolved)
+              + ") than baseUrl ("
+              + Urls.origin(baseUrl)
+              + "); refused, it would receive the bearer token",
+          null);
+    }
+    return resolved;
+  }
+
+  /** Reads one resource's metrics; never throws but for a VirtualMachineError. */
+  private Outcome readResource(Resource r, Instant now) {
+    try {
+      HttpUrl url = metricsUrl(r.id());
+      List<SourceException> errors = new ArrayList<>(r.warnings());
+      JsonDocument doc;
+      try {
+        doc = fetch(url);
+      } catch (SourceException e) {
+        errors.add(e);
+        return new Outcome(r.id(), List.of(), errors);
+      }
+      Instant timestamp = now;
+      if (timestampPointer != null) {
+        JsonPointer.Lookup ts = timestampPointer.find(doc.root(), "$");
+        Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
+        if (parsed == null) {
+          errors.add(
+              badData(url, ts.path(), "expected an ISO-8601 timestamp but was " + ts.whatWasFound(), null));
+          return new Outcome(r.id(), List.of(), errors);
+        }
+        timestamp = parsed;
+      }
+      List<Sample> samples = new ArrayList<>(metrics.size());
+      for (Map.Entry<String, JsonPointer> metric : metrics.entrySet()) {
+        JsonPointer.Lookup m = metric.getValue().find(doc.root(), "$");
+        if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
+          samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
+        } else {
+          errors.add(badData(url, m.path(), "expected a number but was " + m.whatWasFound(), null));
+        }
+      }
+      return new Outcome(r.id(), samples, errors);
+    } catch (SourceException e) {
+      return Outcome.failed(r.id(), e);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      log.warn("Reading resource {} failed unexpectedly", r.id(), t);
+      return Outcome.failed(
+          r.id(),
+          new SourceException(
+              Kind.BAD_DATA, "reading " + r.id() + " failed unexpectedly: " + t, null, -1, null, t));
+    }
+  }
+
+  private static @Nullable Instant parseInstant(String s) {
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private HttpUrl metricsUrl(String id) throws SourceException {
+    String path = metricsPath.replace("{id}", Urls.encodePathSegment(id));
+    HttpUrl url = baseUrl.resolve(path);
+    if (url == null || !Urls.sameOrigin(url, baseUrl)) {
+      throw new SourceException(
+          Kind.BAD_DATA,
+          "resource id \"" + id + "\" does not give a metrics URL on the origin of baseUrl",
+          Urls.redact(baseUrl),
+          -1,
+          null,
+          null);
+    }
+    return url;
+  }
+
+  /** GETs one JSON document, with retries. */
+  private JsonDocument fetch(HttpUrl url) throws SourceException {
+    try {
+      return retry.executeCheckedSupplier(() -> fetchOnce(url));
+    } catch (SourceException e) {
+      return rethrow(e);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+      throw new SourceException(
+          Kind.CONNECTION, "GET " + Urls.redact(url) + ": failed: " + t, Urls.redact(url), -1, null, t);
+    }
+  }
+
+  private static JsonDocument rethrow(SourceException e) throws SourceException {
+    throw e;
+  }
+
+  private JsonDocument fetchOnce(HttpUrl url) throws SourceException {
+    String shown = Urls.redact(url);
+    String authorization = "Bearer " + currentToken(shown);
+    Response<JsonDocument> response;
+    try {
+      response = api.get(url, authorization).execute();
+    } catch (JsonProblem e) {
+      throw badData(url, e.path(), e.detail(), e);
+    } catch (InterruptedIOException e) { // SocketTimeoutException too
+      if (Thread.currentThread().isInterrupted()) {
+        throw new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
+      }
+      throw new SourceException(
+          Kind.TIMEOUT, "GET " + shown + ": timed out (" + e.getMessage() + ")", shown, -1, null, e);
+    } catch (IOException e) {
+      throw new SourceException(
+          Kind.CONNECTION, "GET " + shown + ": connection failed: " + e, shown, -1, null, e);
+    }
+    if (!response.isSuccessful()) {
+      ResponseBody error = response.errorBody();
+      if (error != null) error.close();
+      int code = response.code();
+      String status = "HTTP " + code + (response.message().isEmpty() ? "" : " " + response.message());
+      if (code == 401 || code == 403) {
+        throw new SourceException(
+            Kind.AUTH,
+            "GET " + shown + ": " + status + ": the server refused the credentials (bearer token)",
+            shown,
+            code,
+            null,
+            null);
+      }
+      throw new SourceException(Kind.HTTP_STATUS, "GET " + shown + ": " + status, shown, code, null, null);
+    }
+    JsonDocument body = response.body();
+    if (body == null) throw badData(url, "$", "expected a JSON document but the body was empty", null);
+    return body;
+  }
+
+  private String currentToken(String shownUrl) throws SourceException {
+    String token;
+    try {
+      token = tokenSupplier.get();
+    } catch (RuntimeException e) {
+      throw new SourceException(
+          Kind.AUTH,
+          "GET " + shownUrl + ": the bearer token supplier failed: " + e.getClass().getName(),
+          shownUrl,
+          -1,
+          null,
+          e);
+    }
+    String problem = tokenProblem(token);
+    if (problem != null) {
+      throw new SourceException(
+          Kind.AUTH,
+          "GET " + shownUrl + ": the bearer token supplier returned " + problem,
+          shownUrl,
+          -1,
+          null,
+          null);
+    }
+    return token;
+  }
+
+  /** Describes what is wrong with a token without showing it, or returns null if it is usable. */
+  static @Nullable String tokenProblem(@Nullable String token) {
+    if (token == null) return "null";
+    if (token.isBlank()) return "a blank token";
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '\r' || c == '\n') return "a token containing CR or LF (at index " + i + ")";
+      if (c <= 0x20 || c >= 0x7f) {
+        return "a token with a character not allowed in an HTTP header (at index " + i + ")";
+      }
+    }
+    return null;
+  }
+
+  private static SourceException badData(
+      HttpUrl url, String path, String detail, @Nullable Throwable cause) {
+    String shown = Urls.redact(url);
+    return new SourceException(
+        Kind.BAD_DATA, "GET " + shown + ": bad data at " + path + ": " + detail, shown, -1, path, cause);
+  }
+
+  /** Keeps at most a few KiB of error bodies: Retrofit buffers them whole. */
+  private static okhttp3.Response limitErrorBody(Interceptor.Chain chain) throws IOException {
+    okhttp3.Response response = chain.proceed(chain.request());
+    if (response.isSuccessful()) return response;
+    try (response) {
+      ResponseBody head = response.peekBody(ERROR_BODY_BYTES);
+      return response.newBuilder().body(head).build();
+    }
+  }
+
+  /**
+   * Stops the worker threads, waiting up to 5 seconds for them to end, and evicts the idle
+   * connections of the client if this source built it. A host's client is left alone. Idempotent;
+   * restores the interrupt flag if interrupted while waiting.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    pool.shutdownNow();
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    try {
+      pool.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      for (Thread t : threads) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    threads.removeIf(t -> !t.isAlive());
+    if (!threads.isEmpty()) log.warn("{} vigil-http thread(s) still running after close", threads.size());
+    if (ownsClient) client.connectionPool().evictAll();
+  }
+
+  /** Describes the configuration, without the bearer token. */
+  @Override
+  public String toString() {
+    return "HttpJsonSource{baseUrl="
+        + Urls.redact(baseUrl)
+        + ", resources="
+        + Urls.redact(resourcesUrl)
+        + ", metricsPath="
+        + metricsPath
+        + ", metrics="
+        + metrics.keySet()
+        + ", labels="
+        + labels.keySet()
+        + ", concurrency="
+        + concurrency
+        + ", maxPages="
+        + maxPages
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", bearerToken=REDACTED}";
+  }
+
+  /** A listed resource. */
+  private record Resource(String id, Map<String, String> labels, List<SourceException> warnings) {}
+
+  /** What reading one resource (or one bad listing item) gave. */
+  private record Outcome(String resource, List<Sample> samples, List<SourceException> errors) {
+    static Outcome failed(String resource, SourceException error) {
+      return new Outcome(resource, List.of(), List.of(error));
+    }
+
+    boolean failed() {
+      return samples.isEmpty() && !errors.isEmpty();
+    }
+  }
+
+  /**
+   * Configures an {@link HttpJsonSource}. Not thread safe. Setters reject bad values at once with
+   * a {@link NullPointerException} or {@link IllegalArgumentException} naming the setting; {@link
+   * #build()} rejects missing settings with an {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private @Nullable HttpUrl baseUrl;
+    private @Nullable Supplier<String> tokenSupplier;
+    private @Nullable String resourcesPath;
+    private JsonPointer itemsPointer = JsonPointer.parse("/items", "itemsPointer");
+    private JsonPointer idPointer = JsonPointer.parse("/id", "idPointer");
+    private JsonPointer nextPointer = JsonPointer.parse("/next", "nextPointer");
+    private final Map<String, JsonPointer> labels = new LinkedHashMap<>();
+    private @Nullable String metricsPath;
+    private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
+    private @Nullable JsonPointer timestampPointer;
+    private @Nullable OkHttpClient client;
+    private @Nullable Moshi moshi;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private int concurrency = 8;
+    private long maxBodyBytes = 8L * 1024 * 1024;
+    private int maxPages = 10_000;
+    private @Nullable Retry retry;
+
+    private Builder() {}
+
+    /**
+     * Sets the base URL: the origin every request goes to. Paths are resolved against it like
+     * links (so an absolute path replaces its path).
+     *
+     * @throws NullPointerException if {@code baseUrl} is null
+     * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      requireNonNull(baseUrl, "baseUrl == null");
+      HttpUrl parsed = HttpUrl.parse(baseUrl);
+      if (parsed == null) {
+        throw new IllegalArgumentException(
+            "baseUrl is not an http or https URL: " + baseUrl.replaceAll("//[^/@]*@", "//***@"));
+      }
+      return baseUrl(parsed);
+    }
+
+    /**
+     * Sets the base URL: the origin every request goes to.
+     *
+     * @throws NullPointerException if {@code baseUrl} is null
+     * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+     */
+    public Builder baseUrl(HttpUrl baseUrl) {
+      requireNonNull(baseUrl, "baseUrl == null");
+      if (!baseUrl.scheme().equals("http") && !baseUrl.scheme().equals("https")) {
+        throw new IllegalArgumentException("baseUrl is not an http or https URL: " + Urls.redact(baseUrl));
+      }
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Sets a fixed bearer token, sent as {@code Authorization: Bearer <token>} on every request.
+     *
+     * @throws NullPointerException if {@code token} is null
+     * @throws IllegalArgumentException if {@code token} is blank or holds CR, LF, whitespace or
+     *     another character not allowed in an HTTP header (the message does not show the token)
+     */
+    public Builder bearerToken(String token) {
+      requireNonNull(token, "bearerToken == null");
+      String problem = tokenProblem(token);
+      if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
+      this.tokenSupplier = new FixedToken(token);
+      return this;
+    }
+
+    /**
+     * Sets a supplier of the bearer token, asked before every request (including retries), for
+     * tokens that rotate. It is called from worker threads, so it must be thread safe. A null,
+     * blank or malformed token, or a supplier that throws, fails that request with a {@link
+     * SourceException} of kind {@link Kind#AUTH}.
+     *
+     * @throws NullPointerException if {@code tokenSupplier} is null
+     */
+    public Builder bearerToken(Supplier<String> tokenSupplier) {
+      this.tokenSupplier = requireNonNull(tokenSupplier, "bearerToken == null");
+      return this;
+    }
+
+    /**
+     * Sets the path (or URL on the base URL's origin) of the first page of the resource listing.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code path} is blank
+     */
+    public Builder resourcesPath(String path) {
+      requireNonNull(path, "resourcesPath == null");
+      if (path.isBlank()) throw new IllegalArgumentException("resourcesPath is blank");
+      this.resourcesPath = path;
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the array of resources in a listing page; default {@code /items}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder itemsPointer(String pointer) {
+      this.itemsPointer = pointer("itemsPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the resource id (a string) in a listing item; default {@code /id}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder idPointer(String pointer) {
+      this.idPointer = pointer("idPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the link to the next listing page; default {@code /next}. A null or
+     * missing link ends the listing.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder nextPointer(String pointer) {
+      this.nextPointer = pointer("nextPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Adds a label taken from each listing item: a string, number or boolean at {@code pointer}.
+     * A missing or null value leaves the label out; an object or array is reported as bad data and
+     * leaves it out.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or already added, or {@code
+     *     pointer} is not a JSON Pointer
+     */
+    public Builder resourceLabel(String name, String pointer) {
+      requireNonNull(name, "resourceLabel name == null");
+      if (name.isBlank()) throw new IllegalArgumentException("resourceLabel name is blank");
+      if (labels.containsKey(name)) {
+        throw new IllegalArgumentException("resourceLabel already added: " + name);
+      }
+      labels.put(name, pointer("resourceLabel " + name, pointer));
+      return this;
+    }
+
+    /**
+     * Sets the path of a resource's metrics; {@code {id}} is replaced by the resource id, encoded
+     * as one URL path segment.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code path} does not contain {@code {id}} exactly once
+     */
+    public Builder metricsPath(String path) {
+      requireNonNull(path, "metricsPath == null");
+      int at = path.indexOf("{id}");
+      if (at < 0 || path.indexOf("{id}", at + 1) >= 0) {
+        throw new IllegalArgumentException("metricsPath must contain {id} exactly once: \"" + path + "\"");
+      }
+      this.metricsPath = path;
+      return this;
+    }
+
+    /**
+     * Adds a metric: its name and the JSON Pointer to its number in the metrics body.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or already added, or {@code
+     *     pointer} is not a JSON Pointer
+     */
+    public Builder metric(String name, String pointer) {
+      requireNonNull(name, "metric name == null");
+      if (name.isBlank()) throw new IllegalArgumentException("metric name is blank");
+      if (metrics.containsKey(name)) throw new IllegalArgumentException("metric already added: " + name);
+      metrics.put(name, pointer("metric " + name, pointer));
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to an ISO-8601 timestamp in the metrics body, such as {@code
+     * 2026-11-24T00:00:00Z}. Without it, samples carry {@link PollContext#now()}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder timestampPointer(String pointer) {
+      this.timestampPointer = pointer("timestampPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Uses the host's client (its connection pool, proxy, TLS and interceptors) through {@link
+     * OkHttpClient#newBuilder()} with this builder's timeouts. The source never shuts it down.
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
+    public Builder client(OkHttpClient client) {
+      this.client = requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /**
+     * Uses the host's Moshi to build the JSON trees. The source never changes it.
+     *
+     * @throws NullPointerException if {@code moshi} is null
+     */
+    public Builder moshi(Moshi moshi) {
+      this.moshi = requireNonNull(moshi, "moshi == null");
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout; default 10 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the read timeout: the longest wait for bytes; default 10 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the call timeout: the longest a single request attempt may take; default 30 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = timeout("callTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the most metric requests in flight at once, which is also the number of worker
+     * threads; default 8.
+     *
+     * @throws IllegalArgumentException if {@code concurrency} is not between 1 and 256
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 256) {
+        throw new IllegalArgumentException("concurrency must be between 1 and 256: " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Sets the largest response body read; a larger one is bad data. Default 8 MiB.
+     *
+     * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
+     */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 1) throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Sets the most listing pages read in one poll, a guard against endless next links; default
+     * 10,000.
+     *
+     * @throws IllegalArgumentException if {@code maxPages} is not positive
+     */
+    public Builder maxPages(int maxPages) {
+      if (maxPages < 1) throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
+      this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
+     * Sets the retry applied to every request; default {@link #defaultRetryConfig()}. Use {@code
+     * Retry.of("x", RetryConfig.custom().maxAttempts(1).build())} for a single attempt.
+     *
+     * @throws NullPointerException if {@code retry} is null
+     */
+    public Builder retry(Retry retry) {
+      this.retry = requireNonNull(retry, "retry == null");
+      return this;
+    }
+
+    /**
+     * Builds the source.
+     *
+     * @throws IllegalStateException if baseUrl, bearerToken, resourcesPath or metricsPath is not
+     *     set, no metric was added, or a path does not resolve to the origin of baseUrl
+     */
+    public HttpJsonSource build() {
+      HttpUrl base = baseUrl;
+      if (base == null) throw new IllegalStateException("baseUrl is not set");
+      Supplier<String> token = tokenSupplier;
+      if (token == null) throw new IllegalStateException("bearerToken is not set");
+      if (resourcesPath == null) throw new IllegalStateException("resourcesPath is not set");
+      if (metricsPath == null) throw new IllegalStateException("metricsPath is not set");
+      if (metrics.isEmpty()) throw new IllegalStateException("no metric: add one with metric()");
+      HttpUrl resources = base.resolve(resourcesPath);
+      if (resources == null || !Urls.sameOrigin(resources, base)) {
+        throw new IllegalStateException(
+            "resourcesPath does not resolve to a URL on the origin of baseUrl: " + resourcesPath);
+      }
+      HttpUrl sampleMetrics = base.resolve(metricsPath.replace("{id}", "x"));
+      if (sampleMetrics == null || !Urls.sameOrigin(sampleMetrics, base)) {
+        throw new IllegalStateException(
+            "metricsPath does not resolve to a URL on the origin of baseUrl: " + metricsPath);
+      }
+      return new HttpJsonSource(this, base, token, resources);
+    }
+
+    private static JsonPointer pointer(String setting, String pointer) {
+      requireNonNull(pointer, setting + " == null");
+      return JsonPointer.parse(pointer, setting);
+    }
+
+    private static Duration timeout(String setting, Duration timeout) {
+      requireNonNull(timeout, setting + " == null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive: " + timeout);
+      }
+      if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(setting + " is too long: " + timeout);
+      }
+      return timeout;
+    }
+
+    /** Describes the configuration, without the bearer token. */
+    @Override
+    public String toString() {
+      return "HttpJsonSource.Builder{baseUrl="
+          + (baseUrl == null ? null : Urls.redact(baseUrl))
+          + ", resourcesPath="
+          + resourcesPath
+          + ", metricsPath="
+          + metricsPath
+          + ", metrics="
+          + metrics.keySet()
+          + ", bearerToken="
+          + (tokenSupplier == null ? "unset" : "REDACTED")
+          + "}";
+    }
+  }
+
+  /** A fixed token whose toString does not show it. */
+  private static final class FixedToken implements Supplier<String> {
+    private final String token;
+
+    FixedToken(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public String get() {
+      return token;
+    }
+
+    @Override
+    public String toString() {
+      return "FixedToken{REDACTED}";
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.vigil.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import okhttp3.HttpUrl;
+
+/** URL helpers: redaction for messages, path-segment encoding, origin checks. */
+final class Urls {
+  private Urls() {}
+
+  private static final String[] SECRET_PARAMETER_PARTS = {
+    "token", "key", "secret", "password", "signature", "auth"
+  };
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /**
+   * Returns {@code url} as text without credentials: no user info, no fragment, and the value of
+   * every query parameter whose name suggests a secret replaced by {@code REDACTED}.
+   */
+  static String redact(HttpUrl url) {
+    HttpUrl.Builder b = url.newBuilder().username("").password("").fragment(null);
+    if (url.querySize() > 0) {
+      b.query(null);
+      for (int i = 0; i < url.querySize(); i++) {
+        String name = url.queryParameterName(i);
+        String value = url.queryParameterValue(i);
+        b.addQueryParameter(name, isSecretName(name) && value != null ? "REDACTED" : value);
+      }
+    }
+    return b.build().toString();
+  }
+
+  private static boolean isSecretName(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String part : SECRET_PARAMETER_PARTS) {
+      if (lower.contains(part)) return true;
+    }
+    return false;
+  }
+
+  /** Returns scheme://host:port of {@code url}, for messages about foreign origins. */
+  static String origin(HttpUrl url) {
+    return url.scheme() + "://" + url.host() + ":" + url.port();
+  }
+
+  /** True if both URLs have the same scheme, host and port. */
+  static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+    return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
+  }
+
+  /**
+   * Percent-encodes {@code s} as one URL path segment: everything but RFC 3986 unreserved
+   * characters is encoded, so a "/" or "?" in a resource id can never change the URL's structure.
+   */
+  static String encodePathSegment(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length + 8);
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.vigil.http;
+
+import static dev.vigil.http.FakeCloud.TOKEN;
+import static dev.vigil.http.FakeCloud.metricsPath;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.AlertNotification;
+import dev.vigil.AlertRule;
+import dev.vigil.AlertStatus;
+import dev.vigil.ResourceMonitor;
+import dev.vigil.Schedule;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+
+/** The source inside a real ResourceMonitor, end to end. */
+class HttpJsonSourceMonitorTest {
+  @StartStop final MockWebServer server = new MockWebServer();
+  final FakeCloud cloud = new FakeCloud();
+
+  ResourceMonitor monitor(BlockingQueue<AlertNotification> delivered) {
+    server.setDispatcher(cloud);
+    HttpJsonSource source =
+        HttpJsonSource.builder()
+            .baseUrl(server.url("/"))
+            .bearerToken(TOKEN)
+            .resourcesPath("/v1/resources/page-1.json")
+            .metricsPath("/v1/resources/{id}/metrics")
+            .resourceLabel("region", "/region")
+            .metric("cpu_usage", "/metrics/cpu_usage")
+            .timestampPointer("/timestamp")
+            .retry(HttpJsonSourceTest.ONE_ATTEMPT)
+            .build();
+    return ResourceMonitor.builder()
+        .source("cloud", Schedule.every(Duration.ofMinutes(1)), source)
+        .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+        .sink("rec", delivered::add)
+        .build();
+  }
+
+  @Test
+  void resourceAboveThresholdFiresThroughTheMonitor() throws Exception {
+    cloud.resources("vm-000001", "vm-000002").always(metricsPath("vm-000002"), FakeCloud.metrics("vm-000002", 93.5, 10));
+    BlockingQueue<AlertNotification> delivered = new LinkedBlockingQueue<>();
+
+    try (ResourceMonitor monitor = monitor(delivered)) {
+      monitor.pollNow();
+
+      AlertNotification n = delivered.poll(5, TimeUnit.SECONDS);
+      assertThat(n).as("notification delivered within 5 s").isNotNull();
+      assertThat(n.status()).isEqualTo(AlertStatus.FIRING);
+      assertThat(n.rule()).isEqualTo("HighCpu");
+      assertThat(n.resource()).isEqualTo("vm-000002");
+      assertThat(n.value()).isEqualTo(93.5);
+      assertThat(n.labels()).containsEntry("region", "eu-west-1");
+      assertThat(monitor.activeAlerts()).hasSize(1);
+    }
+    assertThat(HttpJsonSourceTest.vigilHttpThreads()).isEmpty();
+  }
+
+  @Test
+  void tokenNeverAppearsInLogs() throws Exception {
+    cloud
+        .resources("vm-1", "vm-2", "vm-3")
+        .always(metricsPath("vm-1"), FakeCloud.status(401))
+        .always(metricsPath("vm-2"), "{\"timestamp\":\"2026-11-24T00:00:00Z\",\"metrics\":{\"cpu_usage\":\"80%\"}}");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (ResourceMonitor monitor = monitor(new LinkedBlockingQueue<>())) {
+      monitor.pollNow();
+      cloud.acceptedToken = t -> false; // now the listing fails too: the whole poll fails
+      monitor.pollNow();
+    } finally {
+      System.setErr(original);
+    }
+
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertThat(logs).as("the log capture works").contains("vm-1").contains("$.metrics.cpu_usage").contains("HTTP 401");
+    assertThat(logs).doesNotContain(TOKEN);
+  }
+}

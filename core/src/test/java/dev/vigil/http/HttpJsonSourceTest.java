@@ -1,0 +1,385 @@
+package dev.vigil.http;
+
+import static dev.vigil.http.FakeCloud.TOKEN;
+import static dev.vigil.http.FakeCloud.listing;
+import static dev.vigil.http.FakeCloud.metrics;
+import static dev.vigil.http.FakeCloud.metricsPath;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.Sample;
+import dev.vigil.SourceException;
+import dev.vigil.SourceException.Kind;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpJsonSourceTest {
+  static final Retry ONE_ATTEMPT = Retry.of("single", RetryConfig.custom().maxAttempts(1).build());
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  final FakeCloud cloud = new FakeCloud();
+  final RecordingPollContext context = new RecordingPollContext();
+  final List<HttpJsonSource> sources = new ArrayList<>();
+
+  @BeforeEach
+  void serveFakeCloud() {
+    server.setDispatcher(cloud);
+  }
+
+  @AfterEach
+  void closeSources() {
+    sources.forEach(HttpJsonSource::close);
+  }
+
+  HttpJsonSource.Builder builder() {
+    return HttpJsonSource.builder()
+        .baseUrl(server.url("/"))
+        .bearerToken(TOKEN)
+        .resourcesPath("/v1/resources/page-1.json")
+        .metricsPath("/v1/resources/{id}/metrics")
+        .resourceLabel("region", "/region")
+        .metric("cpu_usage", "/metrics/cpu_usage")
+        .metric("memory_usage", "/metrics/memory_usage")
+        .timestampPointer("/timestamp")
+        .retry(ONE_ATTEMPT)
+        .readTimeout(Duration.ofSeconds(2));
+  }
+
+  HttpJsonSource build(HttpJsonSource.Builder builder) {
+    HttpJsonSource source = builder.build();
+    sources.add(source);
+    return source;
+  }
+
+  static Retry fastDefaultRetry() {
+    return Retry.of(
+        "fast",
+        RetryConfig.from(HttpJsonSource.defaultRetryConfig())
+            .intervalFunction(IntervalFunction.of(Duration.ofMillis(1)))
+            .build());
+  }
+
+  @Test
+  void readsEveryMetricOfEveryListedResourceWithLabelsAndTimestamp() throws Exception {
+    cloud.resources("vm-000001", "vm-000002");
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    Instant ts = Instant.parse("2026-11-24T00:00:00Z");
+    Map<String, String> region = Map.of("region", "eu-west-1");
+    assertThat(samples)
+        .containsExactly(
+            new Sample("cpu_usage", "vm-000001", region, 42.5, ts),
+            new Sample("memory_usage", "vm-000001", region, 61.0, ts),
+            new Sample("cpu_usage", "vm-000002", region, 42.5, ts),
+            new Sample("memory_usage", "vm-000002", region, 61.0, ts));
+    assertThat(context.errors).isEmpty();
+  }
+
+  @Test
+  void samplesWithoutTimestampPointerCarryThePollTime() throws Exception {
+    cloud.resources("vm-1");
+    HttpJsonSource source =
+        build(
+            HttpJsonSource.builder()
+                .baseUrl(server.url("/"))
+                .bearerToken(TOKEN)
+                .resourcesPath("/v1/resources/page-1.json")
+                .metricsPath("/v1/resources/{id}/metrics")
+                .metric("cpu_usage", "/metrics/cpu_usage")
+                .retry(ONE_ATTEMPT));
+
+    assertThat(source.poll(context))
+        .containsExactly(Sample.of("cpu_usage", "vm-1", 42.5, RecordingPollContext.NOW));
+  }
+
+  @Test
+  void sendsBearerTokenOnListingAndMetricsRequests() throws Exception {
+    cloud.resources("vm-1", "vm-2");
+
+    build(builder()).poll(context);
+
+    assertThat(cloud.requests).hasSize(3);
+    assertThat(cloud.requests)
+        .allSatisfy(r -> assertThat(r.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN));
+    assertThat(cloud.requests.stream().map(r -> r.getUrl().encodedPath()))
+        .containsExactlyInAnyOrder(
+            "/v1/resources/page-1.json", "/v1/resources/vm-1/metrics", "/v1/resources/vm-2/metrics");
+  }
+
+  @Test
+  void asksRotatingTokenSupplierBeforeEveryRequest() throws Exception {
+    cloud.resources("vm-1", "vm-2");
+    cloud.acceptedToken = t -> t.startsWith("rotating-");
+    AtomicInteger asked = new AtomicInteger();
+
+    build(builder().bearerToken(() -> "rotating-" + asked.incrementAndGet())).poll(context);
+
+    assertThat(asked).hasValue(3);
+    assertThat(cloud.requests.stream().map(r -> r.getHeaders().get("Authorization")))
+        .containsExactlyInAnyOrder("Bearer rotating-1", "Bearer rotating-2", "Bearer rotating-3");
+  }
+
+  @Test
+  void followsNextLinksAcrossThreePagesUntilNextIsNull() throws Exception {
+    cloud
+        .always("/v1/resources/page-1.json", listing("page-2.json", "vm-1"))
+        .always("/v1/resources/page-2.json", listing(server.url("/v1/resources/page-3.json").toString(), "vm-2"))
+        .always("/v1/resources/page-3.json", listing(null, "vm-3"));
+    for (String id : List.of("vm-1", "vm-2", "vm-3")) cloud.always(metricsPath(id), metrics(id, 1, 2));
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    assertThat(samples.stream().map(Sample::resource).distinct()).containsExactly("vm-1", "vm-2", "vm-3");
+    assertThat(cloud.requestsTo("/v1/resources/page-1.json")).isEqualTo(1);
+    assertThat(cloud.requestsTo("/v1/resources/page-2.json")).isEqualTo(1);
+    assertThat(cloud.requestsTo("/v1/resources/page-3.json")).isEqualTo(1);
+    assertThat(cloud.requests).hasSize(6);
+  }
+
+  @Test
+  void refusesNextLinkToAnotherOrigin() {
+    cloud.always("/v1/resources/page-1.json", listing("https://evil.example.com/steal", "vm-1"));
+    HttpJsonSource source = build(builder());
+
+    assertThatThrownBy(() -> source.poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+              assertThat(e.jsonPath()).isEqualTo("$.next");
+              assertThat(e.getMessage())
+                  .contains("another origin (https://evil.example.com:443)")
+                  .doesNotContain(TOKEN);
+            });
+    assertThat(cloud.requests).hasSize(1);
+  }
+
+  @Test
+  void refusesNextLinkToAnotherPortOfTheSameHost() {
+    cloud.always(
+        "/v1/resources/page-1.json",
+        listing("http://" + server.getHostName() + ":" + (server.getPort() + 1) + "/p2", "vm-1"));
+
+    assertThatThrownBy(() -> build(builder()).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class, e -> assertThat(e.getMessage()).contains("another origin"));
+    assertThat(cloud.requests).hasSize(1);
+  }
+
+  @Test
+  void nextLinkLoopIsBadDataNotAnEndlessPoll() {
+    cloud.always("/v1/resources/page-1.json", listing("page-1.json", "vm-1"));
+
+    assertThatThrownBy(() -> build(builder()).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class, e -> assertThat(e.getMessage()).contains("loops back"));
+  }
+
+  @Test
+  void maxPagesStopsAnEndlessListing() {
+    cloud
+        .always("/v1/resources/page-1.json", listing("page-2.json", "vm-1"))
+        .always("/v1/resources/page-2.json", listing("page-3.json", "vm-2"));
+
+    assertThatThrownBy(() -> build(builder().maxPages(2)).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class, e -> assertThat(e.getMessage()).contains("maxPages=2"));
+    assertThat(cloud.requestsTo("/v1/resources/page-3.json")).isZero();
+  }
+
+  @Test
+  void failedResourceIsReportedWhileOtherResourcesStillGiveSamples() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3").always(metricsPath("vm-2"), FakeCloud.status(500));
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    assertThat(samples.stream().map(Sample::resource).distinct()).containsExactly("vm-1", "vm-3");
+    assertThat(context.failedResources()).containsExactly("vm-2");
+    SourceException error = (SourceException) context.errors.get(0).getValue();
+    assertThat(error.kind()).isEqualTo(Kind.HTTP_STATUS);
+    assertThat(error.httpStatus()).isEqualTo(500);
+    assertThat(error.url()).isEqualTo(server.url("/v1/resources/vm-2/metrics").toString());
+  }
+
+  @Test
+  void badMetricIsReportedWhileOtherMetricsOfTheSameResourceStillGiveSamples() throws Exception {
+    cloud
+        .resources("vm-1")
+        .always(metricsPath("vm-1"), "{\"metrics\":{\"cpu_usage\":\"80%\",\"memory_usage\":61.0},"
+            + "\"timestamp\":\"2026-11-24T00:00:00Z\"}");
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    assertThat(samples).extracting(Sample::metric).containsExactly("memory_usage");
+    assertThat(context.failedResources()).containsExactly("vm-1");
+    SourceException error = (SourceException) context.errors.get(0).getValue();
+    assertThat(error.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(error.jsonPath()).isEqualTo("$.metrics.cpu_usage");
+    assertThat(error.getMessage())
+        .isEqualTo(
+            "GET "
+                + server.url("/v1/resources/vm-1/metrics")
+                + ": bad data at $.metrics.cpu_usage: expected a number but was STRING \"80%\"");
+  }
+
+  @Test
+  void pollFailsWithFirstFailureAndOthersSuppressedWhenEveryResourceFailed() {
+    cloud
+        .resources("vm-1", "vm-2", "vm-3")
+        .always(metricsPath("vm-1"), FakeCloud.status(500))
+        .always(metricsPath("vm-2"), FakeCloud.status(502))
+        .always(metricsPath("vm-3"), FakeCloud.status(503));
+
+    assertThatThrownBy(() -> build(builder()).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.getSuppressed()).hasSize(2);
+            });
+    assertThat(context.errors).isEmpty();
+  }
+
+  @Test
+  void emptyListingGivesNoSamplesAndNoFailure() throws Exception {
+    cloud.resources();
+
+    assertThat(build(builder()).poll(context)).isEmpty();
+  }
+
+  @Test
+  void retriesOn503ThenSucceeds() throws Exception {
+    cloud.resources("vm-1").once(metricsPath("vm-1"), FakeCloud.status(503));
+
+    List<Sample> samples = build(builder().retry(fastDefaultRetry())).poll(context);
+
+    assertThat(samples).hasSize(2);
+    assertThat(context.errors).isEmpty();
+    assertThat(cloud.requestsTo(metricsPath("vm-1"))).isEqualTo(2);
+  }
+
+  @Test
+  void doesNotRetryOn401() {
+    cloud.resources("vm-1");
+    cloud.acceptedToken = t -> false;
+
+    assertThatThrownBy(() -> build(builder().retry(fastDefaultRetry())).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class, e -> assertThat(e.kind()).isEqualTo(Kind.AUTH));
+    assertThat(cloud.requests).hasSize(1);
+  }
+
+  @Test
+  void doesNotRetryBadData() throws Exception {
+    cloud.resources("vm-1", "vm-2").always(metricsPath("vm-1"), "{\"metrics\":");
+
+    build(builder().retry(fastDefaultRetry())).poll(context);
+
+    assertThat(cloud.requestsTo(metricsPath("vm-1"))).isEqualTo(1);
+  }
+
+  @Test
+  void nextPollOfTheSameSourceWorksAfterAFailedPoll() throws Exception {
+    cloud.resources("vm-1").once("/v1/resources/page-1.json", FakeCloud.status(500));
+    HttpJsonSource source = build(builder());
+
+    assertThatThrownBy(() -> source.poll(context)).isInstanceOf(SourceException.class);
+    assertThat(source.poll(context)).hasSize(2);
+  }
+
+  @Test
+  void metricsRequestsRunOnBoundedVigilHttpThreads() throws Exception {
+    String[] ids = new String[20];
+    for (int i = 0; i < ids.length; i++) ids[i] = "vm-" + i;
+    cloud.resources(ids);
+    Set<String> threadNames = ConcurrentHashMap.newKeySet();
+    HttpJsonSource source =
+        build(
+            builder()
+                .concurrency(3)
+                .bearerToken(
+                    () -> {
+                      threadNames.add(Thread.currentThread().getName());
+                      return TOKEN;
+                    }));
+
+    assertThat(source.poll(context)).hasSize(40);
+    threadNames.remove(Thread.currentThread().getName()); // the listing runs on the poll thread
+    assertThat(threadNames).isNotEmpty().hasSizeLessThanOrEqualTo(3);
+    assertThat(threadNames).allMatch(n -> n.matches("vigil-http-\\d+"));
+  }
+
+  @Test
+  void resourceIdIsEncodedAsOnePathSegment() throws Exception {
+    cloud
+        .always("/v1/resources/page-1.json", listing(null, "a/b c?d"))
+        .always("/v1/resources/a%2Fb%20c%3Fd/metrics", metrics("x", 1, 2));
+
+    assertThat(build(builder()).poll(context)).extracting(Sample::resource).containsOnly("a/b c?d");
+  }
+
+  @Test
+  void afterCloseNoVigilHttpThreadIsAlive() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3", "vm-4");
+    HttpJsonSource source = build(builder().concurrency(4));
+    source.poll(context);
+    assertThat(vigilHttpThreads()).isNotEmpty();
+
+    source.close();
+
+    assertThat(vigilHttpThreads()).isEmpty();
+    assertThatThrownBy(() -> source.poll(context)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closeLeavesTheHostsClientUsable() throws Exception {
+    cloud.resources("vm-1");
+    OkHttpClient host = new OkHttpClient();
+    HttpJsonSource source = build(builder().client(host));
+    source.poll(context);
+
+    source.close();
+
+    Request request =
+        new Request.Builder()
+            .url(server.url("/v1/resources/page-1.json"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build();
+    try (okhttp3.Response response = host.newCall(request).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void toStringNeverShowsTheToken() {
+    HttpJsonSource.Builder builder = builder();
+    assertThat(builder.toString()).doesNotContain(TOKEN).contains("REDACTED");
+    assertThat(build(builder).toString()).doesNotContain(TOKEN).contains("REDACTED");
+  }
+
+  static List<String> vigilHttpThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("vigil-http"))
+        .toList();
+  }
+
+}

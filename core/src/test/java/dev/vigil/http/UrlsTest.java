@@ -1,0 +1,27 @@
+package dev.vigil.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.Test;
+
+class UrlsTest {
+  @Test
+  void redactionStripsUserInfoAndSecretLookingQueryValues() {
+    HttpUrl url =
+        HttpUrl.get(
+            "https://me:pw@api.example.com/v1?page=2&api_key=k1&X-Amz-Signature=s1&authCode=a1"
+                + "&client_secret=c1&Password=p1&access_token=t1#frag");
+
+    assertThat(Urls.redact(url))
+        .isEqualTo(
+            "https://api.example.com/v1?page=2&api_key=REDACTED&X-Amz-Signature=REDACTED"
+                + "&authCode=REDACTED&client_secret=REDACTED&Password=REDACTED&access_token=REDACTED");
+  }
+
+  @Test
+  void pathSegmentEncodingKeepsOnlyUnreservedCharacters() {
+    assertThat(Urls.encodePathSegment("vm-0_1.a~b")).isEqualTo("vm-0_1.a~b");
+    assertThat(Urls.encodePathSegment("a/b c?d#é")).isEqualTo("a%2Fb%20c%3Fd%23%C3%A9");
+  }
+}
