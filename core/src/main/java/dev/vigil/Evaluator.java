@@ -51,6 +51,8 @@ final class Evaluator {
   private final Map<String, Set<Series>> seriesByMetric = new HashMap<>();
   private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Entry> byFingerprint = new HashMap<>();
+  /** Entries by resource, so that inhibition looks at one resource's alerts, not all of them. */
+  private final Map<String, Set<Entry>> byResource = new HashMap<>();
   private final Map<String, SourceState> sources = new HashMap<>();
 
   Evaluator(List<AlertRule> alertRules, MonitorListener listener) {
@@ -156,6 +158,7 @@ final class Evaluator {
       e = new Entry(ak, rt, source);
       entries.put(ak, e);
       byFingerprint.put(e.fingerprint, e);
+      byResource.computeIfAbsent(ak.resource(), r -> new LinkedHashSet<>()).add(e);
     }
     return e;
   }
@@ -230,16 +233,18 @@ final class Evaluator {
       }
       case FIRING -> {
         if (breach) {
+          e.keepFiringSince = null;
           if (severity != e.severity) {
             Severity old = e.severity;
             e.severity = severity;
             history(e, AlertState.FIRING, AlertState.FIRING, now, "severity " + old + " -> " + severity);
             notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
           }
-        } else if (!rule.keepFiringFor().isZero() && e.lastBreachAt != null
-            && now.isBefore(e.lastBreachAt.plus(rule.keepFiringFor()))) {
-          // keep firing
+        } else if (!rule.keepFiringFor().isZero()
+            && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
+          // Prometheus keep_firing_for: counted from the first evaluation that no longer breached.
         } else {
+          e.keepFiringSince = null;
           resolve(e, now, emit, why);
         }
       }
@@ -253,6 +258,11 @@ final class Evaluator {
       }
     }
     if (rule.flapDetection() && before != AlertState.NO_DATA) flap(e, now, emit);
+  }
+
+  private static Instant keepFiringSince(Entry e, Instant now) {
+    if (e.keepFiringSince == null) e.keepFiringSince = now;
+    return e.keepFiringSince;
   }
 
   private void fire(Entry e, Instant now, Consumer<AlertNotification> emit, String why) {
@@ -299,6 +309,8 @@ final class Evaluator {
           if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
         }
         byFingerprint.remove(e.fingerprint);
+        Set<Entry> same = byResource.get(e.key.resource());
+        if (same != null && same.remove(e) && same.isEmpty()) byResource.remove(e.key.resource());
         it.remove();
         continue;
       }
@@ -398,6 +410,15 @@ final class Evaluator {
     return List.copyOf(alerts);
   }
 
+  /** The CRITICAL alerts firing now for {@code resource}: what may inhibit its other alerts. */
+  synchronized List<Alert> criticalFiring(String resource) {
+    List<Alert> out = new ArrayList<>();
+    for (Entry e : byResource.getOrDefault(resource, Set.of())) {
+      if (e.state == AlertState.FIRING && e.severity == Severity.CRITICAL) out.add(e.snapshot());
+    }
+    return out;
+  }
+
   synchronized List<AlertTransition> history(String fingerprint) {
     Entry e = byFingerprint.get(fingerprint);
     return e == null ? List.of() : List.copyOf(e.history);
@@ -461,6 +482,8 @@ final class Evaluator {
       if (w == null) return Double.NaN;
       w.evictExpired(Math.max(now.toEpochMilli(), lastMillis));
       if (w.isEmpty()) return Double.NaN;
+      // "The last N samples" means N: a count window has no value until it is full.
+      if (a.window.duration().isZero() && w.size() < a.window.count()) return Double.NaN;
       return switch (a.kind) {
         case AVG -> w.avg();
         case MIN -> w.min();
@@ -550,6 +573,7 @@ final class Evaluator {
     @Nullable Instant pendingSince;
     @Nullable Instant startsAt;
     @Nullable Instant lastBreachAt;
+    @Nullable Instant keepFiringSince;
     @Nullable Instant lastDataAt;
     @Nullable Instant lastEvaluatedAt;
     @Nullable Instant lastNotifiedAt;

@@ -58,6 +58,15 @@ public interface MonitorListener {
   default void onNotification(AlertNotification notification) {}
 
   /**
+   * {@code notification} was suppressed and goes to no sink: silenced, muted, inhibited, or sent
+   * during the startup grace period. Counted in {@link MonitorStats#suppressed()}.
+   *
+   * @param notification the notification
+   * @param reason why, for people: {@code "muted by window nightly"}
+   */
+  default void onSuppressed(AlertNotification notification, String reason) {}
+
+  /**
    * {@code sink} delivered {@code notification}.
    *
    * @param sink the sink's name

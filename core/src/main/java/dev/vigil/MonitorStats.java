@@ -10,13 +10,18 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sources counters per source, by source name
  * @param sinks counters per sink, by sink name
+ * @param suppressed notifications suppressed so far, by kind of suppression
  */
-public record MonitorStats(Map<String, SourceStats> sources, Map<String, SinkStats> sinks) {
+public record MonitorStats(
+    Map<String, SourceStats> sources,
+    Map<String, SinkStats> sinks,
+    Map<SuppressionKind, Long> suppressed) {
 
   /** Copies the maps. */
   public MonitorStats {
     sources = Map.copyOf(sources);
     sinks = Map.copyOf(sinks);
+    suppressed = Map.copyOf(suppressed);
   }
 
   /**

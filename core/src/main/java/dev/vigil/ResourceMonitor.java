@@ -69,6 +69,7 @@ public final class ResourceMonitor implements AutoCloseable {
   private final Executor pollExecutor;
   private final @Nullable ThreadPoolExecutor ownedPollExecutor;
   private final Duration shutdownTimeout;
+  private final Suppressor suppressor;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -97,6 +98,7 @@ public final class ResourceMonitor implements AutoCloseable {
                     b.maxDeliveryBackoff.toNanos())));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
+    this.suppressor = new Suppressor(clock, b.startupGracePeriod, b.muteWindows);
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -130,6 +132,7 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       if (state != State.NEW) throw new IllegalStateException("monitor is " + state);
       state = State.STARTED;
+      suppressor.started(clock.instant());
       long now = ticker.read();
       for (SourceRunner runner : sources) runner.start(now);
       Thread t = new NamedThreadFactory("scheduler").newThread(this::schedulerLoop);
@@ -180,6 +183,31 @@ public final class ResourceMonitor implements AutoCloseable {
   }
 
   /**
+   * Silences the notifications of every alert whose labels match all {@code matchers}, from now
+   * for {@code duration}, like an Alertmanager silence. Suppressed notifications are counted in
+   * {@link #stats()} and reported to {@link MonitorListener#onSuppressed}; the alerts themselves
+   * keep being evaluated, so {@link #activeAlerts()} still shows them. Call {@link Silence#expire()}
+   * to end it early.
+   *
+   * @param matchers label matchers, all of which must match; at least one must not match the
+   *     empty string
+   * @param duration how long the silence lasts
+   * @param comment why, for people
+   * @return the silence
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if there is no matcher, every matcher matches the empty
+   *     string, {@code duration} is not positive or {@code comment} is blank
+   */
+  public Silence silence(List<Matcher> matchers, Duration duration, String comment) {
+    return suppressor.silence(matchers, duration, comment);
+  }
+
+  /** Returns the silences in force now, or yet to start. */
+  public List<Silence> silences() {
+    return suppressor.activeSilences(clock.instant());
+  }
+
+  /**
    * Returns the last state changes of the alert with {@code fingerprint}, oldest first: at most
    * 32 per alert. Empty if no such alert is known (any more).
    *
@@ -195,7 +223,7 @@ public final class ResourceMonitor implements AutoCloseable {
     for (SourceRunner r : sources) sourceStats.put(r.name, r.stats());
     Map<String, MonitorStats.SinkStats> sinkStats = new LinkedHashMap<>();
     for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats());
-    return new MonitorStats(sourceStats, sinkStats);
+    return new MonitorStats(sourceStats, sinkStats, suppressor.suppressedCounts());
   }
 
   /**
@@ -356,7 +384,16 @@ public final class ResourceMonitor implements AutoCloseable {
     }
   }
 
+  /** Called by the evaluator with its lock held, so notifications of one alert stay in order. */
   private void emit(AlertNotification notification) {
+    List<Alert> inhibitors =
+        notification.severity() == Severity.CRITICAL ? List.of() : evaluator.criticalFiring(notification.resource());
+    String reason = suppressor.suppressReason(notification, clock.instant(), inhibitors);
+    if (reason != null) {
+      log.info("Suppressed {}: {}", SinkDispatcher.describe(notification), reason);
+      listener.onSuppressed(notification, reason);
+      return;
+    }
     listener.onNotification(notification);
     for (SinkDispatcher sink : sinks) sink.enqueue(notification);
   }
@@ -417,8 +454,43 @@ public final class ResourceMonitor implements AutoCloseable {
     private Duration deliveryBackoff = Duration.ofSeconds(1);
     private Duration maxDeliveryBackoff = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Duration startupGracePeriod = Duration.ZERO;
+    private final List<MuteWindow> muteWindows = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Suppresses every notification for {@code grace} after {@link ResourceMonitor#start()}, so a
+     * restart does not page anyone for what was already known; alerts are still evaluated, and
+     * the reminders of alerts still firing afterwards are sent. Zero by default.
+     *
+     * @throws NullPointerException if {@code grace} is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public Builder startupGracePeriod(Duration grace) {
+      requireNonNull(grace, "startupGracePeriod == null");
+      if (grace.isNegative()) throw new IllegalArgumentException("startupGracePeriod is negative: " + grace);
+      this.startupGracePeriod = grace;
+      return this;
+    }
+
+    /**
+     * Adds a recurring mute window (like Alertmanager's {@code mute_time_intervals}): while it is
+     * active, the notifications of the alerts it matches are suppressed.
+     *
+     * @throws NullPointerException if {@code window} is null
+     * @throws IllegalArgumentException if a window of the same name was added already
+     */
+    public Builder muteWindow(MuteWindow window) {
+      requireNonNull(window, "muteWindow == null");
+      for (MuteWindow w : muteWindows) {
+        if (w.name().equals(window.name())) {
+          throw new IllegalArgumentException("mute window name already registered: " + window.name());
+        }
+      }
+      muteWindows.add(window);
+      return this;
+    }
 
     /**
      * Registers a source polled on {@code schedule}.

@@ -66,6 +66,15 @@ final class SafeListener implements MonitorListener {
   }
 
   @Override
+  public void onSuppressed(AlertNotification notification, String reason) {
+    try {
+      delegate.onSuppressed(notification, reason);
+    } catch (Throwable t) {
+      failed("onSuppressed", t);
+    }
+  }
+
+  @Override
   public void onDelivered(String sink, AlertNotification notification) {
     try {
       delegate.onDelivered(sink, notification);

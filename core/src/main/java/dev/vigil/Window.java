@@ -21,7 +21,8 @@ public final class Window {
   }
 
   /**
-   * The last {@code n} samples, like CloudWatch's evaluation periods.
+   * The last {@code n} samples, like CloudWatch's evaluation periods. Until {@code n} samples
+   * arrived the aggregate has no value, so a restart never fires on a half-filled window.
    *
    * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_SAMPLES}]
    */
