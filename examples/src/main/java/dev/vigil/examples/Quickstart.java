@@ -31,7 +31,7 @@ public final class Quickstart {
     smtp.start();
     try (FakeCloudApi api =
             FakeCloudApi.builder().token(token).resources(30).pageSize(10)
-                .cpuPeriod(Duration.ofSeconds(20)).build()) {
+                .cpuPeriod(Duration.ofSeconds(20)).build().start()) {
       int smtpPort = smtp.getSmtp().getPort();
       System.out.println("Fake cloud API on " + api.baseUrl() + ", SMTP server on 127.0.0.1:" + smtpPort);
       CloudCpuAlerts.Settings settings =
