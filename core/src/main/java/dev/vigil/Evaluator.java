@@ -306,6 +306,7 @@ final class Evaluator {
         // The resource is no longer listed: after the staleness period its alerts resolve.
         if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
           transition(e, AlertState.RESOLVED, now, "resource gone");
+          e.note = " (resource gone)";
           if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
         }
         byFingerprint.remove(e.fingerprint);
@@ -372,7 +373,7 @@ final class Evaluator {
             severity,
             e.key.resource(),
             labels,
-            render(e.rt.rule.summary(), e, severity, labels),
+            render(e.rt.rule.summary(), e, severity, labels) + e.note,
             e.value,
             e.threshold,
             startsAt,
@@ -574,6 +575,8 @@ final class Evaluator {
     @Nullable Instant startsAt;
     @Nullable Instant lastBreachAt;
     @Nullable Instant keepFiringSince;
+    /** Appended to the summary of the next notification: why it was sent, if not obvious. */
+    String note = "";
     @Nullable Instant lastDataAt;
     @Nullable Instant lastEvaluatedAt;
     @Nullable Instant lastNotifiedAt;

@@ -86,6 +86,7 @@ class MissingDataRulesTest {
         .build()) {
       tester.run();
       assertThat(Timeline.events(tester)).isEqualTo("0:FIRING 4:RESOLVED");
+      assertThat(tester.notifications().get(1).summary()).endsWith("(resource gone)");
       String fp = tester.notifications().get(0).fingerprint();
       assertThat(tester.monitor().alertHistory(fp)).isEmpty(); // forgotten with the resource
       assertThat(tester.monitor().activeAlerts()).isEmpty();
