@@ -77,7 +77,11 @@ class HostMetricsSourceTest {
   @Test
   void diskFreeSpaceIsReportedPerPathWithPathLabel() {
     HostMetricsSource source =
-        HostMetricsSource.builder().resource("my-host").disk(tempDir).disk(tempDir.getRoot()).build();
+        HostMetricsSource.builder()
+            .resource("my-host")
+            .disk(tempDir)
+            .disk(tempDir.getRoot())
+            .build();
 
     List<Sample> samples = source.poll(context);
 

@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * ephemeral port; JDK only.
  *
  * <pre>{@code
- * try (FakeCloudApi api = FakeCloudApi.builder().token("demo-token").resources(40).build().start()) {
+ * try (FakeCloudApi api = FakeCloudApi.builder().token("demo-token").build().start()) {
  *   String url = api.baseUrl() + "v1/resources/page-1.json"; // http://127.0.0.1:PORT/v1/...
  * }
  * }</pre>
@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code GET /v1/resources/page-N.json}, N from 1: {@code
- *       {"items":[{"id":"vm-000001","region":"eu-west-1"},...],"next":"/v1/resources/page-2.json"}};
+ *       {"items":[{"id":"vm-000001","region":"eu-west-1"},...],
+ *       "next":"/v1/resources/page-2.json"}};
  *       {@code next} is {@code null} on the last page. Page 1 always exists, possibly empty.
  *   <li>{@code GET /v1/resources/{id}/metrics}: {@code
  *       {"resource_id":"vm-000001","timestamp":"2026-11-24T00:00:00Z",
@@ -70,12 +71,14 @@ import org.jspecify.annotations.Nullable;
  * effect if no {@code com.sun.net.httpserver} server was created in this JVM before.
  *
  * <p><b>Threads and lifecycle.</b> {@link #start()} once, {@link #close()} when done (idempotent):
- * it stops the server and its handler threads ({@code fake-cloud-N}, daemon). Thread safe.
+ * it stops the server, its dispatcher thread and its handler threads ({@code fake-cloud-N}). All
+ * are daemon threads, so a forgotten API does not keep the JVM alive. Thread safe.
  */
 public final class FakeCloudApi implements AutoCloseable {
   private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "ap-southeast-2");
   private static final String PAGE_PREFIX = "/v1/resources/page-";
-  private static final Pattern PAGE = Pattern.compile("/v1/resources/page-([1-9][0-9]{0,8})\\.json");
+  private static final Pattern PAGE =
+      Pattern.compile("/v1/resources/page-([1-9][0-9]{0,8})\\.json");
   private static final Pattern METRICS = Pattern.compile("/v1/resources/([^/]+)/metrics");
   private static final Pattern RESOURCE_ID = Pattern.compile("vm-([0-9]{6})");
 
@@ -142,7 +145,7 @@ public final class FakeCloudApi implements AutoCloseable {
       s.setExecutor(pool);
       s.createContext("/", this::handle);
       startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      s.start();
+      startAsDaemon(s);
       server = s;
       executor = pool;
       baseUrl = "http://127.0.0.1:" + s.getAddress().getPort() + "/";
@@ -215,6 +218,26 @@ public final class FakeCloudApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the server from a daemon thread: its dispatcher thread inherits that, so a forgotten
+   * API never keeps the JVM from exiting.
+   */
+  private static void startAsDaemon(HttpServer server) {
+    Thread starter = new Thread(server::start, "fake-cloud-start");
+    starter.setDaemon(true);
+    starter.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        starter.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
   @Override
   public String toString() {
     String url = baseUrl;
@@ -237,7 +260,8 @@ public final class FakeCloudApi implements AutoCloseable {
   }
 
   static double diskUsage(int index, Duration elapsed) {
-    double growth = Math.max(0.0, Math.min(5.0, elapsed.toSeconds() / 3600.0)); // 1 point per hour, at most 5
+    // One point per hour, at most five.
+    double growth = Math.max(0.0, Math.min(5.0, elapsed.toSeconds() / 3600.0));
     return round1(50.0 + (index * 11) % 30 + growth);
   }
 

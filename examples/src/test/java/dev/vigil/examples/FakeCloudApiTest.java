@@ -63,7 +63,11 @@ class FakeCloudApiTest {
       }
 
       assertThat(pages).isEqualTo(4);
-      assertThat(ids).hasSize(40).doesNotHaveDuplicates().startsWith("vm-000001").endsWith("vm-000040");
+      assertThat(ids)
+          .hasSize(40)
+          .doesNotHaveDuplicates()
+          .startsWith("vm-000001")
+          .endsWith("vm-000040");
       assertThat(api.requestCount()).isEqualTo(4);
     }
   }
@@ -206,11 +210,15 @@ class FakeCloudApiTest {
   }
 
   @Test
-  void startTwiceOrAfterCloseIsRejected() throws Exception {
+  void startTwiceOrAfterCloseIsRejectedAndServerThreadsAreDaemons() throws Exception {
     FakeCloudApi api = api().build();
     assertThatThrownBy(api::baseUrl).isInstanceOf(IllegalStateException.class);
     api.start();
     assertThat(api.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+/");
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().equals("HTTP-Dispatcher"))
+        .isNotEmpty()
+        .allMatch(Thread::isDaemon);
     assertThatThrownBy(api::start).isInstanceOf(IllegalStateException.class);
     api.close();
     assertThatThrownBy(api::start).isInstanceOf(IllegalStateException.class);
