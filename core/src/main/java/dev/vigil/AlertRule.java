@@ -2,6 +2,7 @@ package dev.vigil;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.internal.Durations;
 import dev.vigil.internal.Templates;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -408,7 +409,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException if {@code maxSilence} is not positive
      */
     public Builder heartbeat(Duration maxSilence) {
-      this.heartbeat = positive(maxSilence, "heartbeat");
+      this.heartbeat = Durations.positive(maxSilence, "heartbeat");
       return this;
     }
 
@@ -430,7 +431,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Builder forDuration(Duration duration) {
-      this.forDuration = nonNegative(duration, "forDuration");
+      this.forDuration = Durations.nonNegative(duration, "forDuration");
       return this;
     }
 
@@ -459,7 +460,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     public Builder keepFiringFor(Duration duration) {
-      this.keepFiringFor = nonNegative(duration, "keepFiringFor");
+      this.keepFiringFor = Durations.nonNegative(duration, "keepFiringFor");
       return this;
     }
 
@@ -483,7 +484,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException if {@code duration} is not positive
      */
     public Builder staleAfter(Duration duration) {
-      this.staleAfter = positive(duration, "staleAfter");
+      this.staleAfter = Durations.positive(duration, "staleAfter");
       return this;
     }
 
@@ -495,7 +496,7 @@ public final class AlertRule {
      * @throws IllegalArgumentException if {@code interval} is negative
      */
     public Builder repeatInterval(Duration interval) {
-      this.repeatInterval = nonNegative(interval, "repeatInterval");
+      this.repeatInterval = Durations.nonNegative(interval, "repeatInterval");
       return this;
     }
 
@@ -617,18 +618,6 @@ public final class AlertRule {
         throw new IllegalStateException("rule " + name + ": clearAbove " + Templates.formatNumber(clear.lo)
             + " must not be below the firing threshold " + Templates.formatNumber(fire.hi));
       }
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      requireNonNull(d, name + " == null");
-      if (d.isNegative()) throw new IllegalArgumentException(name + " is negative: " + d);
-      return d;
-    }
-
-    private static Duration positive(Duration d, String name) {
-      requireNonNull(d, name + " == null");
-      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive: " + d);
-      return d;
     }
   }
 }

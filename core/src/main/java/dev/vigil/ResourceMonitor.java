@@ -2,6 +2,7 @@ package dev.vigil;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.internal.Durations;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Throwables;
 import java.time.Clock;
@@ -468,9 +469,7 @@ public final class ResourceMonitor implements AutoCloseable {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public Builder startupGracePeriod(Duration grace) {
-      requireNonNull(grace, "startupGracePeriod == null");
-      if (grace.isNegative()) throw new IllegalArgumentException("startupGracePeriod is negative: " + grace);
-      this.startupGracePeriod = grace;
+      this.startupGracePeriod = Durations.nonNegative(grace, "startupGracePeriod");
       return this;
     }
 
@@ -657,11 +656,7 @@ public final class ResourceMonitor implements AutoCloseable {
      * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Builder shutdownTimeout(Duration timeout) {
-      requireNonNull(timeout, "shutdownTimeout == null");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("shutdownTimeout is negative: " + timeout);
-      }
-      this.shutdownTimeout = timeout;
+      this.shutdownTimeout = Durations.nonNegative(timeout, "shutdownTimeout");
       return this;
     }
 

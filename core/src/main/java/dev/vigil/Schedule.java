@@ -1,7 +1,6 @@
 package dev.vigil;
 
-import static java.util.Objects.requireNonNull;
-
+import dev.vigil.internal.Durations;
 import java.time.Duration;
 
 /**
@@ -52,7 +51,7 @@ public interface Schedule {
    * @throws IllegalArgumentException if {@code period} is not positive
    */
   static Schedule every(Duration period) {
-    return new Schedules.FixedRate(positive(period, "period"), 0L, 0L);
+    return new Schedules.FixedRate(Durations.positive(period, "period").toNanos(), 0L, 0L);
   }
 
   /**
@@ -62,7 +61,7 @@ public interface Schedule {
    * @throws IllegalArgumentException if {@code delay} is not positive
    */
   static Schedule fixedDelay(Duration delay) {
-    return new Schedules.FixedDelay(positive(delay, "delay"), 0L, 0L);
+    return new Schedules.FixedDelay(Durations.positive(delay, "delay").toNanos(), 0L, 0L);
   }
 
   /**
@@ -90,25 +89,12 @@ public interface Schedule {
   default Schedule withJitter(Duration maxJitter) {
     throw new UnsupportedOperationException(getClass().getName() + " has no jitter");
   }
-
-  private static long positive(Duration d, String name) {
-    requireNonNull(d, name + " == null");
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
-    }
-    return d.toNanos();
-  }
 }
 
 /** The factories' schedules. */
 final class Schedules {
   private Schedules() {}
 
-  static long nonNegative(Duration d, String name) {
-    requireNonNull(d, name + " == null");
-    if (d.isNegative()) throw new IllegalArgumentException(name + " must not be negative: " + d);
-    return d.toNanos();
-  }
 
   record FixedRate(long periodNanos, long initialDelayNanos, long maxJitterNanos)
       implements Schedule {
@@ -139,12 +125,12 @@ final class Schedules {
 
     @Override
     public Schedule withInitialDelay(Duration delay) {
-      return new FixedRate(periodNanos, nonNegative(delay, "initialDelay"), maxJitterNanos);
+      return new FixedRate(periodNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
     }
 
     @Override
     public Schedule withJitter(Duration maxJitter) {
-      return new FixedRate(periodNanos, initialDelayNanos, nonNegative(maxJitter, "jitter"));
+      return new FixedRate(periodNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
     }
 
     @Override
@@ -173,12 +159,12 @@ final class Schedules {
 
     @Override
     public Schedule withInitialDelay(Duration delay) {
-      return new FixedDelay(delayNanos, nonNegative(delay, "initialDelay"), maxJitterNanos);
+      return new FixedDelay(delayNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
     }
 
     @Override
     public Schedule withJitter(Duration maxJitter) {
-      return new FixedDelay(delayNanos, initialDelayNanos, nonNegative(maxJitter, "jitter"));
+      return new FixedDelay(delayNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
     }
 
     @Override

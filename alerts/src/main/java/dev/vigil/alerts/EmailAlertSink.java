@@ -16,6 +16,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import dev.vigil.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -553,14 +554,7 @@ public final class EmailAlertSink implements AlertSink {
     }
 
     private static Duration timeout(String setting, Duration timeout) {
-      requireNonNull(timeout, setting + " == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(setting + " must be positive: " + timeout);
-      }
-      if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-        throw new IllegalArgumentException(
-            setting + " must be at most " + Duration.ofMillis(Integer.MAX_VALUE) + ": " + timeout);
-      }
+      Durations.timeout(timeout, setting);
       // Jakarta Mail counts in milliseconds and reads 0 as "forever": round up.
       return timeout.toMillis() == 0 ? Duration.ofMillis(1) : timeout;
     }

@@ -15,6 +15,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import dev.vigil.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -815,7 +816,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout("connectTimeout", timeout);
+      this.connectTimeout = Durations.timeout(timeout, "connectTimeout");
       return this;
     }
 
@@ -826,7 +827,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = timeout("readTimeout", timeout);
+      this.readTimeout = Durations.timeout(timeout, "readTimeout");
       return this;
     }
 
@@ -837,7 +838,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = timeout("callTimeout", timeout);
+      this.callTimeout = Durations.timeout(timeout, "callTimeout");
       return this;
     }
 
@@ -919,17 +920,6 @@ public final class HttpJsonSource implements MetricSource {
     private static JsonPointer pointer(String setting, String pointer) {
       requireNonNull(pointer, setting + " == null");
       return JsonPointer.parse(pointer, setting);
-    }
-
-    private static Duration timeout(String setting, Duration timeout) {
-      requireNonNull(timeout, setting + " == null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(setting + " must be positive: " + timeout);
-      }
-      if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-        throw new IllegalArgumentException(setting + " is too long: " + timeout);
-      }
-      return timeout;
     }
 
     /** Describes the configuration, without the bearer token. */
