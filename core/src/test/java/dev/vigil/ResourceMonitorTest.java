@@ -492,6 +492,8 @@ class ResourceMonitorTest {
     monitor.pollNow();
 
     Await.until("delivered despite the listener", () -> sink.received().size() == 1);
+    assertThat(sink.received().get(0).status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(monitor.stats().sources().get("cloud").polls()).isEqualTo(1);
   }
 
   @Test

@@ -277,11 +277,17 @@ class HttpJsonSourceErrorsTest {
 
   @Test
   void disconnectMidBodyIsASourceException() {
-    String big = FakeCloud.metrics("vm-1", 1, 2).replace("}}", "},\"pad\":\"" + "x".repeat(50_000) + "\"}");
+    String big = padded(FakeCloud.metrics("vm-1", 1, 2), 50_000);
     SourceException e =
         metricsFailure(new MockResponse.Builder().body(big).onResponseBody(new SocketEffect.CloseSocket()).build());
 
     assertThat(e.kind()).isIn(Kind.CONNECTION, Kind.BAD_DATA);
+  }
+
+  /** The metrics body with a string field of {@code size} characters added at its end. */
+  private static String padded(String metricsJson, int size) {
+    int end = metricsJson.lastIndexOf('}');
+    return metricsJson.substring(0, end) + ",\"pad\":\"" + "x".repeat(size) + "\"" + metricsJson.substring(end);
   }
 
   @Test
