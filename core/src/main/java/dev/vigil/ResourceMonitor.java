@@ -176,6 +176,23 @@ public final class ResourceMonitor implements AutoCloseable {
   }
 
   /**
+   * Waits until every sink has delivered (or given up on) every notification queued so far, or
+   * {@code timeout} passes; the monitor keeps running. For "check now" buttons ({@code pollNow()}
+   * then {@code flush(...)}) and tests. Returns at once when nothing is pending.
+   *
+   * @return true if every sink is idle, false if the timeout passed first
+   * @throws NullPointerException if {@code timeout} is null
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + requireNonNull(timeout, "timeout == null").toNanos();
+    for (SinkDispatcher sink : sinks) {
+      if (!sink.awaitIdle(deadline)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Returns the alerts that are pending, firing or without data now, including the health alerts
    * of failing sources, sorted by rule and resource. A snapshot: it does not change afterwards.
    */

@@ -183,6 +183,27 @@ final class SinkDispatcher {
     }
   }
 
+  /**
+   * Waits until nothing is queued or being delivered, or {@code deadlineNanos} (a reading of
+   * {@link System#nanoTime()}) passes.
+   *
+   * @return whether the sink is idle
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!queue.isEmpty() || delivering) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) return false;
+        changed.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   MonitorStats.SinkStats stats() {
     lock.lock();
     try {

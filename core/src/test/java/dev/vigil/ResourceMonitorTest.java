@@ -375,6 +375,27 @@ class ResourceMonitorTest {
   }
 
   @Test
+  void flushWaitsForDeliveryAndLeavesTheMonitorRunning() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+    AlertSink slow = n -> {
+      gate.await();
+      delivered.add(n.resource());
+    };
+    ResourceMonitor monitor =
+        track(builder().source("cloud", Schedule.every(MINUTE), new SettableSource(95)).rule(highCpu).sink("slow", slow).build());
+    monitor.pollNow();
+
+    assertThat(monitor.flush(Duration.ofMillis(50))).isFalse(); // still held at the gate
+    gate.countDown();
+    assertThat(monitor.flush(Duration.ofSeconds(10))).isTrue();
+
+    assertThat(delivered).containsExactly("vm-1");
+    monitor.pollNow(); // still running
+    assertThat(monitor.stats().sources().get("cloud").polls()).isEqualTo(2);
+  }
+
+  @Test
   void closeIsIdempotentAndClosesSourcesAndSinksOnce() {
     AtomicInteger sourceCloses = new AtomicInteger();
     MetricSource source =

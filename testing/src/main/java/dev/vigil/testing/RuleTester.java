@@ -259,24 +259,23 @@ public final class RuleTester implements AutoCloseable {
    * monitor has no completion signal for sinks, so this re-reads its stats briefly and often.
    */
   private void awaitSinksIdle(int step) {
-    long deadline = System.nanoTime() + settleTimeout.toNanos();
-    while (true) {
-      Map<String, Integer> busy = new LinkedHashMap<>();
-      for (Map.Entry<String, MonitorStats.SinkStats> e : monitor.stats().sinks().entrySet()) {
-        if (e.getValue().pending() > 0) busy.put(e.getKey(), e.getValue().pending());
-      }
-      if (busy.isEmpty()) return;
-      if (System.nanoTime() - deadline >= 0) {
-        Assertions.fail(
-            "step " + step + " (offset " + interval.multipliedBy(step) + "): sinks still had "
-                + "pending notifications after " + settleTimeout + ": " + busy);
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        Assertions.fail("interrupted while waiting for sinks at step " + step + ": " + busy);
-      }
-      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+    boolean idle;
+    try {
+      idle = monitor.flush(settleTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while step " + step + " waited for the sinks", e);
     }
+    if (idle) return;
+    Map<String, Integer> busy = new LinkedHashMap<>();
+    for (Map.Entry<String, MonitorStats.SinkStats> e : monitor.stats().sinks().entrySet()) {
+      if (e.getValue().pending() > 0) busy.put(e.getKey(), e.getValue().pending());
+    }
+    Assertions.fail(
+        "step " + step + " (offset " + interval.multipliedBy(step) + "): sinks still had "
+            + "pending notifications after " + settleTimeout + ": " + busy);
   }
+
 
   /**
    * Configures a {@link RuleTester}. Not thread safe. Setters reject bad values at once; {@link
