@@ -641,7 +641,8 @@ final class Evaluator {
       labels.put("resource", name);
       labels.put("severity", "warning");
       labels.put("cause", cause);
-      String summary = "Source " + name + " is failing (" + cause + "): " + error.getMessage();
+      String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+      String summary = "Source " + name + " is failing (" + cause + "): " + message;
       boolean wasFiring = health != null;
       Instant startsAt = wasFiring ? health.startsAt() : now;
       health = new Alert(SOURCE_HEALTH_RULE, Severity.WARNING, name, labels, summary,
