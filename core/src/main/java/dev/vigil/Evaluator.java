@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,39 +19,54 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates rules against samples and keeps the state machine of every alert. Guarded by its own
- * lock; notifications are handed to {@code emit} while the lock is held, so the notifications of
- * one alert always reach the sinks in order.
+ * lock. Notifications go to an {@link Emitter} while the lock is held; the emitter only decides
+ * suppression and queues them, in order, for delivery outside the lock, so user callbacks never
+ * run under it.
  *
- * <p>Costs: ingesting a sample is O(windows of its metric) and evaluating a threshold rule is
- * O(1) in the length of the history (running aggregates; percentiles excepted). After a successful
- * poll, the source's alerts are swept once for missing data and staleness.
+ * <p>Costs: ingesting a sample is O(windows of its metric); evaluating a threshold rule is O(1) in
+ * the length of the history (running aggregates; percentiles excepted). After a successful poll,
+ * the alerts of that source are swept once for missing data and staleness; after every poll the
+ * firing alerts are checked for reminders and held-back announcements.
  */
 final class Evaluator {
   private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
   static final String SOURCE_HEALTH_RULE = "SourceHealth";
   static final int HISTORY_LIMIT = 32;
 
+  /** Where notifications go. Called with the evaluator's lock held: must not block. */
+  interface Emitter {
+    /** Queues {@code n} for the sinks, or suppresses it; returns false if it was suppressed. */
+    boolean emit(AlertNotification n);
+
+    /** Why {@code n} would be suppressed now, counting nothing; null if it would be delivered. */
+    @Nullable String wouldSuppress(AlertNotification n);
+  }
+
   private final MonitorListener listener;
   private final List<RuleRuntime> rules = new ArrayList<>();
-  private final Map<String, List<RuleRuntime>> rulesByPrimaryMetric = new HashMap<>();
+  /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
+  private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
   private final Map<String, Set<Window>> windowsByMetric = new HashMap<>();
-  /** Every metric some rule reads; samples of other metrics are not kept. */
-  private final Set<String> usedMetrics = new HashSet<>();
+  /** Metrics read by heartbeat rules: their series are kept while the resource is silent. */
+  private final Set<String> heartbeatMetrics = new HashSet<>();
   private final Duration maxStaleAfter;
 
   private final Map<SeriesKey, Series> series = new HashMap<>();
   private final Map<String, Set<Series>> seriesByMetric = new HashMap<>();
+  private final Map<String, Set<Series>> seriesByResource = new HashMap<>();
   private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Entry> byFingerprint = new HashMap<>();
   /** Entries by resource, so that inhibition looks at one resource's alerts, not all of them. */
   private final Map<String, Set<Entry>> byResource = new HashMap<>();
+  private final Map<String, Set<Entry>> bySource = new HashMap<>();
+  /** Entries in state FIRING: what reminders and held-back announcements look at. */
+  private final Set<Entry> firing = new LinkedHashSet<>();
   private final Map<String, SourceState> sources = new HashMap<>();
 
   Evaluator(List<AlertRule> alertRules, MonitorListener listener) {
@@ -61,11 +75,12 @@ final class Evaluator {
     for (AlertRule rule : alertRules) {
       RuleRuntime rt = new RuleRuntime(rule);
       rules.add(rt);
-      rulesByPrimaryMetric.computeIfAbsent(rule.metric(), m -> new ArrayList<>()).add(rt);
-      usedMetrics.addAll(rt.metrics);
+      for (String metric : rt.metrics) rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
+      if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
       for (Condition leaf : rt.leaves) {
         Window w = leaf.aggregation.window();
         if (w != null) windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
+        if (w != null && w.duration().compareTo(stale) > 0) stale = w.duration();
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
     }
@@ -74,22 +89,27 @@ final class Evaluator {
 
   // ---------------------------------------------------------------- polls
 
-  /** A poll of {@code source} succeeded with {@code samples} at {@code now}. */
-  synchronized void ingest(String source, List<Sample> samples, Instant now, Consumer<AlertNotification> emit) {
+  /**
+   * A poll of {@code source} succeeded with {@code samples} at {@code now}; {@code failed} are the
+   * resources it reported through {@link PollContext#reportError}: their alerts keep their state,
+   * as for a failing source.
+   */
+  synchronized void ingest(String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
     SourceState src = sources.computeIfAbsent(source, SourceState::new);
-    src.lastSuccessAt = now;
     src.succeeded(now, emit);
+    for (String resource : failed) src.resourceSeen.put(resource, now);
 
     Set<SeriesKey> touched = new LinkedHashSet<>();
     for (Sample sample : samples) {
       src.resourceSeen.put(sample.resource(), now);
+      if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
       SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
       Series s = series.get(key);
       if (s == null) {
-        if (!usedMetrics.contains(sample.metric())) continue; // no rule reads it: keep nothing
         s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), Set.of()));
         series.put(key, s);
         seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
+        seriesByResource.computeIfAbsent(key.resource(), r -> new LinkedHashSet<>()).add(s);
       }
       s.add(sample.value(), now);
       touched.add(key);
@@ -97,9 +117,7 @@ final class Evaluator {
 
     Set<AlertKey> evaluated = new HashSet<>();
     for (SeriesKey key : touched) {
-      List<RuleRuntime> candidates = rulesByPrimaryMetric.get(key.metric());
-      if (candidates == null) continue;
-      for (RuleRuntime rt : candidates) {
+      for (RuleRuntime rt : rulesByMetric.get(key.metric())) {
         if (rt.rule.heartbeat() != null) continue;
         AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
         if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
@@ -113,19 +131,19 @@ final class Evaluator {
         }
       }
     }
-    sweep(src, evaluated, now, emit);
+    sweep(src, evaluated, failed, now, emit);
   }
 
   /** A poll of {@code source} failed: its alerts keep their state; its health alert fires. */
-  synchronized void sourceFailed(String source, Throwable error, Instant now, Consumer<AlertNotification> emit) {
+  synchronized void sourceFailed(String source, Throwable error, Instant now, Emitter emit) {
     sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
   }
 
   /**
-   * Time-driven work, run after every poll: heartbeats and reminders. Costs O(heartbeat series +
-   * firing alerts).
+   * Time-driven work, run after every poll: heartbeats, held-back announcements and reminders.
+   * Costs O(heartbeat series + firing alerts).
    */
-  synchronized void tick(Instant now, Consumer<AlertNotification> emit) {
+  synchronized void tick(Instant now, Emitter emit) {
     for (RuleRuntime rt : rules) {
       Duration max = rt.rule.heartbeat();
       if (max == null) continue;
@@ -141,10 +159,19 @@ final class Evaluator {
             breach ? "no sample for " + silent : "sample received");
       }
     }
-    for (Entry e : new ArrayList<>(entries.values())) {
+    for (Entry e : new ArrayList<>(firing)) {
+      if (e.flapping) continue;
+      if (e.announcePending) {
+        // Its FIRING notification was suppressed: announce it once nothing suppresses it any more.
+        AlertNotification n = notification(e, NotificationType.FIRING, AlertStatus.FIRING, now);
+        if (emit.wouldSuppress(n) == null && emit.emit(n)) {
+          e.announcePending = false;
+          e.lastNotifiedAt = now;
+        }
+        continue;
+      }
       Duration repeat = e.rt.rule.repeatInterval();
-      if (e.state == AlertState.FIRING && !repeat.isZero() && !e.flapping
-          && e.lastNotifiedAt != null && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
+      if (!repeat.isZero() && e.lastNotifiedAt != null && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
         notify(e, NotificationType.REMINDER, now, emit);
       }
     }
@@ -159,12 +186,26 @@ final class Evaluator {
       entries.put(ak, e);
       byFingerprint.put(e.fingerprint, e);
       byResource.computeIfAbsent(ak.resource(), r -> new LinkedHashSet<>()).add(e);
+      bySource.computeIfAbsent(source, r -> new LinkedHashSet<>()).add(e);
     }
     return e;
   }
 
+  private void forget(Entry e) {
+    entries.remove(e.key);
+    byFingerprint.remove(e.fingerprint);
+    firing.remove(e);
+    removeFrom(byResource, e.key.resource(), e);
+    removeFrom(bySource, e.source, e);
+  }
+
+  private static <T> void removeFrom(Map<String, Set<T>> index, String key, T value) {
+    Set<T> set = index.get(key);
+    if (set != null && set.remove(value) && set.isEmpty()) index.remove(key);
+  }
+
   /** One evaluation of {@code e} with data (or without, per its missing-data policy). */
-  private void evaluate(Entry e, Result r, Instant now, Consumer<AlertNotification> emit) {
+  private void evaluate(Entry e, Result r, Instant now, Emitter emit) {
     e.lastEvaluatedAt = now;
     if (!r.hasData) {
       missing(e, now, emit);
@@ -175,9 +216,11 @@ final class Evaluator {
     apply(e, r, now, emit, null);
   }
 
-  private void apply(Entry e, Result r, Instant now, Consumer<AlertNotification> emit, @Nullable String why) {
+  private void apply(Entry e, Result r, Instant now, Emitter emit, @Nullable String why) {
     e.value = r.value;
-    boolean firing = e.state == AlertState.FIRING;
+    // Hysteresis holds for a firing alert, also one that lost its data for a while.
+    boolean firing = e.state == AlertState.FIRING
+        || (e.state == AlertState.NO_DATA && e.stateBeforeNoData == AlertState.FIRING);
     boolean breach = firing && r.clear != null ? !r.clear : r.breach;
     Severity severity = r.critical ? Severity.CRITICAL : e.rt.rule.severity();
     e.threshold = r.critical ? r.criticalThreshold : r.threshold;
@@ -185,7 +228,7 @@ final class Evaluator {
   }
 
   /** A datapoint is missing: apply the rule's policy. */
-  private void missing(Entry e, Instant now, Consumer<AlertNotification> emit) {
+  private void missing(Entry e, Instant now, Emitter emit) {
     switch (e.rt.rule.missingData()) {
       case MISSING, IGNORE -> { } // keep state; staleness is checked by the sweep
       case BREACHING -> {
@@ -206,12 +249,21 @@ final class Evaluator {
    * The state machine: one evaluation that breached or not. M-of-N first, then {@code for},
    * {@code keepFiringFor}, severity changes, then flap detection.
    */
-  private void step(Entry e, boolean rawBreach, Severity severity, Instant now, Consumer<AlertNotification> emit, String why) {
+  private void step(Entry e, boolean rawBreach, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
     e.pushBreach(rawBreach, rule.evaluationPeriods());
     boolean breach = Long.bitCount(e.breachBits) >= rule.datapointsToAlarm();
-    if (rawBreach) e.lastBreachAt = now;
     AlertState before = e.state;
+    if (e.state == AlertState.NO_DATA) {
+      // Data is back: resume where the alert was before it lost its data.
+      if (e.stateBeforeNoData == AlertState.FIRING && breach) {
+        e.severity = severity;
+        transition(e, AlertState.FIRING, now, "data is back; " + why);
+        notify(e, NotificationType.FIRING, now, emit);
+        return;
+      }
+      resolve(e, now, emit, "data is back; " + why);
+    }
     switch (e.state) {
       case INACTIVE, RESOLVED -> {
         if (breach) {
@@ -244,18 +296,10 @@ final class Evaluator {
             && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
           // Prometheus keep_firing_for: counted from the first evaluation that no longer breached.
         } else {
-          e.keepFiringSince = null;
           resolve(e, now, emit, why);
         }
       }
-      case NO_DATA -> {
-        if (breach) {
-          e.severity = severity;
-          fire(e, now, emit, "data is back; " + why);
-        } else {
-          resolve(e, now, emit, "data is back; " + why);
-        }
-      }
+      case NO_DATA -> throw new IllegalStateException("left NO_DATA above");
     }
     if (rule.flapDetection() && before != AlertState.NO_DATA) flap(e, now, emit);
   }
@@ -265,29 +309,37 @@ final class Evaluator {
     return e.keepFiringSince;
   }
 
-  private void fire(Entry e, Instant now, Consumer<AlertNotification> emit, String why) {
+  private void fire(Entry e, Instant now, Emitter emit, String why) {
     e.startsAt = now;
     transition(e, AlertState.FIRING, now, why);
     notify(e, NotificationType.FIRING, now, emit);
   }
 
-  private void resolve(Entry e, Instant now, Consumer<AlertNotification> emit, String why) {
+  private void resolve(Entry e, Instant now, Emitter emit, String why) {
     transition(e, AlertState.RESOLVED, now, why);
     if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
   }
 
-  private void flap(Entry e, Instant now, Consumer<AlertNotification> emit) {
+  private void flap(Entry e, Instant now, Emitter emit) {
     FlapDetector.Transition t = e.flapDetector().record(e.state == AlertState.FIRING);
     if (t == FlapDetector.Transition.STARTED) {
       e.flapping = true;
       history(e, e.state, e.state, now, "flapping started at " + pct(e.flapDetector().percentStateChange()));
-      emit(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now, emit);
+      emit.emit(notification(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now));
     } else if (t == FlapDetector.Transition.STOPPED) {
-      e.flapping = false;
-      history(e, e.state, e.state, now, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
-      AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
-      emit(e, NotificationType.FLAPPING_STOPPED, status, now, emit);
-      if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
+      stopFlapping(e, now, emit, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
+    }
+  }
+
+  /** Ends flapping with one notification that carries the current status. */
+  private void stopFlapping(Entry e, Instant now, Emitter emit, String why) {
+    e.flapping = false;
+    history(e, e.state, e.state, now, why);
+    AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
+    emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
+    if (status == AlertStatus.FIRING) {
+      e.lastNotifiedAt = now;
+      e.announcePending = false;
     }
   }
 
@@ -295,24 +347,27 @@ final class Evaluator {
     return Templates.formatNumber(p) + "% state change";
   }
 
-  /** After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. */
-  private void sweep(SourceState src, Set<AlertKey> evaluated, Instant now, Consumer<AlertNotification> emit) {
-    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-      Entry e = it.next();
-      if (!e.source.equals(src.name) || e.rt.rule.heartbeat() != null) continue;
+  /**
+   * After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. Only the
+   * alerts of this source are looked at; resources the source reported as failed are left alone.
+   */
+  private void sweep(SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
+    for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
+      if (e.rt.rule.heartbeat() != null || failed.contains(e.key.resource())) continue;
       Instant seen = src.resourceSeen.get(e.key.resource());
       Duration stale = e.rt.rule.staleAfter();
       if (seen == null || !now.isBefore(seen.plus(stale))) {
         // The resource is no longer listed: after the staleness period its alerts resolve.
-        if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
-          transition(e, AlertState.RESOLVED, now, "resource gone");
+        if (e.flapping || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
           e.note = " (resource gone)";
-          if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
+          if (e.flapping) {
+            transition(e, AlertState.RESOLVED, now, "resource gone");
+            stopFlapping(e, now, emit, "resource gone");
+          } else {
+            resolve(e, now, emit, "resource gone");
+          }
         }
-        byFingerprint.remove(e.fingerprint);
-        Set<Entry> same = byResource.get(e.key.resource());
-        if (same != null && same.remove(e) && same.isEmpty()) byResource.remove(e.key.resource());
-        it.remove();
+        forget(e);
         continue;
       }
       if (evaluated.contains(e.key)) continue;
@@ -323,21 +378,24 @@ final class Evaluator {
           && !now.isBefore(e.lastDataAt.plus(stale))) {
         e.value = Double.NaN;
         e.severity = e.severity == null ? e.rt.rule.severity() : e.severity;
+        e.stateBeforeNoData = e.state == AlertState.FIRING ? AlertState.FIRING : AlertState.INACTIVE;
         if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = now;
         transition(e, AlertState.NO_DATA, now, "no data for " + Duration.between(e.lastDataAt, now));
         notify(e, NotificationType.NO_DATA, now, emit);
       }
     }
-    // Forget series of resources gone for longer than any rule looks back.
-    for (Iterator<Map.Entry<String, Instant>> it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
+    // Forget the series of resources gone for longer than any rule looks back; heartbeat series
+    // stay, so that a dead man's switch keeps firing for a resource that went silent.
+    for (var it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Instant> seen = it.next();
       if (now.isBefore(seen.getValue().plus(maxStaleAfter))) continue;
-      String resource = seen.getKey();
-      series.values().removeIf(s -> {
-        boolean gone = s.source.equals(src.name) && s.key.resource().equals(resource);
-        if (gone) seriesByMetric.getOrDefault(s.key.metric(), Set.of()).remove(s);
-        return gone;
-      });
+      Set<Series> ofResource = seriesByResource.getOrDefault(seen.getKey(), Set.of());
+      for (Series s : new ArrayList<>(ofResource)) {
+        if (!s.source.equals(src.name) || heartbeatMetrics.contains(s.key.metric())) continue;
+        series.remove(s.key);
+        removeFrom(seriesByMetric, s.key.metric(), s);
+        removeFrom(seriesByResource, s.key.resource(), s);
+      }
       it.remove();
     }
   }
@@ -347,6 +405,13 @@ final class Evaluator {
   private void transition(Entry e, AlertState to, Instant now, String why) {
     AlertState from = e.state;
     e.state = to;
+    e.keepFiringSince = null;
+    if (to == AlertState.FIRING) {
+      firing.add(e);
+    } else {
+      firing.remove(e);
+      e.announcePending = false;
+    }
     history(e, from, to, now, why);
   }
 
@@ -355,32 +420,33 @@ final class Evaluator {
     e.history.addLast(new AlertTransition(now, from, to, e.value, why));
   }
 
-  private void notify(Entry e, NotificationType type, Instant now, Consumer<AlertNotification> emit) {
+  private void notify(Entry e, NotificationType type, Instant now, Emitter emit) {
     if (e.flapping) return; // held while flapping
     AlertStatus status = type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
-    emit(e, type, status, now, emit);
+    boolean delivered = emit.emit(notification(e, type, status, now));
     if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
+    if (type == NotificationType.FIRING) e.announcePending = !delivered;
+    e.note = "";
   }
 
-  private void emit(Entry e, NotificationType type, AlertStatus status, Instant now, Consumer<AlertNotification> emit) {
+  private AlertNotification notification(Entry e, NotificationType type, AlertStatus status, Instant now) {
     Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
     Map<String, String> labels = e.labels(severity);
     Instant startsAt = e.startsAt == null ? now : e.startsAt;
-    emit.accept(
-        new AlertNotification(
-            e.rt.rule.name(),
-            status,
-            severity,
-            e.key.resource(),
-            labels,
-            render(e.rt.rule.summary(), e, severity, labels) + e.note,
-            e.value,
-            e.threshold,
-            startsAt,
-            status == AlertStatus.RESOLVED ? now : null,
-            e.fingerprint,
-            type,
-            render(e.rt.rule.description(), e, severity, labels)));
+    return new AlertNotification(
+        e.rt.rule.name(),
+        status,
+        severity,
+        e.key.resource(),
+        labels,
+        render(e.rt.rule.summary(), e, severity, labels) + e.note,
+        e.value,
+        e.threshold,
+        startsAt,
+        status == AlertStatus.RESOLVED ? now : null,
+        e.fingerprint,
+        type,
+        render(e.rt.rule.description(), e, severity, labels));
   }
 
   private static String render(String template, Entry e, Severity severity, Map<String, String> labels) {
@@ -551,16 +617,22 @@ final class Evaluator {
     boolean allData = true;
     boolean holds = all;
     Outcome first = null;
+    Outcome firstWithData = null;
+    Outcome firstHolding = null;
     for (Condition part : c.parts) {
       Outcome o = outcome(part, resource, labels, now);
       if (first == null) first = o;
+      if (o.hasData && firstWithData == null) firstWithData = o;
+      if (o.hasData && o.holds && firstHolding == null) firstHolding = o;
       anyData |= o.hasData;
       allData &= o.hasData;
       if (all) holds &= o.hasData && o.holds;
       else holds |= o.hasData && o.holds;
     }
     boolean hasData = all ? allData : anyData;
-    return new Outcome(hasData, hasData && holds, first.value, first.threshold);
+    // The value reported is the first part's for allOf, and the part that holds for anyOf.
+    Outcome shown = all ? first : firstHolding != null ? firstHolding : firstWithData != null ? firstWithData : first;
+    return new Outcome(hasData, hasData && holds, shown.value, shown.threshold);
   }
 
   /** One alert: its state machine and history. */
@@ -575,6 +647,10 @@ final class Evaluator {
     @Nullable Instant startsAt;
     @Nullable Instant lastBreachAt;
     @Nullable Instant keepFiringSince;
+    /** Where the alert was when it lost its data: NO_DATA resumes from there. */
+    AlertState stateBeforeNoData = AlertState.INACTIVE;
+    /** Its FIRING notification was suppressed: announce it once nothing suppresses it. */
+    boolean announcePending;
     /** Appended to the summary of the next notification: why it was sent, if not obvious. */
     String note = "";
     @Nullable Instant lastDataAt;
@@ -625,7 +701,6 @@ final class Evaluator {
   final class SourceState {
     final String name;
     final Map<String, Instant> resourceSeen = new HashMap<>();
-    @Nullable Instant lastSuccessAt;
     @Nullable Alert health;
     int consecutiveFailures;
 
@@ -633,7 +708,7 @@ final class Evaluator {
       this.name = name;
     }
 
-    void failed(Throwable error, Instant now, Consumer<AlertNotification> emit) {
+    void failed(Throwable error, Instant now, Emitter emit) {
       consecutiveFailures++;
       String cause = cause(error);
       Map<String, String> labels = new TreeMap<>();
@@ -651,7 +726,7 @@ final class Evaluator {
       if (!wasFiring) emitHealth(AlertStatus.FIRING, NotificationType.FIRING, now, emit);
     }
 
-    void succeeded(Instant now, Consumer<AlertNotification> emit) {
+    void succeeded(Instant now, Emitter emit) {
       consecutiveFailures = 0;
       if (health != null) {
         emitHealth(AlertStatus.RESOLVED, NotificationType.RESOLVED, now, emit);
@@ -659,9 +734,9 @@ final class Evaluator {
       }
     }
 
-    private void emitHealth(AlertStatus status, NotificationType type, Instant now, Consumer<AlertNotification> emit) {
+    private void emitHealth(AlertStatus status, NotificationType type, Instant now, Emitter emit) {
       Alert h = health;
-      emit.accept(new AlertNotification(SOURCE_HEALTH_RULE, status, h.severity(), name, h.labels(),
+      emit.emit(new AlertNotification(SOURCE_HEALTH_RULE, status, h.severity(), name, h.labels(),
           status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
           h.value(), h.threshold(), h.startsAt(), status == AlertStatus.RESOLVED ? now : null,
           h.fingerprint(), type, ""));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Durations;
 import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -74,8 +78,17 @@ public final class ResourceMonitor implements AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
-  private State state = State.NEW;
+  private volatile State state = State.NEW;
   private @Nullable Thread scheduler;
+
+  /**
+   * Notifications decided by the evaluator (under its lock), in order, waiting to be handed to the
+   * listener and the sinks outside that lock. Drained under {@link #deliveryLock} so that order is
+   * kept and so that {@link #pollNow()} returns only once its notifications are queued.
+   */
+  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock deliveryLock = new ReentrantLock();
+  private final Evaluator.Emitter emitter = new OutboxEmitter();
 
   private ResourceMonitor(Builder b) {
     this.clock = b.clock;
@@ -104,10 +117,11 @@ public final class ResourceMonitor implements AutoCloseable {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
     } else {
+      int threads = b.pollThreads == null ? 4 : b.pollThreads;
       ThreadPoolExecutor pool =
           new ThreadPoolExecutor(
-              b.pollThreads,
-              b.pollThreads,
+              threads,
+              threads,
               60,
               TimeUnit.SECONDS,
               new LinkedBlockingQueue<>(),
@@ -154,12 +168,7 @@ public final class ResourceMonitor implements AutoCloseable {
    * @throws IllegalStateException if the monitor is closed
    */
   public void pollNow() {
-    lock.lock();
-    try {
-      if (state == State.CLOSED) throw new IllegalStateException("monitor is CLOSED");
-    } finally {
-      lock.unlock();
-    }
+    if (state == State.CLOSED) throw new IllegalStateException("monitor is CLOSED");
     for (SourceRunner runner : sources) {
       try {
         runner.permit.acquire();
@@ -168,10 +177,20 @@ public final class ResourceMonitor implements AutoCloseable {
         return;
       }
       try {
+        if (state == State.CLOSED) return; // closed while we waited: its sources may be closed
         poll(runner);
       } finally {
-        runner.permit.release();
+        releaseAfterPoll(runner);
       }
+    }
+  }
+
+  /** Releases the poll permit; a poll that outlived close() closes its source itself. */
+  private void releaseAfterPoll(SourceRunner runner) {
+    try {
+      if (state == State.CLOSED) runner.closeSource();
+    } finally {
+      runner.permit.release();
     }
   }
 
@@ -186,6 +205,7 @@ public final class ResourceMonitor implements AutoCloseable {
    */
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + requireNonNull(timeout, "timeout == null").toNanos();
+    drainOutbox();
     for (SinkDispatcher sink : sinks) {
       if (!sink.awaitIdle(deadline)) return false;
     }
@@ -247,8 +267,11 @@ public final class ResourceMonitor implements AutoCloseable {
   /**
    * Stops polling, waits for running polls, delivers every queued notification, and closes the
    * sources and sinks, all within the {@link Builder#shutdownTimeout}. Notifications still queued
-   * at the deadline are dropped, logged and reported. Idempotent: later calls return at once. An
-   * executor passed to {@link Builder#executor} is not shut down.
+   * at the deadline are dropped, logged and reported. A source still polling at the deadline is
+   * closed when that poll ends, never during it, and is not polled again. Idempotent: later calls
+   * return at once. An interrupt of the calling thread does not cut the shutdown short; the
+   * interrupt status is restored before returning. An executor passed to {@link Builder#executor}
+   * is not shut down.
    */
   @Override
   public void close() {
@@ -262,74 +285,84 @@ public final class ResourceMonitor implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    // An interrupted caller still gets a bounded, complete close; its interrupt is restored.
+    boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     if (t != null) {
       t.interrupt();
-      joinQuietly(t, deadline);
+      interrupted |= Threads.joinUntil(t, deadline);
     }
-    // Wait for running polls so that their notifications are flushed too.
+    // Wait for running polls so that their notifications are flushed too; a source is closed by
+    // whoever holds its permit last, so never while it is being polled.
     for (SourceRunner runner : sources) {
-      long remaining = deadline - System.nanoTime();
-      try {
-        if (remaining > 0 && runner.permit.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
-          continue; // keep the permit: no poll may start any more
+      boolean acquired = false;
+      while (true) {
+        try {
+          // Past the deadline this still takes a free permit: an idle source is always closed.
+          long remaining = Math.max(0, deadline - System.nanoTime());
+          acquired = runner.permit.tryAcquire(remaining, TimeUnit.NANOSECONDS);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-        log.warn("Source {} was still polling when the monitor closed", runner.name);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      }
+      if (acquired) {
+        releaseAfterPoll(runner);
+      } else {
+        log.warn("Source {} was still polling when the monitor closed; it is closed when that poll ends",
+            runner.name);
       }
     }
+    drainOutbox();
     // Two phases, so that a hanging sink cannot use up the flush time of the others.
     for (SinkDispatcher sink : sinks) sink.beginClose();
-    for (SinkDispatcher sink : sinks) sink.awaitClose(deadline);
+    for (SinkDispatcher sink : sinks) interrupted |= sink.awaitClose(deadline);
     if (ownedPollExecutor != null) ownedPollExecutor.shutdownNow();
-    for (SourceRunner runner : sources) {
-      try {
-        runner.source.close();
-      } catch (Throwable e) {
-        Throwables.rethrowIfFatal(e);
-        log.warn("Source {} failed to close", runner.name, e);
-      }
-    }
+    if (interrupted) Thread.currentThread().interrupt();
     log.info("Vigil monitor closed");
-  }
-
-  private static void joinQuietly(Thread t, long deadlineNanos) {
-    try {
-      long remaining = deadlineNanos - System.nanoTime();
-      if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void schedulerLoop() {
     boolean virtual = ticker != Ticker.system();
-    lock.lock();
     try {
-      while (state == State.STARTED) {
-        long now = ticker.read();
-        long next = Long.MAX_VALUE;
-        for (SourceRunner runner : sources) {
-          if (runner.fireAt() <= now) dispatch(runner, now);
-          next = Math.min(next, runner.fireAt());
+      while (true) {
+        // Decide under the lock, dispatch outside it: an executor that runs the poll in this
+        // thread (a direct or caller-runs executor) must not hold the lock that close() needs.
+        List<SourceRunner> due = new ArrayList<>();
+        long now;
+        lock.lock();
+        try {
+          if (state != State.STARTED) return;
+          now = ticker.read();
+          long next = Long.MAX_VALUE;
+          for (SourceRunner runner : sources) {
+            long at = runner.fireAt();
+            if (at <= now) due.add(runner);
+            else next = Math.min(next, at);
+          }
+          if (due.isEmpty()) {
+            long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
+            if (virtual) wait = Math.min(wait, VIRTUAL_TICKER_POLL_NANOS);
+            wake.awaitNanos(wait);
+            continue;
+          }
+        } finally {
+          lock.unlock();
         }
-        long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
-        if (virtual) wait = Math.min(wait, VIRTUAL_TICKER_POLL_NANOS);
-        if (wait > 0) wake.awaitNanos(wait);
+        for (SourceRunner runner : due) {
+          if (state != State.STARTED) return;
+          dispatch(runner, now);
+        }
       }
     } catch (InterruptedException e) {
-      // close() interrupts us; the loop condition is already false.
+      // close() interrupts us; the state is already CLOSED.
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
       log.error("Vigil scheduler died; polling has stopped", t);
-    } finally {
-      lock.unlock();
     }
   }
 
-  /** Called by the scheduler thread, with the lock held. */
+  /** Called by the scheduler thread, without the lock. */
   private void dispatch(SourceRunner runner, long now) {
     if (!runner.permit.tryAcquire()) {
       runner.skippedBusy(now);
@@ -343,6 +376,7 @@ public final class ResourceMonitor implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       runner.permit.release();
       runner.rejected(now);
+      if (state != State.STARTED) return;
       log.warn("Poll executor rejected the poll of {}; trying again next tick", runner.name, e);
       listener.onSourceError(runner.name, null, e);
     }
@@ -350,10 +384,10 @@ public final class ResourceMonitor implements AutoCloseable {
 
   private void runScheduled(SourceRunner runner) {
     try {
-      poll(runner);
+      if (state == State.STARTED) poll(runner);
     } finally {
       // Release first: once the next due time is published the scheduler must find the permit free.
-      runner.permit.release();
+      releaseAfterPoll(runner);
       int skipped = runner.finished(ticker.read());
       for (int i = 0; i < skipped; i++) listener.onTickSkipped(runner.name);
       if (skipped > 0) {
@@ -382,15 +416,16 @@ public final class ResourceMonitor implements AutoCloseable {
       runner.failed(t);
       log.warn("Source {} failed: {}", runner.name, t.toString(), t);
       listener.onSourceError(runner.name, null, t);
-      evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, this::emit));
-      evaluateSafely(runner, () -> evaluator.tick(startedAt, this::emit));
+      evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, emitter));
+      evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
       return;
     }
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
     List<Sample> result = samples;
-    evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, startedAt, this::emit));
-    evaluateSafely(runner, () -> evaluator.tick(startedAt, this::emit));
+    Set<String> failed = context.failedResources();
+    evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, failed, startedAt, emitter));
+    evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
   }
 
   private void evaluateSafely(SourceRunner runner, Runnable evaluation) {
@@ -399,21 +434,55 @@ public final class ResourceMonitor implements AutoCloseable {
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
       log.error("Evaluation after a poll of {} failed", runner.name, t);
+    } finally {
+      drainOutbox();
     }
   }
 
-  /** Called by the evaluator with its lock held, so notifications of one alert stay in order. */
-  private void emit(AlertNotification notification) {
-    List<Alert> inhibitors =
-        notification.severity() == Severity.CRITICAL ? List.of() : evaluator.criticalFiring(notification.resource());
-    String reason = suppressor.suppressReason(notification, clock.instant(), inhibitors);
-    if (reason != null) {
-      log.info("Suppressed {}: {}", SinkDispatcher.describe(notification), reason);
-      listener.onSuppressed(notification, reason);
-      return;
+  /**
+   * Hands the notifications the evaluator decided to the listener and the sinks, in order. Runs
+   * outside the evaluator's lock, so a slow listener never holds up evaluation elsewhere.
+   */
+  private void drainOutbox() {
+    deliveryLock.lock();
+    try {
+      Outgoing next;
+      while ((next = outbox.poll()) != null) {
+        AlertNotification n = next.notification();
+        String reason = next.suppressedBecause();
+        if (reason != null) {
+          log.info("Suppressed {}: {}", SinkDispatcher.describe(n), reason);
+          listener.onSuppressed(n, reason);
+        } else {
+          listener.onNotification(n);
+          for (SinkDispatcher sink : sinks) sink.enqueue(n);
+        }
+      }
+    } finally {
+      deliveryLock.unlock();
     }
-    listener.onNotification(notification);
-    for (SinkDispatcher sink : sinks) sink.enqueue(notification);
+  }
+
+  /** A notification and why it is suppressed (null: deliver it). */
+  private record Outgoing(AlertNotification notification, @Nullable String suppressedBecause) {}
+
+  /** Called by the evaluator with its lock held: decides suppression and queues, never blocks. */
+  private final class OutboxEmitter implements Evaluator.Emitter {
+    @Override
+    public boolean emit(AlertNotification n) {
+      String reason = suppressor.suppressReason(n, clock.instant(), inhibitors(n));
+      outbox.add(new Outgoing(n, reason));
+      return reason == null;
+    }
+
+    @Override
+    public @Nullable String wouldSuppress(AlertNotification n) {
+      return suppressor.peekReason(n, clock.instant(), inhibitors(n));
+    }
+
+    private List<Alert> inhibitors(AlertNotification n) {
+      return n.severity() == Severity.CRITICAL ? List.of() : evaluator.criticalFiring(n.resource());
+    }
   }
 
   @Override
@@ -426,6 +495,7 @@ public final class ResourceMonitor implements AutoCloseable {
   private final class Context implements PollContext {
     private final SourceRunner runner;
     private final Instant now;
+    private final Set<String> failedResources = ConcurrentHashMap.newKeySet();
 
     Context(SourceRunner runner, Instant now) {
       this.runner = runner;
@@ -446,9 +516,15 @@ public final class ResourceMonitor implements AutoCloseable {
     public void reportError(String resource, Exception error) {
       requireNonNull(resource, "resource == null");
       requireNonNull(error, "error == null");
+      failedResources.add(resource);
       runner.resourceFailed(error);
       log.warn("Source {} failed for {}: {}", runner.name, resource, error.toString());
       listener.onSourceError(runner.name, resource, error);
+    }
+
+    /** The resources reported through {@link #reportError}: their alerts keep their state. */
+    Set<String> failedResources() {
+      return Set.copyOf(failedResources);
     }
   }
 
@@ -466,7 +542,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private MonitorListener listener = MonitorListener.NONE;
     private @Nullable Executor executor;
-    private int pollThreads = 4;
+    private @Nullable Integer pollThreads;
     private int sinkQueueCapacity = 10_000;
     private int deliveryAttempts = 3;
     private Duration deliveryBackoff = Duration.ofSeconds(1);
@@ -677,10 +753,6 @@ public final class ResourceMonitor implements AutoCloseable {
       return this;
     }
 
-    private boolean pollThreadsSet() {
-      return pollThreads != 4;
-    }
-
     /**
      * Builds the monitor; it does not poll until {@link ResourceMonitor#start()}.
      *
@@ -689,7 +761,7 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public ResourceMonitor build() {
       if (sources.isEmpty()) throw new IllegalStateException("no source: add one with source()");
-      if (executor != null && pollThreadsSet()) {
+      if (executor != null && pollThreads != null) {
         throw new IllegalStateException("executor and pollThreads both set: choose one");
       }
       return new ResourceMonitor(this);

@@ -1,6 +1,7 @@
 package dev.vigil;
 
 import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,7 +79,8 @@ final class SinkDispatcher {
           dropped++;
         }
         queue.addLast(notification);
-        if (thread == null) {
+        if (thread == null || !thread.isAlive()) {
+          // First notification, or the thread died of a VirtualMachineError: (re)start it.
           thread = threads.newThread(this::run);
           thread.start();
         }
@@ -127,6 +129,9 @@ final class SinkDispatcher {
   private void deliver(AlertNotification notification) {
     long backoff = initialBackoffNanos;
     for (int attempt = 1; ; attempt++) {
+      // Only close() interrupts this thread, and then sets abandoned. A stray interrupt (or an
+      // InterruptedException a sink threw) must not poison the deliveries after it.
+      if (!abandoned) Thread.interrupted();
       try {
         sink.deliver(notification);
         synchronizedIncrement(Counter.DELIVERED);
@@ -134,7 +139,6 @@ final class SinkDispatcher {
         return;
       } catch (Throwable t) {
         Throwables.rethrowIfFatal(t);
-        if (t instanceof InterruptedException) Thread.currentThread().interrupt();
         synchronizedIncrement(Counter.FAILED);
         boolean willRetry = attempt < maxAttempts && !abandoned;
         if (willRetry) {
@@ -228,8 +232,12 @@ final class SinkDispatcher {
   /**
    * Waits until the queue is delivered or {@code deadlineNanos} (a reading of {@link
    * System#nanoTime()}) passes, then interrupts the thread, drops what is left and closes the sink.
+   * An interrupt of the calling thread does not cut the wait short.
+   *
+   * @return whether the calling thread was interrupted meanwhile (its flag is left cleared)
    */
-  void awaitClose(long deadlineNanos) {
+  boolean awaitClose(long deadlineNanos) {
+    boolean interrupted = false;
     Thread t;
     lock.lock();
     try {
@@ -238,12 +246,12 @@ final class SinkDispatcher {
       lock.unlock();
     }
     if (t != null) {
-      joinUntil(t, deadlineNanos);
+      interrupted |= Threads.joinUntil(t, deadlineNanos);
       if (t.isAlive()) {
         log.warn("Sink {} did not flush in time; interrupting it", name);
         abandoned = true;
         t.interrupt();
-        joinUntil(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        interrupted |= Threads.joinUntil(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
       }
     }
     List<AlertNotification> lost;
@@ -265,15 +273,7 @@ final class SinkDispatcher {
       Throwables.rethrowIfFatal(e);
       log.warn("Sink {} failed to close", name, e);
     }
-  }
-
-  private static void joinUntil(Thread t, long deadlineNanos) {
-    long remaining = deadlineNanos - System.nanoTime();
-    try {
-      if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return interrupted;
   }
 
   static String describe(AlertNotification n) {

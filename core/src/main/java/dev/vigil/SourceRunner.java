@@ -3,6 +3,10 @@ package dev.vigil;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import dev.vigil.internal.Throwables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,10 +14,13 @@ import org.jspecify.annotations.Nullable;
  * never runs two polls at once, whether they come from the scheduler or from {@code pollNow()}.
  */
 final class SourceRunner {
+  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+
   final String name;
   final MetricSource source;
   final Schedule schedule;
   final Semaphore permit = new Semaphore(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   // Schedule state, guarded by this.
   /** Nominal due time of the next tick, or Long.MAX_VALUE while a scheduled poll is running. */
@@ -35,6 +42,20 @@ final class SourceRunner {
     this.name = name;
     this.source = source;
     this.schedule = schedule;
+  }
+
+  /**
+   * Closes the source, once; call only while holding the {@link #permit}, so that a source is
+   * never closed during one of its polls. Failures are logged.
+   */
+  void closeSource() {
+    if (!closed.compareAndSet(false, true)) return;
+    try {
+      source.close();
+    } catch (Throwable e) {
+      Throwables.rethrowIfFatal(e);
+      log.warn("Source {} failed to close", name, e);
+    }
   }
 
   synchronized void start(long nowNanos) {

@@ -46,16 +46,17 @@ import org.jspecify.annotations.Nullable;
  *       Reason: {@code inhibited by CRITICAL <rule> on <resource>}.
  * </ol>
  *
- * <p><b>Resolutions follow their firing notification.</b> These checks apply to FIRING
- * notifications. A RESOLVED notification is suppressed if and only if the last FIRING
- * notification of the same alert (same fingerprint) was suppressed, so a sink never hears of an
- * alert only when it ends, and an incident a sink was told about is always closed (even if a
- * silence started in between). Its reason is {@code resolves a suppressed notification (<reason of
- * the firing one>)} and it is counted under the kind of the firing one. To keep memory bounded,
- * only the fingerprints of alerts whose firing notification was suppressed and that have not
- * resolved yet are remembered: a fingerprint is forgotten when its RESOLVED notification arrives
- * or a later FIRING notification is delivered, and at most {@value #MAX_TRACKED} are kept (the
- * oldest are forgotten first; their resolution is then delivered).
+ * <p><b>Resolutions follow what the sinks were told.</b> A notification that opens an incident
+ * (types FIRING, NO_DATA and FLAPPING_STARTED) goes through these checks; when it is delivered the
+ * alert counts as open in the sinks. A RESOLVED notification (or a FLAPPING_STOPPED with status
+ * RESOLVED) of an alert open in the sinks is always delivered, so an incident a sink was told
+ * about is always closed, even if a silence started in between. A resolution of an alert whose
+ * opening was suppressed and never delivered is suppressed too, so a sink never hears of an alert
+ * only when it ends; its reason is {@code resolves a suppressed notification (<reason of the
+ * opening>)} and it is counted under that kind. Reminders and severity changes go through the
+ * checks without changing any of this. Memory stays bounded: only alerts open in the sinks or
+ * with a suppressed opening are remembered, at most {@value #MAX_TRACKED} of each (the oldest are
+ * forgotten first; their resolution is then delivered).
  *
  * <p>Thread safe: every method may be called from any thread.
  */
@@ -70,16 +71,28 @@ final class Suppressor {
   private final ConcurrentMap<String, Silence> silences = new ConcurrentHashMap<>();
   private final Map<SuppressionKind, AtomicLong> counts = new EnumMap<>(SuppressionKind.class);
 
-  /** Fingerprint to why its firing notification was suppressed. Guarded by itself. */
-  private final LinkedHashMap<String, Suppression> suppressedFiring =
-      new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
+  /** Fingerprint to why its opening notification was suppressed. Guarded by {@code this}. */
+  private final Map<String, Suppression> suppressedOpenings = bounded();
+  /** Fingerprints whose opening notification was delivered and not yet resolved. Guarded by {@code this}. */
+  private final Map<String, Boolean> openInSinks = bounded();
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Suppression> eldest) {
-          return size() > MAX_TRACKED;
-        }
-      };
+  private static <V> Map<String, V> bounded() {
+    return new LinkedHashMap<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > MAX_TRACKED;
+      }
+    };
+  }
+
+  private static boolean opens(AlertNotification n) {
+    return n.status() == AlertStatus.FIRING
+        && (n.type() == NotificationType.FIRING
+            || n.type() == NotificationType.NO_DATA
+            || n.type() == NotificationType.FLAPPING_STARTED);
+  }
 
   private static final class Suppression {
     final SuppressionKind kind;
@@ -208,25 +221,43 @@ final class Suppressor {
     requireNonNull(firing, "firing == null");
     String fingerprint = notification.fingerprint();
     if (notification.status() == AlertStatus.RESOLVED) {
-      Suppression firingSuppression;
-      synchronized (suppressedFiring) {
-        firingSuppression = suppressedFiring.remove(fingerprint);
+      Suppression opening;
+      synchronized (this) {
+        if (openInSinks.remove(fingerprint) != null) {
+          suppressedOpenings.remove(fingerprint);
+          return null;
+        }
+        opening = suppressedOpenings.remove(fingerprint);
       }
-      if (firingSuppression == null) return null;
-      counts.get(firingSuppression.kind).incrementAndGet();
-      return "resolves a suppressed notification (" + firingSuppression.reason + ")";
+      if (opening == null) return null;
+      counts.get(opening.kind).incrementAndGet();
+      return "resolves a suppressed notification (" + opening.reason + ")";
     }
     Suppression s = check(notification, now, firing);
-    synchronized (suppressedFiring) {
-      if (s == null) {
-        suppressedFiring.remove(fingerprint);
-      } else {
-        suppressedFiring.put(fingerprint, s);
+    if (opens(notification)) {
+      synchronized (this) {
+        if (s == null) {
+          suppressedOpenings.remove(fingerprint);
+          openInSinks.put(fingerprint, Boolean.TRUE);
+        } else if (!openInSinks.containsKey(fingerprint)) {
+          suppressedOpenings.put(fingerprint, s);
+        }
       }
     }
     if (s == null) return null;
     counts.get(s.kind).incrementAndGet();
     return s.reason;
+  }
+
+  /**
+   * Returns why {@code notification} would be suppressed now, like {@link #suppressReason}, but
+   * counts and remembers nothing: to ask whether a held-back alert may be announced yet.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  @Nullable String peekReason(AlertNotification notification, Instant now, Collection<Alert> firing) {
+    Suppression s = check(requireNonNull(notification, "notification == null"), now, firing);
+    return s == null ? null : s.reason;
   }
 
   private @Nullable Suppression check(AlertNotification n, Instant now, Collection<Alert> firing) {
@@ -282,10 +313,8 @@ final class Suppressor {
     return java.util.Collections.unmodifiableMap(snapshot);
   }
 
-  /** Returns how many suppressed firing alerts are remembered for their resolution. */
-  int trackedSuppressedFiring() {
-    synchronized (suppressedFiring) {
-      return suppressedFiring.size();
-    }
+  /** Returns how many alerts with a suppressed opening are remembered for their resolution. */
+  synchronized int trackedSuppressedFiring() {
+    return suppressedOpenings.size();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AlertRuleTest {
@@ -43,7 +44,7 @@ class AlertRuleTest {
     Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
 
     evaluator.ingest("s",
-        List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)), T0, out::add);
+        List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)), Set.of(), T0, into(out));
 
     assertThat(out).singleElement().extracting(AlertNotification::summary)
         .isEqualTo("CRITICAL: cpu_usage on vm-1 (eu-west-1) is 92.4%, over 80%");
@@ -97,8 +98,9 @@ class AlertRuleTest {
             Sample.of("cpu_usage", "vm-2", 90, T0),
             new Sample("cpu_usage", "vm-1", Map.of("core", "1"), 90, T0),
             Sample.of("memory_usage", "vm-1", 99, T0)), // no rule for it
+        Set.of(),
         T0,
-        out::add);
+        into(out));
 
     assertThat(out).hasSize(3);
     assertThat(out).extracting(AlertNotification::fingerprint).doesNotHaveDuplicates();
@@ -116,5 +118,21 @@ class AlertRuleTest {
     // The separator keeps ("ab","c") and ("a","bc") apart.
     assertThat(dev.vigil.internal.Labels.fingerprint(Map.of("ab", "c")))
         .isNotEqualTo(dev.vigil.internal.Labels.fingerprint(Map.of("a", "bc")));
+  }
+
+  /** An emitter that delivers everything into {@code out}, as a monitor without suppression. */
+  static Evaluator.Emitter into(List<AlertNotification> out) {
+    return new Evaluator.Emitter() {
+      @Override
+      public boolean emit(AlertNotification n) {
+        out.add(n);
+        return true;
+      }
+
+      @Override
+      public String wouldSuppress(AlertNotification n) {
+        return null;
+      }
+    };
   }
 }

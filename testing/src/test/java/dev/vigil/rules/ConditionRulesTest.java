@@ -172,4 +172,19 @@ class ConditionRulesTest {
       assertThat(n.description()).isEqualTo("HighCpu: cpu_usage 92.4 > 80 (WARNING)");
     }
   }
+
+  @Test
+  void anyOfFiresWhenOnlyTheSecondMetricHasData() {
+    AlertRule rule = AlertRule.builder("Hot")
+        .condition(Condition.anyOf(Condition.metric("cpu_usage").above(80), Condition.metric("memory_usage").above(90)))
+        .build();
+    try (RuleTester tester = RuleTester.builder().rule(rule)
+        .series("cpu_usage", "vm-1", "_ _ _")
+        .series("memory_usage", "vm-1", "95 95 95")
+        .build()) {
+      tester.run();
+      // docs: anyOf holds when "a part with data holds"
+      assertThat(Timeline.events(tester)).isEqualTo("0:FIRING");
+    }
+  }
 }

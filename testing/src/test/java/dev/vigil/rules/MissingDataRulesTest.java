@@ -164,4 +164,11 @@ class MissingDataRulesTest {
       assertThat(Timeline.events(tester)).isEqualTo("3:FIRING");
     }
   }
+
+  @Test
+  void heartbeatLongerThanStaleAfterStillFiresWhenTheResourceGoesSilent() {
+    // docs/rules.md: heartbeat(10m) "fires ... whether its source returns nothing or fails".
+    AlertRule rule = AlertRule.builder("JobsStopped").metric("cpu_usage").heartbeat(Duration.ofMinutes(10)).build();
+    assertThat(Timeline.run(rule, "1 " + "_ ".repeat(15))).isEqualTo("11:FIRING");
+  }
 }

@@ -2,6 +2,8 @@ package dev.vigil.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.NotificationType;
+import dev.vigil.AlertNotification;
 import dev.vigil.AlertRule;
 import dev.vigil.Matcher;
 import dev.vigil.MuteWindow;
@@ -56,7 +58,7 @@ class SuppressionRulesTest {
   }
 
   @Test
-  void firingCriticalInhibitsWarningsOfTheSameResourceOnly() {
+  void firingCriticalInhibitsWarningsOfTheSameResourceUntilItResolves() {
     AlertRule critical = AlertRule.builder("HostDown").metric("up").below(1)
         .severity(dev.vigil.Severity.CRITICAL).build();
     try (RuleTester tester = RuleTester.builder().rule(HIGH_CPU).rule(critical)
@@ -66,22 +68,38 @@ class SuppressionRulesTest {
         .build()) {
       tester.run();
       assertThat(tester.notifications()).extracting(n -> n.rule() + ":" + n.resource() + ":" + n.type())
-          .containsExactly("HostDown:vm-1:FIRING", "HighCpu:vm-2:FIRING", "HostDown:vm-1:RESOLVED");
+          .containsExactly("HostDown:vm-1:FIRING", "HighCpu:vm-2:FIRING", "HostDown:vm-1:RESOLVED",
+              // Still firing once nothing inhibits it: announced then, not lost.
+              "HighCpu:vm-1:FIRING");
       assertThat(tester.monitor().stats().suppressed()).containsEntry(SuppressionKind.INHIBITION, 1L);
     }
   }
 
   @Test
-  void startupGracePeriodSuppressesEarlyNotificationsAndRemindersFollow() {
+  void alertFiringThroughTheStartupGracePeriodIsAnnouncedWhenItEnds() {
     AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).repeatInterval(Duration.ofMinutes(2)).build();
     try (RuleTester tester = RuleTester.builder().rule(rule)
         .series("cpu_usage", "vm-1", "90 90 90 90 90")
         .monitor(b -> b.startupGracePeriod(Duration.ofMinutes(2)))
         .build()) {
       tester.run();
-      // Fired at 0 inside the grace period; the first reminder after it goes out.
-      assertThat(Timeline.events(tester)).isEqualTo("2:REMINDER 4:REMINDER");
+      // Fired at 0 inside the grace period: announced once the period ends, then reminded.
+      assertThat(Timeline.events(tester)).isEqualTo("2:FIRING 4:REMINDER");
       assertThat(tester.monitor().stats().suppressed()).containsEntry(SuppressionKind.GRACE, 1L);
+    }
+  }
+
+  @Test
+  void resolutionReachesASinkThatWasToldFiringEvenIfAReminderWasSilencedInBetween() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80)
+        .repeatInterval(Duration.ofMinutes(1)).build();
+    try (RuleTester tester = RuleTester.builder().rule(rule).series("cpu_usage", "vm-1", "90 90 50").build()) {
+      tester.step(); // FIRING delivered
+      tester.monitor().silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
+      tester.run(); // REMINDER silenced, then RESOLVED
+      // docs: "an incident a sink was told about is always closed (even if a silence started in between)"
+      assertThat(tester.notifications()).extracting(AlertNotification::type)
+          .containsExactly(NotificationType.FIRING, NotificationType.RESOLVED);
     }
   }
 }

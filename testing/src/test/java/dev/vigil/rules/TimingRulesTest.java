@@ -3,6 +3,9 @@ package dev.vigil.rules;
 import static dev.vigil.rules.Timeline.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.NotificationType;
+import dev.vigil.MissingData;
+import dev.vigil.AlertNotification;
 import dev.vigil.AlertRule;
 import dev.vigil.AlertState;
 import dev.vigil.AlertTransition;
@@ -112,6 +115,21 @@ class TimingRulesTest {
               org.assertj.core.groups.Tuple.tuple(AlertState.PENDING, AlertState.FIRING),
               org.assertj.core.groups.Tuple.tuple(AlertState.FIRING, AlertState.RESOLVED));
       assertThat(tester.monitor().alertHistory(fingerprint).get(1).reason()).isEqualTo("condition held for PT1M");
+    }
+  }
+
+  @Test
+  void forDurationIsNotBypassedWhenDataComesBackAfterNoData() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80)
+        .forDuration(Duration.ofMinutes(10)).missingData(MissingData.MISSING).staleAfter(Duration.ofMinutes(5)).build();
+    try (RuleTester tester = RuleTester.builder().rule(rule)
+        .series("cpu_usage", "vm-1", "50 _ _ _ _ _ 90 50")
+        .series("memory_usage", "vm-1", "1 1 1 1 1 1 1 1") // keeps vm-1 listed
+        .build()) {
+      tester.run();
+      // One breaching sample after a gap must not skip "for 10m".
+      assertThat(tester.notifications()).extracting(AlertNotification::type)
+          .doesNotContain(NotificationType.FIRING);
     }
   }
 }
