@@ -92,7 +92,8 @@ public final class AlertRule {
    * Starts a rule named {@code name}; the name becomes the alerts' {@code alertname} label.
    *
    * @throws NullPointerException if {@code name} is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} is blank or {@code SourceHealth} (the name of
+   *     the monitor's own source health alerts)
    */
   public static Builder builder(String name) {
     return new Builder(name);
@@ -246,6 +247,10 @@ public final class AlertRule {
     private Builder(String name) {
       requireNonNull(name, "name == null");
       if (name.isBlank()) throw new IllegalArgumentException("name is blank");
+      if (name.equals(Evaluator.SOURCE_HEALTH_RULE)) {
+        throw new IllegalArgumentException(
+            "rule name is reserved for the source health alerts: " + Evaluator.SOURCE_HEALTH_RULE);
+      }
       this.name = name;
     }
 
@@ -575,13 +580,21 @@ public final class AlertRule {
      * Builds the rule.
      *
      * @throws IllegalStateException if no condition (or heartbeat) is set, if a heartbeat is
-     *     combined with thresholds, if {@code criticalAbove/Below} is used with severity CRITICAL,
-     *     or if a hysteresis threshold is on the wrong side of the firing threshold
+     *     combined with thresholds, if {@code criticalAbove/Below} is used with severity CRITICAL
+     *     or does not lie beyond the firing threshold in the same direction, if a hysteresis
+     *     threshold does not fit the firing threshold (wrong side, same direction, or {@code
+     *     outside}), or if {@link #aggregate} is set but no shortcut would use it
      */
     public AlertRule build() {
       boolean shortcuts = conditionShortcut != null || criticalShortcut != null || clearShortcut != null;
       if (shortcuts && metric == null) {
         throw new IllegalStateException("rule " + name + ": metric is not set");
+      }
+      if (aggregation.kind != Aggregation.Kind.LATEST && (heartbeat != null || !shortcuts)) {
+        // It would be silently ignored: say so instead.
+        throw new IllegalStateException("rule " + name + ": aggregate(" + aggregation + ") applies to the "
+            + "above/below/outside, critical* and clear* shortcuts only"
+            + (heartbeat != null ? "; a heartbeat has none" : "; put it in the Condition instead"));
       }
       Condition.Operand operand = metric == null ? null : Condition.metric(metric).aggregate(aggregation);
       if (conditionShortcut != null) condition = conditionShortcut.apply(operand);
@@ -602,14 +615,38 @@ public final class AlertRule {
         throw new IllegalStateException(
             "rule " + name + ": a critical level needs a base severity below CRITICAL");
       }
+      checkCriticalLevel();
       checkHysteresis();
       return new AlertRule(this, condition);
+    }
+
+    /** A critical level must lie beyond the base threshold, in the same direction. */
+    private void checkCriticalLevel() {
+      Condition fire = condition;
+      Condition critical = criticalCondition;
+      if (critical == null || fire == null || !fire.isLeaf() || !critical.isLeaf()) return;
+      boolean fits = switch (fire.op) {
+        case ABOVE -> critical.op == Condition.Op.ABOVE && critical.lo > fire.lo;
+        case BELOW -> critical.op == Condition.Op.BELOW && critical.hi < fire.hi;
+        case OUTSIDE -> (critical.op == Condition.Op.ABOVE && critical.lo > fire.hi)
+            || (critical.op == Condition.Op.BELOW && critical.hi < fire.lo);
+        default -> true;
+      };
+      if (!fits) {
+        throw new IllegalStateException("rule " + name + ": critical level " + critical
+            + " must lie beyond the firing condition " + fire + ", in the same direction");
+      }
     }
 
     private void checkHysteresis() {
       if (clearCondition == null || condition == null || !condition.isLeaf() || !clearCondition.isLeaf()) return;
       Condition fire = condition;
       Condition clear = clearCondition;
+      boolean sameDirection = clear.op == fire.op;
+      if (fire.op == Condition.Op.OUTSIDE || clear.op == Condition.Op.OUTSIDE || sameDirection) {
+        throw new IllegalStateException("rule " + name + ": clear condition " + clear + " does not fit "
+            + fire + ": clearBelow goes with above(), clearAbove with below(); use clearWhen(...) otherwise");
+      }
       if (fire.op == Condition.Op.ABOVE && clear.op == Condition.Op.BELOW && clear.hi > fire.lo) {
         throw new IllegalStateException("rule " + name + ": clearBelow " + Templates.formatNumber(clear.hi)
             + " must not exceed the firing threshold " + Templates.formatNumber(fire.lo));

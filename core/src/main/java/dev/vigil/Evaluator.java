@@ -69,8 +69,18 @@ final class Evaluator {
   private final Set<Entry> firing = new LinkedHashSet<>();
   private final Map<String, SourceState> sources = new HashMap<>();
 
+  private final int sourceFailuresToAlert;
+
   Evaluator(List<AlertRule> alertRules, MonitorListener listener) {
+    this(alertRules, listener, 1);
+  }
+
+  /**
+   * @param sourceFailuresToAlert consecutive failed polls of a source before its health alert fires
+   */
+  Evaluator(List<AlertRule> alertRules, MonitorListener listener, int sourceFailuresToAlert) {
     this.listener = listener;
+    this.sourceFailuresToAlert = sourceFailuresToAlert;
     Duration stale = Duration.ofMinutes(5);
     for (AlertRule rule : alertRules) {
       RuleRuntime rt = new RuleRuntime(rule);
@@ -710,6 +720,7 @@ final class Evaluator {
 
     void failed(Throwable error, Instant now, Emitter emit) {
       consecutiveFailures++;
+      if (consecutiveFailures < sourceFailuresToAlert) return;
       String cause = cause(error);
       Map<String, String> labels = new TreeMap<>();
       labels.put("alertname", SOURCE_HEALTH_RULE);
@@ -717,7 +728,8 @@ final class Evaluator {
       labels.put("severity", "warning");
       labels.put("cause", cause);
       String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
-      String summary = "Source " + name + " is failing (" + cause + "): " + message;
+      String summary = "Source " + name + " is failing (" + cause + "): " + message
+          + (consecutiveFailures > 1 ? " (" + consecutiveFailures + " polls in a row)" : "");
       boolean wasFiring = health != null;
       Instant startsAt = wasFiring ? health.startsAt() : now;
       health = new Alert(SOURCE_HEALTH_RULE, Severity.WARNING, name, labels, summary,

@@ -97,7 +97,7 @@ public final class ResourceMonitor implements AutoCloseable {
     List<SourceRunner> runners = new ArrayList<>();
     b.sources.forEach((name, reg) -> runners.add(new SourceRunner(name, reg.source, reg.schedule)));
     this.sources = List.copyOf(runners);
-    this.evaluator = new Evaluator(b.rules, listener);
+    this.evaluator = new Evaluator(b.rules, listener, b.sourceFailuresToAlert);
     List<SinkDispatcher> dispatchers = new ArrayList<>();
     b.sinks.forEach(
         (name, sink) ->
@@ -549,6 +549,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private Duration maxDeliveryBackoff = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private Duration startupGracePeriod = Duration.ZERO;
+    private int sourceFailuresToAlert = 1;
     private final List<MuteWindow> muteWindows = new ArrayList<>();
 
     private Builder() {}
@@ -563,6 +564,22 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public Builder startupGracePeriod(Duration grace) {
       this.startupGracePeriod = Durations.nonNegative(grace, "startupGracePeriod");
+      return this;
+    }
+
+    /**
+     * Sets how many polls of a source must fail in a row before its {@code SourceHealth} alert
+     * fires; 1 by default (the first failure). A higher value rides out a single flaky poll; the
+     * alert resolves on the first successful poll either way. Failing polls never change metric
+     * alerts, whatever this setting.
+     *
+     * @throws IllegalArgumentException if {@code failures} is not in [1, 1000]
+     */
+    public Builder sourceFailuresToAlert(int failures) {
+      if (failures < 1 || failures > 1000) {
+        throw new IllegalArgumentException("sourceFailuresToAlert must be in [1, 1000]: " + failures);
+      }
+      this.sourceFailuresToAlert = failures;
       return this;
     }
 

@@ -120,6 +120,35 @@ class AlertRuleTest {
         .isNotEqualTo(dev.vigil.internal.Labels.fingerprint(Map.of("a", "bc")));
   }
 
+  @Test
+  void incoherentRulesFailAtBuildNamingTheConflict() {
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(90).criticalAbove(80).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("critical level m > 80 must lie beyond the firing condition m > 90");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(90).criticalBelow(95).build())
+        .hasMessageContaining("same direction");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").outside(10, 90).clearBelow(80).build())
+        .hasMessageContaining("clearWhen");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").above(90).clearAbove(95).build())
+        .hasMessageContaining("clearBelow goes with above()");
+    assertThatThrownBy(() -> AlertRule.builder("R").metric("m").aggregate(Aggregation.avg(Window.last(3)))
+            .heartbeat(java.time.Duration.ofMinutes(1)).build())
+        .hasMessageContaining("a heartbeat has none");
+    assertThatThrownBy(() -> AlertRule.builder("R").aggregate(Aggregation.max(Window.last(3)))
+            .condition(Condition.metric("m").above(1)).build())
+        .hasMessageContaining("put it in the Condition instead");
+    assertThatThrownBy(() -> AlertRule.builder("SourceHealth"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reserved");
+  }
+
+  @Test
+  void coherentLevelsAndHysteresisBuild() {
+    assertThat(AlertRule.builder("R").metric("m").outside(10, 90).criticalAbove(95).build().name()).isEqualTo("R");
+    assertThat(AlertRule.builder("R").metric("m").below(10).criticalBelow(5).clearAbove(15).build().name())
+        .isEqualTo("R");
+  }
+
   /** An emitter that delivers everything into {@code out}, as a monitor without suppression. */
   static Evaluator.Emitter into(List<AlertNotification> out) {
     return new Evaluator.Emitter() {

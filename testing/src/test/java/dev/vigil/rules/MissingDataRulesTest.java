@@ -134,6 +134,25 @@ class MissingDataRulesTest {
   }
 
   @Test
+  void sourceHealthAlertWaitsForTheConfiguredFailuresInARow() {
+    SourceException timeout =
+        new SourceException(SourceException.Kind.TIMEOUT, "GET /v1/resources: timeout", null, -1, null, null);
+    try (RuleTester tester = RuleTester.builder()
+        .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+        .series("cpu_usage", "vm-1", "_ 50 _ _ 50")
+        .failAt(0, timeout).failAt(2, timeout).failAt(3, timeout)
+        .monitor(m -> m.sourceFailuresToAlert(2))
+        .build()) {
+      tester.run();
+      // One failure (step 0) is ridden out; two in a row (steps 2 and 3) fire; a success resolves.
+      assertThat(tester.recorded())
+          .extracting(r -> r.step() + ":" + r.notification().rule() + " " + r.notification().type())
+          .containsExactly("3:SourceHealth FIRING", "4:SourceHealth RESOLVED");
+      assertThat(tester.notifications().get(0).summary()).endsWith("(2 polls in a row)");
+    }
+  }
+
+  @Test
   void plainExceptionFromSourceIsCauseError() {
     try (RuleTester tester = RuleTester.builder()
         .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
