@@ -362,25 +362,28 @@ final class Evaluator {
    * alerts of this source are looked at; resources the source reported as failed are left alone.
    */
   private void sweep(SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
+    // Rule and resource pairs evaluated in this poll, under any labels.
+    Set<List<String>> ruleResources = new HashSet<>();
+    for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
     for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
       if (e.rt.rule.heartbeat() != null || failed.contains(e.key.resource())) continue;
       Instant seen = src.resourceSeen.get(e.key.resource());
       Duration stale = e.rt.rule.staleAfter();
       if (seen == null || !now.isBefore(seen.plus(stale))) {
         // The resource is no longer listed: after the staleness period its alerts resolve.
-        if (e.flapping || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
-          e.note = " (resource gone)";
-          if (e.flapping) {
-            transition(e, AlertState.RESOLVED, now, "resource gone");
-            stopFlapping(e, now, emit, "resource gone");
-          } else {
-            resolve(e, now, emit, "resource gone");
-          }
-        }
-        forget(e);
+        gone(e, now, emit, "resource gone");
         continue;
       }
       if (evaluated.contains(e.key)) continue;
+      if (e.lastDataAt != null
+          && !now.isBefore(e.lastDataAt.plus(stale))
+          && ruleResources.contains(List.of(e.key.rule(), e.key.resource()))) {
+        // The metric still arrives for the resource, under other labels (a label changed): this
+        // series was replaced, its data is not missing. Like a resource gone, it resolves.
+        gone(e, now, emit, "series gone");
+        forgetSeries(e);
+        continue;
+      }
       missing(e, now, emit);
       if (e.rt.rule.missingData() == MissingData.MISSING
           && e.state != AlertState.NO_DATA
@@ -402,12 +405,38 @@ final class Evaluator {
       Set<Series> ofResource = seriesByResource.getOrDefault(seen.getKey(), Set.of());
       for (Series s : new ArrayList<>(ofResource)) {
         if (!s.source.equals(src.name) || heartbeatMetrics.contains(s.key.metric())) continue;
-        series.remove(s.key);
-        removeFrom(seriesByMetric, s.key.metric(), s);
-        removeFrom(seriesByResource, s.key.resource(), s);
+        removeSeries(s);
       }
       it.remove();
     }
+  }
+
+  /** Resolves {@code e} if it is open, saying why, and forgets it. */
+  private void gone(Entry e, Instant now, Emitter emit, String why) {
+    if (e.flapping || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
+      e.note = " (" + why + ")";
+      if (e.flapping) {
+        transition(e, AlertState.RESOLVED, now, why);
+        stopFlapping(e, now, emit, why);
+      } else {
+        resolve(e, now, emit, why);
+      }
+    }
+    forget(e);
+  }
+
+  /** Forgets the series of a replaced label set: no data arrives for it any more. */
+  private void forgetSeries(Entry e) {
+    for (String metric : e.rt.metrics) {
+      Series s = series.get(new SeriesKey(metric, e.key.resource(), e.key.labels()));
+      if (s != null && !heartbeatMetrics.contains(metric)) removeSeries(s);
+    }
+  }
+
+  private void removeSeries(Series s) {
+    series.remove(s.key);
+    removeFrom(seriesByMetric, s.key.metric(), s);
+    removeFrom(seriesByResource, s.key.resource(), s);
   }
 
   // ---------------------------------------------------------------- notifications

@@ -149,6 +149,25 @@ class AlertRuleTest {
         .isEqualTo("R");
   }
 
+  @Test
+  void seriesReplacedByANewLabelSetResolvesAsSeriesGoneInsteadOfNoData() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build(); // staleAfter 5m
+    List<AlertNotification> out = new java.util.ArrayList<>();
+    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+    evaluator.ingest("s", List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "1"), 90, T0)),
+        Set.of(), T0, into(out));
+    for (int minute = 1; minute <= 6; minute++) {
+      Instant now = T0.plus(java.time.Duration.ofMinutes(minute));
+      evaluator.ingest("s", List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "2"), 90, now)),
+          Set.of(), now, into(out));
+    }
+
+    assertThat(out).extracting(n -> n.labels().get("version") + " " + n.type() + " " + n.summary().endsWith("(series gone)"))
+        .containsExactly("1 FIRING false", "2 FIRING false", "1 RESOLVED true");
+    assertThat(out.get(2).endsAt()).isEqualTo(T0.plus(java.time.Duration.ofMinutes(5)));
+    assertThat(evaluator.activeAlerts()).extracting(a -> a.labels().get("version")).containsExactly("2");
+  }
+
   /** An emitter that delivers everything into {@code out}, as a monitor without suppression. */
   static Evaluator.Emitter into(List<AlertNotification> out) {
     return new Evaluator.Emitter() {
