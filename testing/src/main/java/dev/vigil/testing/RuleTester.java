@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
@@ -57,9 +55,9 @@ import org.junit.jupiter.api.Assertions;
  * <p><b>Thread safety.</b> Thread safe: stepping and closing are serialised, and the accessors
  * return immutable snapshots. Drive it from one test thread.
  *
- * <p><b>Lifecycle.</b> {@link Builder#build() Build}, {@link #step()} or {@link #run()}, assert, {@link
- * #close()} (which closes the monitor, flushing its sinks and closing them and the source). Use it
- * in try-with-resources or close it in an {@code @AfterEach}.
+ * <p><b>Lifecycle.</b> {@link Builder#build() Build}, {@link #step()} or {@link #run()}, assert,
+ * {@link #close()} (which closes the monitor, flushing its sinks and closing them and the source).
+ * Use it in try-with-resources or close it in an {@code @AfterEach}.
  */
 public final class RuleTester implements AutoCloseable {
 
@@ -255,8 +253,9 @@ public final class RuleTester implements AutoCloseable {
   }
 
   /**
-   * Waits, with the settle timeout as deadline, until no sink has a pending notification. The
-   * monitor has no completion signal for sinks, so this re-reads its stats briefly and often.
+   * Waits, with the settle timeout as deadline, until no sink has a pending notification, with
+   * {@link ResourceMonitor#flush(Duration)}. If the deadline passes first, fails naming each sink
+   * that still has pending notifications (read from {@link ResourceMonitor#stats()}).
    */
   private void awaitSinksIdle(int step) {
     boolean idle;
@@ -275,7 +274,6 @@ public final class RuleTester implements AutoCloseable {
         "step " + step + " (offset " + interval.multipliedBy(step) + "): sinks still had "
             + "pending notifications after " + settleTimeout + ": " + busy);
   }
-
 
   /**
    * Configures a {@link RuleTester}. Not thread safe. Setters reject bad values at once; {@link
@@ -326,7 +324,8 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Makes the poll of {@code step} (from 0) throw {@code failure}. Conflicts with {@link #source}.
+     * Makes the poll of {@code step} (from 0) throw {@code failure}. Conflicts with {@link
+     * #source}.
      *
      * @throws NullPointerException if {@code failure} is null
      * @throws IllegalArgumentException if {@code step} is negative
@@ -385,7 +384,8 @@ public final class RuleTester implements AutoCloseable {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is {@value RuleTester#SINK_NAME} or was
-     *     added already (the monitor's builder checks the rest of the name when the tester is built)
+     *     added already (the monitor's builder checks the rest of the name when the tester is
+     *     built)
      */
     public Builder sink(String name, AlertSink sink) {
       requireNonNull(name, "sink name == null");
@@ -393,7 +393,9 @@ public final class RuleTester implements AutoCloseable {
       if (name.equals(SINK_NAME)) {
         throw new IllegalArgumentException("sink name is reserved for the tester: " + name);
       }
-      if (sinks.containsKey(name)) throw new IllegalArgumentException("sink name already added: " + name);
+      if (sinks.containsKey(name)) {
+        throw new IllegalArgumentException("sink name already added: " + name);
+      }
       sinks.put(name, sink);
       return this;
     }
@@ -418,7 +420,9 @@ public final class RuleTester implements AutoCloseable {
      */
     public Builder settleTimeout(Duration timeout) {
       requireNonNull(timeout, "settleTimeout == null");
-      if (timeout.isNegative()) throw new IllegalArgumentException("settleTimeout is negative: " + timeout);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("settleTimeout is negative: " + timeout);
+      }
       this.settleTimeout = timeout;
       return this;
     }
@@ -438,7 +442,9 @@ public final class RuleTester implements AutoCloseable {
       }
       ScriptedSource s = source;
       if (s == null) {
-        if (!scripted) throw new IllegalStateException("no script: add one with series() or source()");
+        if (!scripted) {
+          throw new IllegalStateException("no script: add one with series() or source()");
+        }
         s = script.build();
       }
       return new RuleTester(this, s);

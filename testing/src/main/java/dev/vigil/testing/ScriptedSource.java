@@ -183,7 +183,9 @@ public final class ScriptedSource implements MetricSource {
      */
     public Builder values(String values) {
       requireNonNull(values, "values == null");
-      if (metric == null) throw new IllegalStateException("metric is not set: call metric() before values()");
+      if (metric == null) {
+        throw new IllegalStateException("metric is not set: call metric() before values()");
+      }
       if (resource == null) {
         throw new IllegalStateException("resource is not set: call resource() before values()");
       }
