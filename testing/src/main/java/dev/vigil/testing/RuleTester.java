@@ -324,6 +324,22 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
+     * Adds a series whose samples carry {@code labels}, such as {@code region=eu-west-1}, to test
+     * rules that template {@code {labels.region}} or tell series apart by their labels. Otherwise
+     * as {@link #series(String, String, String)}.
+     *
+     * @throws NullPointerException if an argument, a label name or a label value is null
+     * @throws IllegalArgumentException if {@code metric}, {@code resource} or a label name is
+     *     blank, or {@code values} is empty or has a bad token
+     */
+    public Builder series(
+        String metric, String resource, Map<String, String> labels, String values) {
+      script.series(metric, resource, labels, values);
+      scripted = true;
+      return this;
+    }
+
+    /**
      * Makes the poll of {@code step} (from 0) throw {@code failure}. Conflicts with {@link
      * #source}.
      *

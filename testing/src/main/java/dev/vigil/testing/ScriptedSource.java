@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * ScriptedSource source = ScriptedSource.builder()
  *     .metric("cpu_usage").resource("vm-1").values("85, 86, _, 70")
  *     .series("cpu_usage", "vm-2", "10 10 90")
+ *     .series("cpu_usage", "vm-3", Map.of("region", "eu-west-1"), "90 90 90")
  *     .failAt(1, new IOException("cloud API down"))
  *     .build();
  * }</pre>
@@ -30,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * a decimal number ({@code 85}, {@code -1.5}, {@code 2e3}), or {@code _} or {@code missing} for a
  * step in which the series has no sample. Anything else is rejected when the script is built, with
  * a message naming the token, its step and its index in the script.
+ *
+ * <p><b>Labels.</b> A series may carry labels, such as {@code region=eu-west-1}: every sample of
+ * it has them ({@link Sample#labels()}), so rules that template {@code {labels.region}} or alerts
+ * that tell series apart by their labels can be tested. Two series of one metric and resource
+ * with different labels are two series.
  *
  * <p><b>Steps.</b> Steps are numbered from 0. Each call to {@link #poll} consumes the next step,
  * exactly once: step {@code k} is the {@code k}-th poll (from 0). A step returns one sample per
@@ -100,7 +106,9 @@ public final class ScriptedSource implements MetricSource {
     List<Sample> samples = new ArrayList<>();
     for (Series s : series) {
       Double value = step < s.values.length ? s.values[step] : null;
-      if (value != null) samples.add(Sample.of(s.metric, s.resource, value, context.now()));
+      if (value != null) {
+        samples.add(new Sample(s.metric, s.resource, s.labels, value, context.now()));
+      }
     }
     return List.copyOf(samples);
   }
@@ -128,19 +136,22 @@ public final class ScriptedSource implements MetricSource {
   private static final class Series {
     final String metric;
     final String resource;
+    final Map<String, String> labels;
     final @Nullable Double[] values;
 
-    Series(String metric, String resource, @Nullable Double[] values) {
+    Series(String metric, String resource, Map<String, String> labels, @Nullable Double[] values) {
       this.metric = metric;
       this.resource = resource;
+      this.labels = labels;
       this.values = values;
     }
   }
 
   /**
    * Builds a {@link ScriptedSource}. Not thread safe. A series is added either in one call,
-   * {@link #series(String, String, String)}, or in three: {@link #metric}, {@link #resource}, then
-   * {@link #values}, which adds the series; the metric and resource stay set for the next {@code
+   * {@link #series(String, String, String)} or {@link #series(String, String, Map, String)}, or
+   * in several: {@link #metric}, {@link #resource}, optionally {@link #labels}, then {@link
+   * #values}, which adds the series; the metric, resource and labels stay set for the next {@code
    * values} call.
    */
   public static final class Builder {
@@ -148,6 +159,7 @@ public final class ScriptedSource implements MetricSource {
     private final Map<Integer, Exception> failures = new TreeMap<>();
     private @Nullable String metric;
     private @Nullable String resource;
+    private Map<String, String> labels = Map.of();
 
     private Builder() {}
 
@@ -174,7 +186,21 @@ public final class ScriptedSource implements MetricSource {
     }
 
     /**
-     * Adds a series of the current {@link #metric} and {@link #resource} with these values.
+     * Sets the labels of the series that the next {@link #values} calls add, replacing the labels
+     * set before; none by default.
+     *
+     * @param labels such as {@code Map.of("region", "eu-west-1")}; copied
+     * @throws NullPointerException if {@code labels}, a name or a value is null
+     * @throws IllegalArgumentException if a name is blank
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = checkLabels(labels);
+      return this;
+    }
+
+    /**
+     * Adds a series of the current {@link #metric}, {@link #resource} and {@link #labels} with
+     * these values.
      *
      * @param values the script, such as {@code "85, 86, _, 70"}; see {@link ScriptedSource}
      * @throws NullPointerException if {@code values} is null
@@ -189,7 +215,7 @@ public final class ScriptedSource implements MetricSource {
       if (resource == null) {
         throw new IllegalStateException("resource is not set: call resource() before values()");
       }
-      return series(metric, resource, values);
+      return series(metric, resource, labels, values);
     }
 
     /**
@@ -201,10 +227,26 @@ public final class ScriptedSource implements MetricSource {
      *     values} is empty or has a bad token
      */
     public Builder series(String metric, String resource, String values) {
+      return series(metric, resource, Map.of(), values);
+    }
+
+    /**
+     * Adds a series of {@code metric} for {@code resource} whose samples carry {@code labels}.
+     *
+     * @param labels such as {@code Map.of("region", "eu-west-1")}; copied
+     * @param values the script, such as {@code "10 10 90"}; see {@link ScriptedSource}
+     * @throws NullPointerException if an argument, a label name or a label value is null
+     * @throws IllegalArgumentException if {@code metric}, {@code resource} or a label name is
+     *     blank, or {@code values} is empty or has a bad token
+     */
+    public Builder series(
+        String metric, String resource, Map<String, String> labels, String values) {
       checkName(metric, "metric");
       checkName(resource, "resource");
+      Map<String, String> copy = checkLabels(labels);
       requireNonNull(values, "values == null");
-      series.add(new Series(metric, resource, parse(values, metric + " of " + resource)));
+      String what = metric + " of " + resource + (copy.isEmpty() ? "" : copy.toString());
+      series.add(new Series(metric, resource, copy, parse(values, what)));
       return this;
     }
 
@@ -232,6 +274,19 @@ public final class ScriptedSource implements MetricSource {
         throw new IllegalStateException("empty script: add a series with series() or values()");
       }
       return new ScriptedSource(this);
+    }
+
+    private static Map<String, String> checkLabels(Map<String, String> labels) {
+      requireNonNull(labels, "labels == null");
+      Map<String, String> copy = new TreeMap<>();
+      labels.forEach(
+          (name, value) -> {
+            requireNonNull(name, "label name == null");
+            requireNonNull(value, "value of label " + name + " == null");
+            if (name.isBlank()) throw new IllegalArgumentException("label name is blank");
+            copy.put(name, value);
+          });
+      return Collections.unmodifiableMap(copy);
     }
 
     private static String checkName(String value, String what) {

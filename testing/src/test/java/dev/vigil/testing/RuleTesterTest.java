@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +130,32 @@ class RuleTesterTest {
       assertThat(tester.notifications().get(0).fingerprint())
           .isNotEqualTo(tester.notifications().get(1).fingerprint())
           .isEqualTo(tester.notifications().get(2).fingerprint());
+    }
+  }
+
+  @Test
+  void labelledSeriesAreSeparateAlertsAndFillLabelTemplates() {
+    AlertRule rule =
+        AlertRule.builder("HighCpu")
+            .metric("cpu_usage")
+            .above(80)
+            .summary("CPU of {resource} in {labels.region} is {value}")
+            .build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .series("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), "90 10")
+            .series("cpu_usage", "vm-1", Map.of("region", "us-east-1"), "10 90")
+            .build()) {
+      tester.run();
+
+      assertThat(tester.notifications())
+          .extracting(AlertNotification::status, n -> n.labels().get("region"), AlertNotification::summary)
+          .containsExactly(
+              tuple(FIRING, "eu-west-1", "CPU of vm-1 in eu-west-1 is 90"),
+              tuple(RESOLVED, "eu-west-1", "CPU of vm-1 in eu-west-1 is 10"),
+              tuple(FIRING, "us-east-1", "CPU of vm-1 in us-east-1 is 90"));
+      assertThat(tester.monitor().activeAlerts()).hasSize(1);
     }
   }
 

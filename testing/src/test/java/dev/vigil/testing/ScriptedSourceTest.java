@@ -7,7 +7,9 @@ import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScriptedSourceTest {
@@ -81,6 +83,80 @@ class ScriptedSourceTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("vm-1", 85.0), org.assertj.core.groups.Tuple.tuple("vm-2", 10.0));
     assertThat(source.poll(context(T0))).extracting(Sample::resource).containsExactly("vm-2");
     assertThat(source.poll(context(T0))).extracting(Sample::resource).containsExactly("vm-2");
+  }
+
+  @Test
+  void labelledSeriesSamplesCarryTheirLabels() throws Exception {
+    ScriptedSource source =
+        ScriptedSource.builder()
+            .series("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), "85")
+            .series("cpu_usage", "vm-1", Map.of("region", "us-east-1"), "20")
+            .series("cpu_usage", "vm-2", "30")
+            .build();
+
+    assertThat(source.poll(context(T0)))
+        .containsExactly(
+            new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 85, T0),
+            new Sample("cpu_usage", "vm-1", Map.of("region", "us-east-1"), 20, T0),
+            Sample.of("cpu_usage", "vm-2", 30, T0));
+  }
+
+  @Test
+  void labelsStaySetForLaterValuesCallsUntilReplaced() throws Exception {
+    ScriptedSource source =
+        ScriptedSource.builder()
+            .metric("cpu_usage")
+            .resource("vm-1")
+            .labels(Map.of("region", "eu-west-1", "team", "core"))
+            .values("1")
+            .resource("vm-2")
+            .values("2")
+            .labels(Map.of())
+            .values("3")
+            .build();
+
+    assertThat(source.poll(context(T0)))
+        .extracting(Sample::resource, Sample::labels)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("vm-1", Map.of("region", "eu-west-1", "team", "core")),
+            org.assertj.core.groups.Tuple.tuple("vm-2", Map.of("region", "eu-west-1", "team", "core")),
+            org.assertj.core.groups.Tuple.tuple("vm-2", Map.of()));
+  }
+
+  @Test
+  void labelsAreCopiedWhenAdded() throws Exception {
+    Map<String, String> labels = new HashMap<>(Map.of("region", "eu-west-1"));
+    ScriptedSource.Builder builder = ScriptedSource.builder().series("cpu_usage", "vm-1", labels, "1");
+    labels.put("region", "changed");
+
+    assertThat(builder.build().poll(context(T0)))
+        .extracting(Sample::labels)
+        .containsExactly(Map.of("region", "eu-west-1"));
+  }
+
+  @Test
+  void badLabelsAreRejectedNamingTheLabel() {
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("region", null);
+
+    assertThatThrownBy(() -> ScriptedSource.builder().series("m", "r", nullValue, "1"))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("value of label region == null");
+    assertThatThrownBy(() -> ScriptedSource.builder().labels(Map.of(" ", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("label name is blank");
+    assertThatThrownBy(() -> ScriptedSource.builder().labels(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("labels == null");
+  }
+
+  @Test
+  void badTokenOfLabelledSeriesNamesTheLabels() {
+    assertThatThrownBy(
+            () -> ScriptedSource.builder().series("cpu_usage", "vm-1", Map.of("region", "eu"), "1 x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cpu_usage of vm-1{region=eu}")
+        .hasMessageContaining("\"x\"");
   }
 
   @Test
