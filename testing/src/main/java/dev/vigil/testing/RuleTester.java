@@ -92,6 +92,7 @@ public final class RuleTester implements AutoCloseable {
   private final VirtualTime time;
   private final ScriptedSource source;
   private final Duration interval;
+  private final int steps;
   private final Duration settleTimeout;
   private final ResourceMonitor monitor;
   private final List<Recorded> recorded = new ArrayList<>();
@@ -104,6 +105,7 @@ public final class RuleTester implements AutoCloseable {
     this.time = b.start == null ? VirtualTime.create() : VirtualTime.startingAt(b.start);
     this.source = source;
     this.interval = b.interval;
+    this.steps = source.steps(interval);
     this.settleTimeout = b.settleTimeout;
     ResourceMonitor.Builder mb =
         time.configure(ResourceMonitor.builder())
@@ -139,8 +141,8 @@ public final class RuleTester implements AutoCloseable {
    */
   public synchronized List<AlertNotification> step() {
     if (closed) throw new IllegalStateException("tester is closed");
-    if (stepsRun >= source.steps()) {
-      throw new IllegalStateException("script finished: all " + source.steps() + " step(s) ran");
+    if (stepsRun >= steps) {
+      throw new IllegalStateException("script finished: all " + steps + " step(s) ran");
     }
     int step = stepsRun++;
     currentStep = step;
@@ -161,17 +163,20 @@ public final class RuleTester implements AutoCloseable {
    */
   public synchronized void run() {
     if (closed) throw new IllegalStateException("tester is closed");
-    while (stepsRun < source.steps()) step();
+    while (stepsRun < steps) step();
   }
 
   /** Whether every step of the script has run. */
   public synchronized boolean isFinished() {
-    return stepsRun >= source.steps();
+    return stepsRun >= steps;
   }
 
-  /** How many steps the script has. */
+  /**
+   * How many steps the script has, at this interval: {@link ScriptedSource#steps(Duration)}. With
+   * a timed series, the last step is the first at or after its last offset.
+   */
   public int steps() {
-    return source.steps();
+    return steps;
   }
 
   /** The interval between steps. */
@@ -248,7 +253,7 @@ public final class RuleTester implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RuleTester{step " + stepsRun + " of " + source.steps() + ", every " + interval + ", "
+    return "RuleTester{step " + stepsRun + " of " + steps + ", every " + interval + ", "
         + monitor + "}";
   }
 
@@ -310,8 +315,9 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Adds a series to the script: one value per step, {@code _} for no sample. See {@link
-     * ScriptedSource} for the syntax. Conflicts with {@link #source}.
+     * Adds a series to the script: one value per step, {@code _} for no sample, such as {@code "85
+     * 86 _ 70"}; or values at offsets from step 0, such as {@code "85@0s, 90@90s, missing@3m"}.
+     * See {@link ScriptedSource} for the syntax. Conflicts with {@link #source}.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code metric} or {@code resource} is blank, or {@code

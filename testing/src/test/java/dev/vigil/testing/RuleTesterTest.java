@@ -160,6 +160,22 @@ class RuleTesterTest {
   }
 
   @Test
+  void timedSeriesPlaysTheSameAtAnyInterval() {
+    for (Duration interval : new Duration[] {Duration.ofSeconds(30), MINUTE, Duration.ofSeconds(90)}) {
+      try (RuleTester tester =
+          highCpu().interval(interval).series("cpu_usage", "vm-1", "50@0s, 90@3m, 10@6m").build()) {
+        tester.run();
+
+        assertThat(tester.steps()).as("steps at %s", interval).isEqualTo((int) (Duration.ofMinutes(6).toSeconds() / interval.toSeconds()) + 1);
+        assertThat(tester.recorded())
+            .as("at %s", interval)
+            .extracting(RuleTester.Recorded::offset, r -> r.notification().status())
+            .containsExactly(tuple(Duration.ofMinutes(3), FIRING), tuple(Duration.ofMinutes(6), RESOLVED));
+      }
+    }
+  }
+
+  @Test
   void userSinkReceivesTheSameNotifications() {
     RecordingSink mine = RecordingSink.create();
     try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "90 10 90").sink("mine", mine).build()) {
