@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AssertionFailureBuilder;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -29,9 +32,11 @@ import org.junit.jupiter.api.Assertions;
  *     .series("cpu_usage", "vm-1", "85 86 _ 70")     // one value per interval
  *     .build()) {
  *   tester.run();
- *   assertThat(tester.notifications()).extracting(AlertNotification::status)
- *       .containsExactly(FIRING, RESOLVED);
- *   assertThat(tester.notificationsAt(Duration.ofMinutes(3))).hasSize(1);
+ *   tester.assertTimeline(
+ *       "0s FIRING   HighCpu vm-1",
+ *       "3m RESOLVED HighCpu vm-1");
+ *   assertThat(tester.notificationsAt(Duration.ofMinutes(3)))
+ *       .extracting(AlertNotification::value).containsExactly(70.0);
  * }
  * }</pre>
  *
@@ -66,6 +71,9 @@ public final class RuleTester implements AutoCloseable {
 
   /** The name of the tester's recording sink in the monitor. */
   public static final String SINK_NAME = "rule-tester";
+
+  /** Labels every notification has, left out of {@link #timeline()}. */
+  private static final Set<String> RESERVED_LABELS = Set.of("alertname", "resource", "severity");
 
   /**
    * A notification and the step that raised it.
@@ -196,6 +204,83 @@ public final class RuleTester implements AutoCloseable {
     synchronized (recorded) {
       return List.copyOf(recorded);
     }
+  }
+
+  /**
+   * Every notification raised so far, one line each, in order: {@code "OFFSET TYPE RULE RESOURCE"},
+   * such as {@code "3m RESOLVED HighCpu vm-1"}, followed by the alert's other labels if it has any
+   * besides {@code alertname}, {@code resource} and {@code severity}: {@code "0s FIRING HighCpu
+   * vm-1{region=eu-west-1}"}. The offset is that of the step that raised it, written as in timed
+   * scripts ({@code 0s}, {@code 90s} is {@code 1m30s}); the type is the {@link
+   * AlertNotification#type()}.
+   */
+  public List<String> timeline() {
+    synchronized (recorded) {
+      return recorded.stream().map(RuleTester::line).toList();
+    }
+  }
+
+  /**
+   * Asserts that the notifications raised so far are exactly {@code expected}, in order, each
+   * written as in {@link #timeline()}. Runs of whitespace in an expected line count as one space,
+   * so columns may be aligned. Expect nothing with no argument.
+   *
+   * @throws NullPointerException if {@code expected} or one of its lines is null
+   * @throws AssertionError (JUnit's {@code AssertionFailedError}, with the expected and actual
+   *     timelines for an IDE's diff) if they differ; the message names the first line that
+   *     differs and lists both timelines, one notification a line
+   */
+  public synchronized void assertTimeline(String... expected) {
+    requireNonNull(expected, "expected == null");
+    List<String> want = new ArrayList<>();
+    for (String line : expected) {
+      want.add(requireNonNull(line, "expected line == null").trim().replaceAll("\\s+", " "));
+    }
+    List<String> actual = timeline();
+    if (want.equals(actual)) return;
+    int line = 0;
+    while (line < want.size() && line < actual.size() && want.get(line).equals(actual.get(line))) {
+      line++;
+    }
+    String message =
+        "timeline differs at line " + (line + 1) + " (of " + want.size() + " expected, "
+            + actual.size() + " actual)\n"
+            + "  expected: " + lineOrNone(want, line) + "\n"
+            + "  but was:  " + lineOrNone(actual, line) + "\n"
+            + "expected timeline:\n" + indent(want)
+            + "actual timeline (" + stepsRun + " of " + steps + " step(s) run):\n" + indent(actual);
+    throw AssertionFailureBuilder.assertionFailure()
+        .message(message)
+        .expected(String.join("\n", want))
+        .actual(String.join("\n", actual))
+        .includeValuesInMessage(false)
+        .build();
+  }
+
+  private static String line(Recorded r) {
+    AlertNotification n = r.notification();
+    StringBuilder line =
+        new StringBuilder(Offsets.format(r.offset()))
+            .append(' ').append(n.type()).append(' ').append(n.rule()).append(' ')
+            .append(n.resource());
+    String separator = "{";
+    for (Map.Entry<String, String> label : new TreeMap<>(n.labels()).entrySet()) {
+      if (RESERVED_LABELS.contains(label.getKey())) continue;
+      line.append(separator).append(label.getKey()).append('=').append(label.getValue());
+      separator = ",";
+    }
+    return separator.equals("{") ? line.toString() : line.append('}').toString();
+  }
+
+  private static String lineOrNone(List<String> lines, int index) {
+    return index < lines.size() ? lines.get(index) : "(no more notifications)";
+  }
+
+  private static String indent(List<String> lines) {
+    if (lines.isEmpty()) return "  (none)\n";
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) out.append("  ").append(line).append('\n');
+    return out.toString();
   }
 
   /**
