@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -69,18 +73,67 @@ public final class RecordingSink implements AlertSink {
     return List.copyOf(notifications);
   }
 
-  /** The recorded {@link AlertStatus#FIRING} notifications, in order. */
+  /**
+   * The recorded {@link AlertStatus#FIRING} notifications, in order: whatever their {@link
+   * AlertNotification#type() type}, so reminders and severity changes too. See {@link #ofType}.
+   */
   public List<AlertNotification> firing() {
     return withStatus(AlertStatus.FIRING);
   }
 
-  /** The recorded {@link AlertStatus#RESOLVED} notifications, in order. */
+  /**
+   * The recorded {@link AlertStatus#RESOLVED} notifications, in order, including a {@link
+   * NotificationType#FLAPPING_STOPPED} of an alert that is resolved by then.
+   */
   public List<AlertNotification> resolved() {
     return withStatus(AlertStatus.RESOLVED);
   }
 
-  private synchronized List<AlertNotification> withStatus(AlertStatus status) {
-    return notifications.stream().filter(n -> n.status() == status).toList();
+  private List<AlertNotification> withStatus(AlertStatus status) {
+    return filtered(n -> n.status() == status);
+  }
+
+  /**
+   * The recorded notifications of any of {@code types}, in order. Unlike {@link #firing()}, which
+   * also returns reminders and severity changes, this tells them apart: {@code
+   * ofType(NotificationType.FIRING)} returns only the notifications sent when an alert started
+   * firing.
+   *
+   * @throws NullPointerException if {@code types} or one of its elements is null
+   * @throws IllegalArgumentException if no type is given
+   */
+  public List<AlertNotification> ofType(NotificationType... types) {
+    requireNonNull(types, "types == null");
+    if (types.length == 0) throw new IllegalArgumentException("no notification type given");
+    Set<NotificationType> wanted = EnumSet.noneOf(NotificationType.class);
+    for (NotificationType type : types) wanted.add(requireNonNull(type, "type == null"));
+    return filtered(n -> wanted.contains(n.type()));
+  }
+
+  /**
+   * The recorded notifications about {@code resource} ({@link AlertNotification#resource()}), in
+   * order.
+   *
+   * @throws NullPointerException if {@code resource} is null
+   */
+  public List<AlertNotification> forResource(String resource) {
+    requireNonNull(resource, "resource == null");
+    return filtered(n -> n.resource().equals(resource));
+  }
+
+  /**
+   * The recorded notifications raised by the rule named {@code rule} ({@link
+   * AlertNotification#rule()}), in order.
+   *
+   * @throws NullPointerException if {@code rule} is null
+   */
+  public List<AlertNotification> forRule(String rule) {
+    requireNonNull(rule, "rule == null");
+    return filtered(n -> n.rule().equals(rule));
+  }
+
+  private synchronized List<AlertNotification> filtered(Predicate<AlertNotification> filter) {
+    return notifications.stream().filter(filter).toList();
   }
 
   /** Forgets every recorded notification. */
@@ -98,8 +151,8 @@ public final class RecordingSink implements AlertSink {
    * @throws NullPointerException if {@code timeout} is null
    * @throws IllegalArgumentException if {@code count} or {@code timeout} is negative
    * @throws AssertionError (JUnit's {@code AssertionFailedError}) if the timeout passed first, or
-   *     the waiting thread was interrupted (its interrupt flag is then set again); the message lists what was
-   *     recorded
+   *     the waiting thread was interrupted (its interrupt flag is then set again); the message
+   *     lists what was recorded
    */
   public synchronized List<AlertNotification> awaitCount(int count, Duration timeout) {
     requireNonNull(timeout, "timeout == null");
@@ -129,7 +182,7 @@ public final class RecordingSink implements AlertSink {
   static String describe(List<AlertNotification> notifications) {
     List<String> parts = new ArrayList<>();
     for (AlertNotification n : notifications) {
-      parts.add(n.status() + " " + n.rule() + " " + n.resource());
+      parts.add(n.type() + " " + n.rule() + " " + n.resource());
     }
     return parts.toString();
   }

@@ -14,10 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AssertionFailureBuilder;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -31,9 +32,11 @@ import org.junit.jupiter.api.Assertions;
  *     .series("cpu_usage", "vm-1", "85 86 _ 70")     // one value per interval
  *     .build()) {
  *   tester.run();
- *   assertThat(tester.notifications()).extracting(AlertNotification::status)
- *       .containsExactly(FIRING, RESOLVED);
- *   assertThat(tester.notificationsAt(Duration.ofMinutes(3))).hasSize(1);
+ *   tester.assertTimeline(
+ *       "0s FIRING   HighCpu vm-1",
+ *       "3m RESOLVED HighCpu vm-1");
+ *   assertThat(tester.notificationsAt(Duration.ofMinutes(3)))
+ *       .extracting(AlertNotification::value).containsExactly(70.0);
  * }
  * }</pre>
  *
@@ -57,9 +60,9 @@ import org.junit.jupiter.api.Assertions;
  * <p><b>Thread safety.</b> Thread safe: stepping and closing are serialised, and the accessors
  * return immutable snapshots. Drive it from one test thread.
  *
- * <p><b>Lifecycle.</b> {@link Builder#build() Build}, {@link #step()} or {@link #run()}, assert, {@link
- * #close()} (which closes the monitor, flushing its sinks and closing them and the source). Use it
- * in try-with-resources or close it in an {@code @AfterEach}.
+ * <p><b>Lifecycle.</b> {@link Builder#build() Build}, {@link #step()} or {@link #run()}, assert,
+ * {@link #close()} (which closes the monitor, flushing its sinks and closing them and the source).
+ * Use it in try-with-resources or close it in an {@code @AfterEach}.
  */
 public final class RuleTester implements AutoCloseable {
 
@@ -68,6 +71,9 @@ public final class RuleTester implements AutoCloseable {
 
   /** The name of the tester's recording sink in the monitor. */
   public static final String SINK_NAME = "rule-tester";
+
+  /** Labels every notification has, left out of {@link #timeline()}. */
+  private static final Set<String> RESERVED_LABELS = Set.of("alertname", "resource", "severity");
 
   /**
    * A notification and the step that raised it.
@@ -94,6 +100,7 @@ public final class RuleTester implements AutoCloseable {
   private final VirtualTime time;
   private final ScriptedSource source;
   private final Duration interval;
+  private final int steps;
   private final Duration settleTimeout;
   private final ResourceMonitor monitor;
   private final List<Recorded> recorded = new ArrayList<>();
@@ -106,6 +113,7 @@ public final class RuleTester implements AutoCloseable {
     this.time = b.start == null ? VirtualTime.create() : VirtualTime.startingAt(b.start);
     this.source = source;
     this.interval = b.interval;
+    this.steps = source.steps(interval);
     this.settleTimeout = b.settleTimeout;
     ResourceMonitor.Builder mb =
         time.configure(ResourceMonitor.builder())
@@ -141,8 +149,8 @@ public final class RuleTester implements AutoCloseable {
    */
   public synchronized List<AlertNotification> step() {
     if (closed) throw new IllegalStateException("tester is closed");
-    if (stepsRun >= source.steps()) {
-      throw new IllegalStateException("script finished: all " + source.steps() + " step(s) ran");
+    if (stepsRun >= steps) {
+      throw new IllegalStateException("script finished: all " + steps + " step(s) ran");
     }
     int step = stepsRun++;
     currentStep = step;
@@ -163,17 +171,20 @@ public final class RuleTester implements AutoCloseable {
    */
   public synchronized void run() {
     if (closed) throw new IllegalStateException("tester is closed");
-    while (stepsRun < source.steps()) step();
+    while (stepsRun < steps) step();
   }
 
   /** Whether every step of the script has run. */
   public synchronized boolean isFinished() {
-    return stepsRun >= source.steps();
+    return stepsRun >= steps;
   }
 
-  /** How many steps the script has. */
+  /**
+   * How many steps the script has, at this interval: {@link ScriptedSource#steps(Duration)}. With
+   * a timed series, the last step is the first at or after its last offset.
+   */
   public int steps() {
-    return source.steps();
+    return steps;
   }
 
   /** The interval between steps. */
@@ -193,6 +204,83 @@ public final class RuleTester implements AutoCloseable {
     synchronized (recorded) {
       return List.copyOf(recorded);
     }
+  }
+
+  /**
+   * Every notification raised so far, one line each, in order: {@code "OFFSET TYPE RULE RESOURCE"},
+   * such as {@code "3m RESOLVED HighCpu vm-1"}, followed by the alert's other labels if it has any
+   * besides {@code alertname}, {@code resource} and {@code severity}: {@code "0s FIRING HighCpu
+   * vm-1{region=eu-west-1}"}. The offset is that of the step that raised it, written as in timed
+   * scripts ({@code 0s}, {@code 90s} is {@code 1m30s}); the type is the {@link
+   * AlertNotification#type()}.
+   */
+  public List<String> timeline() {
+    synchronized (recorded) {
+      return recorded.stream().map(RuleTester::line).toList();
+    }
+  }
+
+  /**
+   * Asserts that the notifications raised so far are exactly {@code expected}, in order, each
+   * written as in {@link #timeline()}. Runs of whitespace in an expected line count as one space,
+   * so columns may be aligned. Expect nothing with no argument.
+   *
+   * @throws NullPointerException if {@code expected} or one of its lines is null
+   * @throws AssertionError (JUnit's {@code AssertionFailedError}, with the expected and actual
+   *     timelines for an IDE's diff) if they differ; the message names the first line that
+   *     differs and lists both timelines, one notification a line
+   */
+  public synchronized void assertTimeline(String... expected) {
+    requireNonNull(expected, "expected == null");
+    List<String> want = new ArrayList<>();
+    for (String line : expected) {
+      want.add(requireNonNull(line, "expected line == null").trim().replaceAll("\\s+", " "));
+    }
+    List<String> actual = timeline();
+    if (want.equals(actual)) return;
+    int line = 0;
+    while (line < want.size() && line < actual.size() && want.get(line).equals(actual.get(line))) {
+      line++;
+    }
+    String message =
+        "timeline differs at line " + (line + 1) + " (of " + want.size() + " expected, "
+            + actual.size() + " actual)\n"
+            + "  expected: " + lineOrNone(want, line) + "\n"
+            + "  but was:  " + lineOrNone(actual, line) + "\n"
+            + "expected timeline:\n" + indent(want)
+            + "actual timeline (" + stepsRun + " of " + steps + " step(s) run):\n" + indent(actual);
+    throw AssertionFailureBuilder.assertionFailure()
+        .message(message)
+        .expected(String.join("\n", want))
+        .actual(String.join("\n", actual))
+        .includeValuesInMessage(false)
+        .build();
+  }
+
+  private static String line(Recorded r) {
+    AlertNotification n = r.notification();
+    StringBuilder line =
+        new StringBuilder(Offsets.format(r.offset()))
+            .append(' ').append(n.type()).append(' ').append(n.rule()).append(' ')
+            .append(n.resource());
+    String separator = "{";
+    for (Map.Entry<String, String> label : new TreeMap<>(n.labels()).entrySet()) {
+      if (RESERVED_LABELS.contains(label.getKey())) continue;
+      line.append(separator).append(label.getKey()).append('=').append(label.getValue());
+      separator = ",";
+    }
+    return separator.equals("{") ? line.toString() : line.append('}').toString();
+  }
+
+  private static String lineOrNone(List<String> lines, int index) {
+    return index < lines.size() ? lines.get(index) : "(no more notifications)";
+  }
+
+  private static String indent(List<String> lines) {
+    if (lines.isEmpty()) return "  (none)\n";
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) out.append("  ").append(line).append('\n');
+    return out.toString();
   }
 
   /**
@@ -250,13 +338,14 @@ public final class RuleTester implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RuleTester{step " + stepsRun + " of " + source.steps() + ", every " + interval + ", "
+    return "RuleTester{step " + stepsRun + " of " + steps + ", every " + interval + ", "
         + monitor + "}";
   }
 
   /**
-   * Waits, with the settle timeout as deadline, until no sink has a pending notification. The
-   * monitor has no completion signal for sinks, so this re-reads its stats briefly and often.
+   * Waits, with the settle timeout as deadline, until no sink has a pending notification, with
+   * {@link ResourceMonitor#flush(Duration)}. If the deadline passes first, fails naming each sink
+   * that still has pending notifications (read from {@link ResourceMonitor#stats()}).
    */
   private void awaitSinksIdle(int step) {
     boolean idle;
@@ -275,7 +364,6 @@ public final class RuleTester implements AutoCloseable {
         "step " + step + " (offset " + interval.multipliedBy(step) + "): sinks still had "
             + "pending notifications after " + settleTimeout + ": " + busy);
   }
-
 
   /**
    * Configures a {@link RuleTester}. Not thread safe. Setters reject bad values at once; {@link
@@ -312,8 +400,9 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Adds a series to the script: one value per step, {@code _} for no sample. See {@link
-     * ScriptedSource} for the syntax. Conflicts with {@link #source}.
+     * Adds a series to the script: one value per step, {@code _} for no sample, such as {@code "85
+     * 86 _ 70"}; or values at offsets from step 0, such as {@code "85@0s, 90@90s, missing@3m"}.
+     * See {@link ScriptedSource} for the syntax. Conflicts with {@link #source}.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code metric} or {@code resource} is blank, or {@code
@@ -326,7 +415,24 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Makes the poll of {@code step} (from 0) throw {@code failure}. Conflicts with {@link #source}.
+     * Adds a series whose samples carry {@code labels}, such as {@code region=eu-west-1}, to test
+     * rules that template {@code {labels.region}} or tell series apart by their labels. Otherwise
+     * as {@link #series(String, String, String)}.
+     *
+     * @throws NullPointerException if an argument, a label name or a label value is null
+     * @throws IllegalArgumentException if {@code metric}, {@code resource} or a label name is
+     *     blank, or {@code values} is empty or has a bad token
+     */
+    public Builder series(
+        String metric, String resource, Map<String, String> labels, String values) {
+      script.series(metric, resource, labels, values);
+      scripted = true;
+      return this;
+    }
+
+    /**
+     * Makes the poll of {@code step} (from 0) throw {@code failure}. Conflicts with {@link
+     * #source}.
      *
      * @throws NullPointerException if {@code failure} is null
      * @throws IllegalArgumentException if {@code step} is negative
@@ -385,7 +491,8 @@ public final class RuleTester implements AutoCloseable {
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is {@value RuleTester#SINK_NAME} or was
-     *     added already (the monitor's builder checks the rest of the name when the tester is built)
+     *     added already (the monitor's builder checks the rest of the name when the tester is
+     *     built)
      */
     public Builder sink(String name, AlertSink sink) {
       requireNonNull(name, "sink name == null");
@@ -393,7 +500,9 @@ public final class RuleTester implements AutoCloseable {
       if (name.equals(SINK_NAME)) {
         throw new IllegalArgumentException("sink name is reserved for the tester: " + name);
       }
-      if (sinks.containsKey(name)) throw new IllegalArgumentException("sink name already added: " + name);
+      if (sinks.containsKey(name)) {
+        throw new IllegalArgumentException("sink name already added: " + name);
+      }
       sinks.put(name, sink);
       return this;
     }
@@ -418,7 +527,9 @@ public final class RuleTester implements AutoCloseable {
      */
     public Builder settleTimeout(Duration timeout) {
       requireNonNull(timeout, "settleTimeout == null");
-      if (timeout.isNegative()) throw new IllegalArgumentException("settleTimeout is negative: " + timeout);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("settleTimeout is negative: " + timeout);
+      }
       this.settleTimeout = timeout;
       return this;
     }
@@ -438,7 +549,9 @@ public final class RuleTester implements AutoCloseable {
       }
       ScriptedSource s = source;
       if (s == null) {
-        if (!scripted) throw new IllegalStateException("no script: add one with series() or source()");
+        if (!scripted) {
+          throw new IllegalStateException("no script: add one with series() or source()");
+        }
         s = script.build();
       }
       return new RuleTester(this, s);

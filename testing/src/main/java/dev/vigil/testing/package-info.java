@@ -7,7 +7,7 @@
  *     .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
  *     .series("cpu_usage", "vm-1", "85 86 _ 70").build()) {
  *   tester.run();
- *   assertThat(tester.notificationsAt(Duration.ofMinutes(3))).hasSize(1); // the RESOLVED one
+ *   tester.assertTimeline("0s FIRING HighCpu vm-1", "3m RESOLVED HighCpu vm-1");
  * }
  * }</pre>
  *

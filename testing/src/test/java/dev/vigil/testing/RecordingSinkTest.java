@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.Severity;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,77 @@ class RecordingSinkTest {
     assertThat(sink.resolved()).containsExactly(resolved);
     sink.clear();
     assertThat(sink.notifications()).isEmpty();
+  }
+
+  private static AlertNotification notification(
+      String rule, NotificationType type, String resource) {
+    AlertStatus status =
+        type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    return new AlertNotification(
+        rule, status, Severity.WARNING, resource, Map.of(), "summary", 90, 80, T0,
+        status == AlertStatus.RESOLVED ? T0.plusSeconds(60) : null, "fp-" + rule + resource,
+        type, "");
+  }
+
+  @Test
+  void ofTypeTellsFiringApartFromRemindersAndSeverityChanges() {
+    RecordingSink sink = RecordingSink.create();
+    AlertNotification fired = notification("HighCpu", NotificationType.FIRING, "vm-1");
+    AlertNotification reminder = notification("HighCpu", NotificationType.REMINDER, "vm-1");
+    AlertNotification escalated =
+        notification("HighCpu", NotificationType.SEVERITY_CHANGED, "vm-1");
+    AlertNotification resolved = notification("HighCpu", NotificationType.RESOLVED, "vm-1");
+    for (AlertNotification n : new AlertNotification[] {fired, reminder, escalated, resolved}) {
+      sink.deliver(n);
+    }
+
+    assertThat(sink.firing()).containsExactly(fired, reminder, escalated);
+    assertThat(sink.ofType(NotificationType.FIRING)).containsExactly(fired);
+    assertThat(sink.ofType(NotificationType.RESOLVED, NotificationType.REMINDER))
+        .containsExactly(reminder, resolved);
+    assertThat(sink.ofType(NotificationType.NO_DATA)).isEmpty();
+  }
+
+  @Test
+  void ofTypeRejectsNoTypeAndNullType() {
+    RecordingSink sink = RecordingSink.create();
+
+    assertThatThrownBy(sink::ofType)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no notification type");
+    assertThatThrownBy(() -> sink.ofType(NotificationType.FIRING, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("type == null");
+  }
+
+  @Test
+  void forResourceAndForRuleFilterInOrder() {
+    RecordingSink sink = RecordingSink.create();
+    AlertNotification cpu1 = notification("HighCpu", NotificationType.FIRING, "vm-1");
+    AlertNotification mem1 = notification("HighMem", NotificationType.FIRING, "vm-1");
+    AlertNotification cpu2 = notification("HighCpu", NotificationType.FIRING, "vm-2");
+    AlertNotification cpu1Resolved = notification("HighCpu", NotificationType.RESOLVED, "vm-1");
+    for (AlertNotification n : new AlertNotification[] {cpu1, mem1, cpu2, cpu1Resolved}) {
+      sink.deliver(n);
+    }
+
+    assertThat(sink.forResource("vm-1")).containsExactly(cpu1, mem1, cpu1Resolved);
+    assertThat(sink.forResource("vm-3")).isEmpty();
+    assertThat(sink.forRule("HighCpu")).containsExactly(cpu1, cpu2, cpu1Resolved);
+    assertThat(sink.forRule("highcpu")).isEmpty();
+  }
+
+  @Test
+  void filteredListsAreSnapshots() {
+    RecordingSink sink = RecordingSink.create();
+    sink.deliver(notification("HighCpu", NotificationType.FIRING, "vm-1"));
+    var snapshot = sink.ofType(NotificationType.FIRING);
+
+    sink.deliver(notification("HighCpu", NotificationType.FIRING, "vm-2"));
+
+    assertThat(snapshot).hasSize(1);
+    assertThatThrownBy(() -> snapshot.add(snapshot.get(0)))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

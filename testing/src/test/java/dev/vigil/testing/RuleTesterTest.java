@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +130,130 @@ class RuleTesterTest {
       assertThat(tester.notifications().get(0).fingerprint())
           .isNotEqualTo(tester.notifications().get(1).fingerprint())
           .isEqualTo(tester.notifications().get(2).fingerprint());
+    }
+  }
+
+  @Test
+  void labelledSeriesAreSeparateAlertsAndFillLabelTemplates() {
+    AlertRule rule =
+        AlertRule.builder("HighCpu")
+            .metric("cpu_usage")
+            .above(80)
+            .summary("CPU of {resource} in {labels.region} is {value}")
+            .build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .series("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), "90 10")
+            .series("cpu_usage", "vm-1", Map.of("region", "us-east-1"), "10 90")
+            .build()) {
+      tester.run();
+
+      assertThat(tester.notifications())
+          .extracting(AlertNotification::status, n -> n.labels().get("region"), AlertNotification::summary)
+          .containsExactly(
+              tuple(FIRING, "eu-west-1", "CPU of vm-1 in eu-west-1 is 90"),
+              tuple(RESOLVED, "eu-west-1", "CPU of vm-1 in eu-west-1 is 10"),
+              tuple(FIRING, "us-east-1", "CPU of vm-1 in us-east-1 is 90"));
+      assertThat(tester.monitor().activeAlerts()).hasSize(1);
+    }
+  }
+
+  @Test
+  void timedSeriesPlaysTheSameAtAnyInterval() {
+    for (Duration interval : new Duration[] {Duration.ofSeconds(30), MINUTE, Duration.ofSeconds(90)}) {
+      try (RuleTester tester =
+          highCpu().interval(interval).series("cpu_usage", "vm-1", "50@0s, 90@3m, 10@6m").build()) {
+        tester.run();
+
+        assertThat(tester.steps()).as("steps at %s", interval).isEqualTo((int) (Duration.ofMinutes(6).toSeconds() / interval.toSeconds()) + 1);
+        assertThat(tester.recorded())
+            .as("at %s", interval)
+            .extracting(RuleTester.Recorded::offset, r -> r.notification().status())
+            .containsExactly(tuple(Duration.ofMinutes(3), FIRING), tuple(Duration.ofMinutes(6), RESOLVED));
+      }
+    }
+  }
+
+  @Test
+  void timelineListsOffsetTypeRuleResourceAndExtraLabels() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).label("team", "core").build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .interval(Duration.ofSeconds(30))
+            .series("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), "90 90 90 10")
+            .build()) {
+      tester.run();
+
+      assertThat(tester.timeline())
+          .containsExactly(
+              "0s FIRING HighCpu vm-1{region=eu-west-1,team=core}",
+              "1m30s RESOLVED HighCpu vm-1{region=eu-west-1,team=core}");
+    }
+  }
+
+  @Test
+  void assertTimelinePassesOnExactMatchIgnoringAlignment() {
+    try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86 _ 70").build()) {
+      tester.run();
+
+      tester.assertTimeline(
+          "0s  FIRING    HighCpu  vm-1",
+          "  3m  RESOLVED  HighCpu  vm-1 ");
+    }
+  }
+
+  @Test
+  void assertTimelineWithNoLinesExpectsNoNotification() {
+    try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "10 20").build()) {
+      tester.run();
+
+      tester.assertTimeline();
+    }
+  }
+
+  @Test
+  void assertTimelineFailureShowsFirstDifferenceAndBothTimelines() {
+    try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86 _ 70").build()) {
+      tester.run();
+
+      assertThatThrownBy(() -> tester.assertTimeline("0s FIRING HighCpu vm-1", "2m RESOLVED HighCpu vm-1"))
+          .isInstanceOf(org.opentest4j.AssertionFailedError.class)
+          .hasMessage(
+              "timeline differs at line 2 (of 2 expected, 2 actual)\n"
+                  + "  expected: 2m RESOLVED HighCpu vm-1\n"
+                  + "  but was:  3m RESOLVED HighCpu vm-1\n"
+                  + "expected timeline:\n"
+                  + "  0s FIRING HighCpu vm-1\n"
+                  + "  2m RESOLVED HighCpu vm-1\n"
+                  + "actual timeline (4 of 4 step(s) run):\n"
+                  + "  0s FIRING HighCpu vm-1\n"
+                  + "  3m RESOLVED HighCpu vm-1\n")
+          .satisfies(e -> {
+            org.opentest4j.AssertionFailedError failure = (org.opentest4j.AssertionFailedError) e;
+            assertThat(failure.getExpected().getStringRepresentation())
+                .isEqualTo("0s FIRING HighCpu vm-1\n2m RESOLVED HighCpu vm-1");
+            assertThat(failure.getActual().getStringRepresentation())
+                .isEqualTo("0s FIRING HighCpu vm-1\n3m RESOLVED HighCpu vm-1");
+          });
+    }
+  }
+
+  @Test
+  void assertTimelineFailureNamesMissingAndUnexpectedNotifications() {
+    try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86").build()) {
+      tester.step();
+
+      assertThatThrownBy(() -> tester.assertTimeline("0s FIRING HighCpu vm-1", "1m RESOLVED HighCpu vm-1"))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("line 2 (of 2 expected, 1 actual)")
+          .hasMessageContaining("but was:  (no more notifications)")
+          .hasMessageContaining("(1 of 2 step(s) run)");
+      assertThatThrownBy(tester::assertTimeline)
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("expected: (no more notifications)")
+          .hasMessageContaining("expected timeline:\n  (none)\n");
     }
   }
 
