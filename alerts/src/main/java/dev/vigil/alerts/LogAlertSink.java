@@ -23,12 +23,13 @@ import org.slf4j.event.Level;
  *
  * (shown on three lines here; it is one line in the log). Resolved notifications add {@code
  * endsAt}. The {@code labels} leave out {@code alertname}, {@code resource} and {@code severity},
- * which the line already shows.
+ * which the line already shows (the {@code severity} label in any letter case).
  *
  * <p><b>Levels.</b> Firing {@link dev.vigil.Severity#CRITICAL CRITICAL} alerts log at {@code
  * ERROR}, {@link dev.vigil.Severity#WARNING WARNING} at {@code WARN}, {@link
- * dev.vigil.Severity#INFO INFO} at {@code INFO}; resolved notifications always log at {@code
- * INFO}.
+ * dev.vigil.Severity#INFO INFO} at {@code INFO}; every notification with status {@link
+ * AlertStatus#RESOLVED RESOLVED} logs at {@code INFO}. The {@code severity} value is always the
+ * upper-case enum name, as in the email subject.
  *
  * <p><b>Untrusted text.</b> Values that contain spaces, quotes, {@code =}, {@code ,} or braces are
  * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code
@@ -72,14 +73,12 @@ public final class LogAlertSink implements AlertSink {
   /** Returns the level a notification is logged at. */
   static Level level(AlertNotification n) {
     if (n.status() == AlertStatus.RESOLVED) return Level.INFO;
-    switch (n.severity()) {
-      case CRITICAL:
-        return Level.ERROR;
-      case WARNING:
-        return Level.WARN;
-      default:
-        return Level.INFO;
-    }
+    // No default: a new Severity constant must be mapped here or this does not compile.
+    return switch (n.severity()) {
+      case CRITICAL -> Level.ERROR;
+      case WARNING -> Level.WARN;
+      case INFO -> Level.INFO;
+    };
   }
 
   /** Returns the log line for {@code n}; it never contains a line break or control character. */
@@ -107,18 +106,18 @@ public final class LogAlertSink implements AlertSink {
     return line.append('}').toString();
   }
 
-  /** True for the labels that repeat a field the line already shows. */
+  /**
+   * True for the labels that repeat a field the line already shows. The monitor writes the {@code
+   * severity} label in lower case ({@code warning}) while the line shows the enum name ({@code
+   * WARNING}), so severity compares ignoring case.
+   */
   private static boolean isShown(AlertNotification n, String name, String value) {
-    switch (name) {
-      case "alertname":
-        return value.equals(n.rule());
-      case "resource":
-        return value.equals(n.resource());
-      case "severity":
-        return value.equals(n.severity().name());
-      default:
-        return false;
-    }
+    return switch (name) {
+      case "alertname" -> value.equals(n.rule());
+      case "resource" -> value.equals(n.resource());
+      case "severity" -> value.equalsIgnoreCase(n.severity().name());
+      default -> false;
+    };
   }
 
   private static void pair(StringBuilder line, String key, String value) {

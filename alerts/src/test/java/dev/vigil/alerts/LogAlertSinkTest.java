@@ -5,10 +5,12 @@ import static dev.vigil.alerts.Notifications.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
 import dev.vigil.Severity;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class LogAlertSinkTest {
   private static final String LOGGER = "dev.vigil.alerts.test.LogAlertSinkTest";
@@ -59,6 +61,43 @@ class LogAlertSinkTest {
               l -> assertThat(l).startsWith("[main] WARN " + LOGGER + " - alert status=FIRING"),
               l -> assertThat(l).startsWith("[main] INFO " + LOGGER + " - alert status=FIRING"));
     }
+  }
+
+  @Test
+  void everySeverityOfAFiringAlertHasItsOwnLevelAndResolvedIsInfo() {
+    Map<Severity, Level> expected =
+        Map.of(Severity.CRITICAL, Level.ERROR, Severity.WARNING, Level.WARN, Severity.INFO, Level.INFO);
+    assertThat(expected).containsOnlyKeys(Severity.values());
+    for (Severity severity : Severity.values()) {
+      assertThat(LogAlertSink.level(firing(severity))).as("%s", severity).isEqualTo(expected.get(severity));
+      assertThat(LogAlertSink.level(resolved(severity))).as("resolved %s", severity).isEqualTo(Level.INFO);
+    }
+  }
+
+  @Test
+  void severityLabelIsNotRepeatedWhateverItsCase() {
+    for (String label : new String[] {"critical", "CRITICAL", "Critical"}) {
+      AlertNotification n =
+          new AlertNotification(
+              "HighCpu", AlertStatus.FIRING, Severity.CRITICAL, "vm-000001",
+              Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", label, "zone", "a"),
+              "s", 1, 2, Notifications.STARTS_AT, null, Notifications.FINGERPRINT);
+
+      assertThat(LogAlertSink.format(n)).as(label).contains(" severity=CRITICAL ").endsWith(" labels={zone=a}");
+    }
+  }
+
+  @Test
+  void aDifferentSeverityLabelIsKept() {
+    AlertNotification n =
+        Notifications.notification(AlertStatus.FIRING, Severity.CRITICAL, Map.of(), "s");
+    AlertNotification relabelled =
+        new AlertNotification(
+            n.rule(), n.status(), n.severity(), n.resource(),
+            Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", "page"),
+            n.summary(), n.value(), n.threshold(), n.startsAt(), null, n.fingerprint());
+
+    assertThat(LogAlertSink.format(relabelled)).endsWith(" labels={severity=page}");
   }
 
   @Test

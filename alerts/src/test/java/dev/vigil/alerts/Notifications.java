@@ -5,6 +5,7 @@ import dev.vigil.AlertStatus;
 import dev.vigil.Severity;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** Notifications for tests, shaped as the monitor makes them. */
@@ -33,7 +34,7 @@ final class Notifications {
     Map<String, String> labels = new LinkedHashMap<>(extraLabels);
     labels.put("alertname", "HighCpu");
     labels.put("resource", "vm-000001");
-    labels.put("severity", severity.name());
+    labels.put("severity", severity.name().toLowerCase(Locale.ROOT)); // as the monitor writes it
     return new AlertNotification(
         "HighCpu",
         status,
