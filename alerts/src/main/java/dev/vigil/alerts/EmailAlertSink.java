@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.internal.Templates;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -40,9 +41,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p><b>Messages.</b> The subject reads {@code [Vigil] FIRING WARNING HighCpu on vm-000001: CPU
- * usage on vm-000001 is 92.4%}; the UTF-8 plain-text body lists the summary, status, severity,
- * rule, resource, value, threshold, start (and end) time, every label and the fingerprint. The
+ * <p><b>Messages.</b> The subject says why the email was sent, with the {@link NotificationType}:
+ * {@code [Vigil] FIRING WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%}, {@code
+ * [Vigil] REMINDER WARNING ...}, {@code [Vigil] SEVERITY_CHANGED CRITICAL ...}, {@code [Vigil]
+ * RESOLVED ...}. The UTF-8 plain-text body holds the summary, the rule's description (a runbook
+ * link, say), then status, type, severity, rule, resource, value, threshold, start (and end) time,
+ * every label and the fingerprint. The
  * firing email's {@code Message-ID} is derived from the alert's fingerprint and start time, and the
  * resolved email of the same alert names it in {@code In-Reply-To} and {@code References}, so mail
  * clients show both in one thread.
@@ -234,12 +238,19 @@ public final class EmailAlertSink implements AlertSink {
     return "<" + local + "." + startsAt.toEpochMilli() + "@vigil>";
   }
 
-  /** Returns the subject: prefix, status, severity, rule, resource and summary, on one line. */
+  /**
+   * Returns the subject on one line: prefix, notification type (with the status in parentheses
+   * when the type does not imply it, as for a {@code FLAPPING_STOPPED} alert that is resolved),
+   * severity, rule, resource and summary.
+   */
   String subject(AlertNotification n) {
     StringBuilder s = new StringBuilder(128);
     if (!subjectPrefix.isEmpty()) s.append(subjectPrefix).append(' ');
-    s.append(n.status())
-        .append(' ')
+    s.append(n.type());
+    AlertStatus implied =
+        n.type() == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    if (n.status() != implied) s.append(" (").append(n.status()).append(')');
+    s.append(' ')
         .append(n.severity())
         .append(' ')
         .append(n.rule())
@@ -250,11 +261,20 @@ public final class EmailAlertSink implements AlertSink {
     return Text.headerSafe(s.toString());
   }
 
-  /** Returns the plain-text body; untrusted values are escaped so each stays on its line. */
+  /**
+   * Returns the plain-text body: the summary, the description (if any, its lines kept), then one
+   * line per field. Untrusted values are escaped so each stays on its line.
+   */
   static String body(AlertNotification n) {
     StringBuilder b = new StringBuilder(512);
     b.append(Text.escape(n.summary())).append("\n\n");
+    if (!n.description().isEmpty()) {
+      // Line breaks of the description are kept; anything else unsafe is escaped.
+      n.description().lines().forEach(l -> b.append(Text.escape(l)).append('\n'));
+      b.append('\n');
+    }
     line(b, "Status", n.status().name());
+    line(b, "Type", n.type().name());
     line(b, "Severity", n.severity().name());
     line(b, "Rule", n.rule());
     line(b, "Resource", n.resource());

@@ -16,12 +16,16 @@ import org.slf4j.event.Level;
  * Writes one SLF4J log line per notification, as {@code key=value} pairs:
  *
  * <pre>
- * alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001 value=92.4 threshold=80
- *     startsAt=2026-11-24T00:00:00Z fingerprint=8f3a... summary="CPU usage on vm-000001 is 92.4%"
+ * alert status=FIRING type=REMINDER rule=HighCpu severity=WARNING resource=vm-000001 value=92.4
+ *     threshold=80 startsAt=2026-11-24T00:00:00Z fingerprint=8f3a...
+ *     summary="CPU usage on vm-000001 is 92.4%" description="Runbook: https://wiki/HighCpu"
  *     labels={region=eu-west-1}
  * </pre>
  *
- * (shown on three lines here; it is one line in the log). Resolved notifications add {@code
+ * (shown on four lines here; it is one line in the log). {@code type} says why the notification
+ * was sent ({@link dev.vigil.NotificationType}): a {@code REMINDER} or a {@code SEVERITY_CHANGED}
+ * is not a new alert. {@code description} is the rule's rendered description and is left out when
+ * empty; its line breaks are escaped like any other value. Resolved notifications add {@code
  * endsAt}. The {@code labels} leave out {@code alertname}, {@code resource} and {@code severity},
  * which the line already shows (the {@code severity} label in any letter case).
  *
@@ -85,6 +89,7 @@ public final class LogAlertSink implements AlertSink {
   static String format(AlertNotification n) {
     StringBuilder line = new StringBuilder(256).append("alert");
     pair(line, "status", n.status().name());
+    pair(line, "type", n.type().name());
     pair(line, "rule", n.rule());
     pair(line, "severity", n.severity().name());
     pair(line, "resource", n.resource());
@@ -95,6 +100,7 @@ public final class LogAlertSink implements AlertSink {
     if (endsAt != null) pair(line, "endsAt", endsAt.toString());
     pair(line, "fingerprint", n.fingerprint());
     pair(line, "summary", n.summary());
+    if (!n.description().isEmpty()) pair(line, "description", n.description());
     line.append(" labels={");
     boolean first = true;
     for (Map.Entry<String, String> label : n.labels().entrySet()) {

@@ -12,6 +12,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.Severity;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -96,6 +97,45 @@ class EmailAlertSinkTest {
     assertThat(GreenMailUtil.getBody(resolvedEmail))
         .contains("Status:      RESOLVED")
         .contains("Ends at:     2026-11-24T00:05:00Z");
+  }
+
+  @Test
+  void reminderEmailSaysWhyItWasSentAndCarriesTheDescription() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(
+        Notifications.ofType(
+            NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu\nStep 2: ssh\u0007 in"));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage email = greenMail.getReceivedMessages()[0];
+    assertThat(email.getSubject())
+        .isEqualTo("[Vigil] REMINDER WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+    assertThat(GreenMailUtil.getBody(email).replace("\r\n", "\n"))
+        .contains("CPU usage on vm-000001 is 92.4%\n\nRunbook: https://wiki/HighCpu\nStep 2: ssh\\u0007 in\n\n")
+        .contains("Status:      FIRING\n")
+        .contains("Type:        REMINDER\n");
+  }
+
+  @Test
+  void subjectNamesTheNotificationTypeAndTheStatusWhereTheTypeDoesNotImplyIt() {
+    EmailAlertSink sink = plainSink().build();
+
+    for (NotificationType type : NotificationType.values()) {
+      assertThat(sink.subject(Notifications.ofType(type, Severity.CRITICAL, "")))
+          .as("%s", type)
+          .startsWith("[Vigil] " + type + " CRITICAL HighCpu on vm-000001: ");
+    }
+    assertThat(
+            sink.subject(
+                Notifications.ofType(NotificationType.FLAPPING_STOPPED, AlertStatus.RESOLVED, Severity.INFO, "")))
+        .startsWith("[Vigil] FLAPPING_STOPPED (RESOLVED) INFO HighCpu on vm-000001: ");
+  }
+
+  @Test
+  void bodyWithoutDescriptionGoesFromSummaryToStatus() {
+    assertThat(EmailAlertSink.body(firing(Severity.WARNING)))
+        .startsWith("CPU usage on vm-000001 is 92.4%\n\nStatus:      FIRING\nType:        FIRING\n");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.Severity;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,44 @@ class LogAlertSinkTest {
           .containsExactly(
               "[main] WARN "
                   + LOGGER
-                  + " - alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001"
+                  + " - alert status=FIRING type=FIRING rule=HighCpu severity=WARNING resource=vm-000001"
                   + " value=92.4 threshold=80 startsAt=2026-11-24T00:00:00Z"
                   + " fingerprint=8f3a6c0d1e2b4a59 summary=\"CPU usage on vm-000001 is 92.4%\""
                   + " labels={region=eu-west-1}");
     }
+  }
+
+  @Test
+  void reminderLineSaysWhyItWasSentAndCarriesTheDescription() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(Notifications.ofType(NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu"));
+
+      assertThat(err.linesOf(LOGGER))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .startsWith("[main] WARN " + LOGGER + " - alert status=FIRING type=REMINDER rule=HighCpu ")
+                      .contains(" summary=\"CPU usage on vm-000001 is 92.4%\""
+                          + " description=\"Runbook: https://wiki/HighCpu\" labels={"));
+    }
+  }
+
+  @Test
+  void multiLineDescriptionStaysOnOneLogLine() {
+    String line =
+        LogAlertSink.format(
+            Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "Check:\n1. top\r\n2. dmesg"));
+
+    assertThat(line)
+        .contains(" type=SEVERITY_CHANGED ")
+        .contains(" description=\"Check:\\n1. top\\r\\n2. dmesg\" ")
+        .doesNotContain("\n", "\r");
+  }
+
+  @Test
+  void emptyDescriptionIsLeftOut() {
+    assertThat(LogAlertSink.format(firing(Severity.WARNING))).doesNotContain("description=");
   }
 
   @Test
@@ -42,7 +76,7 @@ class LogAlertSinkTest {
           .satisfies(
               line ->
                   assertThat(line)
-                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED ")
+                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED type=RESOLVED ")
                       .contains(" startsAt=2026-11-24T00:00:00Z endsAt=2026-11-24T00:05:00Z "));
     }
   }
