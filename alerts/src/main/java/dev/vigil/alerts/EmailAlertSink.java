@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
@@ -46,10 +48,15 @@ import org.jspecify.annotations.Nullable;
  * [Vigil] REMINDER WARNING ...}, {@code [Vigil] SEVERITY_CHANGED CRITICAL ...}, {@code [Vigil]
  * RESOLVED ...}. The UTF-8 plain-text body holds the summary, the rule's description (a runbook
  * link, say), then status, type, severity, rule, resource, value, threshold, start (and end) time,
- * every label and the fingerprint. The
- * firing email's {@code Message-ID} is derived from the alert's fingerprint and start time, and the
- * resolved email of the same alert names it in {@code In-Reply-To} and {@code References}, so mail
- * clients show both in one thread.
+ * every label and the fingerprint.
+ *
+ * <p><b>Threading.</b> Every email has a {@code Message-ID} of its own (mail systems drop a message
+ * whose id they have already seen). The {@code FIRING} email's id is derived from the alert's
+ * fingerprint and start time, {@code <FINGERPRINT.STARTS_AT_MILLIS@vigil>}, so a retried delivery
+ * of the same firing keeps its id. Every later email about that alert, {@code REMINDER}, {@code
+ * SEVERITY_CHANGED}, {@code NO_DATA}, {@code FLAPPING_*} and {@code RESOLVED}, gets a new random
+ * id and names the firing email's id in {@code In-Reply-To} and {@code References}, so mail
+ * clients show them in one thread.
  *
  * <p><b>Security.</b> {@link Security#STARTTLS} (the default) refuses to send unless the server
  * upgrades the connection to TLS; {@link Security#SMTPS} speaks TLS from the first byte. The server
@@ -92,6 +99,8 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   private static final Pattern MESSAGE_ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+  /** The right-hand side of every {@code Message-ID}: stable, so ids of one alert compare. */
+  private static final String MESSAGE_ID_DOMAIN = "@vigil";
   private static final Pattern HOST_UNSAFE = Pattern.compile("[\\s/@?#]");
 
   private final String host;
@@ -210,18 +219,22 @@ public final class EmailAlertSink implements AlertSink {
     return escaped.replace(secret, "****");
   }
 
-  /** Builds the email for {@code n}, with its subject, body and threading headers. */
+  /**
+   * Builds the email for {@code n}, with its subject, body and threading headers. The {@code
+   * FIRING} email's {@code Message-ID} is the alert's thread id; every other email gets an id of
+   * its own and replies to the thread id.
+   */
   MimeMessage message(AlertNotification n) throws MessagingException {
-    String id = messageId(n.fingerprint(), n.startsAt());
-    boolean resolved = n.status() == AlertStatus.RESOLVED;
-    String ownId = resolved ? messageId(n.fingerprint() + ".resolved", n.startsAt()) : id;
+    String threadId = messageId(n.fingerprint(), n.startsAt());
+    boolean starts = n.type() == NotificationType.FIRING;
+    String ownId = starts ? threadId : followUpId(n);
     MimeMessage message = new FixedIdMessage(session, ownId);
     message.setFrom(from);
     message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
     message.setSubject(subject(n), StandardCharsets.UTF_8.name());
-    if (resolved) {
-      message.setHeader("In-Reply-To", id);
-      message.setHeader("References", id);
+    if (!starts) {
+      message.setHeader("In-Reply-To", threadId);
+      message.setHeader("References", threadId);
     }
     message.setHeader("Auto-Submitted", "auto-generated");
     message.setText(body(n), StandardCharsets.UTF_8.name());
@@ -234,8 +247,28 @@ public final class EmailAlertSink implements AlertSink {
    * dots, dashes and underscores in the fingerprint replaced.
    */
   static String messageId(String fingerprint, Instant startsAt) {
-    String local = MESSAGE_ID_UNSAFE.matcher(fingerprint).replaceAll("_");
-    return "<" + local + "." + startsAt.toEpochMilli() + "@vigil>";
+    return "<" + localPart(fingerprint, startsAt) + MESSAGE_ID_DOMAIN + ">";
+  }
+
+  /**
+   * Returns a new, unique id for a follow-up of the alert: {@code
+   * <FINGERPRINT.STARTS_AT_EPOCH_MILLIS.TYPE.RANDOM_UUID@vigil>}. Unique because mail systems
+   * (Gmail among them) drop a message whose {@code Message-ID} they have seen before, and a
+   * reminder or a change of severity is a new message.
+   */
+  static String followUpId(AlertNotification n) {
+    return "<"
+        + localPart(n.fingerprint(), n.startsAt())
+        + "."
+        + n.type().name().toLowerCase(Locale.ROOT)
+        + "."
+        + UUID.randomUUID()
+        + MESSAGE_ID_DOMAIN
+        + ">";
+  }
+
+  private static String localPart(String fingerprint, Instant startsAt) {
+    return MESSAGE_ID_UNSAFE.matcher(fingerprint).replaceAll("_") + "." + startsAt.toEpochMilli();
   }
 
   /**

@@ -139,6 +139,72 @@ class EmailAlertSinkTest {
   }
 
   @Test
+  void everyEmailHasItsOwnMessageIdAndFollowUpsReplyToTheFiringEmail() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+    AlertNotification firing = Notifications.ofType(NotificationType.FIRING, Severity.WARNING, "");
+    AlertNotification escalated = Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "");
+    AlertNotification reminder = Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, "");
+
+    String firingId = sink.message(firing).getMessageID();
+    MimeMessage[] followUps = {
+      sink.message(escalated), sink.message(reminder), sink.message(reminder), sink.message(resolved(Severity.CRITICAL))
+    };
+
+    assertThat(firingId).isEqualTo("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + "@vigil>");
+    assertThat(sink.message(firing).getMessageID()).as("a retried firing keeps its id").isEqualTo(firingId);
+    assertThat(Arrays.stream(followUps).map(m -> id(m)))
+        .doesNotHaveDuplicates()
+        .doesNotContain(firingId)
+        .allSatisfy(id -> assertThat(id).startsWith("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + ".").endsWith("@vigil>"));
+    assertThat(id(followUps[0])).contains(".severity_changed.");
+    for (MimeMessage followUp : followUps) {
+      assertThat(followUp.getHeader("In-Reply-To")).containsExactly(firingId);
+      assertThat(followUp.getHeader("References")).containsExactly(firingId);
+    }
+    assertThat(sink.message(firing).getHeader("In-Reply-To")).isNull();
+  }
+
+  @Test
+  void firingEscalationReminderAndResolvedAllArriveInOneThread() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(Notifications.ofType(NotificationType.FIRING, Severity.WARNING, ""));
+    sink.deliver(Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, ""));
+    sink.deliver(Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, ""));
+    sink.deliver(resolved(Severity.CRITICAL));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 4)).isTrue();
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(received).hasSize(4);
+    String firingId = id(received[0]);
+    assertThat(Arrays.stream(received).map(m -> id(m))).doesNotHaveDuplicates();
+    assertThat(Arrays.stream(received).skip(1))
+        .allSatisfy(m -> assertThat(m.getHeader("In-Reply-To")).containsExactly(firingId));
+    assertThat(Arrays.stream(received).map(m -> subjectOf(m)))
+        .containsExactly(
+            "[Vigil] FIRING WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] SEVERITY_CHANGED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] REMINDER CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] RESOLVED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+  }
+
+  private static String id(MimeMessage m) {
+    try {
+      return m.getMessageID();
+    } catch (MessagingException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String subjectOf(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (MessagingException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void labelWithHeaderInjectionAddsNoHeaderAndNoRecipient() throws Exception {
     EmailAlertSink sink = plainSink().build();
 
