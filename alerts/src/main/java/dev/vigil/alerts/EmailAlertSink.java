@@ -7,6 +7,7 @@ import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
 import dev.vigil.internal.Templates;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -22,10 +23,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
@@ -64,7 +69,9 @@ import org.jspecify.annotations.Nullable;
  * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. Text from
  * alerts (labels, summaries) never reaches a header unsanitized: CR, LF and other control
  * characters are replaced, so a label cannot add headers or recipients. The password never
- * appears in {@link #toString()}, in exception messages or in logs.
+ * appears in {@link #toString()}, in exception messages (nor in their causes) or in logs; should
+ * a server echo it, raw or Base64-encoded as {@code AUTH LOGIN} and {@code AUTH PLAIN} send it, it
+ * is replaced by {@code ****} before the text is escaped or shortened.
  *
  * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link
  * MessagingException} naming the SMTP server (the monitor then retries); connecting, reading and
@@ -101,6 +108,8 @@ public final class EmailAlertSink implements AlertSink {
   private static final Pattern MESSAGE_ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
   /** The right-hand side of every {@code Message-ID}: stable, so ids of one alert compare. */
   private static final String MESSAGE_ID_DOMAIN = "@vigil";
+  /** The most characters of server text that go into an exception message. */
+  static final int MAX_SERVER_TEXT = 500;
   private static final Pattern HOST_UNSAFE = Pattern.compile("[\\s/@?#]");
 
   private final String host;
@@ -174,7 +183,9 @@ public final class EmailAlertSink implements AlertSink {
    * @throws NullPointerException if {@code notification} is null
    * @throws IllegalStateException if this sink is closed
    * @throws MessagingException if the email could not be sent; the message names the SMTP server
-   *     and the alert, never the password
+   *     and the alert and quotes the server's reply (at most {@value #MAX_SERVER_TEXT}
+   *     characters), never the password: should the server echo the password or its Base64 form,
+   *     both the message and the cause are scrubbed
    */
   @Override
   public void deliver(AlertNotification notification) throws MessagingException {
@@ -195,6 +206,7 @@ public final class EmailAlertSink implements AlertSink {
         transport.close();
       }
     } catch (MessagingException e) {
+      List<String> secrets = secretForms(username, secret);
       throw new MessagingException(
           "Could not send the email for alert "
               + Text.escape(notification.rule())
@@ -207,16 +219,67 @@ public final class EmailAlertSink implements AlertSink {
               + " ("
               + security
               + "): "
-              + scrub(String.valueOf(e.getMessage()), secret),
-          e);
+              + serverText(String.valueOf(e.getMessage()), secrets),
+          scrubbed(e, secrets));
     }
   }
 
-  /** Removes the password from text that came from the server, should it ever echo it. */
-  private static String scrub(String text, @Nullable String secret) {
-    String escaped = Text.escape(text);
-    if (secret == null || secret.isEmpty()) return escaped;
-    return escaped.replace(secret, "****");
+  /**
+   * Returns the forms in which a server could echo the credentials: the password itself and the
+   * Base64 strings that {@code AUTH LOGIN} and {@code AUTH PLAIN} send (UTF-8 and ISO-8859-1,
+   * without padding so that a stripped {@code =} does not matter), longest first.
+   */
+  static List<String> secretForms(@Nullable String username, @Nullable String password) {
+    if (password == null || password.isEmpty()) return List.of();
+    Set<String> forms = new LinkedHashSet<>();
+    forms.add(password);
+    Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
+    for (java.nio.charset.Charset charset :
+        List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+      forms.add(base64.encodeToString(password.getBytes(charset)));
+      if (username != null) {
+        forms.add(base64.encodeToString(("\0" + username + "\0" + password).getBytes(charset)));
+        forms.add(
+            base64.encodeToString((username + "\0" + username + "\0" + password).getBytes(charset)));
+      }
+    }
+    List<String> sorted = new ArrayList<>(forms);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(sorted);
+  }
+
+  /**
+   * Returns text that came from the server (or from Jakarta Mail) fit for an exception message.
+   * The order matters: the secrets are removed first, from the text as received, and only then is
+   * it escaped and cut to {@value #MAX_SERVER_TEXT} characters, so neither escaping nor the cut
+   * can leave a password or part of one.
+   */
+  static String serverText(String text, List<String> secrets) {
+    String clean = text;
+    for (String secret : secrets) clean = clean.replace(secret, "****");
+    clean = Text.escape(clean);
+    if (clean.length() <= MAX_SERVER_TEXT) return clean;
+    return clean.substring(0, MAX_SERVER_TEXT) + "...";
+  }
+
+  /**
+   * Returns {@code e} if no secret appears in its stack trace text (messages of the exception and
+   * of its causes); otherwise a copy of the same kind ({@link AuthenticationFailedException} or
+   * {@link MessagingException}) with the scrubbed message and the original stack trace, but no
+   * causes, which held the secret.
+   */
+  private static Exception scrubbed(MessagingException e, List<String> secrets) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(trace));
+    String text = trace.toString();
+    if (secrets.stream().noneMatch(text::contains)) return e;
+    String message = serverText(String.valueOf(e.getMessage()), secrets);
+    MessagingException copy =
+        e instanceof AuthenticationFailedException
+            ? new AuthenticationFailedException(message)
+            : new MessagingException(e.getClass().getName() + ": " + message);
+    copy.setStackTrace(e.getStackTrace());
+    return copy;
   }
 
   /**

@@ -6,6 +6,7 @@ import static dev.vigil.alerts.Notifications.firing;
 import static dev.vigil.alerts.Notifications.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -21,11 +22,18 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EmailAlertSinkTest {
   private static final String PASSWORD = "s3cret-Pa55word";
@@ -289,8 +297,80 @@ class EmailAlertSinkTest {
           .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(PASSWORD));
       assertThat(err.text()).doesNotContain(PASSWORD);
     }
+    assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+        .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(forms(PASSWORD)));
     assertThat(sink.toString()).doesNotContain(PASSWORD);
     assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  static Stream<Arguments> echoedCredentials() {
+    return Stream.of(
+        Arguments.of("PLAIN", PASSWORD),
+        Arguments.of("LOGIN", PASSWORD),
+        Arguments.of("PLAIN", "tab\tin-the-Pa55word"),
+        Arguments.of("LOGIN", "p\u00e4ssw\u00f6rd-\u00fcml\u00e4ut"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("echoedCredentials")
+  void serverThatEchoesTheCredentialsCannotLeakThemRawOrInBase64(String mechanism, String password)
+      throws Exception {
+    try (EchoingSmtpServer server = new EchoingSmtpServer(mechanism);
+        CapturedStderr err = new CapturedStderr()) {
+      EmailAlertSink sink =
+          plainSink().smtpPort(server.port()).credentials("alerts", password).build();
+
+      Throwable thrown = catchThrowable(() -> sink.deliver(firing(Severity.WARNING)));
+
+      assertThat(thrown)
+          .isInstanceOf(MessagingException.class)
+          .hasCauseInstanceOf(AuthenticationFailedException.class)
+          .hasMessageContaining("535 5.7.8 Authentication failed for ")
+          .hasMessageContaining("****");
+      String trace = stackTraceText(thrown);
+      for (String form : forms(password)) {
+        assertThat(trace).as("stack trace holds %s", form).doesNotContain(form);
+        assertThat(err.text()).doesNotContain(form);
+      }
+      assertThat(trace).doesNotContain(Text.escape(password));
+    }
+  }
+
+  @Test
+  void longServerReplyIsCutOnlyAfterThePasswordIsGone() {
+    List<String> secrets = EmailAlertSink.secretForms("alerts", PASSWORD);
+    for (int at = EmailAlertSink.MAX_SERVER_TEXT - PASSWORD.length();
+        at <= EmailAlertSink.MAX_SERVER_TEXT;
+        at++) {
+      String reply = "5".repeat(at) + PASSWORD + " and more" + "x".repeat(600);
+
+      String text = EmailAlertSink.serverText(reply, secrets);
+
+      assertThat(text).as("password at %d", at).hasSizeLessThanOrEqualTo(EmailAlertSink.MAX_SERVER_TEXT + 3);
+      for (int prefix = 3; prefix <= PASSWORD.length(); prefix++) {
+        assertThat(text).as("password at %d", at).doesNotContain(PASSWORD.substring(0, prefix));
+      }
+    }
+    assertThat(EmailAlertSink.serverText("short " + PASSWORD + "\r\nnext", secrets))
+        .isEqualTo("short ****\\r\\nnext");
+  }
+
+  @Test
+  void passwordWithAControlCharacterIsScrubbedBeforeEscaping() {
+    String password = "tab\tin-the-Pa55word";
+    String text =
+        EmailAlertSink.serverText("535 no " + password, EmailAlertSink.secretForms("alerts", password));
+
+    assertThat(text).isEqualTo("535 no ****").doesNotContain("in-the-Pa55word");
+  }
+
+  private static List<String> forms(String password) {
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return List.of(
+        password,
+        b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)),
+        b64.encodeToString(("\0alerts\0" + password).getBytes(StandardCharsets.UTF_8)),
+        b64.encodeToString(("alerts\0alerts\0" + password).getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
