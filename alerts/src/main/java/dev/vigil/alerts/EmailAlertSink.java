@@ -66,7 +66,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Security.</b> {@link Security#STARTTLS} (the default) refuses to send unless the server
  * upgrades the connection to TLS; {@link Security#SMTPS} speaks TLS from the first byte. The server
  * certificate and the server's identity ({@code mail.smtp.ssl.checkserveridentity}) are always
- * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. Text from
+ * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. The sink never
+ * falls back to another socket factory when the connection fails. Text from
  * alerts (labels, summaries) never reaches a header unsanitized: CR, LF and other control
  * characters are replaced, so a label cannot add headers or recipients. The password never
  * appears in {@link #toString()}, in exception messages (nor in their causes) or in logs; should
@@ -74,7 +75,8 @@ import org.jspecify.annotations.Nullable;
  * is replaced by {@code ****} before the text is escaped or shortened.
  *
  * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link
- * MessagingException} naming the SMTP server (the monitor then retries); connecting, reading and
+ * MessagingException} naming the SMTP server and the innermost cause, such as a certificate that
+ * does not match the host (the monitor then retries); connecting, reading and
  * writing are bounded by the configured timeouts.
  *
  * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
@@ -164,6 +166,10 @@ public final class EmailAlertSink implements AlertSink {
         props.setProperty(p + ".starttls.enable", "false");
         break;
     }
+    // Angus retries a failed connection with the JDK's default socket factory unless told not to:
+    // that would replace the host's trust policy (a private CA, say) by the JDK's and report the
+    // retry's error instead of the real one.
+    props.setProperty(p + ".socketFactory.fallback", "false");
     if (security != Security.NONE) {
       props.setProperty(p + ".ssl.checkserveridentity", "true");
       SSLSocketFactory factory = b.sslSocketFactory;
@@ -219,9 +225,20 @@ public final class EmailAlertSink implements AlertSink {
               + " ("
               + security
               + "): "
-              + serverText(String.valueOf(e.getMessage()), secrets),
+              + serverText(String.valueOf(e.getMessage()) + rootCause(e), secrets),
           scrubbed(e, secrets));
     }
+  }
+
+  /**
+   * Returns {@code "; SSLHandshakeException: No subject alternative names matching..."} for the
+   * innermost cause of {@code e}, which says why a connection failed; empty if {@code e} has none.
+   */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    if (root == e) return "";
+    return "; " + root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /**
