@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
@@ -80,8 +84,10 @@ import org.jspecify.annotations.Nullable;
  * writing are bounded by the configured timeouts.
  *
  * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
- * SMTP connection per notification. It is thread safe. {@link #close()} forgets the password;
- * a closed sink refuses to deliver.
+ * SMTP connection per notification, on the caller's thread. It is thread safe. The write timeout
+ * of every connection is watched by one shared daemon thread, {@code
+ * vigil-email-write-timeout-N}, started on the first write and ended after a minute idle. {@link
+ * #close()} forgets the password and stops that thread; a closed sink refuses to deliver.
  */
 public final class EmailAlertSink implements AlertSink {
 
@@ -129,6 +135,18 @@ public final class EmailAlertSink implements AlertSink {
   private char @Nullable [] password;
 
   private boolean closed; // guarded by lock
+  private int inFlight; // guarded by lock: deliveries that may still write to a socket
+
+  /**
+   * Runs Angus's write-timeout tasks for every connection of this sink ({@code
+   * mail.<protocol>.executor.writetimeout}); without it Angus starts an unnamed non-daemon thread
+   * per connection. One daemon thread, {@code vigil-email-write-timeout-N}, started on the first
+   * write and ended after a minute idle or by {@link #close()}.
+   */
+  private final ScheduledThreadPoolExecutor writeTimeouts;
+
+  private static final ThreadFactory WRITE_TIMEOUT_THREADS =
+      new NamedThreadFactory("email-write-timeout");
 
   private EmailAlertSink(Builder b, String host) {
     this.host = host;
@@ -140,6 +158,10 @@ public final class EmailAlertSink implements AlertSink {
     this.from = requireNonNull(b.from);
     this.to = List.copyOf(b.to);
     this.subjectPrefix = b.subjectPrefix;
+    this.writeTimeouts = new ScheduledThreadPoolExecutor(1, WRITE_TIMEOUT_THREADS);
+    writeTimeouts.setRemoveOnCancelPolicy(true); // a write that finished leaves no task behind
+    writeTimeouts.setKeepAliveTime(1, TimeUnit.MINUTES);
+    writeTimeouts.allowCoreThreadTimeOut(true);
     this.session = Session.getInstance(properties(b));
   }
 
@@ -152,6 +174,7 @@ public final class EmailAlertSink implements AlertSink {
     props.setProperty(p + ".connectiontimeout", Long.toString(b.connectTimeout.toMillis()));
     props.setProperty(p + ".timeout", Long.toString(b.readTimeout.toMillis()));
     props.setProperty(p + ".writetimeout", Long.toString(b.writeTimeout.toMillis()));
+    props.put(p + ".executor.writetimeout", writeTimeouts); // an object, not a string
     props.setProperty(p + ".auth", Boolean.toString(username != null));
     props.setProperty(p + ".from", from.getAddress());
     switch (security) {
@@ -201,7 +224,21 @@ public final class EmailAlertSink implements AlertSink {
       if (closed) throw new IllegalStateException("EmailAlertSink is closed");
       char[] pw = password;
       secret = pw == null ? null : new String(pw);
+      inFlight++;
     }
+    try {
+      send(notification, secret);
+    } finally {
+      boolean last;
+      synchronized (lock) {
+        last = --inFlight == 0 && closed;
+      }
+      if (last) writeTimeouts.shutdownNow(); // close() left it to the last delivery
+    }
+  }
+
+  private void send(AlertNotification notification, @Nullable String secret)
+      throws MessagingException {
     MimeMessage message = message(notification);
     try {
       Transport transport = session.getTransport(protocol);
@@ -416,14 +453,27 @@ public final class EmailAlertSink implements AlertSink {
     b.append(Text.escape(value)).append('\n');
   }
 
-  /** Forgets the password; later calls to {@link #deliver} throw. Idempotent. */
+  /**
+   * Forgets the password and stops the write-timeout thread; later calls to {@link #deliver}
+   * throw. Deliveries already under way finish (bounded by the timeouts), and the last of them
+   * stops the thread. Waits at most one second for the thread to end. Idempotent.
+   */
   @Override
   public void close() {
+    boolean idle;
     synchronized (lock) {
       closed = true;
       char[] pw = password;
       if (pw != null) Arrays.fill(pw, '\0');
       password = null;
+      idle = inFlight == 0;
+    }
+    if (!idle) return;
+    writeTimeouts.shutdownNow();
+    try {
+      writeTimeouts.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

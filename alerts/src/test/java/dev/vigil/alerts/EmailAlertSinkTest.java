@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -421,6 +422,42 @@ class EmailAlertSinkTest {
                   .isInstanceOf(MessagingException.class));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
+  }
+
+  @Test
+  void writeTimeoutsRunOnOneNamedDaemonThreadThatCloseStops() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(firing(Severity.WARNING));
+    sink.deliver(resolved(Severity.WARNING));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+    List<Thread> started = startedSince(before);
+    assertThat(started)
+        .filteredOn(t -> t.getName().startsWith("vigil-email-write-timeout-"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.isDaemon()).isTrue());
+    assertThat(started).extracting(Thread::getName).noneMatch(name -> name.matches("pool-\\d+-thread-\\d+"));
+
+    sink.close();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    for (Thread t : startedSince(before)) {
+      if (t.getName().startsWith("vigil-") || !t.isDaemon()) {
+        t.join(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+      }
+    }
+    assertThat(startedSince(before))
+        .filteredOn(t -> t.getName().startsWith("vigil-") || (!t.isDaemon() && t.getName().startsWith("pool-")))
+        .isEmpty();
+  }
+
+  /** Live threads that were not in {@code before}. */
+  private static List<Thread> startedSince(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !before.contains(t))
+        .toList();
   }
 
   @Test
