@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.internal.Templates;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -17,13 +19,23 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
@@ -40,28 +52,42 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p><b>Messages.</b> The subject reads {@code [Vigil] FIRING WARNING HighCpu on vm-000001: CPU
- * usage on vm-000001 is 92.4%}; the UTF-8 plain-text body lists the summary, status, severity,
- * rule, resource, value, threshold, start (and end) time, every label and the fingerprint. The
- * firing email's {@code Message-ID} is derived from the alert's fingerprint and start time, and the
- * resolved email of the same alert names it in {@code In-Reply-To} and {@code References}, so mail
- * clients show both in one thread.
+ * <p><b>Messages.</b> The subject says why the email was sent, with the {@link NotificationType}:
+ * {@code [Vigil] FIRING WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%}, {@code
+ * [Vigil] REMINDER WARNING ...}, {@code [Vigil] SEVERITY_CHANGED CRITICAL ...}, {@code [Vigil]
+ * RESOLVED ...}. The UTF-8 plain-text body holds the summary, the rule's description (a runbook
+ * link, say), then status, type, severity, rule, resource, value, threshold, start (and end) time,
+ * every label and the fingerprint.
+ *
+ * <p><b>Threading.</b> Every email has a {@code Message-ID} of its own (mail systems drop a message
+ * whose id they have already seen). The {@code FIRING} email's id is derived from the alert's
+ * fingerprint and start time, {@code <FINGERPRINT.STARTS_AT_MILLIS@vigil>}, so a retried delivery
+ * of the same firing keeps its id. Every later email about that alert, {@code REMINDER}, {@code
+ * SEVERITY_CHANGED}, {@code NO_DATA}, {@code FLAPPING_*} and {@code RESOLVED}, gets a new random
+ * id and names the firing email's id in {@code In-Reply-To} and {@code References}, so mail
+ * clients show them in one thread.
  *
  * <p><b>Security.</b> {@link Security#STARTTLS} (the default) refuses to send unless the server
  * upgrades the connection to TLS; {@link Security#SMTPS} speaks TLS from the first byte. The server
  * certificate and the server's identity ({@code mail.smtp.ssl.checkserveridentity}) are always
- * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. Text from
+ * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. The sink never
+ * falls back to another socket factory when the connection fails. Text from
  * alerts (labels, summaries) never reaches a header unsanitized: CR, LF and other control
  * characters are replaced, so a label cannot add headers or recipients. The password never
- * appears in {@link #toString()}, in exception messages or in logs.
+ * appears in {@link #toString()}, in exception messages (nor in their causes) or in logs; should
+ * a server echo it, raw or Base64-encoded as {@code AUTH LOGIN} and {@code AUTH PLAIN} send it, it
+ * is replaced by {@code ****} before the text is escaped or shortened.
  *
  * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link
- * MessagingException} naming the SMTP server (the monitor then retries); connecting, reading and
+ * MessagingException} naming the SMTP server and the innermost cause, such as a certificate that
+ * does not match the host (the monitor then retries); connecting, reading and
  * writing are bounded by the configured timeouts.
  *
  * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
- * SMTP connection per notification. It is thread safe. {@link #close()} forgets the password;
- * a closed sink refuses to deliver.
+ * SMTP connection per notification, on the caller's thread. It is thread safe. The write timeout
+ * of every connection is watched by one shared daemon thread, {@code
+ * vigil-email-write-timeout-N}, started on the first write and ended after a minute idle. {@link
+ * #close()} forgets the password and stops that thread; a closed sink refuses to deliver.
  */
 public final class EmailAlertSink implements AlertSink {
 
@@ -88,6 +114,10 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   private static final Pattern MESSAGE_ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+  /** The right-hand side of every {@code Message-ID}: stable, so ids of one alert compare. */
+  private static final String MESSAGE_ID_DOMAIN = "@vigil";
+  /** The most characters of server text that go into an exception message. */
+  static final int MAX_SERVER_TEXT = 500;
   private static final Pattern HOST_UNSAFE = Pattern.compile("[\\s/@?#]");
 
   private final String host;
@@ -105,6 +135,18 @@ public final class EmailAlertSink implements AlertSink {
   private char @Nullable [] password;
 
   private boolean closed; // guarded by lock
+  private int inFlight; // guarded by lock: deliveries that may still write to a socket
+
+  /**
+   * Runs Angus's write-timeout tasks for every connection of this sink ({@code
+   * mail.<protocol>.executor.writetimeout}); without it Angus starts an unnamed non-daemon thread
+   * per connection. One daemon thread, {@code vigil-email-write-timeout-N}, started on the first
+   * write and ended after a minute idle or by {@link #close()}.
+   */
+  private final ScheduledThreadPoolExecutor writeTimeouts;
+
+  private static final ThreadFactory WRITE_TIMEOUT_THREADS =
+      new NamedThreadFactory("email-write-timeout");
 
   private EmailAlertSink(Builder b, String host) {
     this.host = host;
@@ -116,6 +158,10 @@ public final class EmailAlertSink implements AlertSink {
     this.from = requireNonNull(b.from);
     this.to = List.copyOf(b.to);
     this.subjectPrefix = b.subjectPrefix;
+    this.writeTimeouts = new ScheduledThreadPoolExecutor(1, WRITE_TIMEOUT_THREADS);
+    writeTimeouts.setRemoveOnCancelPolicy(true); // a write that finished leaves no task behind
+    writeTimeouts.setKeepAliveTime(1, TimeUnit.MINUTES);
+    writeTimeouts.allowCoreThreadTimeOut(true);
     this.session = Session.getInstance(properties(b));
   }
 
@@ -128,6 +174,7 @@ public final class EmailAlertSink implements AlertSink {
     props.setProperty(p + ".connectiontimeout", Long.toString(b.connectTimeout.toMillis()));
     props.setProperty(p + ".timeout", Long.toString(b.readTimeout.toMillis()));
     props.setProperty(p + ".writetimeout", Long.toString(b.writeTimeout.toMillis()));
+    props.put(p + ".executor.writetimeout", writeTimeouts); // an object, not a string
     props.setProperty(p + ".auth", Boolean.toString(username != null));
     props.setProperty(p + ".from", from.getAddress());
     switch (security) {
@@ -142,6 +189,10 @@ public final class EmailAlertSink implements AlertSink {
         props.setProperty(p + ".starttls.enable", "false");
         break;
     }
+    // Angus retries a failed connection with the JDK's default socket factory unless told not to:
+    // that would replace the host's trust policy (a private CA, say) by the JDK's and report the
+    // retry's error instead of the real one.
+    props.setProperty(p + ".socketFactory.fallback", "false");
     if (security != Security.NONE) {
       props.setProperty(p + ".ssl.checkserveridentity", "true");
       SSLSocketFactory factory = b.sslSocketFactory;
@@ -161,7 +212,9 @@ public final class EmailAlertSink implements AlertSink {
    * @throws NullPointerException if {@code notification} is null
    * @throws IllegalStateException if this sink is closed
    * @throws MessagingException if the email could not be sent; the message names the SMTP server
-   *     and the alert, never the password
+   *     and the alert and quotes the server's reply (at most {@value #MAX_SERVER_TEXT}
+   *     characters), never the password: should the server echo the password or its Base64 form,
+   *     both the message and the cause are scrubbed
    */
   @Override
   public void deliver(AlertNotification notification) throws MessagingException {
@@ -171,7 +224,21 @@ public final class EmailAlertSink implements AlertSink {
       if (closed) throw new IllegalStateException("EmailAlertSink is closed");
       char[] pw = password;
       secret = pw == null ? null : new String(pw);
+      inFlight++;
     }
+    try {
+      send(notification, secret);
+    } finally {
+      boolean last;
+      synchronized (lock) {
+        last = --inFlight == 0 && closed;
+      }
+      if (last) writeTimeouts.shutdownNow(); // close() left it to the last delivery
+    }
+  }
+
+  private void send(AlertNotification notification, @Nullable String secret)
+      throws MessagingException {
     MimeMessage message = message(notification);
     try {
       Transport transport = session.getTransport(protocol);
@@ -182,6 +249,7 @@ public final class EmailAlertSink implements AlertSink {
         transport.close();
       }
     } catch (MessagingException e) {
+      List<String> secrets = secretForms(username, secret);
       throw new MessagingException(
           "Could not send the email for alert "
               + Text.escape(notification.rule())
@@ -194,30 +262,96 @@ public final class EmailAlertSink implements AlertSink {
               + " ("
               + security
               + "): "
-              + scrub(String.valueOf(e.getMessage()), secret),
-          e);
+              + serverText(String.valueOf(e.getMessage()) + rootCause(e), secrets),
+          scrubbed(e, secrets));
     }
   }
 
-  /** Removes the password from text that came from the server, should it ever echo it. */
-  private static String scrub(String text, @Nullable String secret) {
-    String escaped = Text.escape(text);
-    if (secret == null || secret.isEmpty()) return escaped;
-    return escaped.replace(secret, "****");
+  /**
+   * Returns {@code "; SSLHandshakeException: No subject alternative names matching..."} for the
+   * innermost cause of {@code e}, which says why a connection failed; empty if {@code e} has none.
+   */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    if (root == e) return "";
+    return "; " + root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
-  /** Builds the email for {@code n}, with its subject, body and threading headers. */
+  /**
+   * Returns the forms in which a server could echo the credentials: the password itself and the
+   * Base64 strings that {@code AUTH LOGIN} and {@code AUTH PLAIN} send (UTF-8 and ISO-8859-1,
+   * without padding so that a stripped {@code =} does not matter), longest first.
+   */
+  static List<String> secretForms(@Nullable String username, @Nullable String password) {
+    if (password == null || password.isEmpty()) return List.of();
+    Set<String> forms = new LinkedHashSet<>();
+    forms.add(password);
+    Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
+    for (java.nio.charset.Charset charset :
+        List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1)) {
+      forms.add(base64.encodeToString(password.getBytes(charset)));
+      if (username != null) {
+        forms.add(base64.encodeToString(("\0" + username + "\0" + password).getBytes(charset)));
+        forms.add(
+            base64.encodeToString((username + "\0" + username + "\0" + password).getBytes(charset)));
+      }
+    }
+    List<String> sorted = new ArrayList<>(forms);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(sorted);
+  }
+
+  /**
+   * Returns text that came from the server (or from Jakarta Mail) fit for an exception message.
+   * The order matters: the secrets are removed first, from the text as received, and only then is
+   * it escaped and cut to {@value #MAX_SERVER_TEXT} characters, so neither escaping nor the cut
+   * can leave a password or part of one.
+   */
+  static String serverText(String text, List<String> secrets) {
+    String clean = text;
+    for (String secret : secrets) clean = clean.replace(secret, "****");
+    clean = Text.escape(clean);
+    if (clean.length() <= MAX_SERVER_TEXT) return clean;
+    return clean.substring(0, MAX_SERVER_TEXT) + "...";
+  }
+
+  /**
+   * Returns {@code e} if no secret appears in its stack trace text (messages of the exception and
+   * of its causes); otherwise a copy of the same kind ({@link AuthenticationFailedException} or
+   * {@link MessagingException}) with the scrubbed message and the original stack trace, but no
+   * causes, which held the secret.
+   */
+  private static Exception scrubbed(MessagingException e, List<String> secrets) {
+    java.io.StringWriter trace = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(trace));
+    String text = trace.toString();
+    if (secrets.stream().noneMatch(text::contains)) return e;
+    String message = serverText(String.valueOf(e.getMessage()), secrets);
+    MessagingException copy =
+        e instanceof AuthenticationFailedException
+            ? new AuthenticationFailedException(message)
+            : new MessagingException(e.getClass().getName() + ": " + message);
+    copy.setStackTrace(e.getStackTrace());
+    return copy;
+  }
+
+  /**
+   * Builds the email for {@code n}, with its subject, body and threading headers. The {@code
+   * FIRING} email's {@code Message-ID} is the alert's thread id; every other email gets an id of
+   * its own and replies to the thread id.
+   */
   MimeMessage message(AlertNotification n) throws MessagingException {
-    String id = messageId(n.fingerprint(), n.startsAt());
-    boolean resolved = n.status() == AlertStatus.RESOLVED;
-    String ownId = resolved ? messageId(n.fingerprint() + ".resolved", n.startsAt()) : id;
+    String threadId = messageId(n.fingerprint(), n.startsAt());
+    boolean starts = n.type() == NotificationType.FIRING;
+    String ownId = starts ? threadId : followUpId(n);
     MimeMessage message = new FixedIdMessage(session, ownId);
     message.setFrom(from);
     message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
     message.setSubject(subject(n), StandardCharsets.UTF_8.name());
-    if (resolved) {
-      message.setHeader("In-Reply-To", id);
-      message.setHeader("References", id);
+    if (!starts) {
+      message.setHeader("In-Reply-To", threadId);
+      message.setHeader("References", threadId);
     }
     message.setHeader("Auto-Submitted", "auto-generated");
     message.setText(body(n), StandardCharsets.UTF_8.name());
@@ -230,16 +364,43 @@ public final class EmailAlertSink implements AlertSink {
    * dots, dashes and underscores in the fingerprint replaced.
    */
   static String messageId(String fingerprint, Instant startsAt) {
-    String local = MESSAGE_ID_UNSAFE.matcher(fingerprint).replaceAll("_");
-    return "<" + local + "." + startsAt.toEpochMilli() + "@vigil>";
+    return "<" + localPart(fingerprint, startsAt) + MESSAGE_ID_DOMAIN + ">";
   }
 
-  /** Returns the subject: prefix, status, severity, rule, resource and summary, on one line. */
+  /**
+   * Returns a new, unique id for a follow-up of the alert: {@code
+   * <FINGERPRINT.STARTS_AT_EPOCH_MILLIS.TYPE.RANDOM_UUID@vigil>}. Unique because mail systems
+   * (Gmail among them) drop a message whose {@code Message-ID} they have seen before, and a
+   * reminder or a change of severity is a new message.
+   */
+  static String followUpId(AlertNotification n) {
+    return "<"
+        + localPart(n.fingerprint(), n.startsAt())
+        + "."
+        + n.type().name().toLowerCase(Locale.ROOT)
+        + "."
+        + UUID.randomUUID()
+        + MESSAGE_ID_DOMAIN
+        + ">";
+  }
+
+  private static String localPart(String fingerprint, Instant startsAt) {
+    return MESSAGE_ID_UNSAFE.matcher(fingerprint).replaceAll("_") + "." + startsAt.toEpochMilli();
+  }
+
+  /**
+   * Returns the subject on one line: prefix, notification type (with the status in parentheses
+   * when the type does not imply it, as for a {@code FLAPPING_STOPPED} alert that is resolved),
+   * severity, rule, resource and summary.
+   */
   String subject(AlertNotification n) {
     StringBuilder s = new StringBuilder(128);
     if (!subjectPrefix.isEmpty()) s.append(subjectPrefix).append(' ');
-    s.append(n.status())
-        .append(' ')
+    s.append(n.type());
+    AlertStatus implied =
+        n.type() == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    if (n.status() != implied) s.append(" (").append(n.status()).append(')');
+    s.append(' ')
         .append(n.severity())
         .append(' ')
         .append(n.rule())
@@ -250,11 +411,20 @@ public final class EmailAlertSink implements AlertSink {
     return Text.headerSafe(s.toString());
   }
 
-  /** Returns the plain-text body; untrusted values are escaped so each stays on its line. */
+  /**
+   * Returns the plain-text body: the summary, the description (if any, its lines kept), then one
+   * line per field. Untrusted values are escaped so each stays on its line.
+   */
   static String body(AlertNotification n) {
     StringBuilder b = new StringBuilder(512);
     b.append(Text.escape(n.summary())).append("\n\n");
+    if (!n.description().isEmpty()) {
+      // Line breaks of the description are kept; anything else unsafe is escaped.
+      n.description().lines().forEach(l -> b.append(Text.escape(l)).append('\n'));
+      b.append('\n');
+    }
     line(b, "Status", n.status().name());
+    line(b, "Type", n.type().name());
     line(b, "Severity", n.severity().name());
     line(b, "Rule", n.rule());
     line(b, "Resource", n.resource());
@@ -283,14 +453,27 @@ public final class EmailAlertSink implements AlertSink {
     b.append(Text.escape(value)).append('\n');
   }
 
-  /** Forgets the password; later calls to {@link #deliver} throw. Idempotent. */
+  /**
+   * Forgets the password and stops the write-timeout thread; later calls to {@link #deliver}
+   * throw. Deliveries already under way finish (bounded by the timeouts), and the last of them
+   * stops the thread. Waits at most one second for the thread to end. Idempotent.
+   */
   @Override
   public void close() {
+    boolean idle;
     synchronized (lock) {
       closed = true;
       char[] pw = password;
       if (pw != null) Arrays.fill(pw, '\0');
       password = null;
+      idle = inFlight == 0;
+    }
+    if (!idle) return;
+    writeTimeouts.shutdownNow();
+    try {
+      writeTimeouts.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

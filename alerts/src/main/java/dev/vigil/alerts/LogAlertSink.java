@@ -16,19 +16,24 @@ import org.slf4j.event.Level;
  * Writes one SLF4J log line per notification, as {@code key=value} pairs:
  *
  * <pre>
- * alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001 value=92.4 threshold=80
- *     startsAt=2026-11-24T00:00:00Z fingerprint=8f3a... summary="CPU usage on vm-000001 is 92.4%"
+ * alert status=FIRING type=REMINDER rule=HighCpu severity=WARNING resource=vm-000001 value=92.4
+ *     threshold=80 startsAt=2026-11-24T00:00:00Z fingerprint=8f3a...
+ *     summary="CPU usage on vm-000001 is 92.4%" description="Runbook: https://wiki/HighCpu"
  *     labels={region=eu-west-1}
  * </pre>
  *
- * (shown on three lines here; it is one line in the log). Resolved notifications add {@code
+ * (shown on four lines here; it is one line in the log). {@code type} says why the notification
+ * was sent ({@link dev.vigil.NotificationType}): a {@code REMINDER} or a {@code SEVERITY_CHANGED}
+ * is not a new alert. {@code description} is the rule's rendered description and is left out when
+ * empty; its line breaks are escaped like any other value. Resolved notifications add {@code
  * endsAt}. The {@code labels} leave out {@code alertname}, {@code resource} and {@code severity},
- * which the line already shows.
+ * which the line already shows (the {@code severity} label in any letter case).
  *
  * <p><b>Levels.</b> Firing {@link dev.vigil.Severity#CRITICAL CRITICAL} alerts log at {@code
  * ERROR}, {@link dev.vigil.Severity#WARNING WARNING} at {@code WARN}, {@link
- * dev.vigil.Severity#INFO INFO} at {@code INFO}; resolved notifications always log at {@code
- * INFO}.
+ * dev.vigil.Severity#INFO INFO} at {@code INFO}; every notification with status {@link
+ * AlertStatus#RESOLVED RESOLVED} logs at {@code INFO}. The {@code severity} value is always the
+ * upper-case enum name, as in the email subject.
  *
  * <p><b>Untrusted text.</b> Values that contain spaces, quotes, {@code =}, {@code ,} or braces are
  * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code
@@ -72,20 +77,19 @@ public final class LogAlertSink implements AlertSink {
   /** Returns the level a notification is logged at. */
   static Level level(AlertNotification n) {
     if (n.status() == AlertStatus.RESOLVED) return Level.INFO;
-    switch (n.severity()) {
-      case CRITICAL:
-        return Level.ERROR;
-      case WARNING:
-        return Level.WARN;
-      default:
-        return Level.INFO;
-    }
+    // No default: a new Severity constant must be mapped here or this does not compile.
+    return switch (n.severity()) {
+      case CRITICAL -> Level.ERROR;
+      case WARNING -> Level.WARN;
+      case INFO -> Level.INFO;
+    };
   }
 
   /** Returns the log line for {@code n}; it never contains a line break or control character. */
   static String format(AlertNotification n) {
     StringBuilder line = new StringBuilder(256).append("alert");
     pair(line, "status", n.status().name());
+    pair(line, "type", n.type().name());
     pair(line, "rule", n.rule());
     pair(line, "severity", n.severity().name());
     pair(line, "resource", n.resource());
@@ -96,6 +100,7 @@ public final class LogAlertSink implements AlertSink {
     if (endsAt != null) pair(line, "endsAt", endsAt.toString());
     pair(line, "fingerprint", n.fingerprint());
     pair(line, "summary", n.summary());
+    if (!n.description().isEmpty()) pair(line, "description", n.description());
     line.append(" labels={");
     boolean first = true;
     for (Map.Entry<String, String> label : n.labels().entrySet()) {
@@ -107,18 +112,18 @@ public final class LogAlertSink implements AlertSink {
     return line.append('}').toString();
   }
 
-  /** True for the labels that repeat a field the line already shows. */
+  /**
+   * True for the labels that repeat a field the line already shows. The monitor writes the {@code
+   * severity} label in lower case ({@code warning}) while the line shows the enum name ({@code
+   * WARNING}), so severity compares ignoring case.
+   */
   private static boolean isShown(AlertNotification n, String name, String value) {
-    switch (name) {
-      case "alertname":
-        return value.equals(n.rule());
-      case "resource":
-        return value.equals(n.resource());
-      case "severity":
-        return value.equals(n.severity().name());
-      default:
-        return false;
-    }
+    return switch (name) {
+      case "alertname" -> value.equals(n.rule());
+      case "resource" -> value.equals(n.resource());
+      case "severity" -> value.equalsIgnoreCase(n.severity().name());
+      default -> false;
+    };
   }
 
   private static void pair(StringBuilder line, String key, String value) {

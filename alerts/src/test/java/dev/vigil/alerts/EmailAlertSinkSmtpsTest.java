@@ -3,15 +3,21 @@ package dev.vigil.alerts;
 import static dev.vigil.alerts.Notifications.firing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMail;
 import dev.vigil.Severity;
 import jakarta.mail.MessagingException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -70,8 +76,47 @@ class EmailAlertSinkSmtpsTest {
 
     assertThatThrownBy(() -> sink.deliver(firing(Severity.CRITICAL)))
         .isInstanceOf(MessagingException.class)
+        .hasMessageContaining("SunCertPathBuilderException: unable to find valid certification path")
         .hasRootCauseInstanceOf(CertPathBuilderException.class);
     assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  /**
+   * The certificate is trusted but names {@code localhost} and {@code 127.0.0.1} only; served on
+   * {@code 127.0.0.2} it does not match the host the sink connects to. Only the server identity
+   * check ({@code mail.smtps.ssl.checkserveridentity=true}) can refuse it.
+   */
+  @Test
+  void smtpsRefusesACertificateForAnotherHost() throws Exception {
+    String otherLoopback = "127.0.0.2";
+    assumeTrue(canBind(otherLoopback), otherLoopback + " is not a usable loopback address here");
+    GreenMail otherHost = new GreenMail(GreenMailSetups.smtps(otherLoopback));
+    otherHost.start();
+    try {
+      EmailAlertSink sink =
+          smtpsSink()
+              .smtpHost(otherLoopback)
+              .smtpPort(otherHost.getSmtps().getPort())
+              .sslSocketFactory(trustingOnlyTheTestCertificate())
+              .build();
+
+      assertThatThrownBy(() -> sink.deliver(firing(Severity.CRITICAL)))
+          .isInstanceOf(MessagingException.class)
+          .hasMessageContaining(otherLoopback + ":" + otherHost.getSmtps().getPort() + " (SMTPS)")
+          .hasMessageContaining("CertificateException: No subject alternative names matching IP address " + otherLoopback)
+          .hasRootCauseInstanceOf(CertificateException.class);
+      assertThat(otherHost.getReceivedMessages()).isEmpty();
+    } finally {
+      otherHost.stop();
+    }
+  }
+
+  private static boolean canBind(String address) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+      return probe.getInetAddress().isLoopbackAddress();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static SSLSocketFactory trustingOnlyTheTestCertificate() throws Exception {

@@ -6,12 +6,14 @@ import static dev.vigil.alerts.Notifications.firing;
 import static dev.vigil.alerts.Notifications.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.Severity;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -20,11 +22,19 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EmailAlertSinkTest {
   private static final String PASSWORD = "s3cret-Pa55word";
@@ -96,6 +106,111 @@ class EmailAlertSinkTest {
     assertThat(GreenMailUtil.getBody(resolvedEmail))
         .contains("Status:      RESOLVED")
         .contains("Ends at:     2026-11-24T00:05:00Z");
+  }
+
+  @Test
+  void reminderEmailSaysWhyItWasSentAndCarriesTheDescription() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(
+        Notifications.ofType(
+            NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu\nStep 2: ssh\u0007 in"));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage email = greenMail.getReceivedMessages()[0];
+    assertThat(email.getSubject())
+        .isEqualTo("[Vigil] REMINDER WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+    assertThat(GreenMailUtil.getBody(email).replace("\r\n", "\n"))
+        .contains("CPU usage on vm-000001 is 92.4%\n\nRunbook: https://wiki/HighCpu\nStep 2: ssh\\u0007 in\n\n")
+        .contains("Status:      FIRING\n")
+        .contains("Type:        REMINDER\n");
+  }
+
+  @Test
+  void subjectNamesTheNotificationTypeAndTheStatusWhereTheTypeDoesNotImplyIt() {
+    EmailAlertSink sink = plainSink().build();
+
+    for (NotificationType type : NotificationType.values()) {
+      assertThat(sink.subject(Notifications.ofType(type, Severity.CRITICAL, "")))
+          .as("%s", type)
+          .startsWith("[Vigil] " + type + " CRITICAL HighCpu on vm-000001: ");
+    }
+    assertThat(
+            sink.subject(
+                Notifications.ofType(NotificationType.FLAPPING_STOPPED, AlertStatus.RESOLVED, Severity.INFO, "")))
+        .startsWith("[Vigil] FLAPPING_STOPPED (RESOLVED) INFO HighCpu on vm-000001: ");
+  }
+
+  @Test
+  void bodyWithoutDescriptionGoesFromSummaryToStatus() {
+    assertThat(EmailAlertSink.body(firing(Severity.WARNING)))
+        .startsWith("CPU usage on vm-000001 is 92.4%\n\nStatus:      FIRING\nType:        FIRING\n");
+  }
+
+  @Test
+  void everyEmailHasItsOwnMessageIdAndFollowUpsReplyToTheFiringEmail() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+    AlertNotification firing = Notifications.ofType(NotificationType.FIRING, Severity.WARNING, "");
+    AlertNotification escalated = Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "");
+    AlertNotification reminder = Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, "");
+
+    String firingId = sink.message(firing).getMessageID();
+    MimeMessage[] followUps = {
+      sink.message(escalated), sink.message(reminder), sink.message(reminder), sink.message(resolved(Severity.CRITICAL))
+    };
+
+    assertThat(firingId).isEqualTo("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + "@vigil>");
+    assertThat(sink.message(firing).getMessageID()).as("a retried firing keeps its id").isEqualTo(firingId);
+    assertThat(Arrays.stream(followUps).map(m -> id(m)))
+        .doesNotHaveDuplicates()
+        .doesNotContain(firingId)
+        .allSatisfy(id -> assertThat(id).startsWith("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + ".").endsWith("@vigil>"));
+    assertThat(id(followUps[0])).contains(".severity_changed.");
+    for (MimeMessage followUp : followUps) {
+      assertThat(followUp.getHeader("In-Reply-To")).containsExactly(firingId);
+      assertThat(followUp.getHeader("References")).containsExactly(firingId);
+    }
+    assertThat(sink.message(firing).getHeader("In-Reply-To")).isNull();
+  }
+
+  @Test
+  void firingEscalationReminderAndResolvedAllArriveInOneThread() throws Exception {
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(Notifications.ofType(NotificationType.FIRING, Severity.WARNING, ""));
+    sink.deliver(Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, ""));
+    sink.deliver(Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, ""));
+    sink.deliver(resolved(Severity.CRITICAL));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 4)).isTrue();
+    MimeMessage[] received = greenMail.getReceivedMessages();
+    assertThat(received).hasSize(4);
+    String firingId = id(received[0]);
+    assertThat(Arrays.stream(received).map(m -> id(m))).doesNotHaveDuplicates();
+    assertThat(Arrays.stream(received).skip(1))
+        .allSatisfy(m -> assertThat(m.getHeader("In-Reply-To")).containsExactly(firingId));
+    assertThat(Arrays.stream(received).map(m -> subjectOf(m)))
+        .containsExactly(
+            "[Vigil] FIRING WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] SEVERITY_CHANGED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] REMINDER CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%",
+            "[Vigil] RESOLVED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+  }
+
+  private static String id(MimeMessage m) {
+    try {
+      return m.getMessageID();
+    } catch (MessagingException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String subjectOf(MimeMessage m) {
+    try {
+      return m.getSubject();
+    } catch (MessagingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -183,8 +298,80 @@ class EmailAlertSinkTest {
           .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(PASSWORD));
       assertThat(err.text()).doesNotContain(PASSWORD);
     }
+    assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
+        .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(forms(PASSWORD)));
     assertThat(sink.toString()).doesNotContain(PASSWORD);
     assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  static Stream<Arguments> echoedCredentials() {
+    return Stream.of(
+        Arguments.of("PLAIN", PASSWORD),
+        Arguments.of("LOGIN", PASSWORD),
+        Arguments.of("PLAIN", "tab\tin-the-Pa55word"),
+        Arguments.of("LOGIN", "p\u00e4ssw\u00f6rd-\u00fcml\u00e4ut"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("echoedCredentials")
+  void serverThatEchoesTheCredentialsCannotLeakThemRawOrInBase64(String mechanism, String password)
+      throws Exception {
+    try (EchoingSmtpServer server = new EchoingSmtpServer(mechanism);
+        CapturedStderr err = new CapturedStderr()) {
+      EmailAlertSink sink =
+          plainSink().smtpPort(server.port()).credentials("alerts", password).build();
+
+      Throwable thrown = catchThrowable(() -> sink.deliver(firing(Severity.WARNING)));
+
+      assertThat(thrown)
+          .isInstanceOf(MessagingException.class)
+          .hasCauseInstanceOf(AuthenticationFailedException.class)
+          .hasMessageContaining("535 5.7.8 Authentication failed for ")
+          .hasMessageContaining("****");
+      String trace = stackTraceText(thrown);
+      for (String form : forms(password)) {
+        assertThat(trace).as("stack trace holds %s", form).doesNotContain(form);
+        assertThat(err.text()).doesNotContain(form);
+      }
+      assertThat(trace).doesNotContain(Text.escape(password));
+    }
+  }
+
+  @Test
+  void longServerReplyIsCutOnlyAfterThePasswordIsGone() {
+    List<String> secrets = EmailAlertSink.secretForms("alerts", PASSWORD);
+    for (int at = EmailAlertSink.MAX_SERVER_TEXT - PASSWORD.length();
+        at <= EmailAlertSink.MAX_SERVER_TEXT;
+        at++) {
+      String reply = "5".repeat(at) + PASSWORD + " and more" + "x".repeat(600);
+
+      String text = EmailAlertSink.serverText(reply, secrets);
+
+      assertThat(text).as("password at %d", at).hasSizeLessThanOrEqualTo(EmailAlertSink.MAX_SERVER_TEXT + 3);
+      for (int prefix = 3; prefix <= PASSWORD.length(); prefix++) {
+        assertThat(text).as("password at %d", at).doesNotContain(PASSWORD.substring(0, prefix));
+      }
+    }
+    assertThat(EmailAlertSink.serverText("short " + PASSWORD + "\r\nnext", secrets))
+        .isEqualTo("short ****\\r\\nnext");
+  }
+
+  @Test
+  void passwordWithAControlCharacterIsScrubbedBeforeEscaping() {
+    String password = "tab\tin-the-Pa55word";
+    String text =
+        EmailAlertSink.serverText("535 no " + password, EmailAlertSink.secretForms("alerts", password));
+
+    assertThat(text).isEqualTo("535 no ****").doesNotContain("in-the-Pa55word");
+  }
+
+  private static List<String> forms(String password) {
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return List.of(
+        password,
+        b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)),
+        b64.encodeToString(("\0alerts\0" + password).getBytes(StandardCharsets.UTF_8)),
+        b64.encodeToString(("alerts\0alerts\0" + password).getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -235,6 +422,42 @@ class EmailAlertSinkTest {
                   .isInstanceOf(MessagingException.class));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
+  }
+
+  @Test
+  void writeTimeoutsRunOnOneNamedDaemonThreadThatCloseStops() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    EmailAlertSink sink = plainSink().build();
+
+    sink.deliver(firing(Severity.WARNING));
+    sink.deliver(resolved(Severity.WARNING));
+
+    assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+    List<Thread> started = startedSince(before);
+    assertThat(started)
+        .filteredOn(t -> t.getName().startsWith("vigil-email-write-timeout-"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.isDaemon()).isTrue());
+    assertThat(started).extracting(Thread::getName).noneMatch(name -> name.matches("pool-\\d+-thread-\\d+"));
+
+    sink.close();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    for (Thread t : startedSince(before)) {
+      if (t.getName().startsWith("vigil-") || !t.isDaemon()) {
+        t.join(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+      }
+    }
+    assertThat(startedSince(before))
+        .filteredOn(t -> t.getName().startsWith("vigil-") || (!t.isDaemon() && t.getName().startsWith("pool-")))
+        .isEmpty();
+  }
+
+  /** Live threads that were not in {@code before}. */
+  private static List<Thread> startedSince(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !before.contains(t))
+        .toList();
   }
 
   @Test

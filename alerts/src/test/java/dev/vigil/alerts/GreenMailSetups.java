@@ -20,8 +20,17 @@ final class GreenMailSetups {
     return loopback(ServerSetup.PROTOCOL_SMTPS);
   }
 
+  /** SMTPS on another loopback address, such as {@code 127.0.0.2}. */
+  static ServerSetup smtps(String loopbackAddress) {
+    return setup(ServerSetup.PROTOCOL_SMTPS, loopbackAddress);
+  }
+
   private static ServerSetup loopback(String protocol) {
-    ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol);
+    return setup(protocol, "127.0.0.1");
+  }
+
+  private static ServerSetup setup(String protocol, String address) {
+    ServerSetup setup = new ServerSetup(0, address, protocol);
     setup.setServerStartupTimeout(STARTUP_TIMEOUT_MILLIS);
     return setup;
   }

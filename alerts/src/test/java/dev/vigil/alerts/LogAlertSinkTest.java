@@ -5,10 +5,13 @@ import static dev.vigil.alerts.Notifications.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
+import dev.vigil.NotificationType;
 import dev.vigil.Severity;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class LogAlertSinkTest {
   private static final String LOGGER = "dev.vigil.alerts.test.LogAlertSinkTest";
@@ -23,11 +26,44 @@ class LogAlertSinkTest {
           .containsExactly(
               "[main] WARN "
                   + LOGGER
-                  + " - alert status=FIRING rule=HighCpu severity=WARNING resource=vm-000001"
+                  + " - alert status=FIRING type=FIRING rule=HighCpu severity=WARNING resource=vm-000001"
                   + " value=92.4 threshold=80 startsAt=2026-11-24T00:00:00Z"
                   + " fingerprint=8f3a6c0d1e2b4a59 summary=\"CPU usage on vm-000001 is 92.4%\""
                   + " labels={region=eu-west-1}");
     }
+  }
+
+  @Test
+  void reminderLineSaysWhyItWasSentAndCarriesTheDescription() {
+    try (CapturedStderr err = new CapturedStderr()) {
+      sink.deliver(Notifications.ofType(NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu"));
+
+      assertThat(err.linesOf(LOGGER))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .startsWith("[main] WARN " + LOGGER + " - alert status=FIRING type=REMINDER rule=HighCpu ")
+                      .contains(" summary=\"CPU usage on vm-000001 is 92.4%\""
+                          + " description=\"Runbook: https://wiki/HighCpu\" labels={"));
+    }
+  }
+
+  @Test
+  void multiLineDescriptionStaysOnOneLogLine() {
+    String line =
+        LogAlertSink.format(
+            Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "Check:\n1. top\r\n2. dmesg"));
+
+    assertThat(line)
+        .contains(" type=SEVERITY_CHANGED ")
+        .contains(" description=\"Check:\\n1. top\\r\\n2. dmesg\" ")
+        .doesNotContain("\n", "\r");
+  }
+
+  @Test
+  void emptyDescriptionIsLeftOut() {
+    assertThat(LogAlertSink.format(firing(Severity.WARNING))).doesNotContain("description=");
   }
 
   @Test
@@ -40,7 +76,7 @@ class LogAlertSinkTest {
           .satisfies(
               line ->
                   assertThat(line)
-                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED ")
+                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED type=RESOLVED ")
                       .contains(" startsAt=2026-11-24T00:00:00Z endsAt=2026-11-24T00:05:00Z "));
     }
   }
@@ -59,6 +95,43 @@ class LogAlertSinkTest {
               l -> assertThat(l).startsWith("[main] WARN " + LOGGER + " - alert status=FIRING"),
               l -> assertThat(l).startsWith("[main] INFO " + LOGGER + " - alert status=FIRING"));
     }
+  }
+
+  @Test
+  void everySeverityOfAFiringAlertHasItsOwnLevelAndResolvedIsInfo() {
+    Map<Severity, Level> expected =
+        Map.of(Severity.CRITICAL, Level.ERROR, Severity.WARNING, Level.WARN, Severity.INFO, Level.INFO);
+    assertThat(expected).containsOnlyKeys(Severity.values());
+    for (Severity severity : Severity.values()) {
+      assertThat(LogAlertSink.level(firing(severity))).as("%s", severity).isEqualTo(expected.get(severity));
+      assertThat(LogAlertSink.level(resolved(severity))).as("resolved %s", severity).isEqualTo(Level.INFO);
+    }
+  }
+
+  @Test
+  void severityLabelIsNotRepeatedWhateverItsCase() {
+    for (String label : new String[] {"critical", "CRITICAL", "Critical"}) {
+      AlertNotification n =
+          new AlertNotification(
+              "HighCpu", AlertStatus.FIRING, Severity.CRITICAL, "vm-000001",
+              Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", label, "zone", "a"),
+              "s", 1, 2, Notifications.STARTS_AT, null, Notifications.FINGERPRINT);
+
+      assertThat(LogAlertSink.format(n)).as(label).contains(" severity=CRITICAL ").endsWith(" labels={zone=a}");
+    }
+  }
+
+  @Test
+  void aDifferentSeverityLabelIsKept() {
+    AlertNotification n =
+        Notifications.notification(AlertStatus.FIRING, Severity.CRITICAL, Map.of(), "s");
+    AlertNotification relabelled =
+        new AlertNotification(
+            n.rule(), n.status(), n.severity(), n.resource(),
+            Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", "page"),
+            n.summary(), n.value(), n.threshold(), n.startsAt(), null, n.fingerprint());
+
+    assertThat(LogAlertSink.format(relabelled)).endsWith(" labels={severity=page}");
   }
 
   @Test
