@@ -8,18 +8,20 @@ import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
+import dev.vigil.internal.Durations;
 import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import dev.vigil.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +94,8 @@ public final class HttpJsonSource implements MetricSource {
   public static final int MAX_SUPPRESSED = 100;
 
   private static final long ERROR_BODY_BYTES = 4096;
+  /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
+  private static final int MAX_QUOTED_CHARS = 256;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final HttpUrl baseUrl;
@@ -124,7 +128,7 @@ public final class HttpJsonSource implements MetricSource {
     this.nextPointer = b.nextPointer;
     this.labels = Map.copyOf(b.labels);
     this.metricsPath = requireNonNull(b.metricsPath);
-    this.metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
+    this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
     this.timestampPointer = b.timestampPointer;
     this.concurrency = b.concurrency;
     this.maxPages = b.maxPages;
@@ -282,7 +286,7 @@ public final class HttpJsonSource implements MetricSource {
         }
         String resourceId = (String) requireNonNull(id.value());
         if (!ids.add(resourceId)) {
-          log.debug("Resource {} listed twice; reading it once", resourceId);
+          log.debug("Resource {} listed twice; reading it once", quote(resourceId));
           continue;
         }
         Map<String, String> resourceLabels = new LinkedHashMap<>();
@@ -314,6 +318,12 @@ public final class HttpJsonSource implements MetricSource {
     if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
     if (s.equals(".") || s.equals("..")) {
       return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        return "resource id " + id.whatWasFound() + " holds a control character (at index " + i + ")";
+      }
     }
     return null;
   }
@@ -385,11 +395,16 @@ public final class HttpJsonSource implements MetricSource {
       return Outcome.failed(r.id(), e);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      log.warn("Reading resource {} failed unexpectedly", r.id(), t);
+      log.warn("Reading resource {} failed unexpectedly", quote(r.id()), t);
       return Outcome.failed(
           r.id(),
           new SourceException(
-              Kind.BAD_DATA, "reading " + r.id() + " failed unexpectedly: " + t, null, -1, null, t));
+              Kind.BAD_DATA,
+              "reading " + quote(r.id()) + " failed unexpectedly: " + quote(t.toString()),
+              null,
+              -1,
+              null,
+              t));
     }
   }
 
@@ -407,7 +422,7 @@ public final class HttpJsonSource implements MetricSource {
     if (url == null || !Urls.sameOrigin(url, baseUrl)) {
       throw new SourceException(
           Kind.BAD_DATA,
-          "resource id \"" + id + "\" does not give a metrics URL on the origin of baseUrl",
+          "resource id \"" + quote(id) + "\" does not give a metrics URL on the origin of baseUrl",
           Urls.redact(baseUrl),
           -1,
           null,
@@ -426,7 +441,12 @@ public final class HttpJsonSource implements MetricSource {
       Throwables.rethrowIfFatal(t);
       if (t instanceof InterruptedException) Thread.currentThread().interrupt();
       throw new SourceException(
-          Kind.CONNECTION, "GET " + Urls.redact(url) + ": failed: " + t, Urls.redact(url), -1, null, t);
+          Kind.CONNECTION,
+          "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
+          Urls.redact(url),
+          -1,
+          null,
+          t);
     }
   }
 
@@ -447,16 +467,22 @@ public final class HttpJsonSource implements MetricSource {
         throw new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
       }
       throw new SourceException(
-          Kind.TIMEOUT, "GET " + shown + ": timed out (" + e.getMessage() + ")", shown, -1, null, e);
+          Kind.TIMEOUT,
+          "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
+          shown,
+          -1,
+          null,
+          e);
     } catch (IOException e) {
       throw new SourceException(
-          Kind.CONNECTION, "GET " + shown + ": connection failed: " + e, shown, -1, null, e);
+          Kind.CONNECTION, "GET " + shown + ": connection failed: " + quote(e.toString()), shown, -1, null, e);
     }
     if (!response.isSuccessful()) {
       ResponseBody error = response.errorBody();
       if (error != null) error.close();
       int code = response.code();
-      String status = "HTTP " + code + (response.message().isEmpty() ? "" : " " + response.message());
+      String reason = response.message();
+      String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
         throw new SourceException(
             Kind.AUTH,
@@ -511,6 +537,11 @@ public final class HttpJsonSource implements MetricSource {
       }
     }
     return null;
+  }
+
+  /** Outside-world text made safe for one message or log line: escaped and cut. */
+  private static String quote(String text) {
+    return Strings.escape(text, MAX_QUOTED_CHARS);
   }
 
   private static SourceException badData(
