@@ -65,7 +65,9 @@ import retrofit2.Retrofit;
  *
  * <p><b>What a poll does.</b> It gets the listing on the calling thread, following the {@code next}
  * link of each page (relative or absolute) until it is null or missing; a link to another origin
- * than the base URL is refused, because it would receive the bearer token. A listing failure fails
+ * than the base URL is refused, because it would receive the bearer token. For the same reason
+ * HTTP redirects are never followed, not even by a client passed to {@link Builder#client}: a 3xx
+ * answer is an error of kind {@link Kind#HTTP_STATUS} naming the status. A listing failure fails
  * the whole poll with a {@link SourceException}. Then it gets every resource's metrics on at most
  * {@link Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
  * through {@link PollContext#reportError} while the others still give samples; if every resource
@@ -74,7 +76,7 @@ import retrofit2.Retrofit;
  *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
- * Kind#HTTP_STATUS} for other non-2xx answers, {@link Kind#TIMEOUT}, {@link Kind#CONNECTION}, and
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link Kind#CONNECTION}, and
  * {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is not a number), missing
  * fields, NaN and infinities, and bodies over {@link Builder#maxBodyBytes}. Messages and {@link
  * SourceException#url()} name the URL without user info and with secret-looking query parameters
@@ -140,6 +142,9 @@ public final class HttpJsonSource implements MetricSource {
             .connectTimeout(b.connectTimeout)
             .readTimeout(b.readTimeout)
             .callTimeout(b.callTimeout)
+            // A redirect could take the bearer token, or just the request, to another origin.
+            .followRedirects(false)
+            .followSslRedirects(false)
             .addInterceptor(HttpJsonSource::limitErrorBody)
             .build();
     Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
@@ -492,6 +497,22 @@ public final class HttpJsonSource implements MetricSource {
             null,
             null);
       }
+      if (code >= 300 && code < 400) {
+        String location = response.headers().get("Location");
+        HttpUrl target = location == null ? null : url.resolve(location);
+        String to =
+            location == null
+                ? "without a Location"
+                : "to " + (target != null ? Urls.redact(target) : quote(location));
+        throw new SourceException(
+            Kind.HTTP_STATUS,
+            "GET " + shown + ": " + status + ": redirect " + to
+                + " not followed (redirects are refused: they could take the bearer token elsewhere)",
+            shown,
+            code,
+            null,
+            null);
+      }
       throw new SourceException(Kind.HTTP_STATUS, "GET " + shown + ": " + status, shown, code, null, null);
     }
     JsonDocument body = response.body();
@@ -821,7 +842,8 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Uses the host's client (its connection pool, proxy, TLS and interceptors) through {@link
-     * OkHttpClient#newBuilder()} with this builder's timeouts. The source never shuts it down.
+     * OkHttpClient#newBuilder()} with this builder's timeouts and with redirects turned off. The
+     * source never shuts it down.
      *
      * @throws NullPointerException if {@code client} is null
      */

@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
@@ -181,6 +183,63 @@ class HttpJsonSourceTest {
         .isInstanceOfSatisfying(
             SourceException.class, e -> assertThat(e.getMessage()).contains("another origin"));
     assertThat(cloud.requests).hasSize(1);
+  }
+
+  static MockResponse redirect(int code, HttpUrl location) {
+    return new MockResponse.Builder().code(code).setHeader("Location", location).build();
+  }
+
+  @Test
+  void redirectOfTheListingIsAnErrorAndIsNotFollowed() throws Exception {
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start();
+      cloud.always("/v1/resources/page-1.json", redirect(302, foreign.url("/v1/resources/page-1.json")));
+
+      assertThatThrownBy(() -> build(builder()).poll(context))
+          .isInstanceOfSatisfying(
+              SourceException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
+                assertThat(e.httpStatus()).isEqualTo(302);
+                assertThat(e.url()).isEqualTo(server.url("/v1/resources/page-1.json").toString());
+                assertThat(e.getMessage())
+                    .startsWith("GET " + server.url("/v1/resources/page-1.json") + ": HTTP 302")
+                    .contains("not followed")
+                    .doesNotContain(TOKEN);
+              });
+      assertThat(foreign.getRequestCount()).isZero();
+      assertThat(cloud.requests).hasSize(1);
+    }
+  }
+
+  @Test
+  void redirectOfMetricsIsNotFollowedEvenWithTheHostsClient() throws Exception {
+    OkHttpClient host = new OkHttpClient();
+    assertThat(host.followRedirects()).as("OkHttp's default").isTrue();
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start();
+      HttpUrl toHttps = server.url(metricsPath("vm-2")).newBuilder().scheme("https").build();
+      cloud
+          .resources("vm-1", "vm-2", "vm-3")
+          .always(metricsPath("vm-1"), redirect(307, foreign.url(metricsPath("vm-1"))))
+          .always(metricsPath("vm-2"), redirect(301, toHttps));
+
+      List<Sample> samples = build(builder().client(host).retry(fastDefaultRetry())).poll(context);
+
+      assertThat(samples).extracting(Sample::resource).containsOnly("vm-3");
+      assertThat(context.failedResources()).containsExactly("vm-1", "vm-2");
+      assertThat(context.errors)
+          .extracting(error -> (SourceException) error.getValue())
+          .allSatisfy(e -> assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS))
+          .extracting(SourceException::httpStatus)
+          .containsExactly(307, 301);
+      assertThat(context.errors.get(0).getValue().getMessage())
+          .startsWith("GET " + server.url(metricsPath("vm-1")) + ": HTTP 307")
+          .contains("not followed");
+      assertThat(foreign.getRequestCount()).isZero();
+      assertThat(cloud.requestsTo(metricsPath("vm-1"))).as("a redirect is not retried").isEqualTo(1);
+      assertThat(cloud.requests).hasSize(4);
+    }
   }
 
   @Test
