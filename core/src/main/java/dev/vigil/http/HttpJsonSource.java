@@ -27,11 +27,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +122,8 @@ public final class HttpJsonSource implements MetricSource {
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ThreadPoolExecutor pool;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The calls of every poll in progress, cancelled by close(). */
+  private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
   private HttpJsonSource(Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
@@ -192,7 +196,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
   static boolean isTransient(Throwable t) {
-    if (!(t instanceof SourceException e)) return false;
+    if (!(t instanceof SourceException e) || t instanceof Canceled) return false;
     switch (e.kind()) {
       case TIMEOUT:
       case CONNECTION:
@@ -216,17 +220,36 @@ public final class HttpJsonSource implements MetricSource {
   public List<Sample> poll(PollContext context) throws SourceException, InterruptedException {
     requireNonNull(context, "context == null");
     if (closed.get()) throw new IllegalStateException("HttpJsonSource is closed");
-    List<Outcome> outcomes = new ArrayList<>();
-    List<Resource> resources = listResources(outcomes);
-    Instant now = context.now();
-    List<Future<Outcome>> futures = new ArrayList<>(resources.size());
+    Calls calls = new Calls();
+    polls.add(calls);
     try {
-      for (Resource r : resources) futures.add(pool.submit(() -> readResource(r, now)));
-      for (Future<Outcome> f : futures) outcomes.add(await(f));
+      if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
+      return poll(context, calls);
+    } finally {
+      polls.remove(calls);
+    }
+  }
+
+  private List<Sample> poll(PollContext context, Calls calls) throws SourceException, InterruptedException {
+    List<Future<?>> futures = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    try {
+      // The listing runs on a worker too, so that this thread only waits, interruptibly.
+      Future<Listing> listingFuture = submit(() -> listResources(calls));
+      futures.add(listingFuture);
+      Listing listing = await(listingFuture);
+      outcomes.addAll(listing.failedItems());
+      Instant now = context.now();
+      List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
+      for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
+      futures.addAll(reads);
+      for (Future<Outcome> f : reads) outcomes.add(await(f));
     } catch (InterruptedException e) {
-      for (Future<Outcome> f : futures) f.cancel(true);
+      calls.cancel();
+      for (Future<?> f : futures) f.cancel(true);
       throw e;
     }
+    if (closed.get()) throw closedDuringPoll(null);
 
     boolean allFailed = !outcomes.isEmpty();
     for (Outcome o : outcomes) allFailed &= o.failed();
@@ -248,20 +271,36 @@ public final class HttpJsonSource implements MetricSource {
     return samples;
   }
 
-  private static Outcome await(Future<Outcome> f) throws InterruptedException {
+  private <T> Future<T> submit(Callable<T> task) {
     try {
-      return f.get();
-    } catch (ExecutionException e) {
-      // readResource catches everything; this is a bug, reported as such.
-      throw new IllegalStateException("reading a resource failed unexpectedly", e.getCause());
-    } catch (CancellationException e) {
-      throw new IllegalStateException("HttpJsonSource was closed during the poll", e);
+      return pool.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw closedDuringPoll(e);
     }
   }
 
+  /** Waits for a worker's result; a listing failure is rethrown as the SourceException it is. */
+  private <T> T await(Future<T> f) throws SourceException, InterruptedException {
+    try {
+      return f.get();
+    } catch (CancellationException e) {
+      throw closedDuringPoll(e);
+    } catch (ExecutionException e) {
+      if (closed.get()) throw closedDuringPoll(e.getCause());
+      if (e.getCause() instanceof SourceException source) throw source;
+      // readResource catches everything, listResources throws only SourceExceptions: a bug.
+      throw new IllegalStateException("reading the resources failed unexpectedly", e.getCause());
+    }
+  }
+
+  private static IllegalStateException closedDuringPoll(@Nullable Throwable cause) {
+    return new IllegalStateException("HttpJsonSource was closed during the poll", cause);
+  }
+
   /** Reads every page of the listing; bad items become failed outcomes. */
-  private List<Resource> listResources(List<Outcome> failedItems) throws SourceException {
+  private Listing listResources(Calls calls) throws SourceException {
     List<Resource> resources = new ArrayList<>();
+    List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<HttpUrl> seen = new HashSet<>();
     HttpUrl page = resourcesUrl;
@@ -274,7 +313,7 @@ public final class HttpJsonSource implements MetricSource {
         throw badData(page, "$.next", "the next link loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
-      JsonDocument doc = fetch(page);
+      JsonDocument doc = fetch(page, calls);
       JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
       if (!(items.value() instanceof List<?> list)) {
         throw badData(page, items.path(), "expected an array but was " + items.whatWasFound(), null);
@@ -313,7 +352,7 @@ public final class HttpJsonSource implements MetricSource {
       }
       page = nextPage(page, doc);
     }
-    return resources;
+    return new Listing(resources, failedItems);
   }
 
   private static @Nullable String idProblem(JsonPointer.Lookup id) {
@@ -364,13 +403,13 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Reads one resource's metrics; never throws but for a VirtualMachineError. */
-  private Outcome readResource(Resource r, Instant now) {
+  private Outcome readResource(Resource r, Instant now, Calls calls) {
     try {
       HttpUrl url = metricsUrl(r.id());
       List<SourceException> errors = new ArrayList<>(r.warnings());
       JsonDocument doc;
       try {
-        doc = fetch(url);
+        doc = fetch(url, calls);
       } catch (SourceException e) {
         errors.add(e);
         return new Outcome(r.id(), List.of(), errors);
@@ -437,9 +476,9 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** GETs one JSON document, with retries. */
-  private JsonDocument fetch(HttpUrl url) throws SourceException {
+  private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
     try {
-      return retry.executeCheckedSupplier(() -> fetchOnce(url));
+      return retry.executeCheckedSupplier(() -> fetchOnce(url, calls));
     } catch (SourceException e) {
       return rethrow(e);
     } catch (Throwable t) {
@@ -459,29 +498,46 @@ public final class HttpJsonSource implements MetricSource {
     throw e;
   }
 
-  private JsonDocument fetchOnce(HttpUrl url) throws SourceException {
+  private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
     String shown = Urls.redact(url);
+    if (calls.canceled()) throw new Canceled(shown, null);
     String authorization = "Bearer " + currentToken(shown);
     Response<JsonDocument> response;
+    retrofit2.Call<JsonDocument> call = api.get(url, authorization);
+    calls.add(call);
     try {
-      response = api.get(url, authorization).execute();
+      response = call.execute();
     } catch (JsonProblem e) {
       throw badData(url, e.path(), e.detail(), e);
-    } catch (InterruptedIOException e) { // SocketTimeoutException too
+    } catch (IOException e) {
+      if (calls.canceled()) throw new Canceled(shown, e);
+      throw failure(shown, e);
+    } finally {
+      calls.remove(call);
+    }
+    return checked(url, shown, response);
+  }
+
+  private static SourceException failure(String shown, IOException e) {
+    if (e instanceof InterruptedIOException) { // SocketTimeoutException too
       if (Thread.currentThread().isInterrupted()) {
-        throw new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
+        return new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
       }
-      throw new SourceException(
+      return new SourceException(
           Kind.TIMEOUT,
           "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
           shown,
           -1,
           null,
           e);
-    } catch (IOException e) {
-      throw new SourceException(
-          Kind.CONNECTION, "GET " + shown + ": connection failed: " + quote(e.toString()), shown, -1, null, e);
     }
+    return new SourceException(
+        Kind.CONNECTION, "GET " + shown + ": connection failed: " + quote(e.toString()), shown, -1, null, e);
+  }
+
+  /** Returns the body of a 2xx response; anything else is a SourceException. */
+  private static JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
+      throws SourceException {
     if (!response.isSuccessful()) {
       ResponseBody error = response.errorBody();
       if (error != null) error.close();
@@ -583,14 +639,20 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /**
-   * Stops the worker threads, waiting up to 5 seconds for them to end, and evicts the idle
-   * connections of the client if this source built it. A host's client is left alone. Idempotent;
-   * restores the interrupt flag if interrupted while waiting.
+   * Cancels the requests in flight, stops the worker threads, waiting up to 5 seconds for them to
+   * end, and evicts the idle connections of the client if this source built it. A host's client
+   * is left alone (only this source's own calls are cancelled). A poll in progress on another
+   * thread ends at once with an {@link IllegalStateException}. Idempotent; restores the interrupt
+   * flag if interrupted while waiting.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
-    pool.shutdownNow();
+    for (Calls calls : polls) calls.cancel();
+    // Tasks that never started: cancel their futures, or a poll waiting for them would hang.
+    for (Runnable neverStarted : pool.shutdownNow()) {
+      if (neverStarted instanceof Future<?> f) f.cancel(false);
+    }
     long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
     try {
       pool.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
@@ -627,6 +689,49 @@ public final class HttpJsonSource implements MetricSource {
         + maxBodyBytes
         + ", bearerToken=REDACTED}";
   }
+
+  /** The HTTP calls of one poll, cancelled together when the poll is interrupted or the source closed. */
+  private static final class Calls {
+    private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean canceled;
+
+    /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
+    void add(retrofit2.Call<?> call) {
+      active.add(call);
+      if (canceled) call.cancel();
+    }
+
+    void remove(retrofit2.Call<?> call) {
+      active.remove(call);
+    }
+
+    boolean canceled() {
+      return canceled;
+    }
+
+    void cancel() {
+      canceled = true;
+      for (retrofit2.Call<?> call : active) call.cancel();
+    }
+  }
+
+  /** A request stopped because its poll was interrupted or the source closed; never retried. */
+  private static final class Canceled extends SourceException {
+    private static final long serialVersionUID = 1L;
+
+    Canceled(String shownUrl, @Nullable Throwable cause) {
+      super(
+          Kind.CONNECTION,
+          "GET " + shownUrl + ": canceled: the poll was interrupted or the source closed",
+          shownUrl,
+          -1,
+          null,
+          cause);
+    }
+  }
+
+  /** What reading the listing gave: the resources to read, and the items that were unreadable. */
+  private record Listing(List<Resource> resources, List<Outcome> failedItems) {}
 
   /** A listed resource. */
   private record Resource(String id, Map<String, String> labels, List<SourceException> warnings) {}

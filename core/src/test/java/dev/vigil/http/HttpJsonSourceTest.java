@@ -20,9 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -405,6 +408,63 @@ class HttpJsonSourceTest {
 
     assertThat(vigilHttpThreads()).isEmpty();
     assertThatThrownBy(() -> source.poll(context)).isInstanceOf(IllegalStateException.class);
+  }
+
+  static MockResponse stall() {
+    return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+  }
+
+  /** Polls on a thread of its own; {@link #result} holds what the poll threw or returned. */
+  static final class Poller extends Thread {
+    final AtomicReference<Object> result = new AtomicReference<>();
+    final AtomicBoolean interruptedAfterPoll = new AtomicBoolean();
+    private final HttpJsonSource source;
+    private final RecordingPollContext context;
+
+    Poller(HttpJsonSource source, RecordingPollContext context) {
+      super("test-poller");
+      setDaemon(true);
+      this.source = source;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      try {
+        result.set(source.poll(context));
+      } catch (Throwable t) {
+        result.set(t);
+      }
+      interruptedAfterPoll.set(Thread.currentThread().isInterrupted());
+    }
+
+    /** Waits for the poll to end, failing if it takes longer than {@code timeout}. */
+    Object awaitResult(Duration timeout) throws InterruptedException {
+      join(timeout.toMillis());
+      assertThat(isAlive()).as("poll still running after " + timeout).isFalse();
+      return result.get();
+    }
+  }
+
+  @Test
+  void closeDuringAStalledRequestCancelsItAndEndsEveryWorkerPromptly() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3").always(metricsPath("vm-2"), stall());
+    HttpJsonSource source =
+        build(builder().concurrency(1).readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)));
+    Poller poller = new Poller(source, context);
+    poller.start();
+    Await.until("the stalled request reaches the server", () -> cloud.requestsTo(metricsPath("vm-2")) == 1);
+
+    long started = System.nanoTime();
+    source.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(took).isLessThan(Duration.ofSeconds(2));
+    assertThat(vigilHttpThreads()).isEmpty();
+    assertThat(poller.awaitResult(Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(
+            IllegalStateException.class, e -> assertThat(e).hasMessageContaining("closed during the poll"));
+    assertThat(cloud.requestsTo(metricsPath("vm-3"))).as("queued behind the stalled request").isZero();
   }
 
   @Test
