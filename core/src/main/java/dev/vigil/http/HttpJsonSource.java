@@ -213,13 +213,18 @@ public final class HttpJsonSource implements MetricSource {
    *
    * @return one sample per readable metric of every readable resource, in listing order
    * @throws SourceException if the listing could not be read, or if every listed resource failed
-   * @throws InterruptedException if the calling thread was interrupted while waiting for workers
-   * @throws IllegalStateException if this source is closed
+   * @throws InterruptedException if the calling thread is interrupted (or was on entry): the poll
+   *     cancels its requests, is not retried, and ends at once, leaving the thread's interrupt
+   *     status set so that the caller sees it too
+   * @throws IllegalStateException if this source is closed, or was closed during the poll
    */
   @Override
   public List<Sample> poll(PollContext context) throws SourceException, InterruptedException {
     requireNonNull(context, "context == null");
     if (closed.get()) throw new IllegalStateException("HttpJsonSource is closed");
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("interrupted before the poll started"); // status kept
+    }
     Calls calls = new Calls();
     polls.add(calls);
     try {
@@ -247,6 +252,7 @@ public final class HttpJsonSource implements MetricSource {
     } catch (InterruptedException e) {
       calls.cancel();
       for (Future<?> f : futures) f.cancel(true);
+      Thread.currentThread().interrupt(); // the caller (a monitor's poll thread) must see it too
       throw e;
     }
     if (closed.get()) throw closedDuringPoll(null);
@@ -483,7 +489,10 @@ public final class HttpJsonSource implements MetricSource {
       return rethrow(e);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
+        throw new Canceled(Urls.redact(url), t);
+      }
       throw new SourceException(
           Kind.CONNECTION,
           "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
@@ -510,7 +519,9 @@ public final class HttpJsonSource implements MetricSource {
     } catch (JsonProblem e) {
       throw badData(url, e.path(), e.detail(), e);
     } catch (IOException e) {
-      if (calls.canceled()) throw new Canceled(shown, e);
+      if (calls.canceled() || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+        throw new Canceled(shown, e);
+      }
       throw failure(shown, e);
     } finally {
       calls.remove(call);
@@ -519,10 +530,7 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private static SourceException failure(String shown, IOException e) {
-    if (e instanceof InterruptedIOException) { // SocketTimeoutException too
-      if (Thread.currentThread().isInterrupted()) {
-        return new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
-      }
+    if (e instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
       return new SourceException(
           Kind.TIMEOUT,
           "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",

@@ -468,6 +468,66 @@ class HttpJsonSourceTest {
   }
 
   @Test
+  void interruptDuringAStalledListingStopsThePollPromptlyAndKeepsTheInterruptStatus() throws Exception {
+    cloud.resources("vm-1").always("/v1/resources/page-1.json", stall());
+    HttpJsonSource source =
+        build(builder().retry(fastDefaultRetry()).readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)));
+    Poller poller = new Poller(source, context);
+    poller.start();
+    Await.until("the listing request reaches the server", () -> cloud.requests.size() == 1);
+
+    poller.interrupt();
+
+    assertThat(poller.awaitResult(Duration.ofSeconds(2))).isInstanceOf(InterruptedException.class);
+    assertThat(poller.interruptedAfterPoll).as("interrupt status kept").isTrue();
+    assertThat(context.errors).isEmpty();
+    source.close();
+    assertThat(cloud.requests).as("not retried like an ordinary failure").hasSize(1);
+  }
+
+  @Test
+  void interruptWhileMetricsStallCancelsThemSoTheWorkersAreFreeForTheNextPoll() throws Exception {
+    cloud.resources("vm-1", "vm-2").once(metricsPath("vm-1"), stall());
+    HttpJsonSource source =
+        build(
+            builder()
+                .concurrency(1)
+                .retry(fastDefaultRetry())
+                .readTimeout(Duration.ofSeconds(30))
+                .callTimeout(Duration.ofSeconds(60)));
+    Poller first = new Poller(source, context);
+    first.start();
+    Await.until("the stalled request reaches the server", () -> cloud.requestsTo(metricsPath("vm-1")) == 1);
+
+    first.interrupt();
+
+    assertThat(first.awaitResult(Duration.ofSeconds(2))).isInstanceOf(InterruptedException.class);
+    assertThat(first.interruptedAfterPoll).as("interrupt status kept").isTrue();
+    Poller second = new Poller(source, context);
+    second.start();
+    Object samples = second.awaitResult(Duration.ofSeconds(5));
+    assertThat(samples).isInstanceOf(List.class);
+    assertThat((List<?>) samples).hasSize(4);
+    assertThat(cloud.requestsTo(metricsPath("vm-1"))).as("the cancelled request is not retried").isEqualTo(2);
+    assertThat(context.errors).isEmpty();
+  }
+
+  @Test
+  void pollOnAnInterruptedThreadSendsNothingAndKeepsTheInterruptStatus() {
+    cloud.resources("vm-1");
+    HttpJsonSource source = build(builder());
+
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> source.poll(context)).isInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(cloud.requests).isEmpty();
+  }
+
+  @Test
   void closeLeavesTheHostsClientUsable() throws Exception {
     cloud.resources("vm-1");
     OkHttpClient host = new OkHttpClient();
