@@ -97,6 +97,12 @@ public final class HttpJsonSource implements MetricSource {
   /** At most this many failures are attached as suppressed exceptions when a poll fails. */
   public static final int MAX_SUPPRESSED = 100;
 
+  /**
+   * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
+   * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
+   */
+  private static final List<String> RESERVED_LABELS = List.of("alertname", "resource", "severity");
+
   private static final long ERROR_BODY_BYTES = 4096;
   /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
   private static final int MAX_QUOTED_CHARS = 256;
@@ -118,6 +124,9 @@ public final class HttpJsonSource implements MetricSource {
   private final Retry retry;
   private final int concurrency;
   private final int maxPages;
+  private final int maxResources;
+  private final int maxIdLength;
+  private final int maxLabelValueLength;
   private final long maxBodyBytes;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ThreadPoolExecutor pool;
@@ -138,6 +147,9 @@ public final class HttpJsonSource implements MetricSource {
     this.timestampPointer = b.timestampPointer;
     this.concurrency = b.concurrency;
     this.maxPages = b.maxPages;
+    this.maxResources = b.maxResources;
+    this.maxIdLength = b.maxIdLength;
+    this.maxLabelValueLength = b.maxLabelValueLength;
     this.maxBodyBytes = b.maxBodyBytes;
     this.ownsClient = b.client == null;
     OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
@@ -326,9 +338,13 @@ public final class HttpJsonSource implements MetricSource {
       }
       for (int i = 0; i < list.size(); i++) {
         String itemPath = items.path() + "[" + i + "]";
+        if (resources.size() + failedItems.size() >= maxResources) {
+          throw badData(
+              page, itemPath, "the listing has more than maxResources=" + maxResources + " resources", null);
+        }
         Object item = list.get(i);
         JsonPointer.Lookup id = idPointer.find(item, itemPath);
-        String problem = idProblem(id);
+        String problem = idProblem(id, maxIdLength);
         if (problem != null) {
           failedItems.add(
               Outcome.failed(Urls.redact(page) + " " + id.path(), badData(page, id.path(), problem, null)));
@@ -344,7 +360,12 @@ public final class HttpJsonSource implements MetricSource {
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
           JsonPointer.Lookup l = label.getValue().find(item, itemPath);
           Object v = l.value();
-          if (v instanceof String || v instanceof Boolean) {
+          if (v instanceof String text && text.length() > maxLabelValueLength) {
+            warnings.add(
+                badData(page, l.path(), "label value of " + text.length() + " chars exceeds maxLabelValueLength="
+                    + maxLabelValueLength + ": " + l.whatWasFound() + "; label " + label.getKey() + " left out",
+                    null));
+          } else if (v instanceof String || v instanceof Boolean) {
             resourceLabels.put(label.getKey(), v.toString());
           } else if (v instanceof Number n) {
             resourceLabels.put(label.getKey(), formatNumber(n));
@@ -361,9 +382,13 @@ public final class HttpJsonSource implements MetricSource {
     return new Listing(resources, failedItems);
   }
 
-  private static @Nullable String idProblem(JsonPointer.Lookup id) {
+  private static @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
     if (!(id.value() instanceof String s)) {
       return "expected a resource id string but was " + id.whatWasFound();
+    }
+    if (s.length() > maxIdLength) {
+      return "resource id of " + s.length() + " chars exceeds maxIdLength=" + maxIdLength + ": "
+          + id.whatWasFound();
     }
     if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
     if (s.equals(".") || s.equals("..")) {
@@ -693,6 +718,8 @@ public final class HttpJsonSource implements MetricSource {
         + concurrency
         + ", maxPages="
         + maxPages
+        + ", maxResources="
+        + maxResources
         + ", maxBodyBytes="
         + maxBodyBytes
         + ", bearerToken=REDACTED}";
@@ -778,7 +805,10 @@ public final class HttpJsonSource implements MetricSource {
     private Duration callTimeout = Duration.ofSeconds(30);
     private int concurrency = 8;
     private long maxBodyBytes = 8L * 1024 * 1024;
-    private int maxPages = 10_000;
+    private int maxPages = 1000;
+    private int maxResources = 100_000;
+    private int maxIdLength = 256;
+    private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
 
     private Builder() {}
@@ -896,12 +926,18 @@ public final class HttpJsonSource implements MetricSource {
      * leaves it out.
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code name} is blank or already added, or {@code
-     *     pointer} is not a JSON Pointer
+     * @throws IllegalArgumentException if {@code name} is blank, already added, or reserved by the
+     *     engine ({@code alertname}, {@code resource}, {@code severity}), or {@code pointer} is not
+     *     a JSON Pointer
      */
     public Builder resourceLabel(String name, String pointer) {
       requireNonNull(name, "resourceLabel name == null");
       if (name.isBlank()) throw new IllegalArgumentException("resourceLabel name is blank");
+      if (RESERVED_LABELS.contains(name)) {
+        throw new IllegalArgumentException(
+            "resourceLabel name is reserved: " + name + " (the engine sets " + String.join(", ", RESERVED_LABELS)
+                + " itself)");
+      }
       if (labels.containsKey(name)) {
         throw new IllegalArgumentException("resourceLabel already added: " + name);
       }
@@ -1035,13 +1071,58 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Sets the most listing pages read in one poll, a guard against endless next links; default
-     * 10,000.
+     * 1,000. A longer listing fails the poll with a {@link SourceException} of kind {@link
+     * Kind#BAD_DATA} naming the first page left unread.
      *
      * @throws IllegalArgumentException if {@code maxPages} is not positive
      */
     public Builder maxPages(int maxPages) {
       if (maxPages < 1) throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
       this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
+     * Sets the most listing items (resources, and items that could not be read) taken in one poll;
+     * default 100,000. A longer listing fails the poll with a {@link SourceException} of kind
+     * {@link Kind#BAD_DATA} naming the page and the first item over the limit: reading only part
+     * of it would make the other resources look gone.
+     *
+     * @throws IllegalArgumentException if {@code maxResources} is not positive
+     */
+    public Builder maxResources(int maxResources) {
+      if (maxResources < 1) {
+        throw new IllegalArgumentException("maxResources must be positive: " + maxResources);
+      }
+      this.maxResources = maxResources;
+      return this;
+    }
+
+    /**
+     * Sets the longest resource id accepted, in chars; default 256. A longer id is reported as
+     * bad data for that listing item (through {@link PollContext#reportError}) and the resource is
+     * not read; the other resources are.
+     *
+     * @throws IllegalArgumentException if {@code maxIdLength} is not positive
+     */
+    public Builder maxIdLength(int maxIdLength) {
+      if (maxIdLength < 1) throw new IllegalArgumentException("maxIdLength must be positive: " + maxIdLength);
+      this.maxIdLength = maxIdLength;
+      return this;
+    }
+
+    /**
+     * Sets the longest label value accepted, in chars; default 1,024. A longer value is never cut
+     * (a cut value could merge two resources' series): it is reported as bad data and the label
+     * is left out, as for a value of the wrong type, while the resource is still read.
+     *
+     * @throws IllegalArgumentException if {@code maxLabelValueLength} is not positive
+     */
+    public Builder maxLabelValueLength(int maxLabelValueLength) {
+      if (maxLabelValueLength < 1) {
+        throw new IllegalArgumentException("maxLabelValueLength must be positive: " + maxLabelValueLength);
+      }
+      this.maxLabelValueLength = maxLabelValueLength;
       return this;
     }
 

@@ -267,6 +267,77 @@ class HttpJsonSourceTest {
   }
 
   @Test
+  void capsDefaultToAThousandPagesAndAHundredThousandResources() {
+    // Reading 1,001 pages would show it too, but takes most of a minute on loopback.
+    assertThat(build(builder()).toString()).contains("maxPages=1000, maxResources=100000");
+  }
+
+  @Test
+  void listingWithMoreThanMaxResourcesFailsThePollBeforeAnyMetricsRequest() {
+    cloud
+        .always("/v1/resources/page-1.json", listing("page-2.json", "vm-1", "vm-2"))
+        .always("/v1/resources/page-2.json", listing(null, "vm-3", "vm-4"));
+
+    assertThatThrownBy(() -> build(builder().maxResources(3)).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+              assertThat(e.url()).isEqualTo(server.url("/v1/resources/page-2.json").toString());
+              assertThat(e.jsonPath()).isEqualTo("$.items[1]");
+              assertThat(e.getMessage()).contains("maxResources=3");
+            });
+    assertThat(cloud.requests).hasSize(2);
+  }
+
+  @Test
+  void listingOfExactlyMaxResourcesIsRead() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3");
+
+    assertThat(build(builder().maxResources(3)).poll(context)).hasSize(6);
+  }
+
+  @Test
+  void idLongerThanMaxIdLengthIsAnErrorForThatItemOnly() throws Exception {
+    String longest = "v".repeat(256);
+    String tooLong = "w".repeat(257);
+    cloud.resources("vm-1", longest, tooLong);
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    assertThat(samples).extracting(Sample::resource).containsOnly("vm-1", longest);
+    assertThat(context.errors).hasSize(1);
+    SourceException e = (SourceException) context.errors.get(0).getValue();
+    assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(e.jsonPath()).isEqualTo("$.items[2].id");
+    assertThat(e.getMessage()).contains("257 chars exceeds maxIdLength=256").hasSizeLessThan(400);
+    assertThat(cloud.requestsTo(metricsPath(tooLong))).isZero();
+  }
+
+  @Test
+  void labelValueLongerThanMaxLabelValueLengthIsReportedAndLeftOutNeverCut() throws Exception {
+    cloud
+        .resources("vm-1", "vm-2")
+        .always(
+            "/v1/resources/page-1.json",
+            "{\"items\":[{\"id\":\"vm-1\",\"region\":\"" + "r".repeat(11)
+                + "\"},{\"id\":\"vm-2\",\"region\":\"" + "r".repeat(10) + "\"}],\"next\":null}");
+
+    List<Sample> samples = build(builder().maxLabelValueLength(10)).poll(context);
+
+    assertThat(samples).hasSize(4);
+    assertThat(samples).filteredOn(s -> s.resource().equals("vm-1")).allSatisfy(s -> assertThat(s.labels()).isEmpty());
+    assertThat(samples)
+        .filteredOn(s -> s.resource().equals("vm-2"))
+        .allSatisfy(s -> assertThat(s.labels()).containsExactly(Map.entry("region", "r".repeat(10))));
+    assertThat(context.failedResources()).containsExactly("vm-1");
+    SourceException e = (SourceException) context.errors.get(0).getValue();
+    assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(e.jsonPath()).isEqualTo("$.items[0].region");
+    assertThat(e.getMessage()).contains("11 chars exceeds maxLabelValueLength=10").contains("label region left out");
+  }
+
+  @Test
   void failedResourceIsReportedWhileOtherResourcesStillGiveSamples() throws Exception {
     cloud.resources("vm-1", "vm-2", "vm-3").always(metricsPath("vm-2"), FakeCloud.status(500));
 
