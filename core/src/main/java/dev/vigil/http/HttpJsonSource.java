@@ -65,31 +65,43 @@ import retrofit2.Retrofit;
  *     .build();
  * }</pre>
  *
- * <p><b>What a poll does.</b> It gets the listing on the calling thread, following the {@code next}
- * link of each page (relative or absolute) until it is null or missing; a link to another origin
- * than the base URL is refused, because it would receive the bearer token. For the same reason
- * HTTP redirects are never followed, not even by a client passed to {@link Builder#client}: a 3xx
- * answer is an error of kind {@link Kind#HTTP_STATUS} naming the status. A listing failure fails
- * the whole poll with a {@link SourceException}. Then it gets every resource's metrics on at most
- * {@link Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
+ * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
+ * (relative or absolute) until it is null or missing; a link to another origin than the base URL
+ * is refused, because it would receive the bearer token. For the same reason HTTP redirects are
+ * never followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error
+ * of kind {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a
+ * {@link SourceException}. Then it gets every resource's metrics on at most {@link
+ * Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
  * through {@link PollContext#reportError} while the others still give samples; if every resource
- * failed, the poll throws the first failure, with the others (at most {@value
- * #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never replaced by 0.
+ * failed, the poll throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as
+ * suppressed exceptions. A value that cannot be read is never replaced by 0.
+ *
+ * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
+ * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
+ * most {@link Builder#maxBodyBytes}; going over fails the poll as {@link Kind#BAD_DATA}. A resource
+ * id longer than {@link Builder#maxIdLength} (default 256 chars) or holding a control character is
+ * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
+ * (default 1,024 chars) is reported and the label left out, never cut.
  *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
- * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link Kind#CONNECTION}, and
- * {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is not a number), missing
- * fields, NaN and infinities, and bodies over {@link Builder#maxBodyBytes}. Messages and {@link
- * SourceException#url()} name the URL without user info and with secret-looking query parameters
- * redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
- * $.metrics.cpu_usage}). The bearer token never appears in messages, logs or {@link #toString()}.
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
+ * Kind#CONNECTION}, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is
+ * not a number), missing fields, NaN and infinities, and data over the limits above. Messages and
+ * {@link SourceException#url()} name the URL without user info and with secret-looking query
+ * parameters redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
+ * $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths, values, ids, reason
+ * phrases) is escaped and cut before it goes into a message or log line, so it cannot break a
+ * line or forge one. The bearer token never appears in messages, logs or {@link #toString()}.
  *
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
- * Builder#build()}. Worker threads are daemon threads named {@code vigil-http-N}, created when
- * first needed, and end after a minute without work. {@link #close()} stops them and, if the
- * source built its own {@link OkHttpClient}, evicts that client's idle connections; a client or
- * {@link Moshi} passed by the host is never shut down. A closed source cannot be polled.
+ * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
+ * created when first needed, which end after a minute without work; the polling thread only waits
+ * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
+ * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
+ * in flight, stops the workers within a bounded time and, if the source built its own {@link
+ * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
+ * host is never shut down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -922,8 +934,8 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Adds a label taken from each listing item: a string, number or boolean at {@code pointer}.
-     * A missing or null value leaves the label out; an object or array is reported as bad data and
-     * leaves it out.
+     * A missing or null value leaves the label out; an object or array, or a string longer than
+     * {@link #maxLabelValueLength}, is reported as bad data and leaves it out.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code name} is blank, already added, or reserved by the
