@@ -8,28 +8,32 @@ import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
+import dev.vigil.internal.Durations;
 import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import dev.vigil.internal.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,29 +65,43 @@ import retrofit2.Retrofit;
  *     .build();
  * }</pre>
  *
- * <p><b>What a poll does.</b> It gets the listing on the calling thread, following the {@code next}
- * link of each page (relative or absolute) until it is null or missing; a link to another origin
- * than the base URL is refused, because it would receive the bearer token. A listing failure fails
- * the whole poll with a {@link SourceException}. Then it gets every resource's metrics on at most
- * {@link Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
+ * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
+ * (relative or absolute) until it is null or missing; a link to another origin than the base URL
+ * is refused, because it would receive the bearer token. For the same reason HTTP redirects are
+ * never followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error
+ * of kind {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a
+ * {@link SourceException}. Then it gets every resource's metrics on at most {@link
+ * Builder#concurrency} worker threads. A resource or metric that cannot be read is reported
  * through {@link PollContext#reportError} while the others still give samples; if every resource
- * failed, the poll throws the first failure, with the others (at most {@value
- * #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never replaced by 0.
+ * failed, the poll throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as
+ * suppressed exceptions. A value that cannot be read is never replaced by 0.
+ *
+ * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
+ * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
+ * most {@link Builder#maxBodyBytes}; going over fails the poll as {@link Kind#BAD_DATA}. A resource
+ * id longer than {@link Builder#maxIdLength} (default 256 chars) or holding a control character is
+ * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
+ * (default 1,024 chars) is reported and the label left out, never cut.
  *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
- * Kind#HTTP_STATUS} for other non-2xx answers, {@link Kind#TIMEOUT}, {@link Kind#CONNECTION}, and
- * {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is not a number), missing
- * fields, NaN and infinities, and bodies over {@link Builder#maxBodyBytes}. Messages and {@link
- * SourceException#url()} name the URL without user info and with secret-looking query parameters
- * redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
- * $.metrics.cpu_usage}). The bearer token never appears in messages, logs or {@link #toString()}.
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
+ * Kind#CONNECTION}, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is
+ * not a number), missing fields, NaN and infinities, and data over the limits above. Messages and
+ * {@link SourceException#url()} name the URL without user info and with secret-looking query
+ * parameters redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
+ * $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths, values, ids, reason
+ * phrases) is escaped and cut before it goes into a message or log line, so it cannot break a
+ * line or forge one. The bearer token never appears in messages, logs or {@link #toString()}.
  *
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
- * Builder#build()}. Worker threads are daemon threads named {@code vigil-http-N}, created when
- * first needed, and end after a minute without work. {@link #close()} stops them and, if the
- * source built its own {@link OkHttpClient}, evicts that client's idle connections; a client or
- * {@link Moshi} passed by the host is never shut down. A closed source cannot be polled.
+ * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
+ * created when first needed, which end after a minute without work; the polling thread only waits
+ * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
+ * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
+ * in flight, stops the workers within a bounded time and, if the source built its own {@link
+ * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
+ * host is never shut down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -91,7 +109,15 @@ public final class HttpJsonSource implements MetricSource {
   /** At most this many failures are attached as suppressed exceptions when a poll fails. */
   public static final int MAX_SUPPRESSED = 100;
 
+  /**
+   * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
+   * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
+   */
+  private static final List<String> RESERVED_LABELS = List.of("alertname", "resource", "severity");
+
   private static final long ERROR_BODY_BYTES = 4096;
+  /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
+  private static final int MAX_QUOTED_CHARS = 256;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final HttpUrl baseUrl;
@@ -110,10 +136,15 @@ public final class HttpJsonSource implements MetricSource {
   private final Retry retry;
   private final int concurrency;
   private final int maxPages;
+  private final int maxResources;
+  private final int maxIdLength;
+  private final int maxLabelValueLength;
   private final long maxBodyBytes;
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ThreadPoolExecutor pool;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The calls of every poll in progress, cancelled by close(). */
+  private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
   private HttpJsonSource(Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
@@ -124,10 +155,13 @@ public final class HttpJsonSource implements MetricSource {
     this.nextPointer = b.nextPointer;
     this.labels = Map.copyOf(b.labels);
     this.metricsPath = requireNonNull(b.metricsPath);
-    this.metrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
+    this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
     this.timestampPointer = b.timestampPointer;
     this.concurrency = b.concurrency;
     this.maxPages = b.maxPages;
+    this.maxResources = b.maxResources;
+    this.maxIdLength = b.maxIdLength;
+    this.maxLabelValueLength = b.maxLabelValueLength;
     this.maxBodyBytes = b.maxBodyBytes;
     this.ownsClient = b.client == null;
     OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
@@ -136,6 +170,9 @@ public final class HttpJsonSource implements MetricSource {
             .connectTimeout(b.connectTimeout)
             .readTimeout(b.readTimeout)
             .callTimeout(b.callTimeout)
+            // A redirect could take the bearer token, or just the request, to another origin.
+            .followRedirects(false)
+            .followSslRedirects(false)
             .addInterceptor(HttpJsonSource::limitErrorBody)
             .build();
     Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
@@ -183,7 +220,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
   static boolean isTransient(Throwable t) {
-    if (!(t instanceof SourceException e)) return false;
+    if (!(t instanceof SourceException e) || t instanceof Canceled) return false;
     switch (e.kind()) {
       case TIMEOUT:
       case CONNECTION:
@@ -200,24 +237,49 @@ public final class HttpJsonSource implements MetricSource {
    *
    * @return one sample per readable metric of every readable resource, in listing order
    * @throws SourceException if the listing could not be read, or if every listed resource failed
-   * @throws InterruptedException if the calling thread was interrupted while waiting for workers
-   * @throws IllegalStateException if this source is closed
+   * @throws InterruptedException if the calling thread is interrupted (or was on entry): the poll
+   *     cancels its requests, is not retried, and ends at once, leaving the thread's interrupt
+   *     status set so that the caller sees it too
+   * @throws IllegalStateException if this source is closed, or was closed during the poll
    */
   @Override
   public List<Sample> poll(PollContext context) throws SourceException, InterruptedException {
     requireNonNull(context, "context == null");
     if (closed.get()) throw new IllegalStateException("HttpJsonSource is closed");
-    List<Outcome> outcomes = new ArrayList<>();
-    List<Resource> resources = listResources(outcomes);
-    Instant now = context.now();
-    List<Future<Outcome>> futures = new ArrayList<>(resources.size());
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("interrupted before the poll started"); // status kept
+    }
+    Calls calls = new Calls();
+    polls.add(calls);
     try {
-      for (Resource r : resources) futures.add(pool.submit(() -> readResource(r, now)));
-      for (Future<Outcome> f : futures) outcomes.add(await(f));
+      if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
+      return poll(context, calls);
+    } finally {
+      polls.remove(calls);
+    }
+  }
+
+  private List<Sample> poll(PollContext context, Calls calls) throws SourceException, InterruptedException {
+    List<Future<?>> futures = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    try {
+      // The listing runs on a worker too, so that this thread only waits, interruptibly.
+      Future<Listing> listingFuture = submit(() -> listResources(calls));
+      futures.add(listingFuture);
+      Listing listing = await(listingFuture);
+      outcomes.addAll(listing.failedItems());
+      Instant now = context.now();
+      List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
+      for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
+      futures.addAll(reads);
+      for (Future<Outcome> f : reads) outcomes.add(await(f));
     } catch (InterruptedException e) {
-      for (Future<Outcome> f : futures) f.cancel(true);
+      calls.cancel();
+      for (Future<?> f : futures) f.cancel(true);
+      Thread.currentThread().interrupt(); // the caller (a monitor's poll thread) must see it too
       throw e;
     }
+    if (closed.get()) throw closedDuringPoll(null);
 
     boolean allFailed = !outcomes.isEmpty();
     for (Outcome o : outcomes) allFailed &= o.failed();
@@ -239,20 +301,36 @@ public final class HttpJsonSource implements MetricSource {
     return samples;
   }
 
-  private static Outcome await(Future<Outcome> f) throws InterruptedException {
+  private <T> Future<T> submit(Callable<T> task) {
     try {
-      return f.get();
-    } catch (ExecutionException e) {
-      // readResource catches everything; this is a bug, reported as such.
-      throw new IllegalStateException("reading a resource failed unexpectedly", e.getCause());
-    } catch (CancellationException e) {
-      throw new IllegalStateException("HttpJsonSource was closed during the poll", e);
+      return pool.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw closedDuringPoll(e);
     }
   }
 
+  /** Waits for a worker's result; a listing failure is rethrown as the SourceException it is. */
+  private <T> T await(Future<T> f) throws SourceException, InterruptedException {
+    try {
+      return f.get();
+    } catch (CancellationException e) {
+      throw closedDuringPoll(e);
+    } catch (ExecutionException e) {
+      if (closed.get()) throw closedDuringPoll(e.getCause());
+      if (e.getCause() instanceof SourceException source) throw source;
+      // readResource catches everything, listResources throws only SourceExceptions: a bug.
+      throw new IllegalStateException("reading the resources failed unexpectedly", e.getCause());
+    }
+  }
+
+  private static IllegalStateException closedDuringPoll(@Nullable Throwable cause) {
+    return new IllegalStateException("HttpJsonSource was closed during the poll", cause);
+  }
+
   /** Reads every page of the listing; bad items become failed outcomes. */
-  private List<Resource> listResources(List<Outcome> failedItems) throws SourceException {
+  private Listing listResources(Calls calls) throws SourceException {
     List<Resource> resources = new ArrayList<>();
+    List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<HttpUrl> seen = new HashSet<>();
     HttpUrl page = resourcesUrl;
@@ -265,16 +343,20 @@ public final class HttpJsonSource implements MetricSource {
         throw badData(page, "$.next", "the next link loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
-      JsonDocument doc = fetch(page);
+      JsonDocument doc = fetch(page, calls);
       JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
       if (!(items.value() instanceof List<?> list)) {
         throw badData(page, items.path(), "expected an array but was " + items.whatWasFound(), null);
       }
       for (int i = 0; i < list.size(); i++) {
         String itemPath = items.path() + "[" + i + "]";
+        if (resources.size() + failedItems.size() >= maxResources) {
+          throw badData(
+              page, itemPath, "the listing has more than maxResources=" + maxResources + " resources", null);
+        }
         Object item = list.get(i);
         JsonPointer.Lookup id = idPointer.find(item, itemPath);
-        String problem = idProblem(id);
+        String problem = idProblem(id, maxIdLength);
         if (problem != null) {
           failedItems.add(
               Outcome.failed(Urls.redact(page) + " " + id.path(), badData(page, id.path(), problem, null)));
@@ -282,7 +364,7 @@ public final class HttpJsonSource implements MetricSource {
         }
         String resourceId = (String) requireNonNull(id.value());
         if (!ids.add(resourceId)) {
-          log.debug("Resource {} listed twice; reading it once", resourceId);
+          log.debug("Resource {} listed twice; reading it once", quote(resourceId));
           continue;
         }
         Map<String, String> resourceLabels = new LinkedHashMap<>();
@@ -290,7 +372,12 @@ public final class HttpJsonSource implements MetricSource {
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
           JsonPointer.Lookup l = label.getValue().find(item, itemPath);
           Object v = l.value();
-          if (v instanceof String || v instanceof Boolean) {
+          if (v instanceof String text && text.length() > maxLabelValueLength) {
+            warnings.add(
+                badData(page, l.path(), "label value of " + text.length() + " chars exceeds maxLabelValueLength="
+                    + maxLabelValueLength + ": " + l.whatWasFound() + "; label " + label.getKey() + " left out",
+                    null));
+          } else if (v instanceof String || v instanceof Boolean) {
             resourceLabels.put(label.getKey(), v.toString());
           } else if (v instanceof Number n) {
             resourceLabels.put(label.getKey(), formatNumber(n));
@@ -304,16 +391,26 @@ public final class HttpJsonSource implements MetricSource {
       }
       page = nextPage(page, doc);
     }
-    return resources;
+    return new Listing(resources, failedItems);
   }
 
-  private static @Nullable String idProblem(JsonPointer.Lookup id) {
+  private static @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
     if (!(id.value() instanceof String s)) {
       return "expected a resource id string but was " + id.whatWasFound();
+    }
+    if (s.length() > maxIdLength) {
+      return "resource id of " + s.length() + " chars exceeds maxIdLength=" + maxIdLength + ": "
+          + id.whatWasFound();
     }
     if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
     if (s.equals(".") || s.equals("..")) {
       return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        return "resource id " + id.whatWasFound() + " holds a control character (at index " + i + ")";
+      }
     }
     return null;
   }
@@ -349,13 +446,13 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Reads one resource's metrics; never throws but for a VirtualMachineError. */
-  private Outcome readResource(Resource r, Instant now) {
+  private Outcome readResource(Resource r, Instant now, Calls calls) {
     try {
       HttpUrl url = metricsUrl(r.id());
       List<SourceException> errors = new ArrayList<>(r.warnings());
       JsonDocument doc;
       try {
-        doc = fetch(url);
+        doc = fetch(url, calls);
       } catch (SourceException e) {
         errors.add(e);
         return new Outcome(r.id(), List.of(), errors);
@@ -385,11 +482,16 @@ public final class HttpJsonSource implements MetricSource {
       return Outcome.failed(r.id(), e);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      log.warn("Reading resource {} failed unexpectedly", r.id(), t);
+      log.warn("Reading resource {} failed unexpectedly", quote(r.id()), t);
       return Outcome.failed(
           r.id(),
           new SourceException(
-              Kind.BAD_DATA, "reading " + r.id() + " failed unexpectedly: " + t, null, -1, null, t));
+              Kind.BAD_DATA,
+              "reading " + quote(r.id()) + " failed unexpectedly: " + quote(t.toString()),
+              null,
+              -1,
+              null,
+              t));
     }
   }
 
@@ -407,7 +509,7 @@ public final class HttpJsonSource implements MetricSource {
     if (url == null || !Urls.sameOrigin(url, baseUrl)) {
       throw new SourceException(
           Kind.BAD_DATA,
-          "resource id \"" + id + "\" does not give a metrics URL on the origin of baseUrl",
+          "resource id \"" + quote(id) + "\" does not give a metrics URL on the origin of baseUrl",
           Urls.redact(baseUrl),
           -1,
           null,
@@ -417,16 +519,24 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** GETs one JSON document, with retries. */
-  private JsonDocument fetch(HttpUrl url) throws SourceException {
+  private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
     try {
-      return retry.executeCheckedSupplier(() -> fetchOnce(url));
+      return retry.executeCheckedSupplier(() -> fetchOnce(url, calls));
     } catch (SourceException e) {
       return rethrow(e);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      if (t instanceof InterruptedException) Thread.currentThread().interrupt();
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
+        throw new Canceled(Urls.redact(url), t);
+      }
       throw new SourceException(
-          Kind.CONNECTION, "GET " + Urls.redact(url) + ": failed: " + t, Urls.redact(url), -1, null, t);
+          Kind.CONNECTION,
+          "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
+          Urls.redact(url),
+          -1,
+          null,
+          t);
     }
   }
 
@@ -434,33 +544,71 @@ public final class HttpJsonSource implements MetricSource {
     throw e;
   }
 
-  private JsonDocument fetchOnce(HttpUrl url) throws SourceException {
+  private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
     String shown = Urls.redact(url);
+    if (calls.canceled()) throw new Canceled(shown, null);
     String authorization = "Bearer " + currentToken(shown);
     Response<JsonDocument> response;
+    retrofit2.Call<JsonDocument> call = api.get(url, authorization);
+    calls.add(call);
     try {
-      response = api.get(url, authorization).execute();
+      response = call.execute();
     } catch (JsonProblem e) {
       throw badData(url, e.path(), e.detail(), e);
-    } catch (InterruptedIOException e) { // SocketTimeoutException too
-      if (Thread.currentThread().isInterrupted()) {
-        throw new SourceException(Kind.CONNECTION, "GET " + shown + ": interrupted", shown, -1, null, e);
-      }
-      throw new SourceException(
-          Kind.TIMEOUT, "GET " + shown + ": timed out (" + e.getMessage() + ")", shown, -1, null, e);
     } catch (IOException e) {
-      throw new SourceException(
-          Kind.CONNECTION, "GET " + shown + ": connection failed: " + e, shown, -1, null, e);
+      if (calls.canceled() || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+        throw new Canceled(shown, e);
+      }
+      throw failure(shown, e);
+    } finally {
+      calls.remove(call);
     }
+    return checked(url, shown, response);
+  }
+
+  private static SourceException failure(String shown, IOException e) {
+    if (e instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
+      return new SourceException(
+          Kind.TIMEOUT,
+          "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
+          shown,
+          -1,
+          null,
+          e);
+    }
+    return new SourceException(
+        Kind.CONNECTION, "GET " + shown + ": connection failed: " + quote(e.toString()), shown, -1, null, e);
+  }
+
+  /** Returns the body of a 2xx response; anything else is a SourceException. */
+  private static JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
+      throws SourceException {
     if (!response.isSuccessful()) {
       ResponseBody error = response.errorBody();
       if (error != null) error.close();
       int code = response.code();
-      String status = "HTTP " + code + (response.message().isEmpty() ? "" : " " + response.message());
+      String reason = response.message();
+      String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
         throw new SourceException(
             Kind.AUTH,
             "GET " + shown + ": " + status + ": the server refused the credentials (bearer token)",
+            shown,
+            code,
+            null,
+            null);
+      }
+      if (code >= 300 && code < 400) {
+        String location = response.headers().get("Location");
+        HttpUrl target = location == null ? null : url.resolve(location);
+        String to =
+            location == null
+                ? "without a Location"
+                : "to " + (target != null ? Urls.redact(target) : quote(location));
+        throw new SourceException(
+            Kind.HTTP_STATUS,
+            "GET " + shown + ": " + status + ": redirect " + to
+                + " not followed (redirects are refused: they could take the bearer token elsewhere)",
             shown,
             code,
             null,
@@ -513,6 +661,11 @@ public final class HttpJsonSource implements MetricSource {
     return null;
   }
 
+  /** Outside-world text made safe for one message or log line: escaped and cut. */
+  private static String quote(String text) {
+    return Strings.escape(text, MAX_QUOTED_CHARS);
+  }
+
   private static SourceException badData(
       HttpUrl url, String path, String detail, @Nullable Throwable cause) {
     String shown = Urls.redact(url);
@@ -531,14 +684,20 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /**
-   * Stops the worker threads, waiting up to 5 seconds for them to end, and evicts the idle
-   * connections of the client if this source built it. A host's client is left alone. Idempotent;
-   * restores the interrupt flag if interrupted while waiting.
+   * Cancels the requests in flight, stops the worker threads, waiting up to 5 seconds for them to
+   * end, and evicts the idle connections of the client if this source built it. A host's client
+   * is left alone (only this source's own calls are cancelled). A poll in progress on another
+   * thread ends at once with an {@link IllegalStateException}. Idempotent; restores the interrupt
+   * flag if interrupted while waiting.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
-    pool.shutdownNow();
+    for (Calls calls : polls) calls.cancel();
+    // Tasks that never started: cancel their futures, or a poll waiting for them would hang.
+    for (Runnable neverStarted : pool.shutdownNow()) {
+      if (neverStarted instanceof Future<?> f) f.cancel(false);
+    }
     long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
     try {
       pool.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
@@ -571,10 +730,55 @@ public final class HttpJsonSource implements MetricSource {
         + concurrency
         + ", maxPages="
         + maxPages
+        + ", maxResources="
+        + maxResources
         + ", maxBodyBytes="
         + maxBodyBytes
         + ", bearerToken=REDACTED}";
   }
+
+  /** The HTTP calls of one poll, cancelled together when the poll is interrupted or the source closed. */
+  private static final class Calls {
+    private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean canceled;
+
+    /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
+    void add(retrofit2.Call<?> call) {
+      active.add(call);
+      if (canceled) call.cancel();
+    }
+
+    void remove(retrofit2.Call<?> call) {
+      active.remove(call);
+    }
+
+    boolean canceled() {
+      return canceled;
+    }
+
+    void cancel() {
+      canceled = true;
+      for (retrofit2.Call<?> call : active) call.cancel();
+    }
+  }
+
+  /** A request stopped because its poll was interrupted or the source closed; never retried. */
+  private static final class Canceled extends SourceException {
+    private static final long serialVersionUID = 1L;
+
+    Canceled(String shownUrl, @Nullable Throwable cause) {
+      super(
+          Kind.CONNECTION,
+          "GET " + shownUrl + ": canceled: the poll was interrupted or the source closed",
+          shownUrl,
+          -1,
+          null,
+          cause);
+    }
+  }
+
+  /** What reading the listing gave: the resources to read, and the items that were unreadable. */
+  private record Listing(List<Resource> resources, List<Outcome> failedItems) {}
 
   /** A listed resource. */
   private record Resource(String id, Map<String, String> labels, List<SourceException> warnings) {}
@@ -613,7 +817,10 @@ public final class HttpJsonSource implements MetricSource {
     private Duration callTimeout = Duration.ofSeconds(30);
     private int concurrency = 8;
     private long maxBodyBytes = 8L * 1024 * 1024;
-    private int maxPages = 10_000;
+    private int maxPages = 1000;
+    private int maxResources = 100_000;
+    private int maxIdLength = 256;
+    private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
 
     private Builder() {}
@@ -727,16 +934,22 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Adds a label taken from each listing item: a string, number or boolean at {@code pointer}.
-     * A missing or null value leaves the label out; an object or array is reported as bad data and
-     * leaves it out.
+     * A missing or null value leaves the label out; an object or array, or a string longer than
+     * {@link #maxLabelValueLength}, is reported as bad data and leaves it out.
      *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code name} is blank or already added, or {@code
-     *     pointer} is not a JSON Pointer
+     * @throws IllegalArgumentException if {@code name} is blank, already added, or reserved by the
+     *     engine ({@code alertname}, {@code resource}, {@code severity}), or {@code pointer} is not
+     *     a JSON Pointer
      */
     public Builder resourceLabel(String name, String pointer) {
       requireNonNull(name, "resourceLabel name == null");
       if (name.isBlank()) throw new IllegalArgumentException("resourceLabel name is blank");
+      if (RESERVED_LABELS.contains(name)) {
+        throw new IllegalArgumentException(
+            "resourceLabel name is reserved: " + name + " (the engine sets " + String.join(", ", RESERVED_LABELS)
+                + " itself)");
+      }
       if (labels.containsKey(name)) {
         throw new IllegalArgumentException("resourceLabel already added: " + name);
       }
@@ -790,7 +1003,8 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Uses the host's client (its connection pool, proxy, TLS and interceptors) through {@link
-     * OkHttpClient#newBuilder()} with this builder's timeouts. The source never shuts it down.
+     * OkHttpClient#newBuilder()} with this builder's timeouts and with redirects turned off. The
+     * source never shuts it down.
      *
      * @throws NullPointerException if {@code client} is null
      */
@@ -869,13 +1083,58 @@ public final class HttpJsonSource implements MetricSource {
 
     /**
      * Sets the most listing pages read in one poll, a guard against endless next links; default
-     * 10,000.
+     * 1,000. A longer listing fails the poll with a {@link SourceException} of kind {@link
+     * Kind#BAD_DATA} naming the first page left unread.
      *
      * @throws IllegalArgumentException if {@code maxPages} is not positive
      */
     public Builder maxPages(int maxPages) {
       if (maxPages < 1) throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
       this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
+     * Sets the most listing items (resources, and items that could not be read) taken in one poll;
+     * default 100,000. A longer listing fails the poll with a {@link SourceException} of kind
+     * {@link Kind#BAD_DATA} naming the page and the first item over the limit: reading only part
+     * of it would make the other resources look gone.
+     *
+     * @throws IllegalArgumentException if {@code maxResources} is not positive
+     */
+    public Builder maxResources(int maxResources) {
+      if (maxResources < 1) {
+        throw new IllegalArgumentException("maxResources must be positive: " + maxResources);
+      }
+      this.maxResources = maxResources;
+      return this;
+    }
+
+    /**
+     * Sets the longest resource id accepted, in chars; default 256. A longer id is reported as
+     * bad data for that listing item (through {@link PollContext#reportError}) and the resource is
+     * not read; the other resources are.
+     *
+     * @throws IllegalArgumentException if {@code maxIdLength} is not positive
+     */
+    public Builder maxIdLength(int maxIdLength) {
+      if (maxIdLength < 1) throw new IllegalArgumentException("maxIdLength must be positive: " + maxIdLength);
+      this.maxIdLength = maxIdLength;
+      return this;
+    }
+
+    /**
+     * Sets the longest label value accepted, in chars; default 1,024. A longer value is never cut
+     * (a cut value could merge two resources' series): it is reported as bad data and the label
+     * is left out, as for a value of the wrong type, while the resource is still read.
+     *
+     * @throws IllegalArgumentException if {@code maxLabelValueLength} is not positive
+     */
+    public Builder maxLabelValueLength(int maxLabelValueLength) {
+      if (maxLabelValueLength < 1) {
+        throw new IllegalArgumentException("maxLabelValueLength must be positive: " + maxLabelValueLength);
+      }
+      this.maxLabelValueLength = maxLabelValueLength;
       return this;
     }
 

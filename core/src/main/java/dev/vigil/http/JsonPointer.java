@@ -1,5 +1,6 @@
 package dev.vigil.http;
 
+import dev.vigil.internal.Strings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,23 +105,16 @@ final class JsonPointer {
     return text;
   }
 
-  /** Describes a JSON value for error messages, Moshi style: {@code STRING "80%"}. */
+  /**
+   * Describes a JSON value for error messages, Moshi style: {@code STRING "80%"}. A string is
+   * escaped and cut after 40 characters with {@link Strings#escape}, and its quotes escaped, so it
+   * stays on one line.
+   */
   static String describe(@Nullable Object value) {
     if (value == null) return "NULL";
     if (value instanceof String s) {
-      String shown = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-      StringBuilder out = new StringBuilder("STRING \"");
-      for (int i = 0; i < shown.length(); i++) {
-        char c = shown.charAt(i);
-        if (c == '"' || c == '\\') {
-          out.append('\\').append(c);
-        } else if (c < 0x20 || c == 0x7f) {
-          out.append(String.format("\\u%04x", (int) c));
-        } else {
-          out.append(c);
-        }
-      }
-      return out.append('"').toString();
+      // Escaped first, so a backslash in the text is already doubled when quotes are escaped.
+      return "STRING \"" + Strings.escape(s, 40).replace("\"", "\\\"") + "\"";
     }
     if (value instanceof Number n) return "NUMBER " + n;
     if (value instanceof Boolean b) return "BOOLEAN " + b;

@@ -1,31 +1,44 @@
 package dev.vigil.http;
 
+import dev.vigil.internal.Strings;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A body that is not the JSON it should be: malformed, too large, or of the wrong shape. Carries
  * the Moshi-style JSON path; turned into a {@link dev.vigil.SourceException} of kind {@code
- * BAD_DATA} by the caller, which knows the URL.
+ * BAD_DATA} by the caller, which knows the URL. Path and detail come from the body (JSON keys,
+ * Moshi's messages quoting them), so both are escaped and cut with {@link Strings#escape}.
  */
 final class JsonProblem extends IOException {
   private static final long serialVersionUID = 1L;
+
+  /** The longest JSON path kept, in characters of the original path. */
+  static final int MAX_PATH_CHARS = 256;
+
+  /** The longest detail kept, in characters of the original detail. */
+  static final int MAX_DETAIL_CHARS = 512;
 
   private final String path;
   private final String detail;
 
   JsonProblem(String path, String detail, @Nullable Throwable cause) {
-    super("bad data at " + path + ": " + detail, cause);
-    this.path = path;
-    this.detail = detail;
+    super(
+        "bad data at "
+            + Strings.escape(path, MAX_PATH_CHARS)
+            + ": "
+            + Strings.escape(detail, MAX_DETAIL_CHARS),
+        cause);
+    this.path = Strings.escape(path, MAX_PATH_CHARS);
+    this.detail = Strings.escape(detail, MAX_DETAIL_CHARS);
   }
 
-  /** The JSON path, such as {@code $.metrics.cpu_usage}. */
+  /** The JSON path, such as {@code $.metrics.cpu_usage}, escaped. */
   String path() {
     return path;
   }
 
-  /** What is wrong there, such as {@code expected a number but was STRING "80%"}. */
+  /** What is wrong there, such as {@code expected a number but was STRING "80%"}, escaped. */
   String detail() {
     return detail;
   }

@@ -64,8 +64,10 @@ final class TreeConverterFactory extends Converter.Factory {
         throw e;
       } catch (IOException | JsonDataException e) {
         // JsonEncodingException (malformed, NaN, infinities), EOFException (truncated JSON),
-        // JsonDataException (duplicate keys, ...): the data is bad, not the network.
-        throw new JsonProblem(reader.getPath(), moshiDetail(e.getMessage()), e);
+        // JsonDataException (duplicate keys, ...): the data is bad, not the network. Moshi's
+        // exception is not kept as the cause: its message quotes JSON keys unescaped, and a
+        // stack trace in a log would print them as they are.
+        throw new JsonProblem(reader.getPath(), moshiDetail(e.getMessage()), null);
       }
     }
   }

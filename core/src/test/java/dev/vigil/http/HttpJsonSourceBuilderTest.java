@@ -1,8 +1,10 @@
 package dev.vigil.http;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HttpJsonSourceBuilderTest {
@@ -69,6 +71,17 @@ class HttpJsonSourceBuilderTest {
   }
 
   @Test
+  void labelNamesTheEngineSetsItselfAreRejected() {
+    for (String reserved : List.of("alertname", "resource", "severity")) {
+      assertThatThrownBy(() -> complete().resourceLabel(reserved, "/x"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("resourceLabel name is reserved: " + reserved);
+    }
+    assertThatCode(() -> complete().resourceLabel("source", "/x").resourceLabel("Resource", "/y").build())
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void metricsPathNeedsIdPlaceholder() {
     assertThatThrownBy(() -> complete().metricsPath("/v1/metrics"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -81,6 +94,12 @@ class HttpJsonSourceBuilderTest {
     assertThatThrownBy(() -> complete().concurrency(0)).hasMessage("concurrency must be between 1 and 256: 0");
     assertThatThrownBy(() -> complete().maxBodyBytes(0)).hasMessage("maxBodyBytes must be positive: 0");
     assertThatThrownBy(() -> complete().maxPages(-1)).hasMessage("maxPages must be positive: -1");
+    assertThatThrownBy(() -> complete().maxPages(0)).hasMessage("maxPages must be positive: 0");
+    assertThatThrownBy(() -> complete().maxResources(0)).hasMessage("maxResources must be positive: 0");
+    assertThatThrownBy(() -> complete().maxIdLength(0)).hasMessage("maxIdLength must be positive: 0");
+    assertThatThrownBy(() -> complete().maxLabelValueLength(-5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxLabelValueLength must be positive: -5");
     assertThatThrownBy(() -> complete().connectTimeout(Duration.ZERO)).hasMessage("connectTimeout must be positive: PT0S");
     assertThatThrownBy(() -> complete().callTimeout(Duration.ofSeconds(-1))).hasMessageContaining("callTimeout");
   }

@@ -320,6 +320,62 @@ class HttpJsonSourceErrorsTest {
   }
 
   @Test
+  void textFromTheApiCannotForgeLogLinesInErrorMessages() throws Exception {
+    String forged = "2026-11-24 00:00:00 ERROR forged line";
+    cloud
+        .resources("vm-1", "vm-2", "vm-3", "vm-4", "vm-5")
+        .always(metricsPath("vm-1"), "{\"metrics\":{\"x\\n" + forged + "\":tru}}") // JSON escape
+        .always(metricsPath("vm-2"), "{\"metrics\":{\"x\n" + forged + "\":tru}}") // raw line break
+        .always(metricsPath("vm-3"), "{\"metrics\":{\"a\\nb\":1,\"a\\nb\":2}}") // duplicate key
+        .always(
+            metricsPath("vm-4"),
+            new MockResponse.Builder().status("HTTP/1.1 500 Oops\r" + forged).body("{}").build());
+    HttpJsonSource source = builder().build();
+    sources.add(source);
+
+    assertThat(source.poll(context)).hasSize(1);
+
+    assertThat(context.failedResources()).containsExactly("vm-1", "vm-2", "vm-3", "vm-4");
+    for (var error : context.errors) {
+      SourceException e = (SourceException) error.getValue();
+      assertThat(e.getMessage()).as(error.getKey()).doesNotContain("\n").doesNotContain("\r");
+      assertThat(String.valueOf(e.jsonPath())).as(error.getKey()).doesNotContain("\n").doesNotContain("\r");
+      assertThat(stackTrace(e)).as(error.getKey()).doesNotContain("\n" + forged).doesNotContain("\r" + forged);
+    }
+    assertThat(context.errors.get(0).getValue().getMessage()).contains("x\\n" + forged);
+    assertThat(context.errors.get(1).getValue().getMessage()).contains("x\\n" + forged);
+    assertThat(context.errors.get(2).getValue().getMessage()).contains("a\\nb");
+    assertThat(context.errors.get(3).getValue().getMessage()).contains("HTTP 500 Oops\\r" + forged);
+  }
+
+  @Test
+  void resourceIdWithAControlCharacterIsBadDataAndNeverBecomesAResourceName() throws Exception {
+    cloud.always(
+        "/v1/resources/page-1.json",
+        "{\"items\":[{\"id\":\"vm-1\"},{\"id\":\"vm-2\\n2026-11-24 00:00:00 ERROR forged\"}],\"next\":null}");
+    HttpJsonSource source = builder().build();
+    sources.add(source);
+
+    assertThat(source.poll(context)).hasSize(1);
+
+    assertThat(context.failedResources()).hasSize(1).allSatisfy(r -> assertThat(r).doesNotContain("\n"));
+    SourceException e = (SourceException) context.errors.get(0).getValue();
+    assertBadDataAt(e, "$.items[1].id");
+    assertThat(e.getMessage()).contains("vm-2\\n2026").contains("control character").doesNotContain("\n");
+    assertThat(cloud.requests).hasSize(2);
+  }
+
+  @Test
+  void veryLongKeyIsCutInTheMessage() {
+    String key = "k".repeat(100_000);
+    SourceException e = metricsBodyFailure("{\"metrics\":{\"" + key + "\":tru}}");
+
+    assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(e.getMessage()).hasSizeLessThan(2_000).contains("more chars)");
+    assertThat(e.jsonPath()).hasSizeLessThan(2_000);
+  }
+
+  @Test
   void secretsInTheUrlAreRedactedFromMessages() {
     HttpUrl base = server.url("/").newBuilder().username("user").password("hunter2").build();
     cloud.always(metricsPath("vm-1"), FakeCloud.status(500));

@@ -20,9 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import org.junit.jupiter.api.AfterEach;
@@ -183,6 +188,63 @@ class HttpJsonSourceTest {
     assertThat(cloud.requests).hasSize(1);
   }
 
+  static MockResponse redirect(int code, HttpUrl location) {
+    return new MockResponse.Builder().code(code).setHeader("Location", location).build();
+  }
+
+  @Test
+  void redirectOfTheListingIsAnErrorAndIsNotFollowed() throws Exception {
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start();
+      cloud.always("/v1/resources/page-1.json", redirect(302, foreign.url("/v1/resources/page-1.json")));
+
+      assertThatThrownBy(() -> build(builder()).poll(context))
+          .isInstanceOfSatisfying(
+              SourceException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS);
+                assertThat(e.httpStatus()).isEqualTo(302);
+                assertThat(e.url()).isEqualTo(server.url("/v1/resources/page-1.json").toString());
+                assertThat(e.getMessage())
+                    .startsWith("GET " + server.url("/v1/resources/page-1.json") + ": HTTP 302")
+                    .contains("not followed")
+                    .doesNotContain(TOKEN);
+              });
+      assertThat(foreign.getRequestCount()).isZero();
+      assertThat(cloud.requests).hasSize(1);
+    }
+  }
+
+  @Test
+  void redirectOfMetricsIsNotFollowedEvenWithTheHostsClient() throws Exception {
+    OkHttpClient host = new OkHttpClient();
+    assertThat(host.followRedirects()).as("OkHttp's default").isTrue();
+    try (MockWebServer foreign = new MockWebServer()) {
+      foreign.start();
+      HttpUrl toHttps = server.url(metricsPath("vm-2")).newBuilder().scheme("https").build();
+      cloud
+          .resources("vm-1", "vm-2", "vm-3")
+          .always(metricsPath("vm-1"), redirect(307, foreign.url(metricsPath("vm-1"))))
+          .always(metricsPath("vm-2"), redirect(301, toHttps));
+
+      List<Sample> samples = build(builder().client(host).retry(fastDefaultRetry())).poll(context);
+
+      assertThat(samples).extracting(Sample::resource).containsOnly("vm-3");
+      assertThat(context.failedResources()).containsExactly("vm-1", "vm-2");
+      assertThat(context.errors)
+          .extracting(error -> (SourceException) error.getValue())
+          .allSatisfy(e -> assertThat(e.kind()).isEqualTo(Kind.HTTP_STATUS))
+          .extracting(SourceException::httpStatus)
+          .containsExactly(307, 301);
+      assertThat(context.errors.get(0).getValue().getMessage())
+          .startsWith("GET " + server.url(metricsPath("vm-1")) + ": HTTP 307")
+          .contains("not followed");
+      assertThat(foreign.getRequestCount()).isZero();
+      assertThat(cloud.requestsTo(metricsPath("vm-1"))).as("a redirect is not retried").isEqualTo(1);
+      assertThat(cloud.requests).hasSize(4);
+    }
+  }
+
   @Test
   void nextLinkLoopIsBadDataNotAnEndlessPoll() {
     cloud.always("/v1/resources/page-1.json", listing("page-1.json", "vm-1"));
@@ -202,6 +264,77 @@ class HttpJsonSourceTest {
         .isInstanceOfSatisfying(
             SourceException.class, e -> assertThat(e.getMessage()).contains("maxPages=2"));
     assertThat(cloud.requestsTo("/v1/resources/page-3.json")).isZero();
+  }
+
+  @Test
+  void capsDefaultToAThousandPagesAndAHundredThousandResources() {
+    // Reading 1,001 pages would show it too, but takes most of a minute on loopback.
+    assertThat(build(builder()).toString()).contains("maxPages=1000, maxResources=100000");
+  }
+
+  @Test
+  void listingWithMoreThanMaxResourcesFailsThePollBeforeAnyMetricsRequest() {
+    cloud
+        .always("/v1/resources/page-1.json", listing("page-2.json", "vm-1", "vm-2"))
+        .always("/v1/resources/page-2.json", listing(null, "vm-3", "vm-4"));
+
+    assertThatThrownBy(() -> build(builder().maxResources(3)).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+              assertThat(e.url()).isEqualTo(server.url("/v1/resources/page-2.json").toString());
+              assertThat(e.jsonPath()).isEqualTo("$.items[1]");
+              assertThat(e.getMessage()).contains("maxResources=3");
+            });
+    assertThat(cloud.requests).hasSize(2);
+  }
+
+  @Test
+  void listingOfExactlyMaxResourcesIsRead() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3");
+
+    assertThat(build(builder().maxResources(3)).poll(context)).hasSize(6);
+  }
+
+  @Test
+  void idLongerThanMaxIdLengthIsAnErrorForThatItemOnly() throws Exception {
+    String longest = "v".repeat(256);
+    String tooLong = "w".repeat(257);
+    cloud.resources("vm-1", longest, tooLong);
+
+    List<Sample> samples = build(builder()).poll(context);
+
+    assertThat(samples).extracting(Sample::resource).containsOnly("vm-1", longest);
+    assertThat(context.errors).hasSize(1);
+    SourceException e = (SourceException) context.errors.get(0).getValue();
+    assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(e.jsonPath()).isEqualTo("$.items[2].id");
+    assertThat(e.getMessage()).contains("257 chars exceeds maxIdLength=256").hasSizeLessThan(400);
+    assertThat(cloud.requestsTo(metricsPath(tooLong))).isZero();
+  }
+
+  @Test
+  void labelValueLongerThanMaxLabelValueLengthIsReportedAndLeftOutNeverCut() throws Exception {
+    cloud
+        .resources("vm-1", "vm-2")
+        .always(
+            "/v1/resources/page-1.json",
+            "{\"items\":[{\"id\":\"vm-1\",\"region\":\"" + "r".repeat(11)
+                + "\"},{\"id\":\"vm-2\",\"region\":\"" + "r".repeat(10) + "\"}],\"next\":null}");
+
+    List<Sample> samples = build(builder().maxLabelValueLength(10)).poll(context);
+
+    assertThat(samples).hasSize(4);
+    assertThat(samples).filteredOn(s -> s.resource().equals("vm-1")).allSatisfy(s -> assertThat(s.labels()).isEmpty());
+    assertThat(samples)
+        .filteredOn(s -> s.resource().equals("vm-2"))
+        .allSatisfy(s -> assertThat(s.labels()).containsExactly(Map.entry("region", "r".repeat(10))));
+    assertThat(context.failedResources()).containsExactly("vm-1");
+    SourceException e = (SourceException) context.errors.get(0).getValue();
+    assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+    assertThat(e.jsonPath()).isEqualTo("$.items[0].region");
+    assertThat(e.getMessage()).contains("11 chars exceeds maxLabelValueLength=10").contains("label region left out");
   }
 
   @Test
@@ -346,6 +479,123 @@ class HttpJsonSourceTest {
 
     assertThat(vigilHttpThreads()).isEmpty();
     assertThatThrownBy(() -> source.poll(context)).isInstanceOf(IllegalStateException.class);
+  }
+
+  static MockResponse stall() {
+    return new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+  }
+
+  /** Polls on a thread of its own; {@link #result} holds what the poll threw or returned. */
+  static final class Poller extends Thread {
+    final AtomicReference<Object> result = new AtomicReference<>();
+    final AtomicBoolean interruptedAfterPoll = new AtomicBoolean();
+    private final HttpJsonSource source;
+    private final RecordingPollContext context;
+
+    Poller(HttpJsonSource source, RecordingPollContext context) {
+      super("test-poller");
+      setDaemon(true);
+      this.source = source;
+      this.context = context;
+    }
+
+    @Override
+    public void run() {
+      try {
+        result.set(source.poll(context));
+      } catch (Throwable t) {
+        result.set(t);
+      }
+      interruptedAfterPoll.set(Thread.currentThread().isInterrupted());
+    }
+
+    /** Waits for the poll to end, failing if it takes longer than {@code timeout}. */
+    Object awaitResult(Duration timeout) throws InterruptedException {
+      join(timeout.toMillis());
+      assertThat(isAlive()).as("poll still running after " + timeout).isFalse();
+      return result.get();
+    }
+  }
+
+  @Test
+  void closeDuringAStalledRequestCancelsItAndEndsEveryWorkerPromptly() throws Exception {
+    cloud.resources("vm-1", "vm-2", "vm-3").always(metricsPath("vm-2"), stall());
+    HttpJsonSource source =
+        build(builder().concurrency(1).readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)));
+    Poller poller = new Poller(source, context);
+    poller.start();
+    Await.until("the stalled request reaches the server", () -> cloud.requestsTo(metricsPath("vm-2")) == 1);
+
+    long started = System.nanoTime();
+    source.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(took).isLessThan(Duration.ofSeconds(2));
+    assertThat(vigilHttpThreads()).isEmpty();
+    assertThat(poller.awaitResult(Duration.ofSeconds(2)))
+        .isInstanceOfSatisfying(
+            IllegalStateException.class, e -> assertThat(e).hasMessageContaining("closed during the poll"));
+    assertThat(cloud.requestsTo(metricsPath("vm-3"))).as("queued behind the stalled request").isZero();
+  }
+
+  @Test
+  void interruptDuringAStalledListingStopsThePollPromptlyAndKeepsTheInterruptStatus() throws Exception {
+    cloud.resources("vm-1").always("/v1/resources/page-1.json", stall());
+    HttpJsonSource source =
+        build(builder().retry(fastDefaultRetry()).readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)));
+    Poller poller = new Poller(source, context);
+    poller.start();
+    Await.until("the listing request reaches the server", () -> cloud.requests.size() == 1);
+
+    poller.interrupt();
+
+    assertThat(poller.awaitResult(Duration.ofSeconds(2))).isInstanceOf(InterruptedException.class);
+    assertThat(poller.interruptedAfterPoll).as("interrupt status kept").isTrue();
+    assertThat(context.errors).isEmpty();
+    source.close();
+    assertThat(cloud.requests).as("not retried like an ordinary failure").hasSize(1);
+  }
+
+  @Test
+  void interruptWhileMetricsStallCancelsThemSoTheWorkersAreFreeForTheNextPoll() throws Exception {
+    cloud.resources("vm-1", "vm-2").once(metricsPath("vm-1"), stall());
+    HttpJsonSource source =
+        build(
+            builder()
+                .concurrency(1)
+                .retry(fastDefaultRetry())
+                .readTimeout(Duration.ofSeconds(30))
+                .callTimeout(Duration.ofSeconds(60)));
+    Poller first = new Poller(source, context);
+    first.start();
+    Await.until("the stalled request reaches the server", () -> cloud.requestsTo(metricsPath("vm-1")) == 1);
+
+    first.interrupt();
+
+    assertThat(first.awaitResult(Duration.ofSeconds(2))).isInstanceOf(InterruptedException.class);
+    assertThat(first.interruptedAfterPoll).as("interrupt status kept").isTrue();
+    Poller second = new Poller(source, context);
+    second.start();
+    Object samples = second.awaitResult(Duration.ofSeconds(5));
+    assertThat(samples).isInstanceOf(List.class);
+    assertThat((List<?>) samples).hasSize(4);
+    assertThat(cloud.requestsTo(metricsPath("vm-1"))).as("the cancelled request is not retried").isEqualTo(2);
+    assertThat(context.errors).isEmpty();
+  }
+
+  @Test
+  void pollOnAnInterruptedThreadSendsNothingAndKeepsTheInterruptStatus() {
+    cloud.resources("vm-1");
+    HttpJsonSource source = build(builder());
+
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> source.poll(context)).isInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(cloud.requests).isEmpty();
   }
 
   @Test
