@@ -3,6 +3,7 @@ package dev.vigil;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.Labels;
 import dev.vigil.internal.Templates;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -569,7 +570,7 @@ public final class AlertRule {
       requireNonNull(name, "label name == null");
       requireNonNull(value, "label value == null");
       if (name.isBlank()) throw new IllegalArgumentException("label name is blank");
-      if (name.equals("alertname") || name.equals("resource") || name.equals("severity")) {
+      if (Labels.RESERVED.contains(name)) {
         throw new IllegalArgumentException("label name is reserved: " + name);
       }
       labels.put(name, value);

@@ -411,6 +411,12 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       samples = runner.source.poll(context);
       requireNonNull(samples, () -> "source " + runner.name + " returned null");
+    } catch (InterruptedException e) {
+      // Someone is stopping this thread (close(), or the host shutting its executor down): not a
+      // failure of the source, so no health alert; keep the interrupt for whoever runs us.
+      Thread.currentThread().interrupt();
+      log.info("Poll of {} interrupted", runner.name);
+      return;
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
       runner.failed(t);

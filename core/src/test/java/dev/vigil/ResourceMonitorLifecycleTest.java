@@ -132,4 +132,21 @@ class ResourceMonitorLifecycleTest {
       monitor.close();
     }
   }
+
+  @Test
+  void interruptedPollIsNotASourceFailureAndKeepsTheInterrupt() {
+    MetricSource source = ctx -> {
+      throw new InterruptedException("host executor shutting down");
+    };
+    ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
+        .source("s", Schedule.every(Duration.ofMinutes(1)), source).build();
+    try {
+      monitor.pollNow();
+      assertThat(Thread.interrupted()).as("interrupt status kept").isTrue();
+      assertThat(monitor.activeAlerts()).as("no SourceHealth alert").isEmpty();
+      assertThat(monitor.stats().sources().get("s").failures()).isZero();
+    } finally {
+      monitor.close();
+    }
+  }
 }

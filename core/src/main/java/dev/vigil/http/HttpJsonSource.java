@@ -9,6 +9,7 @@ import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
@@ -113,7 +114,6 @@ public final class HttpJsonSource implements MetricSource {
    * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
    * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
    */
-  private static final List<String> RESERVED_LABELS = List.of("alertname", "resource", "severity");
 
   private static final long ERROR_BODY_BYTES = 4096;
   /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
@@ -945,9 +945,9 @@ public final class HttpJsonSource implements MetricSource {
     public Builder resourceLabel(String name, String pointer) {
       requireNonNull(name, "resourceLabel name == null");
       if (name.isBlank()) throw new IllegalArgumentException("resourceLabel name is blank");
-      if (RESERVED_LABELS.contains(name)) {
+      if (Labels.RESERVED.contains(name)) {
         throw new IllegalArgumentException(
-            "resourceLabel name is reserved: " + name + " (the engine sets " + String.join(", ", RESERVED_LABELS)
+            "resourceLabel name is reserved: " + name + " (the engine sets " + String.join(", ", Labels.RESERVED)
                 + " itself)");
       }
       if (labels.containsKey(name)) {

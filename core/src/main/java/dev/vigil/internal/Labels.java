@@ -11,6 +11,9 @@ import java.util.TreeMap;
 public final class Labels {
   private Labels() {}
 
+  /** The labels the engine sets on every alert itself; sources and rules may not set them. */
+  public static final java.util.List<String> RESERVED = java.util.List.of("alertname", "resource", "severity");
+
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
   private static final byte SEPARATOR = (byte) 0xff;

@@ -86,4 +86,64 @@ class HttpJsonSourceMonitorTest {
     assertThat(logs).as("the log capture works").contains("vm-1").contains("$.metrics.cpu_usage").contains("HTTP 401");
     assertThat(logs).doesNotContain(TOKEN);
   }
+
+  /** Issue 3: a source that fails never fires or resolves metric alerts, also for one resource. */
+  @Test
+  void metricsCallFailingForOneResourceKeepsItsFiringAlert() throws Exception {
+    server.setDispatcher(cloud);
+    cloud.resources("vm-1", "vm-2").always(metricsPath("vm-1"), FakeCloud.metrics("vm-1", 95.0, 1.0));
+    SteppedClock clock = new SteppedClock(java.time.Instant.parse("2026-11-24T00:00:00Z"));
+    BlockingQueue<AlertNotification> delivered = new LinkedBlockingQueue<>();
+    HttpJsonSource source = HttpJsonSource.builder()
+        .baseUrl(server.url("/"))
+        .bearerToken(TOKEN)
+        .resourcesPath("/v1/resources/page-1.json")
+        .metricsPath("/v1/resources/{id}/metrics")
+        .metric("cpu_usage", "/metrics/cpu_usage")
+        .retry(HttpJsonSourceTest.ONE_ATTEMPT)
+        .build();
+    try (ResourceMonitor monitor = ResourceMonitor.builder()
+        .clock(clock)
+        .source("cloud", Schedule.every(Duration.ofMinutes(1)), source)
+        .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build()) // staleAfter 5m
+        .sink("rec", delivered::add)
+        .build()) {
+      monitor.pollNow();
+      cloud.always(metricsPath("vm-1"), FakeCloud.status(503)); // the listing and vm-2 still work
+      for (int minute = 1; minute <= 10; minute++) {
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        monitor.pollNow();
+      }
+      assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
+
+      assertThat(delivered).extracting(n -> n.rule() + " " + n.resource() + " " + n.type())
+          .containsExactly("HighCpu vm-1 FIRING");
+      assertThat(monitor.activeAlerts()).extracting(a -> a.resource() + " " + a.state())
+          .containsExactly("vm-1 FIRING");
+      assertThat(monitor.stats().sources().get("cloud").resourceErrors()).isEqualTo(10);
+    }
+  }
+
+  static final class SteppedClock extends java.time.Clock {
+    volatile java.time.Instant now;
+
+    SteppedClock(java.time.Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
 }
