@@ -240,7 +240,15 @@ final class Evaluator {
   /** A datapoint is missing: apply the rule's policy. */
   private void missing(Entry e, Instant now, Emitter emit) {
     switch (e.rt.rule.missingData()) {
-      case MISSING, IGNORE -> { } // keep state; staleness is checked by the sweep
+      case MISSING -> {
+        // Keep state (staleness is checked by the sweep), but for CloudWatch's one exception.
+        e.recordPeriod(false, false);
+        if (e.state != AlertState.FIRING && e.state != AlertState.NO_DATA && prematureAlarm(e)) {
+          decide(e, true, e.severity == null ? e.rt.rule.severity() : e.severity, now, emit,
+              "breaching datapoint followed by missing ones only (CloudWatch premature alarm)");
+        }
+      }
+      case IGNORE -> e.recordPeriod(false, false); // keep state
       case BREACHING -> {
         e.value = Double.NaN;
         step(e, true, e.severity == null ? e.rt.rule.severity() : e.severity, now, emit, "missing datapoint (breaching)");
@@ -262,7 +270,38 @@ final class Evaluator {
   private void step(Entry e, boolean rawBreach, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
     e.pushBreach(rawBreach, rule.evaluationPeriods());
-    boolean breach = Long.bitCount(e.breachBits) >= rule.datapointsToAlarm();
+    e.recordPeriod(true, rawBreach);
+    boolean breach = Long.bitCount(e.breachBits) >= rule.datapointsToAlarm()
+        || (rule.missingData() == MissingData.MISSING
+            && e.state != AlertState.FIRING && e.state != AlertState.NO_DATA && prematureAlarm(e));
+    decide(e, breach, severity, now, emit, why);
+  }
+
+  /**
+   * CloudWatch's "avoiding premature transitions to alarm state" for {@code treatMissingData:
+   * missing}: an M-of-N rule also breaches when, in the evaluation range, the datapoint M periods
+   * ago breached, every real datapoint since breached, and the periods before it are all missing,
+   * even though fewer than M real datapoints exist. The range is N plus max(N / 3, 2) periods, at
+   * most 64. Only for M above 1: otherwise the count alone decides.
+   */
+  private static boolean prematureAlarm(Entry e) {
+    AlertRule rule = e.rt.rule;
+    int m = rule.datapointsToAlarm();
+    if (m <= 1) return false;
+    int n = rule.evaluationPeriods();
+    int range = Math.min(64, n + Math.max(n / 3, 2));
+    if (m > range) return false;
+    long mAgo = 1L << (m - 1);
+    if ((e.periodReal & mAgo) == 0 || (e.periodBreach & mAgo) == 0) return false;
+    long recent = mAgo | (mAgo - 1); // the last m periods
+    if ((e.periodReal & ~e.periodBreach & recent) != 0) return false;
+    long older = (range == 64 ? -1L : (1L << range) - 1) & ~recent;
+    return (e.periodReal & older) == 0;
+  }
+
+  /** The state machine after one evaluation decided whether the rule breaches now. */
+  private void decide(Entry e, boolean breach, Severity severity, Instant now, Emitter emit, String why) {
+    AlertRule rule = e.rt.rule;
     AlertState before = e.state;
     if (e.state == AlertState.NO_DATA) {
       // Data is back: resume where the alert was before it lost its data.
@@ -700,6 +739,10 @@ final class Evaluator {
     double threshold = Double.NaN;
     /** The last N evaluations, newest in bit 0: 1 = breached. */
     long breachBits;
+    /** The last 64 evaluation periods, real or missing, newest in bit 0: 1 = a real datapoint. */
+    long periodReal;
+    /** Of those, 1 = a real datapoint that breached. */
+    long periodBreach;
     boolean flapping;
     private @Nullable FlapDetector flapDetector;
     final ArrayDeque<AlertTransition> history = new ArrayDeque<>();
@@ -713,6 +756,12 @@ final class Evaluator {
 
     Map<String, String> labels(Severity severity) {
       return alertLabels(rt.rule, key.resource(), key.labels(), severity);
+    }
+
+    /** Records one evaluation period, newest in bit 0: whether it had a real datapoint, and whether that breached. */
+    void recordPeriod(boolean real, boolean breach) {
+      periodReal = (periodReal << 1) | (real ? 1L : 0L);
+      periodBreach = (periodBreach << 1) | (real && breach ? 1L : 0L);
     }
 
     void pushBreach(boolean breach, int n) {

@@ -19,10 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MissingDataRulesTest {
 
   /**
-   * CloudWatch's M-of-N with missing data (3 of 3, X breaching, 0 not, _ missing), each policy by
-   * its documented definition: MISSING and IGNORE leave missing datapoints out (the rule looks back
-   * to the last three real ones), BREACHING counts them as X, NOT_BREACHING as 0. The last column is
-   * whether the alert fires on the last step.
+   * CloudWatch's M-of-N table with missing data (3 of 3, X breaching, 0 not, _ missing), each
+   * policy by its documented definition: MISSING and IGNORE leave missing datapoints out (the rule
+   * looks back to the last three real ones), BREACHING counts them as X, NOT_BREACHING as 0. Row
+   * {@code _ _ X _ _} is CloudWatch's "avoiding premature transitions to alarm state": with
+   * MISSING the one breaching datapoint, three periods old and followed by missing ones only, fires;
+   * IGNORE keeps the state. The last column is whether the alert fires on the last step.
    */
   @ParameterizedTest(name = "{0} with {1}")
   @CsvSource(delimiter = '|', textBlock = """
@@ -38,6 +40,12 @@ class MissingDataRulesTest {
       0 X X _ X | IGNORE        | true
       0 X X _ X | BREACHING     | true
       0 X X _ X | NOT_BREACHING | false
+      _ _ _ _ 0 | MISSING       | false
+      _ _ _ _ 0 | IGNORE        | false
+      _ _ _ _ 0 | BREACHING     | false
+      _ _ _ _ 0 | NOT_BREACHING | false
+      _ _ X _ _ | MISSING       | true
+      _ _ X _ _ | IGNORE        | false
       _ _ X _ _ | BREACHING     | true
       _ _ X _ _ | NOT_BREACHING | false
       """)
@@ -55,6 +63,16 @@ class MissingDataRulesTest {
           .anyMatch(a -> a.resource().equals("vm-1") && a.state() == AlertState.FIRING);
       assertThat(firing).as(datapoints + " " + policy).isEqualTo(alarm);
     }
+  }
+
+  @Test
+  void prematureAlarmFiresOnceTheBreachIsMPeriodsOldWithOnlyMissingDataSince() {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80)
+        .datapoints(3, 3).staleAfter(Duration.ofHours(1)).build();
+    // Not at 2 (one datapoint of three), but at 4: the breach is then three periods old.
+    assertThat(Timeline.run(rule, "_ _ 90 _ _")).isEqualTo("4:FIRING");
+    // A real datapoint before it in the evaluation range means there is data: no premature alarm.
+    assertThat(Timeline.run(rule, "_ 50 90 _ _")).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
