@@ -46,9 +46,11 @@ final class Evaluator {
 
     /** Why {@code n} would be suppressed now, counting nothing; null if it would be delivered. */
     @Nullable String wouldSuppress(AlertNotification n);
+
+    /** Rule {@code rule} threw {@code error}: to be reported to the listener, outside the lock. */
+    default void ruleFailed(String rule, Throwable error) {}
   }
 
-  private final MonitorListener listener;
   private final List<RuleRuntime> rules = new ArrayList<>();
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
@@ -71,15 +73,14 @@ final class Evaluator {
 
   private final int sourceFailuresToAlert;
 
-  Evaluator(List<AlertRule> alertRules, MonitorListener listener) {
-    this(alertRules, listener, 1);
+  Evaluator(List<AlertRule> alertRules) {
+    this(alertRules, 1);
   }
 
   /**
    * @param sourceFailuresToAlert consecutive failed polls of a source before its health alert fires
    */
-  Evaluator(List<AlertRule> alertRules, MonitorListener listener, int sourceFailuresToAlert) {
-    this.listener = listener;
+  Evaluator(List<AlertRule> alertRules, int sourceFailuresToAlert) {
     this.sourceFailuresToAlert = sourceFailuresToAlert;
     Duration stale = Duration.ofMinutes(5);
     for (AlertRule rule : alertRules) {
@@ -137,7 +138,7 @@ final class Evaluator {
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
           log.warn("Rule {} failed on {}", rt.rule.name(), key, t);
-          listener.onRuleError(rt.rule.name(), t);
+          emit.ruleFailed(rt.rule.name(), t);
         }
       }
     }
@@ -339,7 +340,8 @@ final class Evaluator {
             Severity old = e.severity;
             e.severity = severity;
             history(e, AlertState.FIRING, AlertState.FIRING, now, "severity " + old + " -> " + severity);
-            notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
+            // Sinks that never heard it fire hear FIRING (at the new severity), not a change.
+            notify(e, e.announcePending ? NotificationType.FIRING : NotificationType.SEVERITY_CHANGED, now, emit);
           }
         } else if (!rule.keepFiringFor().isZero()
             && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
@@ -385,10 +387,11 @@ final class Evaluator {
     e.flapping = false;
     history(e, e.state, e.state, now, why);
     AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
-    emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
+    boolean delivered = emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
     if (status == AlertStatus.FIRING) {
       e.lastNotifiedAt = now;
-      e.announcePending = false;
+      // Suppressed: the sinks have not heard it fires; announce it once nothing suppresses it.
+      e.announcePending = !delivered;
     }
   }
 

@@ -97,7 +97,7 @@ public final class ResourceMonitor implements AutoCloseable {
     List<SourceRunner> runners = new ArrayList<>();
     b.sources.forEach((name, reg) -> runners.add(new SourceRunner(name, reg.source, reg.schedule)));
     this.sources = List.copyOf(runners);
-    this.evaluator = new Evaluator(b.rules, listener, b.sourceFailuresToAlert);
+    this.evaluator = new Evaluator(b.rules, b.sourceFailuresToAlert);
     List<SinkDispatcher> dispatchers = new ArrayList<>();
     b.sinks.forEach(
         (name, sink) ->
@@ -292,6 +292,15 @@ public final class ResourceMonitor implements AutoCloseable {
       t.interrupt();
       interrupted |= Threads.joinUntil(t, deadline);
     }
+    // Polls dispatched but still queued in our own pool never start: they hold their source's
+    // permit, which is handed back here (closing the source).
+    if (ownedPollExecutor != null) {
+      List<Runnable> queued = new ArrayList<>();
+      ownedPollExecutor.getQueue().drainTo(queued);
+      for (Runnable r : queued) {
+        if (r instanceof ScheduledPoll poll) releaseAfterPoll(poll.runner);
+      }
+    }
     // Wait for running polls so that their notifications are flushed too; a source is closed by
     // whoever holds its permit last, so never while it is being polled.
     for (SourceRunner runner : sources) {
@@ -372,13 +381,27 @@ public final class ResourceMonitor implements AutoCloseable {
     }
     runner.dispatched();
     try {
-      pollExecutor.execute(() -> runScheduled(runner));
+      pollExecutor.execute(new ScheduledPoll(runner));
     } catch (RejectedExecutionException e) {
       runner.permit.release();
       runner.rejected(now);
       if (state != State.STARTED) return;
       log.warn("Poll executor rejected the poll of {}; trying again next tick", runner.name, e);
       listener.onSourceError(runner.name, null, e);
+    }
+  }
+
+  /** A dispatched poll; a named type so that close() can find the ones still queued. */
+  private final class ScheduledPoll implements Runnable {
+    final SourceRunner runner;
+
+    ScheduledPoll(SourceRunner runner) {
+      this.runner = runner;
+    }
+
+    @Override
+    public void run() {
+      runScheduled(runner);
     }
   }
 
@@ -454,6 +477,10 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       Outgoing next;
       while ((next = outbox.poll()) != null) {
+        if (next.ruleError() != null) {
+          listener.onRuleError(next.rule(), next.ruleError());
+          continue;
+        }
         AlertNotification n = next.notification();
         String reason = next.suppressedBecause();
         if (reason != null) {
@@ -469,8 +496,19 @@ public final class ResourceMonitor implements AutoCloseable {
     }
   }
 
-  /** A notification and why it is suppressed (null: deliver it). */
-  private record Outgoing(AlertNotification notification, @Nullable String suppressedBecause) {}
+  /**
+   * A notification and why it is suppressed (null: deliver it); or, with {@code ruleError} set, a
+   * rule's failure for the listener.
+   */
+  private record Outgoing(
+      @Nullable AlertNotification notification,
+      @Nullable String suppressedBecause,
+      @Nullable String rule,
+      @Nullable Throwable ruleError) {
+    Outgoing(AlertNotification notification, @Nullable String suppressedBecause) {
+      this(notification, suppressedBecause, null, null);
+    }
+  }
 
   /** Called by the evaluator with its lock held: decides suppression and queues, never blocks. */
   private final class OutboxEmitter implements Evaluator.Emitter {
@@ -479,6 +517,11 @@ public final class ResourceMonitor implements AutoCloseable {
       String reason = suppressor.suppressReason(n, clock.instant(), inhibitors(n));
       outbox.add(new Outgoing(n, reason));
       return reason == null;
+    }
+
+    @Override
+    public void ruleFailed(String rule, Throwable error) {
+      outbox.add(new Outgoing(null, null, rule, error));
     }
 
     @Override

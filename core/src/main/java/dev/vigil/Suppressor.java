@@ -234,14 +234,14 @@ final class Suppressor {
       return "resolves a suppressed notification (" + opening.reason + ")";
     }
     Suppression s = check(notification, now, firing);
-    if (opens(notification)) {
-      synchronized (this) {
-        if (s == null) {
-          suppressedOpenings.remove(fingerprint);
-          openInSinks.put(fingerprint, Boolean.TRUE);
-        } else if (!openInSinks.containsKey(fingerprint)) {
-          suppressedOpenings.put(fingerprint, s);
-        }
+    synchronized (this) {
+      if (s == null) {
+        // Any delivered notification of a firing alert (also a reminder or a FLAPPING_STOPPED
+        // with status FIRING) tells the sinks it is open: its resolution must follow.
+        suppressedOpenings.remove(fingerprint);
+        openInSinks.put(fingerprint, Boolean.TRUE);
+      } else if (opens(notification) && !openInSinks.containsKey(fingerprint)) {
+        suppressedOpenings.put(fingerprint, s);
       }
     }
     if (s == null) return null;

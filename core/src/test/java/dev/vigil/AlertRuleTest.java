@@ -41,7 +41,7 @@ class AlertRuleTest {
             .summary("{severity}: {metric} on {resource} ({labels.region}) is {value}%, over {threshold}%")
             .build();
     List<AlertNotification> out = new java.util.ArrayList<>();
-    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+    Evaluator evaluator = new Evaluator(List.of(rule));
 
     evaluator.ingest("s",
         List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)), Set.of(), T0, into(out));
@@ -90,7 +90,7 @@ class AlertRuleTest {
   void eachResourceAndLabelSetIsItsOwnAlert() {
     AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).label("team", "infra").build();
     List<AlertNotification> out = new java.util.ArrayList<>();
-    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+    Evaluator evaluator = new Evaluator(List.of(rule));
 
     evaluator.ingest("s",
         List.of(
@@ -153,7 +153,7 @@ class AlertRuleTest {
   void seriesReplacedByANewLabelSetResolvesAsSeriesGoneInsteadOfNoData() {
     AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build(); // staleAfter 5m
     List<AlertNotification> out = new java.util.ArrayList<>();
-    Evaluator evaluator = new Evaluator(List.of(rule), MonitorListener.NONE);
+    Evaluator evaluator = new Evaluator(List.of(rule));
     evaluator.ingest("s", List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "1"), 90, T0)),
         Set.of(), T0, into(out));
     for (int minute = 1; minute <= 6; minute++) {

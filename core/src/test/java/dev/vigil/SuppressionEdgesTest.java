@@ -1,0 +1,173 @@
+package dev.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Suppression meeting flapping and severity changes, and close() with queued polls. */
+class SuppressionEdgesTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final MutableClock clock = new MutableClock(T0);
+  private final RecordingSink sink = new RecordingSink();
+
+  static final class Settable implements MetricSource {
+    volatile double cpu;
+
+    @Override
+    public List<Sample> poll(PollContext context) {
+      return List.of(Sample.of("cpu_usage", "vm-1", cpu, context.now()));
+    }
+  }
+
+  /**
+   * An alert that fired and flapped under a silence, then stopped flapping while firing after the
+   * silence ended: the sink gets FLAPPING_STOPPED (status FIRING), i.e. it is told the alert is
+   * firing, but its RESOLVED is then suppressed as "resolves a suppressed notification".
+   */
+  @Test
+  void resolvedIsDeliveredAfterFlappingStoppedWhileFiringWasDelivered() throws Exception {
+    Settable source = new Settable();
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).flapDetection(10, 30).build();
+    try (ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
+        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build()) {
+      Silence s = monitor.silence(List.of(Matcher.equal("alertname", "HighCpu")), Duration.ofDays(1), "maintenance");
+      for (int i = 0; i < 12; i++) { // flap under the silence
+        source.cpu = i % 2 == 0 ? 90 : 50;
+        monitor.pollNow();
+        clock.advance(MINUTE);
+      }
+      s.expire();
+      source.cpu = 90;
+      for (int i = 0; i < 30; i++) { // steady firing until flapping stops
+        monitor.pollNow();
+        clock.advance(MINUTE);
+      }
+      assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
+      List<NotificationType> before = sink.received().stream().map(AlertNotification::type).toList();
+      System.out.println("before resolve: " + sink.received().stream().map(n -> n.type() + "/" + n.status()).toList());
+      assertThat(sink.received()).isNotEmpty(); // the sink was told the alert fires
+      assertThat(sink.received().get(sink.received().size() - 1).status()).isEqualTo(AlertStatus.FIRING);
+
+      source.cpu = 50;
+      monitor.pollNow();
+      assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
+      System.out.println("after: " + sink.received().stream().map(n -> n.type() + "/" + n.status()).toList());
+      assertThat(sink.received().get(sink.received().size() - 1).status())
+          .as("the sink was told the alert fires, so it must hear it resolve")
+          .isEqualTo(AlertStatus.RESOLVED);
+    }
+  }
+
+  /**
+   * Silence active until flapping stops while firing: FLAPPING_STOPPED is suppressed but
+   * announcePending is cleared anyway, so the alert is never announced once the silence ends.
+   */
+  @Test
+  void firingAlertIsAnnouncedAfterSilenceEndsEvenIfFlappingStoppedUnderSilence() throws Exception {
+    Settable source = new Settable();
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).flapDetection(10, 30).build();
+    try (ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
+        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build()) {
+      Silence s = monitor.silence(List.of(Matcher.equal("alertname", "HighCpu")), Duration.ofDays(1), "maintenance");
+      for (int i = 0; i < 12; i++) {
+        source.cpu = i % 2 == 0 ? 90 : 50;
+        monitor.pollNow();
+        clock.advance(MINUTE);
+      }
+      source.cpu = 90;
+      for (int i = 0; i < 30; i++) { // flapping stops while firing, still silenced
+        monitor.pollNow();
+        clock.advance(MINUTE);
+      }
+      assertThat(monitor.activeAlerts()).singleElement().extracting(Alert::state).isEqualTo(AlertState.FIRING);
+      s.expire();
+      for (int i = 0; i < 3; i++) {
+        monitor.pollNow();
+        clock.advance(MINUTE);
+      }
+      assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
+      assertThat(sink.received())
+          .as("a firing alert held back by a silence is announced once the silence ends")
+          .anySatisfy(n -> assertThat(n.status()).isEqualTo(AlertStatus.FIRING));
+    }
+  }
+
+  static final class ClosingSource implements MetricSource {
+    final AtomicBoolean closed = new AtomicBoolean();
+    final CountDownLatch polling = new CountDownLatch(1);
+    final boolean block;
+
+    ClosingSource(boolean block) {
+      this.block = block;
+    }
+
+    @Override
+    public List<Sample> poll(PollContext context) throws Exception {
+      polling.countDown();
+      if (block) new CountDownLatch(1).await(); // until interrupted
+      return List.of();
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+  }
+
+  /**
+   * One poll thread: source a blocks, b's poll is dispatched (its permit taken) and queued behind
+   * it. close() gives up at the deadline and shutdownNow() drops b's queued task, so b's permit is
+   * never released and b is never closed.
+   */
+  @Test
+  void closeClosesASourceWhosePollWasQueuedInTheOwnPool() throws Exception {
+    ClosingSource a = new ClosingSource(true);
+    ClosingSource b = new ClosingSource(false);
+    ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker).pollThreads(1)
+        .shutdownTimeout(Duration.ofMillis(200))
+        .source("a", Schedule.every(MINUTE), a).source("b", Schedule.every(MINUTE), b).build();
+    monitor.start();
+    assertThat(a.polling.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(200); // let the scheduler dispatch b behind a
+    monitor.close();
+    Thread.sleep(500);
+    assertThat(a.closed).as("a closed").isTrue();
+    assertThat(b.closed).as("b closed").isTrue();
+  }
+
+  /**
+   * A silence on severity=warning holds back the FIRING of a warning alert; when it escalates to
+   * critical the sink first gets SEVERITY_CHANGED, for an alert it never heard fire, and only
+   * then the held-back FIRING (from tick()).
+   */
+  @Test
+  void heldBackAlertIsAnnouncedBeforeItsSeverityChange() throws Exception {
+    Settable source = new Settable();
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).criticalAbove(95).build();
+    try (ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
+        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build()) {
+      monitor.silence(List.of(Matcher.equal("severity", "warning")), Duration.ofDays(1), "warnings off");
+      source.cpu = 90;
+      monitor.pollNow();
+      clock.advance(MINUTE);
+      source.cpu = 99;
+      monitor.pollNow();
+      assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
+      assertThat(sink.received()).extracting(AlertNotification::type)
+          .as("the first thing a sink hears of an alert is that it fires")
+          .startsWith(NotificationType.FIRING);
+    }
+  }
+}
