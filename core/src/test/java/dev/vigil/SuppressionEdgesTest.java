@@ -30,8 +30,8 @@ class SuppressionEdgesTest {
 
   /**
    * An alert that fired and flapped under a silence, then stopped flapping while firing after the
-   * silence ended: the sink gets FLAPPING_STOPPED (status FIRING), i.e. it is told the alert is
-   * firing, but its RESOLVED is then suppressed as "resolves a suppressed notification".
+   * silence ended: the sink gets FLAPPING_STOPPED (status FIRING), so it was told the alert is
+   * firing, and must also hear it resolve.
    */
   @Test
   void resolvedIsDeliveredAfterFlappingStoppedWhileFiringWasDelivered() throws Exception {
@@ -69,8 +69,8 @@ class SuppressionEdgesTest {
   }
 
   /**
-   * Silence active until flapping stops while firing: FLAPPING_STOPPED is suppressed but
-   * announcePending is cleared anyway, so the alert is never announced once the silence ends.
+   * Silence active until flapping stops while firing: FLAPPING_STOPPED is suppressed, so the alert
+   * is still announced (FIRING) once the silence ends.
    */
   @Test
   void firingAlertIsAnnouncedAfterSilenceEndsEvenIfFlappingStoppedUnderSilence() throws Exception {
@@ -127,8 +127,7 @@ class SuppressionEdgesTest {
 
   /**
    * One poll thread: source a blocks, b's poll is dispatched (its permit taken) and queued behind
-   * it. close() gives up at the deadline and shutdownNow() drops b's queued task, so b's permit is
-   * never released and b is never closed.
+   * it. close() must hand b's permit back and close b, although b's poll never ran.
    */
   @Test
   void closeClosesASourceWhosePollWasQueuedInTheOwnPool() throws Exception {
@@ -139,17 +138,18 @@ class SuppressionEdgesTest {
         .source("a", Schedule.every(MINUTE), a).source("b", Schedule.every(MINUTE), b).build();
     monitor.start();
     assertThat(a.polling.await(5, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(200); // let the scheduler dispatch b behind a
+    // Both were due at start: once the scheduler waits again, it has dispatched b behind a.
+    Await.until("scheduler waiting after dispatching a and b", () -> Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith("vigil-scheduler") && t.getState() == Thread.State.TIMED_WAITING));
     monitor.close();
-    Thread.sleep(500);
-    assertThat(a.closed).as("a closed").isTrue();
-    assertThat(b.closed).as("b closed").isTrue();
+    assertThat(b.closed).as("b closed by close()").isTrue();
+    Await.until("a closed when its interrupted poll ends", a.closed::get);
   }
 
   /**
    * A silence on severity=warning holds back the FIRING of a warning alert; when it escalates to
-   * critical the sink first gets SEVERITY_CHANGED, for an alert it never heard fire, and only
-   * then the held-back FIRING (from tick()).
+   * critical the sink hears FIRING first, never a SEVERITY_CHANGED for an alert it never heard
+   * fire.
    */
   @Test
   void heldBackAlertIsAnnouncedBeforeItsSeverityChange() throws Exception {
