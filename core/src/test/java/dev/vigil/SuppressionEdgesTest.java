@@ -28,6 +28,26 @@ class SuppressionEdgesTest {
     }
   }
 
+  private ResourceMonitor flappingMonitor(Settable source) {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).flapDetection(10, 30).build();
+    return ResourceMonitor.builder().clock(clock).ticker(ticker)
+        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build();
+  }
+
+  /** Twelve polls, one a minute, alternating 90 and 50: the alert fires and starts flapping. */
+  private void flap(ResourceMonitor monitor, Settable source) {
+    for (int i = 0; i < 12; i++) poll(monitor, source, i % 2 == 0 ? 90 : 50, 1);
+  }
+
+  private void poll(ResourceMonitor monitor, Settable source, double cpu, int times) {
+    source.cpu = cpu;
+    for (int i = 0; i < times; i++) {
+      monitor.pollNow();
+      clock.advance(MINUTE);
+    }
+  }
+
   /**
    * An alert that fired and flapped under a silence, then stopped flapping while firing after the
    * silence ended: the sink gets FLAPPING_STOPPED (status FIRING), so it was told the alert is
@@ -36,32 +56,18 @@ class SuppressionEdgesTest {
   @Test
   void resolvedIsDeliveredAfterFlappingStoppedWhileFiringWasDelivered() throws Exception {
     Settable source = new Settable();
-    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).flapDetection(10, 30).build();
-    try (ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
-        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
-        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build()) {
+    try (ResourceMonitor monitor = flappingMonitor(source)) {
       Silence s = monitor.silence(List.of(Matcher.equal("alertname", "HighCpu")), Duration.ofDays(1), "maintenance");
-      for (int i = 0; i < 12; i++) { // flap under the silence
-        source.cpu = i % 2 == 0 ? 90 : 50;
-        monitor.pollNow();
-        clock.advance(MINUTE);
-      }
+      flap(monitor, source); // under the silence
       s.expire();
-      source.cpu = 90;
-      for (int i = 0; i < 30; i++) { // steady firing until flapping stops
-        monitor.pollNow();
-        clock.advance(MINUTE);
-      }
+      poll(monitor, source, 90, 30); // steady firing until flapping stops
       assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
-      List<NotificationType> before = sink.received().stream().map(AlertNotification::type).toList();
-      System.out.println("before resolve: " + sink.received().stream().map(n -> n.type() + "/" + n.status()).toList());
       assertThat(sink.received()).isNotEmpty(); // the sink was told the alert fires
       assertThat(sink.received().get(sink.received().size() - 1).status()).isEqualTo(AlertStatus.FIRING);
 
       source.cpu = 50;
       monitor.pollNow();
       assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
-      System.out.println("after: " + sink.received().stream().map(n -> n.type() + "/" + n.status()).toList());
       assertThat(sink.received().get(sink.received().size() - 1).status())
           .as("the sink was told the alert fires, so it must hear it resolve")
           .isEqualTo(AlertStatus.RESOLVED);
@@ -75,27 +81,13 @@ class SuppressionEdgesTest {
   @Test
   void firingAlertIsAnnouncedAfterSilenceEndsEvenIfFlappingStoppedUnderSilence() throws Exception {
     Settable source = new Settable();
-    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).flapDetection(10, 30).build();
-    try (ResourceMonitor monitor = ResourceMonitor.builder().clock(clock).ticker(ticker)
-        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
-        .source("cloud", Schedule.every(MINUTE), source).rule(rule).sink("rec", sink).build()) {
+    try (ResourceMonitor monitor = flappingMonitor(source)) {
       Silence s = monitor.silence(List.of(Matcher.equal("alertname", "HighCpu")), Duration.ofDays(1), "maintenance");
-      for (int i = 0; i < 12; i++) {
-        source.cpu = i % 2 == 0 ? 90 : 50;
-        monitor.pollNow();
-        clock.advance(MINUTE);
-      }
-      source.cpu = 90;
-      for (int i = 0; i < 30; i++) { // flapping stops while firing, still silenced
-        monitor.pollNow();
-        clock.advance(MINUTE);
-      }
+      flap(monitor, source);
+      poll(monitor, source, 90, 30); // flapping stops while firing, still silenced
       assertThat(monitor.activeAlerts()).singleElement().extracting(Alert::state).isEqualTo(AlertState.FIRING);
       s.expire();
-      for (int i = 0; i < 3; i++) {
-        monitor.pollNow();
-        clock.advance(MINUTE);
-      }
+      poll(monitor, source, 90, 3);
       assertThat(monitor.flush(Duration.ofSeconds(5))).isTrue();
       assertThat(sink.received())
           .as("a firing alert held back by a silence is announced once the silence ends")
