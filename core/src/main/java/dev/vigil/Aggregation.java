@@ -10,14 +10,23 @@ import org.jspecify.annotations.Nullable;
  * How a {@link Condition} turns a series of samples into the one value it compares: the latest
  * sample, or an aggregate over a {@link Window}. Immutable and thread safe.
  *
- * <p>Aggregates are kept incrementally per series, so evaluating {@link #avg}, {@link #min},
- * {@link #max} and {@link #ratePerSecond} costs the same whatever the window holds; {@link
- * #percentile} sorts the window on each evaluation.
+ * <p>Aggregates are kept incrementally per series, so evaluating {@link #avg}, {@link #min}, {@link
+ * #max} and {@link #ratePerSecond} costs the same whatever the window holds; {@link #percentile}
+ * sorts the window on each evaluation.
  */
 public final class Aggregation {
-  enum Kind { LATEST, AVG, MIN, MAX, PERCENTILE, RATE, PREDICT_LINEAR }
+  enum Kind {
+    LATEST,
+    AVG,
+    MIN,
+    MAX,
+    PERCENTILE,
+    RATE,
+    PREDICT_LINEAR
+  }
 
-  private static final Aggregation LATEST = new Aggregation(Kind.LATEST, null, Double.NaN, Duration.ZERO);
+  private static final Aggregation LATEST =
+      new Aggregation(Kind.LATEST, null, Double.NaN, Duration.ZERO);
 
   final Kind kind;
   final @Nullable Window window;
@@ -42,7 +51,8 @@ public final class Aggregation {
    * @throws NullPointerException if {@code window} is null
    */
   public static Aggregation avg(Window window) {
-    return new Aggregation(Kind.AVG, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
+    return new Aggregation(
+        Kind.AVG, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
   }
 
   /**
@@ -51,7 +61,8 @@ public final class Aggregation {
    * @throws NullPointerException if {@code window} is null
    */
   public static Aggregation min(Window window) {
-    return new Aggregation(Kind.MIN, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
+    return new Aggregation(
+        Kind.MIN, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
   }
 
   /**
@@ -60,7 +71,8 @@ public final class Aggregation {
    * @throws NullPointerException if {@code window} is null
    */
   public static Aggregation max(Window window) {
-    return new Aggregation(Kind.MAX, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
+    return new Aggregation(
+        Kind.MAX, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
   }
 
   /**
@@ -72,8 +84,10 @@ public final class Aggregation {
    * @throws IllegalArgumentException if {@code p} is not in [0, 100]
    */
   public static Aggregation percentile(double p, Window window) {
-    if (!(p >= 0 && p <= 100)) throw new IllegalArgumentException("percentile must be in [0, 100]: " + p);
-    return new Aggregation(Kind.PERCENTILE, requireNonNull(window, "window == null"), p, Duration.ZERO);
+    if (!(p >= 0 && p <= 100))
+      throw new IllegalArgumentException("percentile must be in [0, 100]: " + p);
+    return new Aggregation(
+        Kind.PERCENTILE, requireNonNull(window, "window == null"), p, Duration.ZERO);
   }
 
   /**
@@ -83,7 +97,8 @@ public final class Aggregation {
    * @throws NullPointerException if {@code window} is null
    */
   public static Aggregation ratePerSecond(Window window) {
-    return new Aggregation(Kind.RATE, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
+    return new Aggregation(
+        Kind.RATE, requireNonNull(window, "window == null"), Double.NaN, Duration.ZERO);
   }
 
   /**

@@ -69,7 +69,17 @@ public record Alert(
       Instant startsAt,
       Instant lastEvaluatedAt,
       String fingerprint) {
-    this(rule, severity, resource, labels, summary, value, threshold, startsAt, lastEvaluatedAt,
-        fingerprint, AlertState.FIRING);
+    this(
+        rule,
+        severity,
+        resource,
+        labels,
+        summary,
+        value,
+        threshold,
+        startsAt,
+        lastEvaluatedAt,
+        fingerprint,
+        AlertState.FIRING);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message for {@link AlertSink}s: an alert started firing or was resolved, or, as {@link
- * #type()} tells, a reminder, a change of severity, missing data, or flapping.
+ * A message for {@link AlertSink}s: an alert started firing or was resolved, or, as {@link #type()}
+ * tells, a reminder, a change of severity, missing data, or flapping.
  *
  * <p>Immutable and thread safe. The {@link #labels()} always contain {@code alertname} (the rule
  * name), {@code resource} and {@code severity}, plus the sample's labels and the rule's static
@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param threshold the threshold the value was compared with
  * @param startsAt when the alert started firing
  * @param endsAt when the alert was resolved; null while firing
- * @param fingerprint stable id of the alert: a hash of the rule name and the labels (but
- *     severity, so that an escalated alert keeps its identity)
+ * @param fingerprint stable id of the alert: a hash of the rule name and the labels (but severity,
+ *     so that an escalated alert keeps its identity)
  * @param type why the notification was sent
  * @param description the rule's description template rendered for this alert; may be empty
  */
@@ -87,8 +87,19 @@ public record AlertNotification(
       Instant startsAt,
       @Nullable Instant endsAt,
       String fingerprint) {
-    this(rule, status, severity, resource, labels, summary, value, threshold, startsAt, endsAt,
+    this(
+        rule,
+        status,
+        severity,
+        resource,
+        labels,
+        summary,
+        value,
+        threshold,
+        startsAt,
+        endsAt,
         fingerprint,
-        status == AlertStatus.FIRING ? NotificationType.FIRING : NotificationType.RESOLVED, "");
+        status == AlertStatus.FIRING ? NotificationType.FIRING : NotificationType.RESOLVED,
+        "");
   }
 }

@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * changes none of its alerts.
  *
  * <p><b>Templates.</b> Summary and description may use {@code {rule}}, {@code {metric}}, {@code
- * {resource}}, {@code {value}}, {@code {threshold}}, {@code {severity}} and {@code
- * {labels.NAME}}. Numbers are formatted for people: {@code 92.4}, not {@code 92.39999999}.
+ * {resource}}, {@code {value}}, {@code {threshold}}, {@code {severity}} and {@code {labels.NAME}}.
+ * Numbers are formatted for people: {@code 92.4}, not {@code 92.39999999}.
  *
  * <p>Immutable and thread safe.
  */
@@ -120,7 +120,9 @@ public final class AlertRule {
     return criticalCondition;
   }
 
-  /** The condition that clears a firing alert (hysteresis), or null to clear when it stops holding. */
+  /**
+   * The condition that clears a firing alert (hysteresis), or null to clear when it stops holding.
+   */
   public @Nullable Condition clearCondition() {
     return clearCondition;
   }
@@ -207,10 +209,14 @@ public final class AlertRule {
 
   @Override
   public String toString() {
-    return "AlertRule{" + name + ": "
+    return "AlertRule{"
+        + name
+        + ": "
         + (heartbeat != null ? "no " + metric + " for " + heartbeat : condition)
         + (criticalCondition != null ? ", critical " + criticalCondition : "")
-        + ", " + severity + "}";
+        + ", "
+        + severity
+        + "}";
   }
 
   /**
@@ -282,7 +288,7 @@ public final class AlertRule {
 
     /** Validates a threshold now; the condition is made in build(). */
     private static void check(Function<Condition.Operand, Condition> shortcut) {
-      shortcut.apply(Condition.metric("check"));
+      Condition unused = shortcut.apply(Condition.metric("check"));
     }
 
     /**
@@ -320,8 +326,8 @@ public final class AlertRule {
     }
 
     /**
-     * Sets any condition, such as a composite over several metrics of the resource. Replaces
-     * {@link #metric}-based thresholds.
+     * Sets any condition, such as a composite over several metrics of the resource. Replaces {@link
+     * #metric}-based thresholds.
      *
      * @throws NullPointerException if {@code condition} is null
      */
@@ -332,8 +338,8 @@ public final class AlertRule {
     }
 
     /**
-     * Escalates the alert to {@link Severity#CRITICAL} while the metric is above {@code
-     * threshold}; it de-escalates to the rule's severity when only the base condition holds.
+     * Escalates the alert to {@link Severity#CRITICAL} while the metric is above {@code threshold};
+     * it de-escalates to the rule's severity when only the base condition holds.
      *
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
@@ -442,11 +448,12 @@ public final class AlertRule {
     }
 
     /**
-     * Fires only when {@code m} of the last {@code n} evaluations breached (CloudWatch
-     * "datapoints to alarm"); 1 of 1 by default. Resolves when fewer than {@code m} of the last
-     * {@code n} breached.
+     * Fires only when {@code m} of the last {@code n} evaluations breached (CloudWatch "datapoints
+     * to alarm"); 1 of 1 by default. Resolves when fewer than {@code m} of the last {@code n}
+     * breached.
      *
-     * @throws IllegalArgumentException unless {@code 1 <= m <= n <= }{@value #MAX_EVALUATION_PERIODS}
+     * @throws IllegalArgumentException unless {@code 1 <= m <= n <= }{@value
+     *     #MAX_EVALUATION_PERIODS}
      */
     public Builder datapoints(int m, int n) {
       if (m < 1 || m > n || n > MAX_EVALUATION_PERIODS) {
@@ -495,8 +502,8 @@ public final class AlertRule {
     }
 
     /**
-     * Notifies a firing alert again every {@code interval}; {@link Duration#ZERO} (the default)
-     * for never.
+     * Notifies a firing alert again every {@code interval}; {@link Duration#ZERO} (the default) for
+     * never.
      *
      * @throws NullPointerException if {@code interval} is null
      * @throws IllegalArgumentException if {@code interval} is negative
@@ -513,11 +520,11 @@ public final class AlertRule {
     }
 
     /**
-     * Turns on flap detection in the style of Nagios: the weighted percentage of state changes
-     * over the last 21 evaluations; flapping starts above {@code highPercent} and stops below
-     * {@code lowPercent}. While flapping, firing and resolved notifications are held and one
-     * {@link NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED}
-     * are sent. Off by default; Nagios uses 20 and 30 for services.
+     * Turns on flap detection in the style of Nagios: the weighted percentage of state changes over
+     * the last 21 evaluations; flapping starts above {@code highPercent} and stops below {@code
+     * lowPercent}. While flapping, firing and resolved notifications are held and one {@link
+     * NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED} are
+     * sent. Off by default; Nagios uses 20 and 30 for services.
      *
      * @throws IllegalArgumentException unless {@code 0 <= lowPercent < highPercent <= 100}
      */
@@ -587,30 +594,44 @@ public final class AlertRule {
      *     outside}), or if {@link #aggregate} is set but no shortcut would use it
      */
     public AlertRule build() {
-      boolean shortcuts = conditionShortcut != null || criticalShortcut != null || clearShortcut != null;
+      boolean shortcuts =
+          conditionShortcut != null || criticalShortcut != null || clearShortcut != null;
       if (shortcuts && metric == null) {
         throw new IllegalStateException("rule " + name + ": metric is not set");
       }
       if (aggregation.kind != Aggregation.Kind.LATEST && (heartbeat != null || !shortcuts)) {
         // It would be silently ignored: say so instead.
-        throw new IllegalStateException("rule " + name + ": aggregate(" + aggregation + ") applies to the "
-            + "above/below/outside, critical* and clear* shortcuts only"
-            + (heartbeat != null ? "; a heartbeat has none" : "; put it in the Condition instead"));
+        throw new IllegalStateException(
+            "rule "
+                + name
+                + ": aggregate("
+                + aggregation
+                + ") applies to the "
+                + "above/below/outside, critical* and clear* shortcuts only"
+                + (heartbeat != null
+                    ? "; a heartbeat has none"
+                    : "; put it in the Condition instead"));
       }
-      Condition.Operand operand = metric == null ? null : Condition.metric(metric).aggregate(aggregation);
+      Condition.Operand operand =
+          metric == null ? null : Condition.metric(metric).aggregate(aggregation);
       if (conditionShortcut != null) condition = conditionShortcut.apply(operand);
       if (criticalShortcut != null) criticalCondition = criticalShortcut.apply(operand);
       if (clearShortcut != null) clearCondition = clearShortcut.apply(operand);
       if (heartbeat != null) {
         if (condition != null || criticalCondition != null || clearCondition != null) {
-          throw new IllegalStateException("rule " + name + ": heartbeat excludes thresholds and conditions");
+          throw new IllegalStateException(
+              "rule " + name + ": heartbeat excludes thresholds and conditions");
         }
         if (metric == null) throw new IllegalStateException("rule " + name + ": metric is not set");
         return new AlertRule(this, null);
       }
       if (condition == null) {
         throw new IllegalStateException(
-            "rule " + name + (metric == null ? ": metric is not set" : ": threshold is not set (above/below/outside)"));
+            "rule "
+                + name
+                + (metric == null
+                    ? ": metric is not set"
+                    : ": threshold is not set (above/below/outside)"));
       }
       if (criticalCondition != null && severity == Severity.CRITICAL) {
         throw new IllegalStateException(
@@ -626,35 +647,62 @@ public final class AlertRule {
       Condition fire = condition;
       Condition critical = criticalCondition;
       if (critical == null || fire == null || !fire.isLeaf() || !critical.isLeaf()) return;
-      boolean fits = switch (fire.op) {
-        case ABOVE -> critical.op == Condition.Op.ABOVE && critical.lo > fire.lo;
-        case BELOW -> critical.op == Condition.Op.BELOW && critical.hi < fire.hi;
-        case OUTSIDE -> (critical.op == Condition.Op.ABOVE && critical.lo > fire.hi)
-            || (critical.op == Condition.Op.BELOW && critical.hi < fire.lo);
-        default -> true;
-      };
+      boolean fits =
+          switch (fire.op) {
+            case ABOVE -> critical.op == Condition.Op.ABOVE && critical.lo > fire.lo;
+            case BELOW -> critical.op == Condition.Op.BELOW && critical.hi < fire.hi;
+            case OUTSIDE ->
+                (critical.op == Condition.Op.ABOVE && critical.lo > fire.hi)
+                    || (critical.op == Condition.Op.BELOW && critical.hi < fire.lo);
+            default -> true;
+          };
       if (!fits) {
-        throw new IllegalStateException("rule " + name + ": critical level " + critical
-            + " must lie beyond the firing condition " + fire + ", in the same direction");
+        throw new IllegalStateException(
+            "rule "
+                + name
+                + ": critical level "
+                + critical
+                + " must lie beyond the firing condition "
+                + fire
+                + ", in the same direction");
       }
     }
 
     private void checkHysteresis() {
-      if (clearCondition == null || condition == null || !condition.isLeaf() || !clearCondition.isLeaf()) return;
+      if (clearCondition == null
+          || condition == null
+          || !condition.isLeaf()
+          || !clearCondition.isLeaf()) return;
       Condition fire = condition;
       Condition clear = clearCondition;
       boolean sameDirection = clear.op == fire.op;
       if (fire.op == Condition.Op.OUTSIDE || clear.op == Condition.Op.OUTSIDE || sameDirection) {
-        throw new IllegalStateException("rule " + name + ": clear condition " + clear + " does not fit "
-            + fire + ": clearBelow goes with above(), clearAbove with below(); use clearWhen(...) otherwise");
+        throw new IllegalStateException(
+            "rule "
+                + name
+                + ": clear condition "
+                + clear
+                + " does not fit "
+                + fire
+                + ": clearBelow goes with above(), clearAbove with below(); use clearWhen(...) otherwise");
       }
       if (fire.op == Condition.Op.ABOVE && clear.op == Condition.Op.BELOW && clear.hi > fire.lo) {
-        throw new IllegalStateException("rule " + name + ": clearBelow " + Templates.formatNumber(clear.hi)
-            + " must not exceed the firing threshold " + Templates.formatNumber(fire.lo));
+        throw new IllegalStateException(
+            "rule "
+                + name
+                + ": clearBelow "
+                + Templates.formatNumber(clear.hi)
+                + " must not exceed the firing threshold "
+                + Templates.formatNumber(fire.lo));
       }
       if (fire.op == Condition.Op.BELOW && clear.op == Condition.Op.ABOVE && clear.lo < fire.hi) {
-        throw new IllegalStateException("rule " + name + ": clearAbove " + Templates.formatNumber(clear.lo)
-            + " must not be below the firing threshold " + Templates.formatNumber(fire.hi));
+        throw new IllegalStateException(
+            "rule "
+                + name
+                + ": clearAbove "
+                + Templates.formatNumber(clear.lo)
+                + " must not be below the firing threshold "
+                + Templates.formatNumber(fire.hi));
       }
     }
   }

@@ -14,7 +14,8 @@ import java.time.Instant;
  * @param value the value evaluated then, or NaN if there was none
  * @param reason why, for people: "condition held for PT5M", "resource gone", ...
  */
-public record AlertTransition(Instant at, AlertState from, AlertState to, double value, String reason) {
+public record AlertTransition(
+    Instant at, AlertState from, AlertState to, double value, String reason) {
 
   /**
    * Validates the components.

@@ -24,7 +24,13 @@ import java.util.TreeSet;
  * any part has none, {@code anyOf} holds if any part with data holds.
  */
 public final class Condition {
-  enum Op { ABOVE, BELOW, OUTSIDE, ALL, ANY }
+  enum Op {
+    ABOVE,
+    BELOW,
+    OUTSIDE,
+    ALL,
+    ANY
+  }
 
   final Op op;
   final String metric;
@@ -33,7 +39,8 @@ public final class Condition {
   final double hi;
   final List<Condition> parts;
 
-  private Condition(Op op, String metric, Aggregation aggregation, double lo, double hi, List<Condition> parts) {
+  private Condition(
+      Op op, String metric, Aggregation aggregation, double lo, double hi, List<Condition> parts) {
     this.op = op;
     this.metric = metric;
     this.aggregation = aggregation;
@@ -76,10 +83,18 @@ public final class Condition {
 
   private static Condition composite(Op op, Condition[] parts) {
     requireNonNull(parts, "parts == null");
-    if (parts.length == 0) throw new IllegalArgumentException(op == Op.ALL ? "allOf() needs parts" : "anyOf() needs parts");
+    if (parts.length == 0)
+      throw new IllegalArgumentException(
+          op == Op.ALL ? "allOf() needs parts" : "anyOf() needs parts");
     List<Condition> list = new ArrayList<>();
     for (Condition c : parts) list.add(requireNonNull(c, "part == null"));
-    return new Condition(op, list.get(0).primaryMetric(), Aggregation.latest(), Double.NaN, Double.NaN, List.copyOf(list));
+    return new Condition(
+        op,
+        list.get(0).primaryMetric(),
+        Aggregation.latest(),
+        Double.NaN,
+        Double.NaN,
+        List.copyOf(list));
   }
 
   /** The metric whose value a notification reports: this leaf's, or the first part's. */
@@ -129,7 +144,13 @@ public final class Condition {
     return switch (op) {
       case ABOVE -> operand() + " > " + Templates.formatNumber(lo);
       case BELOW -> operand() + " < " + Templates.formatNumber(hi);
-      case OUTSIDE -> operand() + " outside [" + Templates.formatNumber(lo) + ", " + Templates.formatNumber(hi) + "]";
+      case OUTSIDE ->
+          operand()
+              + " outside ["
+              + Templates.formatNumber(lo)
+              + ", "
+              + Templates.formatNumber(hi)
+              + "]";
       case ALL -> "allOf" + parts;
       case ANY -> "anyOf" + parts;
     };
@@ -164,7 +185,8 @@ public final class Condition {
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Condition above(double threshold) {
-      return new Condition(Op.ABOVE, metric, aggregation, finite(threshold, "threshold"), Double.NaN, List.of());
+      return new Condition(
+          Op.ABOVE, metric, aggregation, finite(threshold, "threshold"), Double.NaN, List.of());
     }
 
     /**
@@ -173,7 +195,8 @@ public final class Condition {
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Condition below(double threshold) {
-      return new Condition(Op.BELOW, metric, aggregation, Double.NaN, finite(threshold, "threshold"), List.of());
+      return new Condition(
+          Op.BELOW, metric, aggregation, Double.NaN, finite(threshold, "threshold"), List.of());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.vigil;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.vigil.internal.FlapDetector;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.SampleWindow;
@@ -20,14 +22,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates rules against samples and keeps the state machine of every alert. Guarded by its own
  * lock. Notifications go to an {@link Emitter} while the lock is held; the emitter only decides
- * suppression and queues them, in order, for delivery outside the lock, so user callbacks never
- * run under it.
+ * suppression and queues them, in order, for delivery outside the lock, so user callbacks never run
+ * under it.
  *
  * <p>Costs: ingesting a sample is O(windows of its metric); evaluating a threshold rule is O(1) in
  * the length of the history (running aggregates; percentiles excepted). After a successful poll,
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * firing alerts are checked for reminders and held-back announcements.
  */
 final class Evaluator {
-  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
   static final String SOURCE_HEALTH_RULE = "SourceHealth";
   static final int HISTORY_LIMIT = 32;
 
@@ -48,15 +47,19 @@ final class Evaluator {
     @Nullable String wouldSuppress(AlertNotification n);
 
     /** Rule {@code rule} threw {@code error}: to be reported to the listener, outside the lock. */
-    default void ruleFailed(String rule, Throwable error) {}
+    default void ruleFailed(String rule, String series, Throwable error) {}
   }
 
   private final List<RuleRuntime> rules = new ArrayList<>();
+
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
+
   private final Map<String, Set<Window>> windowsByMetric = new HashMap<>();
+
   /** Metrics read by heartbeat rules: their series are kept while the resource is silent. */
   private final Set<String> heartbeatMetrics = new HashSet<>();
+
   private final Duration maxStaleAfter;
 
   private final Map<SeriesKey, Series> series = new HashMap<>();
@@ -64,11 +67,15 @@ final class Evaluator {
   private final Map<String, Set<Series>> seriesByResource = new HashMap<>();
   private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Entry> byFingerprint = new HashMap<>();
+
   /** Entries by resource, so that inhibition looks at one resource's alerts, not all of them. */
   private final Map<String, Set<Entry>> byResource = new HashMap<>();
+
   private final Map<String, Set<Entry>> bySource = new HashMap<>();
+
   /** Entries in state FIRING: what reminders and held-back announcements look at. */
   private final Set<Entry> firing = new LinkedHashSet<>();
+
   private final Map<String, SourceState> sources = new HashMap<>();
 
   private final int sourceFailuresToAlert;
@@ -86,11 +93,13 @@ final class Evaluator {
     for (AlertRule rule : alertRules) {
       RuleRuntime rt = new RuleRuntime(rule);
       rules.add(rt);
-      for (String metric : rt.metrics) rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
+      for (String metric : rt.metrics)
+        rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
       if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
       for (Condition leaf : rt.leaves) {
         Window w = leaf.aggregation.window();
-        if (w != null) windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
+        if (w != null)
+          windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
         if (w != null && w.duration().compareTo(stale) > 0) stale = w.duration();
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
@@ -105,7 +114,8 @@ final class Evaluator {
    * resources it reported through {@link PollContext#reportError}: their alerts keep their state,
    * as for a failing source.
    */
-  synchronized void ingest(String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
+  synchronized void ingest(
+      String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
     SourceState src = sources.computeIfAbsent(source, SourceState::new);
     src.succeeded(now, emit);
     for (String resource : failed) src.resourceSeen.put(resource, now);
@@ -128,7 +138,7 @@ final class Evaluator {
 
     Set<AlertKey> evaluated = new HashSet<>();
     for (SeriesKey key : touched) {
-      for (RuleRuntime rt : rulesByMetric.get(key.metric())) {
+      for (RuleRuntime rt : rulesByMetric.getOrDefault(key.metric(), List.of())) {
         if (rt.rule.heartbeat() != null) continue;
         AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
         if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
@@ -137,8 +147,7 @@ final class Evaluator {
           evaluate(e, rt.evaluate(this, key.resource(), key.labels(), now), now, emit);
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
-          log.warn("Rule {} failed on {}", rt.rule.name(), key, t);
-          emit.ruleFailed(rt.rule.name(), t);
+          emit.ruleFailed(rt.rule.name(), key.toString(), t);
         }
       }
     }
@@ -166,7 +175,12 @@ final class Evaluator {
         e.value = silent.toMillis() / 1000.0;
         e.threshold = max.toMillis() / 1000.0;
         boolean breach = silent.compareTo(max) > 0;
-        step(e, breach, rt.rule.severity(), now, emit,
+        step(
+            e,
+            breach,
+            rt.rule.severity(),
+            now,
+            emit,
             breach ? "no sample for " + silent : "sample received");
       }
     }
@@ -182,7 +196,9 @@ final class Evaluator {
         continue;
       }
       Duration repeat = e.rt.rule.repeatInterval();
-      if (!repeat.isZero() && e.lastNotifiedAt != null && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
+      if (!repeat.isZero()
+          && e.lastNotifiedAt != null
+          && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
         notify(e, NotificationType.REMINDER, now, emit);
       }
     }
@@ -230,12 +246,19 @@ final class Evaluator {
   private void apply(Entry e, Result r, Instant now, Emitter emit, @Nullable String why) {
     e.value = r.value;
     // Hysteresis holds for a firing alert, also one that lost its data for a while.
-    boolean firing = e.state == AlertState.FIRING
-        || (e.state == AlertState.NO_DATA && e.stateBeforeNoData == AlertState.FIRING);
-    boolean breach = firing && r.clear != null ? !r.clear : r.breach;
+    boolean firing =
+        e.state == AlertState.FIRING
+            || (e.state == AlertState.NO_DATA && e.stateBeforeNoData == AlertState.FIRING);
+    boolean breach = (firing && r.clear != null) ? !r.clear : r.breach;
     Severity severity = r.critical ? Severity.CRITICAL : e.rt.rule.severity();
     e.threshold = r.critical ? r.criticalThreshold : r.threshold;
-    step(e, breach, severity, now, emit, why != null ? why : breach ? "condition holds" : "condition does not hold");
+    step(
+        e,
+        breach,
+        severity,
+        now,
+        emit,
+        why != null ? why : breach ? "condition holds" : "condition does not hold");
   }
 
   /** A datapoint is missing: apply the rule's policy. */
@@ -245,36 +268,52 @@ final class Evaluator {
         // Keep state (staleness is checked by the sweep), but for CloudWatch's one exception.
         e.recordPeriod(false, false);
         if (e.state != AlertState.FIRING && e.state != AlertState.NO_DATA && prematureAlarm(e)) {
-          decide(e, true, e.severity == null ? e.rt.rule.severity() : e.severity, now, emit,
+          decide(
+              e,
+              true,
+              e.severity == null ? e.rt.rule.severity() : e.severity,
+              now,
+              emit,
               "breaching datapoint followed by missing ones only (CloudWatch premature alarm)");
         }
       }
       case IGNORE -> e.recordPeriod(false, false); // keep state
       case BREACHING -> {
         e.value = Double.NaN;
-        step(e, true, e.severity == null ? e.rt.rule.severity() : e.severity, now, emit, "missing datapoint (breaching)");
+        step(
+            e,
+            true,
+            e.severity == null ? e.rt.rule.severity() : e.severity,
+            now,
+            emit,
+            "missing datapoint (breaching)");
       }
       case NOT_BREACHING -> {
         e.value = Double.NaN;
         step(e, false, e.rt.rule.severity(), now, emit, "missing datapoint (not breaching)");
       }
       case KEEP_LAST -> {
-        if (e.lastResult != null) apply(e, e.lastResult, now, emit, "missing datapoint (last value kept)");
+        if (e.lastResult != null)
+          apply(e, e.lastResult, now, emit, "missing datapoint (last value kept)");
       }
     }
   }
 
   /**
-   * The state machine: one evaluation that breached or not. M-of-N first, then {@code for},
-   * {@code keepFiringFor}, severity changes, then flap detection.
+   * The state machine: one evaluation that breached or not. M-of-N first, then {@code for}, {@code
+   * keepFiringFor}, severity changes, then flap detection.
    */
-  private void step(Entry e, boolean rawBreach, Severity severity, Instant now, Emitter emit, String why) {
+  private void step(
+      Entry e, boolean rawBreach, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
     e.pushBreach(rawBreach, rule.evaluationPeriods());
     e.recordPeriod(true, rawBreach);
-    boolean breach = Long.bitCount(e.breachBits) >= rule.datapointsToAlarm()
-        || (rule.missingData() == MissingData.MISSING
-            && e.state != AlertState.FIRING && e.state != AlertState.NO_DATA && prematureAlarm(e));
+    boolean breach =
+        Long.bitCount(e.breachBits) >= rule.datapointsToAlarm()
+            || (rule.missingData() == MissingData.MISSING
+                && e.state != AlertState.FIRING
+                && e.state != AlertState.NO_DATA
+                && prematureAlarm(e));
     decide(e, breach, severity, now, emit, why);
   }
 
@@ -301,7 +340,8 @@ final class Evaluator {
   }
 
   /** The state machine after one evaluation decided whether the rule breaches now. */
-  private void decide(Entry e, boolean breach, Severity severity, Instant now, Emitter emit, String why) {
+  private void decide(
+      Entry e, boolean breach, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
     AlertState before = e.state;
     if (e.state == AlertState.NO_DATA) {
@@ -328,8 +368,9 @@ final class Evaluator {
           transition(e, AlertState.INACTIVE, now, why);
         } else {
           e.severity = severity;
-          if (!now.isBefore(e.pendingSince.plus(rule.forDuration()))) {
-            fire(e, now, emit, "condition held for " + Duration.between(e.pendingSince, now));
+          Instant pendingSince = requireNonNull(e.pendingSince, "pendingSince of a PENDING alert");
+          if (!now.isBefore(pendingSince.plus(rule.forDuration()))) {
+            fire(e, now, emit, "condition held for " + Duration.between(pendingSince, now));
           }
         }
       }
@@ -339,9 +380,18 @@ final class Evaluator {
           if (severity != e.severity) {
             Severity old = e.severity;
             e.severity = severity;
-            history(e, AlertState.FIRING, AlertState.FIRING, now, "severity " + old + " -> " + severity);
+            history(
+                e,
+                AlertState.FIRING,
+                AlertState.FIRING,
+                now,
+                "severity " + old + " -> " + severity);
             // Sinks that never heard it fire hear FIRING (at the new severity), not a change.
-            notify(e, e.announcePending ? NotificationType.FIRING : NotificationType.SEVERITY_CHANGED, now, emit);
+            notify(
+                e,
+                e.announcePending ? NotificationType.FIRING : NotificationType.SEVERITY_CHANGED,
+                now,
+                emit);
           }
         } else if (!rule.keepFiringFor().isZero()
             && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
@@ -375,10 +425,16 @@ final class Evaluator {
     FlapDetector.Transition t = e.flapDetector().record(e.state == AlertState.FIRING);
     if (t == FlapDetector.Transition.STARTED) {
       e.flapping = true;
-      history(e, e.state, e.state, now, "flapping started at " + pct(e.flapDetector().percentStateChange()));
+      history(
+          e,
+          e.state,
+          e.state,
+          now,
+          "flapping started at " + pct(e.flapDetector().percentStateChange()));
       emit.emit(notification(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now));
     } else if (t == FlapDetector.Transition.STOPPED) {
-      stopFlapping(e, now, emit, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
+      stopFlapping(
+          e, now, emit, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
     }
   }
 
@@ -403,7 +459,8 @@ final class Evaluator {
    * After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. Only the
    * alerts of this source are looked at; resources the source reported as failed are left alone.
    */
-  private void sweep(SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
+  private void sweep(
+      SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
     // Rule and resource pairs evaluated in this poll, under any labels.
     Set<List<String>> ruleResources = new HashSet<>();
     for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
@@ -433,9 +490,11 @@ final class Evaluator {
           && !now.isBefore(e.lastDataAt.plus(stale))) {
         e.value = Double.NaN;
         e.severity = e.severity == null ? e.rt.rule.severity() : e.severity;
-        e.stateBeforeNoData = e.state == AlertState.FIRING ? AlertState.FIRING : AlertState.INACTIVE;
+        e.stateBeforeNoData =
+            e.state == AlertState.FIRING ? AlertState.FIRING : AlertState.INACTIVE;
         if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = now;
-        transition(e, AlertState.NO_DATA, now, "no data for " + Duration.between(e.lastDataAt, now));
+        transition(
+            e, AlertState.NO_DATA, now, "no data for " + Duration.between(e.lastDataAt, now));
         notify(e, NotificationType.NO_DATA, now, emit);
       }
     }
@@ -503,14 +562,16 @@ final class Evaluator {
 
   private void notify(Entry e, NotificationType type, Instant now, Emitter emit) {
     if (e.flapping) return; // held while flapping
-    AlertStatus status = type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    AlertStatus status =
+        type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
     boolean delivered = emit.emit(notification(e, type, status, now));
     if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
     if (type == NotificationType.FIRING) e.announcePending = !delivered;
     e.note = "";
   }
 
-  private AlertNotification notification(Entry e, NotificationType type, AlertStatus status, Instant now) {
+  private AlertNotification notification(
+      Entry e, NotificationType type, AlertStatus status, Instant now) {
     Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
     Map<String, String> labels = e.labels(severity);
     Instant startsAt = e.startsAt == null ? now : e.startsAt;
@@ -530,7 +591,8 @@ final class Evaluator {
         render(e.rt.rule.description(), e, severity, labels));
   }
 
-  private static String render(String template, Entry e, Severity severity, Map<String, String> labels) {
+  private static String render(
+      String template, Entry e, Severity severity, Map<String, String> labels) {
     if (template.isEmpty()) return "";
     Map<String, String> values = new HashMap<>();
     values.put("rule", e.rt.rule.name());
@@ -547,14 +609,19 @@ final class Evaluator {
   synchronized List<Alert> activeAlerts() {
     List<Alert> alerts = new ArrayList<>();
     for (Entry e : entries.values()) {
-      if (e.state == AlertState.PENDING || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
+      if (e.state == AlertState.PENDING
+          || e.state == AlertState.FIRING
+          || e.state == AlertState.NO_DATA) {
         alerts.add(e.snapshot());
       }
     }
     for (SourceState src : sources.values()) {
       if (src.health != null) alerts.add(src.health);
     }
-    alerts.sort(Comparator.comparing(Alert::rule).thenComparing(Alert::resource).thenComparing(Alert::fingerprint));
+    alerts.sort(
+        Comparator.comparing(Alert::rule)
+            .thenComparing(Alert::resource)
+            .thenComparing(Alert::fingerprint));
     return List.copyOf(alerts);
   }
 
@@ -573,7 +640,8 @@ final class Evaluator {
   }
 
   /** Sample labels, then the rule's labels, then the reserved ones: later ones win. */
-  static Map<String, String> alertLabels(AlertRule rule, String resource, Map<String, String> sampleLabels, Severity severity) {
+  static Map<String, String> alertLabels(
+      AlertRule rule, String resource, Map<String, String> sampleLabels, Severity severity) {
     Map<String, String> labels = new TreeMap<>(sampleLabels);
     labels.putAll(rule.labels());
     labels.put("alertname", rule.name());
@@ -596,8 +664,14 @@ final class Evaluator {
   record AlertKey(String rule, String resource, Map<String, String> labels) {}
 
   /** The outcome of evaluating a rule's conditions once. */
-  record Result(boolean hasData, boolean breach, boolean critical, @Nullable Boolean clear,
-      double value, double threshold, double criticalThreshold) {}
+  record Result(
+      boolean hasData,
+      boolean breach,
+      boolean critical,
+      @Nullable Boolean clear,
+      double value,
+      double threshold,
+      double criticalThreshold) {}
 
   /** One series: the latest value and the windows its rules need. Not thread safe. */
   static final class Series {
@@ -612,7 +686,11 @@ final class Evaluator {
       this.key = key;
       this.source = source;
       for (Window w : needed) {
-        windows.put(w, w.duration().isZero() ? SampleWindow.ofCount(w.count()) : SampleWindow.ofDuration(w.duration()));
+        windows.put(
+            w,
+            w.duration().isZero()
+                ? SampleWindow.ofCount(w.count())
+                : SampleWindow.ofDuration(w.duration()));
       }
     }
 
@@ -626,19 +704,22 @@ final class Evaluator {
 
     double aggregate(Aggregation a, Instant now) {
       if (a.kind == Aggregation.Kind.LATEST) return last;
-      SampleWindow w = windows.get(a.window);
+      Window window = a.window;
+      if (window == null) return Double.NaN;
+      SampleWindow w = windows.get(window);
       if (w == null) return Double.NaN;
       w.evictExpired(Math.max(now.toEpochMilli(), lastMillis));
       if (w.isEmpty()) return Double.NaN;
       // "The last N samples" means N: a count window has no value until it is full.
-      if (a.window.duration().isZero() && w.size() < a.window.count()) return Double.NaN;
+      if (window.duration().isZero() && w.size() < window.count()) return Double.NaN;
       return switch (a.kind) {
         case AVG -> w.avg();
         case MIN -> w.min();
         case MAX -> w.max();
         case PERCENTILE -> w.percentile(a.percentile);
         case RATE -> w.size() < 2 ? Double.NaN : w.ratePerSecond();
-        case PREDICT_LINEAR -> w.size() < 2 ? Double.NaN : w.predictLinear(w.lastTimeMillis() + a.ahead.toMillis());
+        case PREDICT_LINEAR ->
+            w.size() < 2 ? Double.NaN : w.predictLinear(w.lastTimeMillis() + a.ahead.toMillis());
         case LATEST -> last;
       };
     }
@@ -652,7 +733,8 @@ final class Evaluator {
 
     RuleRuntime(AlertRule rule) {
       this.rule = rule;
-      for (Condition c : new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
+      for (Condition c :
+          new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
         if (c != null) c.collectLeaves(leaves);
       }
       leaves.forEach(l -> metrics.add(l.metric));
@@ -660,9 +742,11 @@ final class Evaluator {
     }
 
     Result evaluate(Evaluator ev, String resource, Map<String, String> labels, Instant now) {
-      Condition condition = rule.condition();
+      // Heartbeat rules, the only ones without a condition, are never evaluated here.
+      Condition condition = requireNonNull(rule.condition(), "condition of a threshold rule");
       Outcome base = ev.outcome(condition, resource, labels, now);
-      if (!base.hasData) return new Result(false, false, false, null, Double.NaN, Double.NaN, Double.NaN);
+      if (!base.hasData)
+        return new Result(false, false, false, null, Double.NaN, Double.NaN, Double.NaN);
       Condition critical = rule.criticalCondition();
       Outcome crit = critical == null ? null : ev.outcome(critical, resource, labels, now);
       Condition clear = rule.clearCondition();
@@ -672,7 +756,7 @@ final class Evaluator {
           true,
           base.holds || isCritical,
           isCritical,
-          clr == null || !clr.hasData ? null : clr.holds,
+          (clr == null || !clr.hasData) ? null : clr.holds,
           base.value,
           base.threshold,
           crit == null ? Double.NaN : crit.threshold);
@@ -686,11 +770,12 @@ final class Evaluator {
       Series s = series.get(new SeriesKey(c.metric, resource, labels));
       double v = s == null ? Double.NaN : s.aggregate(c.aggregation, now);
       if (Double.isNaN(v)) return new Outcome(false, false, Double.NaN, Double.NaN);
-      double threshold = switch (c.op) {
-        case ABOVE -> c.lo;
-        case BELOW -> c.hi;
-        default -> v > c.hi ? c.hi : c.lo;
-      };
+      double threshold =
+          switch (c.op) {
+            case ABOVE -> c.lo;
+            case BELOW -> c.hi;
+            default -> v > c.hi ? c.hi : c.lo;
+          };
       return new Outcome(true, c.holds(v), v, threshold);
     }
     boolean all = c.op == Condition.Op.ALL;
@@ -712,12 +797,16 @@ final class Evaluator {
     }
     boolean hasData = all ? allData : anyData;
     // The value reported is the first part's for allOf, and the part that holds for anyOf.
-    Outcome shown = all ? first : firstHolding != null ? firstHolding : firstWithData != null ? firstWithData : first;
+    Outcome shown =
+        all
+            ? first
+            : firstHolding != null ? firstHolding : firstWithData != null ? firstWithData : first;
+    requireNonNull(shown, "a composite condition has parts");
     return new Outcome(hasData, hasData && holds, shown.value, shown.threshold);
   }
 
   /** One alert: its state machine and history. */
-  final class Entry {
+  static final class Entry {
     final AlertKey key;
     final RuleRuntime rt;
     final String source;
@@ -728,24 +817,32 @@ final class Evaluator {
     @Nullable Instant startsAt;
     @Nullable Instant lastBreachAt;
     @Nullable Instant keepFiringSince;
+
     /** Where the alert was when it lost its data: NO_DATA resumes from there. */
     AlertState stateBeforeNoData = AlertState.INACTIVE;
+
     /** Its FIRING notification was suppressed: announce it once nothing suppresses it. */
     boolean announcePending;
+
     /** Appended to the summary of the next notification: why it was sent, if not obvious. */
     String note = "";
+
     @Nullable Instant lastDataAt;
     @Nullable Instant lastEvaluatedAt;
     @Nullable Instant lastNotifiedAt;
     @Nullable Result lastResult;
     double value = Double.NaN;
     double threshold = Double.NaN;
+
     /** The last N evaluations, newest in bit 0: 1 = breached. */
     long breachBits;
+
     /** The last 64 evaluation periods, real or missing, newest in bit 0: 1 = a real datapoint. */
     long periodReal;
+
     /** Of those, 1 = a real datapoint that breached. */
     long periodBreach;
+
     boolean flapping;
     private @Nullable FlapDetector flapDetector;
     final ArrayDeque<AlertTransition> history = new ArrayDeque<>();
@@ -754,14 +851,18 @@ final class Evaluator {
       this.key = key;
       this.rt = rt;
       this.source = source;
-      this.fingerprint = fingerprint(alertLabels(rt.rule, key.resource(), key.labels(), rt.rule.severity()));
+      this.fingerprint =
+          fingerprint(alertLabels(rt.rule, key.resource(), key.labels(), rt.rule.severity()));
     }
 
     Map<String, String> labels(Severity severity) {
       return alertLabels(rt.rule, key.resource(), key.labels(), severity);
     }
 
-    /** Records one evaluation period, newest in bit 0: whether it had a real datapoint, and whether that breached. */
+    /**
+     * Records one evaluation period, newest in bit 0: whether it had a real datapoint, and whether
+     * that breached.
+     */
     void recordPeriod(boolean real, boolean breach) {
       periodReal = (periodReal << 1) | (real ? 1L : 0L);
       periodBreach = (periodBreach << 1) | (real && breach ? 1L : 0L);
@@ -782,9 +883,18 @@ final class Evaluator {
     Alert snapshot() {
       Severity sev = severity == null ? rt.rule.severity() : severity;
       Map<String, String> labels = labels(sev);
-      return new Alert(rt.rule.name(), sev, key.resource(), labels, render(rt.rule.summary(), this, sev, labels),
-          value, threshold, startsAt == null ? (pendingSince == null ? Instant.EPOCH : pendingSince) : startsAt,
-          lastEvaluatedAt == null ? Instant.EPOCH : lastEvaluatedAt, fingerprint, state);
+      return new Alert(
+          rt.rule.name(),
+          sev,
+          key.resource(),
+          labels,
+          render(rt.rule.summary(), this, sev, labels),
+          value,
+          threshold,
+          startsAt == null ? (pendingSince == null ? Instant.EPOCH : pendingSince) : startsAt,
+          lastEvaluatedAt == null ? Instant.EPOCH : lastEvaluatedAt,
+          fingerprint,
+          state);
     }
   }
 
@@ -809,13 +919,30 @@ final class Evaluator {
       labels.put("severity", "warning");
       labels.put("cause", cause);
       String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
-      String summary = "Source " + name + " is failing (" + cause + "): " + message
-          + (consecutiveFailures > 1 ? " (" + consecutiveFailures + " polls in a row)" : "");
+      String summary =
+          "Source "
+              + name
+              + " is failing ("
+              + cause
+              + "): "
+              + message
+              + (consecutiveFailures > 1 ? " (" + consecutiveFailures + " polls in a row)" : "");
       boolean wasFiring = health != null;
-      Instant startsAt = wasFiring ? health.startsAt() : now;
-      health = new Alert(SOURCE_HEALTH_RULE, Severity.WARNING, name, labels, summary,
-          consecutiveFailures, 1, startsAt, now, fingerprint(Map.of("alertname", SOURCE_HEALTH_RULE, "resource", name)),
-          AlertState.FIRING);
+      Alert previous = health;
+      Instant startsAt = previous != null ? previous.startsAt() : now;
+      health =
+          new Alert(
+              SOURCE_HEALTH_RULE,
+              Severity.WARNING,
+              name,
+              labels,
+              summary,
+              consecutiveFailures,
+              1,
+              startsAt,
+              now,
+              fingerprint(Map.of("alertname", SOURCE_HEALTH_RULE, "resource", name)),
+              AlertState.FIRING);
       if (!wasFiring) emitHealth(AlertStatus.FIRING, NotificationType.FIRING, now, emit);
     }
 
@@ -828,11 +955,22 @@ final class Evaluator {
     }
 
     private void emitHealth(AlertStatus status, NotificationType type, Instant now, Emitter emit) {
-      Alert h = health;
-      emit.emit(new AlertNotification(SOURCE_HEALTH_RULE, status, h.severity(), name, h.labels(),
-          status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
-          h.value(), h.threshold(), h.startsAt(), status == AlertStatus.RESOLVED ? now : null,
-          h.fingerprint(), type, ""));
+      Alert h = requireNonNull(health, "health");
+      emit.emit(
+          new AlertNotification(
+              SOURCE_HEALTH_RULE,
+              status,
+              h.severity(),
+              name,
+              h.labels(),
+              status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
+              h.value(),
+              h.threshold(),
+              h.startsAt(),
+              status == AlertStatus.RESOLVED ? now : null,
+              h.fingerprint(),
+              type,
+              ""));
     }
   }
 

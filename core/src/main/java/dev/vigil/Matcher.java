@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Regular expressions are anchored at both ends: {@code resource=~"vm-1"} matches {@code
- *       vm-1} but not {@code vm-10}; write {@code ".*vm-1.*"} to match a substring. They use
- *       {@link java.util.regex.Pattern} syntax, which for the usual expressions agrees with the RE2
- *       syntax that Alertmanager uses.
+ *       vm-1} but not {@code vm-10}; write {@code ".*vm-1.*"} to match a substring. They use {@link
+ *       java.util.regex.Pattern} syntax, which for the usual expressions agrees with the RE2 syntax
+ *       that Alertmanager uses.
  *   <li>A missing label matches as the empty string: {@code team=""} and {@code team!~".+"} match
  *       alerts without a {@code team} label, and {@code team!="db"} matches them too.
  * </ul>
@@ -74,7 +74,9 @@ public final class Matcher {
         this.pattern = Pattern.compile(value);
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(
-            "invalid regular expression in matcher " + format(name, type, value) + ": "
+            "invalid regular expression in matcher "
+                + format(name, type, value)
+                + ": "
                 + e.getDescription(),
             e);
       }
@@ -112,8 +114,8 @@ public final class Matcher {
   }
 
   /**
-   * Returns a matcher for labels whose whole value matches the regular expression {@code
-   * pattern}. The expression is anchored at both ends, as in Alertmanager.
+   * Returns a matcher for labels whose whole value matches the regular expression {@code pattern}.
+   * The expression is anchored at both ends, as in Alertmanager.
    *
    * @param name the label name
    * @param pattern a {@link java.util.regex.Pattern} regular expression
@@ -185,18 +187,12 @@ public final class Matcher {
   public boolean matches(Map<String, String> labels) {
     requireNonNull(labels, "labels == null");
     String actual = labels.getOrDefault(name, "");
-    switch (type) {
-      case EQUAL:
-        return actual.equals(value);
-      case NOT_EQUAL:
-        return !actual.equals(value);
-      case REGEX:
-        return requireNonNull(pattern).matcher(actual).matches();
-      case NOT_REGEX:
-        return !requireNonNull(pattern).matcher(actual).matches();
-      default:
-        throw new AssertionError(type);
-    }
+    return switch (type) {
+      case EQUAL -> actual.equals(value);
+      case NOT_EQUAL -> !actual.equals(value);
+      case REGEX -> requireNonNull(pattern).matcher(actual).matches();
+      case NOT_REGEX -> !requireNonNull(pattern).matcher(actual).matches();
+    };
   }
 
   /** Returns whether this matcher matches the empty string, and so alerts without the label. */
@@ -207,8 +203,7 @@ public final class Matcher {
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) return true;
-    if (!(o instanceof Matcher)) return false;
-    Matcher other = (Matcher) o;
+    if (!(o instanceof Matcher other)) return false;
     return name.equals(other.name) && type == other.type && value.equals(other.value);
   }
 
@@ -236,17 +231,10 @@ public final class Matcher {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        default:
-          sb.append(c);
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        default -> sb.append(c);
       }
     }
     return sb.append('"').toString();
@@ -268,7 +256,10 @@ public final class Matcher {
       for (int i = 0; i < name.length(); i++) {
         char c = name.charAt(i);
         boolean ok =
-            c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+            c == '_'
+                || (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (i > 0 && c >= '0' && c <= '9');
         if (!ok) return false;
       }
       return true;
@@ -322,15 +313,9 @@ public final class Matcher {
           if (pos >= text.length()) break;
           char e = text.charAt(pos++);
           switch (e) {
-            case '"':
-            case '\\':
-              sb.append(e);
-              break;
-            case 'n':
-              sb.append('\n');
-              break;
-            default:
-              throw error("unknown escape '\\" + e + "' in " + what);
+            case '"', '\\' -> sb.append(e);
+            case 'n' -> sb.append('\n');
+            default -> throw error("unknown escape '\\" + e + "' in " + what);
           }
         } else {
           sb.append(c);

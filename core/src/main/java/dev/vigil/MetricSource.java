@@ -7,9 +7,9 @@ import java.util.List;
  * read. A {@link ResourceMonitor} calls {@link #poll} on the source's {@link Schedule}.
  *
  * <p><b>Threading.</b> The monitor never polls one source concurrently with itself, so an
- * implementation needs no locking of its own for that; it may be called from different threads
- * over time. A poll may block (it runs on a poll thread, never on the scheduler thread) but should
- * bound its own waiting, for example with HTTP timeouts.
+ * implementation needs no locking of its own for that; it may be called from different threads over
+ * time. A poll may block (it runs on a poll thread, never on the scheduler thread) but should bound
+ * its own waiting, for example with HTTP timeouts.
  *
  * <p><b>Failure.</b> Throw to report that the poll failed as a whole: the monitor logs it, tells
  * its {@link MonitorListener}, and polls again on the next tick. Prefer {@link SourceException}
@@ -32,8 +32,8 @@ public interface MetricSource {
   List<Sample> poll(PollContext context) throws Exception;
 
   /**
-   * Releases what the source holds (threads, connections). Called once by the monitor on close;
-   * the default does nothing.
+   * Releases what the source holds (threads, connections). Called once by the monitor on close; the
+   * default does nothing.
    *
    * @throws Exception if releasing failed; the monitor logs it and goes on closing
    */

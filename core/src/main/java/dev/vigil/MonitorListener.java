@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
  * you need; {@link #NONE} does nothing.
  *
  * <p><b>Threading.</b> Methods are called from the monitor's poll and delivery threads, possibly
- * concurrently: implementations must be thread safe and quick. An exception thrown by a listener
- * is logged and otherwise ignored.
+ * concurrently: implementations must be thread safe and quick. An exception thrown by a listener is
+ * logged and otherwise ignored.
  */
 public interface MonitorListener {
 

@@ -31,24 +31,24 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>Time range.</b> As in Alertmanager, the range includes its start and excludes its end:
- * {@code between(09:00, 17:00)} is active from 09:00:00 up to 16:59:59.999. Without {@code
- * between} the window lasts the whole day.
+ * {@code between(09:00, 17:00)} is active from 09:00:00 up to 16:59:59.999. Without {@code between}
+ * the window lasts the whole day.
  *
  * <p><b>Crossing midnight.</b> Unlike Alertmanager, which rejects a range whose end is not after
  * its start (and needs two ranges, {@code 22:00-24:00} and {@code 00:00-06:00}, each checked
  * against the weekday of the moment), an end before the start here means the window crosses
  * midnight, and the days of the week name the day the window <em>starts</em>: {@code
  * days(FRIDAY).between(22:00, 06:00)} mutes from Friday 22:00 to Saturday 06:00, and not Friday
- * 00:00 to 06:00. The Alertmanager equivalent is {@code weekdays: [friday]} with {@code 22:00-24:00}
- * plus {@code weekdays: [saturday]} with {@code 00:00-06:00}.
+ * 00:00 to 06:00. The Alertmanager equivalent is {@code weekdays: [friday]} with {@code
+ * 22:00-24:00} plus {@code weekdays: [saturday]} with {@code 00:00-06:00}.
  *
  * <p><b>Time zone and daylight saving time.</b> A zone is required; there is no implicit system
  * zone. Like Alertmanager's {@code location}, the window is evaluated on the local wall-clock time
  * and local day of the week of each instant in that zone. So on the day clocks go forward, local
  * times in the skipped hour never occur (a window of {@code 02:00-02:30} in Europe/Berlin is not
  * active at all that night, and {@code 22:00-06:00} lasts one hour less); on the day clocks go
- * back, local times in the repeated hour occur twice and the window is active both times (a
- * window of {@code 02:00-03:00} then lasts two real hours, {@code 22:00-06:00} one hour more).
+ * back, local times in the repeated hour occur twice and the window is active both times (a window
+ * of {@code 02:00-03:00} then lasts two real hours, {@code 22:00-06:00} one hour more).
  *
  * <p><b>Alerts.</b> Without {@link Builder#matching matchers} the window mutes every alert;
  * otherwise only alerts whose labels match all of them.
@@ -75,8 +75,8 @@ public final class MuteWindow {
   }
 
   /**
-   * Returns a builder for a window named {@code name}, active all day on every day until
-   * configured otherwise. The zone must be set.
+   * Returns a builder for a window named {@code name}, active all day on every day until configured
+   * otherwise. The zone must be set.
    *
    * @param name the name used in logs and suppression reasons, such as {@code nightly}
    * @return a new builder
@@ -155,8 +155,8 @@ public final class MuteWindow {
   }
 
   /**
-   * Returns whether the window applies to an alert with {@code labels}: true if it has no
-   * matchers, else if all match. Does not look at time; see {@link #isActiveAt}.
+   * Returns whether the window applies to an alert with {@code labels}: true if it has no matchers,
+   * else if all match. Does not look at time; see {@link #isActiveAt}.
    *
    * @param labels the labels of an alert
    * @return true if the window mutes that alert while active
@@ -173,8 +173,7 @@ public final class MuteWindow {
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) return true;
-    if (!(o instanceof MuteWindow)) return false;
-    MuteWindow w = (MuteWindow) o;
+    if (!(o instanceof MuteWindow w)) return false;
     return name.equals(w.name)
         && days.equals(w.days)
         && start.equals(w.start)

@@ -3,6 +3,8 @@ package dev.vigil;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.LogThrottle;
+import dev.vigil.internal.Loggers;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
@@ -21,15 +23,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Polls {@link MetricSource}s on their {@link Schedule}s, evaluates {@link AlertRule}s against
- * the samples, and delivers {@link AlertNotification}s to {@link AlertSink}s.
+ * Polls {@link MetricSource}s on their {@link Schedule}s, evaluates {@link AlertRule}s against the
+ * samples, and delivers {@link AlertNotification}s to {@link AlertSink}s.
  *
  * <pre>{@code
  * ResourceMonitor monitor = ResourceMonitor.builder()
@@ -42,11 +45,10 @@ import org.slf4j.LoggerFactory;
  * monitor.close(); // flushes pending notifications
  * }</pre>
  *
- * <p><b>Threads.</b> One scheduler thread ({@code vigil-scheduler-1}) decides when sources are
- * due; polls run on a bounded pool ({@code vigil-poll-N}, {@link Builder#pollThreads}) or on the
- * host's {@link Builder#executor}; each sink delivers on its own thread ({@code
- * vigil-sink-NAME-1}). All are daemon threads, created when first needed. Nothing ever runs one
- * thread per resource.
+ * <p><b>Threads.</b> One scheduler thread ({@code vigil-scheduler-1}) decides when sources are due;
+ * polls run on a bounded pool ({@code vigil-poll-N}, {@link Builder#pollThreads}) or on the host's
+ * {@link Builder#executor}; each sink delivers on its own thread ({@code vigil-sink-NAME-1}). All
+ * are daemon threads, created when first needed. Nothing ever runs one thread per resource.
  *
  * <p><b>Failure.</b> A source, rule, sink or listener that throws (anything but a {@link
  * VirtualMachineError}) is logged, counted in {@link #stats()} and reported to the {@link
@@ -59,14 +61,24 @@ import org.slf4j.LoggerFactory;
  * <p>This class is thread safe.
  */
 public final class ResourceMonitor implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  private static final Logger log = Loggers.MONITOR;
+
   /** How often a monitor with a non-system ticker re-reads it. */
   private static final long VIRTUAL_TICKER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  private enum State { NEW, STARTED, CLOSED }
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
 
   private final Clock clock;
   private final Ticker ticker;
+  private final PollLog pollLog;
+
+  /** Rule errors, logged once and then at most once a minute per rule and cause. */
+  private final LogThrottle ruleErrors;
+
   private final MonitorListener listener;
   private final List<SourceRunner> sources;
   private final Evaluator evaluator;
@@ -87,12 +99,15 @@ public final class ResourceMonitor implements AutoCloseable {
    * kept and so that {@link #pollNow()} returns only once its notifications are queued.
    */
   private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+
   private final ReentrantLock deliveryLock = new ReentrantLock();
   private final Evaluator.Emitter emitter = new OutboxEmitter();
 
   private ResourceMonitor(Builder b) {
     this.clock = b.clock;
     this.ticker = b.ticker;
+    this.pollLog = new PollLog(ticker);
+    this.ruleErrors = LogThrottle.perMinute(ticker::read);
     this.listener = new SafeListener(b.listener);
     List<SourceRunner> runners = new ArrayList<>();
     b.sources.forEach((name, reg) -> runners.add(new SourceRunner(name, reg.source, reg.schedule)));
@@ -161,9 +176,9 @@ public final class ResourceMonitor implements AutoCloseable {
 
   /**
    * Polls every source once, now, in the calling thread, and evaluates the rules on the result.
-   * Returns when every source was polled and the resulting notifications were queued for the
-   * sinks (delivery itself stays asynchronous). A source whose scheduled poll is running is polled
-   * after that poll ends. Failures are reported as for scheduled polls, never thrown.
+   * Returns when every source was polled and the resulting notifications were queued for the sinks
+   * (delivery itself stays asynchronous). A source whose scheduled poll is running is polled after
+   * that poll ends. Failures are reported as for scheduled polls, never thrown.
    *
    * @throws IllegalStateException if the monitor is closed
    */
@@ -213,22 +228,22 @@ public final class ResourceMonitor implements AutoCloseable {
   }
 
   /**
-   * Returns the alerts that are pending, firing or without data now, including the health alerts
-   * of failing sources, sorted by rule and resource. A snapshot: it does not change afterwards.
+   * Returns the alerts that are pending, firing or without data now, including the health alerts of
+   * failing sources, sorted by rule and resource. A snapshot: it does not change afterwards.
    */
   public List<Alert> activeAlerts() {
     return evaluator.activeAlerts();
   }
 
   /**
-   * Silences the notifications of every alert whose labels match all {@code matchers}, from now
-   * for {@code duration}, like an Alertmanager silence. Suppressed notifications are counted in
-   * {@link #stats()} and reported to {@link MonitorListener#onSuppressed}; the alerts themselves
-   * keep being evaluated, so {@link #activeAlerts()} still shows them. Call {@link Silence#expire()}
-   * to end it early.
+   * Silences the notifications of every alert whose labels match all {@code matchers}, from now for
+   * {@code duration}, like an Alertmanager silence. Suppressed notifications are counted in {@link
+   * #stats()} and reported to {@link MonitorListener#onSuppressed}; the alerts themselves keep
+   * being evaluated, so {@link #activeAlerts()} still shows them. Call {@link Silence#expire()} to
+   * end it early.
    *
-   * @param matchers label matchers, all of which must match; at least one must not match the
-   *     empty string
+   * @param matchers label matchers, all of which must match; at least one must not match the empty
+   *     string
    * @param duration how long the silence lasts
    * @param comment why, for people
    * @return the silence
@@ -246,8 +261,8 @@ public final class ResourceMonitor implements AutoCloseable {
   }
 
   /**
-   * Returns the last state changes of the alert with {@code fingerprint}, oldest first: at most
-   * 32 per alert. Empty if no such alert is known (any more).
+   * Returns the last state changes of the alert with {@code fingerprint}, oldest first: at most 32
+   * per alert. Empty if no such alert is known (any more).
    *
    * @throws NullPointerException if {@code fingerprint} is null
    */
@@ -318,7 +333,8 @@ public final class ResourceMonitor implements AutoCloseable {
       if (acquired) {
         releaseAfterPoll(runner);
       } else {
-        log.warn("Source {} was still polling when the monitor closed; it is closed when that poll ends",
+        log.warn(
+            "Source {} was still polling when the monitor closed; it is closed when that poll ends",
             runner.name);
       }
     }
@@ -375,7 +391,7 @@ public final class ResourceMonitor implements AutoCloseable {
   private void dispatch(SourceRunner runner, long now) {
     if (!runner.permit.tryAcquire()) {
       runner.skippedBusy(now);
-      log.debug("Source {} is still polling; tick skipped", runner.name);
+      Loggers.POLL.debug("Source {} is still polling; tick skipped", runner.name);
       listener.onTickSkipped(runner.name);
       return;
     }
@@ -413,9 +429,7 @@ public final class ResourceMonitor implements AutoCloseable {
       releaseAfterPoll(runner);
       int skipped = runner.finished(ticker.read());
       for (int i = 0; i < skipped; i++) listener.onTickSkipped(runner.name);
-      if (skipped > 0) {
-        log.warn("Source {} polled longer than its schedule; {} tick(s) skipped", runner.name, skipped);
-      }
+      if (skipped > 0) pollLog.ticksSkipped(runner.name, skipped);
       lock.lock();
       try {
         wake.signalAll();
@@ -438,12 +452,13 @@ public final class ResourceMonitor implements AutoCloseable {
       // Someone is stopping this thread (close(), or the host shutting its executor down): not a
       // failure of the source, so no health alert; keep the interrupt for whoever runs us.
       Thread.currentThread().interrupt();
-      log.info("Poll of {} interrupted", runner.name);
+      Loggers.POLL.info("Poll of {} interrupted", runner.name);
       return;
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
       runner.failed(t);
-      log.warn("Source {} failed: {}", runner.name, t.toString(), t);
+      pollLog.pollFailed(runner.name, t);
+      context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
       evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, emitter));
       evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
@@ -452,6 +467,7 @@ public final class ResourceMonitor implements AutoCloseable {
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
     List<Sample> result = samples;
+    context.logFailedResources();
     Set<String> failed = context.failedResources();
     evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, failed, startedAt, emitter));
     evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
@@ -462,7 +478,7 @@ public final class ResourceMonitor implements AutoCloseable {
       evaluation.run();
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      log.error("Evaluation after a poll of {} failed", runner.name, t);
+      Loggers.RULES.error("Evaluation after a poll of {} failed", runner.name, t);
     } finally {
       drainOutbox();
     }
@@ -477,14 +493,15 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       Outgoing next;
       while ((next = outbox.poll()) != null) {
-        if (next.ruleError() != null) {
-          listener.onRuleError(next.rule(), next.ruleError());
+        if (next instanceof RuleFailed failed) {
+          ruleFailed(failed);
           continue;
         }
-        AlertNotification n = next.notification();
-        String reason = next.suppressedBecause();
+        Decided decided = (Decided) next;
+        AlertNotification n = decided.notification();
+        String reason = decided.suppressedBecause();
         if (reason != null) {
-          log.info("Suppressed {}: {}", SinkDispatcher.describe(n), reason);
+          Loggers.RULES.info("Suppressed {}: {}", SinkDispatcher.describe(n), reason);
           listener.onSuppressed(n, reason);
         } else {
           listener.onNotification(n);
@@ -500,28 +517,46 @@ public final class ResourceMonitor implements AutoCloseable {
    * A notification and why it is suppressed (null: deliver it); or, with {@code ruleError} set, a
    * rule's failure for the listener.
    */
-  private record Outgoing(
-      @Nullable AlertNotification notification,
-      @Nullable String suppressedBecause,
-      @Nullable String rule,
-      @Nullable Throwable ruleError) {
-    Outgoing(AlertNotification notification, @Nullable String suppressedBecause) {
-      this(notification, suppressedBecause, null, null);
+  /** Logs a rule error once, then at most once a minute per rule and cause; tells the listener. */
+  private void ruleFailed(RuleFailed failed) {
+    Throwable error = failed.error();
+    long repeats = ruleErrors.admit(failed.rule() + "\0" + error.getClass().getName());
+    if (repeats >= 0) {
+      Loggers.RULES.warn(
+          "Rule {} failed on {}: {}{}",
+          failed.rule(),
+          failed.series(),
+          PollLog.message(error),
+          LogThrottle.repeats(repeats));
     }
+    if (Loggers.RULES.isDebugEnabled()) {
+      Loggers.RULES.debug(
+          "Rule {} failed on {}; stack trace:", failed.rule(), failed.series(), error);
+    }
+    listener.onRuleError(failed.rule(), error);
   }
+
+  /** What the evaluator decided under its lock, handed on in order outside it. */
+  private sealed interface Outgoing permits Decided, RuleFailed {}
+
+  /** A notification, and why it was suppressed (null: deliver it). */
+  private record Decided(AlertNotification notification, @Nullable String suppressedBecause)
+      implements Outgoing {}
+
+  private record RuleFailed(String rule, String series, Throwable error) implements Outgoing {}
 
   /** Called by the evaluator with its lock held: decides suppression and queues, never blocks. */
   private final class OutboxEmitter implements Evaluator.Emitter {
     @Override
     public boolean emit(AlertNotification n) {
       String reason = suppressor.suppressReason(n, clock.instant(), inhibitors(n));
-      outbox.add(new Outgoing(n, reason));
+      outbox.add(new Decided(n, reason));
       return reason == null;
     }
 
     @Override
-    public void ruleFailed(String rule, Throwable error) {
-      outbox.add(new Outgoing(null, null, rule, error));
+    public void ruleFailed(String rule, String series, Throwable error) {
+      outbox.add(new RuleFailed(rule, series, error));
     }
 
     @Override
@@ -538,13 +573,20 @@ public final class ResourceMonitor implements AutoCloseable {
   public String toString() {
     List<String> names = new ArrayList<>();
     for (SourceRunner r : sources) names.add(r.name + "=" + r.schedule);
-    return "ResourceMonitor{sources=" + names + ", sinks=" + sinks.stream().map(SinkDispatcher::name).toList() + "}";
+    return "ResourceMonitor{sources="
+        + names
+        + ", sinks="
+        + sinks.stream().map(SinkDispatcher::name).toList()
+        + "}";
   }
 
   private final class Context implements PollContext {
     private final SourceRunner runner;
     private final Instant now;
     private final Set<String> failedResources = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger errorCount = new AtomicInteger();
+    private final AtomicReference<Map.@Nullable Entry<String, Exception>> firstError =
+        new AtomicReference<>();
 
     Context(SourceRunner runner, Instant now) {
       this.runner = runner;
@@ -566,9 +608,18 @@ public final class ResourceMonitor implements AutoCloseable {
       requireNonNull(resource, "resource == null");
       requireNonNull(error, "error == null");
       failedResources.add(resource);
+      errorCount.incrementAndGet();
+      firstError.compareAndSet(null, Map.entry(resource, error));
       runner.resourceFailed(error);
-      log.warn("Source {} failed for {}: {}", runner.name, resource, error.toString());
       listener.onSourceError(runner.name, resource, error);
+    }
+
+    /** One log line for all the resources that failed in this poll, if any did. */
+    void logFailedResources() {
+      Map.Entry<String, Exception> first = firstError.get();
+      if (first != null) {
+        pollLog.resourcesFailed(runner.name, errorCount.get(), first.getKey(), first.getValue());
+      }
     }
 
     /** The resources reported through {@link #reportError}: their alerts keep their state. */
@@ -605,8 +656,8 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * Suppresses every notification for {@code grace} after {@link ResourceMonitor#start()}, so a
-     * restart does not page anyone for what was already known; alerts are still evaluated, and
-     * the reminders of alerts still firing afterwards are sent. Zero by default.
+     * restart does not page anyone for what was already known; alerts are still evaluated, and the
+     * reminders of alerts still firing afterwards are sent. Zero by default.
      *
      * @throws NullPointerException if {@code grace} is null
      * @throws IllegalArgumentException if {@code grace} is negative
@@ -626,7 +677,8 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public Builder sourceFailuresToAlert(int failures) {
       if (failures < 1 || failures > 1000) {
-        throw new IllegalArgumentException("sourceFailuresToAlert must be in [1, 1000]: " + failures);
+        throw new IllegalArgumentException(
+            "sourceFailuresToAlert must be in [1, 1000]: " + failures);
       }
       this.sourceFailuresToAlert = failures;
       return this;
@@ -643,7 +695,8 @@ public final class ResourceMonitor implements AutoCloseable {
       requireNonNull(window, "muteWindow == null");
       for (MuteWindow w : muteWindows) {
         if (w.name().equals(window.name())) {
-          throw new IllegalArgumentException("mute window name already registered: " + window.name());
+          throw new IllegalArgumentException(
+              "mute window name already registered: " + window.name());
         }
       }
       muteWindows.add(window);
@@ -690,8 +743,8 @@ public final class ResourceMonitor implements AutoCloseable {
      *
      * @param name unique name of the sink, used in logs, stats and its thread's name
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code name} is blank, has characters other than
-     *     letters, digits, '-', '_' and '.', or is already registered
+     * @throws IllegalArgumentException if {@code name} is blank, has characters other than letters,
+     *     digits, '-', '_' and '.', or is already registered
      */
     public Builder sink(String name, AlertSink sink) {
       checkName(name, "sink");
@@ -787,8 +840,8 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * Sets the pause before the first retry of a delivery (1 s by default) and the longest pause
-     * (30 s by default); the pause doubles with each retry. Pauses are real time, not the
-     * {@link #ticker}'s: a test with a failing sink sets {@code deliveryBackoff(Duration.ZERO,
+     * (30 s by default); the pause doubles with each retry. Pauses are real time, not the {@link
+     * #ticker}'s: a test with a failing sink sets {@code deliveryBackoff(Duration.ZERO,
      * Duration.ZERO)}.
      *
      * @throws NullPointerException if an argument is null

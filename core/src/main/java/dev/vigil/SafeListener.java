@@ -1,14 +1,14 @@
 package dev.vigil;
 
+import dev.vigil.internal.Loggers;
 import dev.vigil.internal.Throwables;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Wraps the host's listener so that a listener that throws never breaks the monitor. */
 final class SafeListener implements MonitorListener {
-  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  private static final Logger log = Loggers.LISTENER;
   private final MonitorListener delegate;
 
   SafeListener(MonitorListener delegate) {

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * One measured value of one metric for one resource, as returned by a {@link MetricSource}.
  *
- * <p>Immutable and thread safe. A sample always carries a real, finite number: a source that
- * cannot read a value must report an error instead of inventing one, so {@code NaN} and the
- * infinities are rejected here.
+ * <p>Immutable and thread safe. A sample always carries a real, finite number: a source that cannot
+ * read a value must report an error instead of inventing one, so {@code NaN} and the infinities are
+ * rejected here.
  *
  * @param metric the metric name, such as {@code cpu_usage}
  * @param resource the id of the measured resource, such as {@code vm-000001}

@@ -8,13 +8,13 @@ import java.time.Duration;
  * nanoseconds.
  *
  * <p>The monitor never runs two polls of one source at once and never bursts to catch up: a tick
- * that comes while the previous poll is still running, or that already lies in the past when a
- * poll finishes, is skipped and counted ({@link MonitorListener#onTickSkipped}).
+ * that comes while the previous poll is still running, or that already lies in the past when a poll
+ * finishes, is skipped and counted ({@link MonitorListener#onTickSkipped}).
  *
  * <p>Use the factories: {@link #every(Duration)} for a fixed rate without drift, {@link
  * #fixedDelay(Duration)} for a pause between polls; refine them with {@link
- * #withInitialDelay(Duration)} and {@link #withJitter(Duration)}. Implementations must be
- * immutable and thread safe.
+ * #withInitialDelay(Duration)} and {@link #withJitter(Duration)}. Implementations must be immutable
+ * and thread safe.
  */
 public interface Schedule {
 
@@ -95,7 +95,6 @@ public interface Schedule {
 final class Schedules {
   private Schedules() {}
 
-
   record FixedRate(long periodNanos, long initialDelayNanos, long maxJitterNanos)
       implements Schedule {
     FixedRate {
@@ -125,17 +124,21 @@ final class Schedules {
 
     @Override
     public Schedule withInitialDelay(Duration delay) {
-      return new FixedRate(periodNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
+      return new FixedRate(
+          periodNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
     }
 
     @Override
     public Schedule withJitter(Duration maxJitter) {
-      return new FixedRate(periodNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
+      return new FixedRate(
+          periodNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
     }
 
     @Override
     public String toString() {
-      return "Schedule.every(" + Duration.ofNanos(periodNanos) + ")"
+      return "Schedule.every("
+          + Duration.ofNanos(periodNanos)
+          + ")"
           + suffix(initialDelayNanos, maxJitterNanos);
     }
   }
@@ -159,17 +162,21 @@ final class Schedules {
 
     @Override
     public Schedule withInitialDelay(Duration delay) {
-      return new FixedDelay(delayNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
+      return new FixedDelay(
+          delayNanos, Durations.nonNegative(delay, "initialDelay").toNanos(), maxJitterNanos);
     }
 
     @Override
     public Schedule withJitter(Duration maxJitter) {
-      return new FixedDelay(delayNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
+      return new FixedDelay(
+          delayNanos, initialDelayNanos, Durations.nonNegative(maxJitter, "jitter").toNanos());
     }
 
     @Override
     public String toString() {
-      return "Schedule.fixedDelay(" + Duration.ofNanos(delayNanos) + ")"
+      return "Schedule.fixedDelay("
+          + Duration.ofNanos(delayNanos)
+          + ")"
           + suffix(initialDelayNanos, maxJitterNanos);
     }
   }

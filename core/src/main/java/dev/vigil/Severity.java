@@ -1,8 +1,6 @@
 package dev.vigil;
 
-/**
- * How urgent an alert is. Ordered from least to most severe, so {@code compareTo} ranks them.
- */
+/** How urgent an alert is. Ordered from least to most severe, so {@code compareTo} ranks them. */
 public enum Severity {
   /** Informational: worth recording, nobody needs to act. */
   INFO,

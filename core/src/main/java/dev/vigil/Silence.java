@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,8 +37,10 @@ public final class Silence {
   private final String comment;
   private final @Nullable String createdBy;
   private final Clock clock;
+
   /** Start and end are replaced together, so readers never see an expired silence half-updated. */
-  private final AtomicReference<Span> span;
+  /** Replaced whole, under this object's lock, by {@link #expire()}; read without a lock. */
+  private volatile Span span;
 
   private static final class Span {
     final Instant startsAt;
@@ -82,7 +83,7 @@ public final class Silence {
       throw new IllegalArgumentException("silence createdBy is blank");
     }
     this.createdBy = createdBy;
-    this.span = new AtomicReference<>(new Span(startsAt, endsAt));
+    this.span = new Span(startsAt, endsAt);
   }
 
   /**
@@ -121,12 +122,12 @@ public final class Silence {
 
   /** Returns when the silence starts (inclusive). Moves to the expiry time if expired early. */
   public Instant startsAt() {
-    return span.get().startsAt;
+    return span.startsAt;
   }
 
   /** Returns when the silence ends (exclusive); earlier than planned after {@link #expire()}. */
   public Instant endsAt() {
-    return span.get().endsAt;
+    return span.endsAt;
   }
 
   /** Returns why the silence was created. */
@@ -149,7 +150,7 @@ public final class Silence {
    */
   public boolean isActiveAt(Instant instant) {
     requireNonNull(instant, "instant == null");
-    Span s = span.get();
+    Span s = span;
     return !instant.isBefore(s.startsAt) && instant.isBefore(s.endsAt);
   }
 
@@ -162,7 +163,7 @@ public final class Silence {
    */
   public boolean isExpired(Instant instant) {
     requireNonNull(instant, "instant == null");
-    return !instant.isBefore(span.get().endsAt);
+    return !instant.isBefore(span.endsAt);
   }
 
   /**
@@ -186,19 +187,17 @@ public final class Silence {
    * current time (and a silence that had not started yet ends before it starts). Idempotent:
    * expiring an expired silence changes nothing. Thread safe.
    */
-  public void expire() {
+  public synchronized void expire() {
     Instant now = clock.instant();
-    span.updateAndGet(
-        s -> {
-          if (!now.isBefore(s.endsAt)) return s; // already over
-          return now.isBefore(s.startsAt) ? new Span(now, now) : new Span(s.startsAt, now);
-        });
+    Span s = span;
+    if (!now.isBefore(s.endsAt)) return; // already over
+    span = now.isBefore(s.startsAt) ? new Span(now, now) : new Span(s.startsAt, now);
   }
 
   /** Returns a description with the id, matchers, start, end, comment and creator. */
   @Override
   public String toString() {
-    Span s = span.get();
+    Span s = span;
     return "Silence{id="
         + id
         + ", matchers="

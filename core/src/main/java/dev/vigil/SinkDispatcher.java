@@ -1,5 +1,7 @@
 package dev.vigil;
 
+import dev.vigil.internal.LogThrottle;
+import dev.vigil.internal.Loggers;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
@@ -11,7 +13,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One sink's bounded queue and delivery thread ({@code vigil-sink-<name>-N}, started on the first
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * blocks its own thread.
  */
 final class SinkDispatcher {
-  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  private static final Logger log = Loggers.DELIVERY;
 
   private final String name;
   private final AlertSink sink;
@@ -30,14 +31,19 @@ final class SinkDispatcher {
   private final long maxBackoffNanos;
   private final NamedThreadFactory threads;
 
+  /** Repeating failures and drops are logged once, then at most once a minute (real time). */
+  private final LogThrottle throttle = LogThrottle.perMinute(System::nanoTime);
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<AlertNotification> queue = new ArrayDeque<>();
   private @Nullable Thread thread;
   private boolean delivering;
   private boolean closing;
+
   /** Set when close() gave up waiting: no more retries, the thread is being interrupted. */
   private volatile boolean abandoned;
+
   private long delivered;
   private long failedAttempts;
   private long dropped;
@@ -90,11 +96,26 @@ final class SinkDispatcher {
       lock.unlock();
     }
     if (rejected) {
-      log.warn("Sink {}: monitor is closing; dropped {}", name, describe(notification));
+      long repeats = throttle.admit("closing");
+      if (repeats >= 0) {
+        log.warn(
+            "Sink {}: monitor is closing; dropped {}{}",
+            name,
+            describe(notification),
+            LogThrottle.repeats(repeats));
+      }
       listener.onDropped(name, notification, "monitor is closing");
     }
     if (evicted != null) {
-      log.warn("Sink {}: queue full ({}); dropped oldest {}", name, capacity, describe(evicted));
+      long repeats = throttle.admit("queue full");
+      if (repeats >= 0) {
+        log.warn(
+            "Sink {}: queue full ({}); dropped oldest {}{}",
+            name,
+            capacity,
+            describe(evicted),
+            LogThrottle.repeats(repeats));
+      }
       listener.onDropped(name, evicted, "queue full");
     }
   }
@@ -141,14 +162,27 @@ final class SinkDispatcher {
         Throwables.rethrowIfFatal(t);
         synchronizedIncrement(Counter.FAILED);
         boolean willRetry = attempt < maxAttempts && !abandoned;
-        if (willRetry) {
-          log.warn("Sink {} failed to deliver {} (attempt {} of {}); retrying: {}",
-              name, describe(notification), attempt, maxAttempts, t.toString());
-        } else {
-          log.error("Sink {} failed to deliver {} after {} attempt(s); dropped",
-              name, describe(notification), attempt, t);
-          synchronizedIncrement(Counter.DROPPED);
+        long repeats = throttle.admit((willRetry ? "retry\0" : "gave up\0") + PollLog.kind(t));
+        if (repeats >= 0 && willRetry) {
+          log.warn(
+              "Sink {} failed to deliver {} (attempt {} of {}); retrying: {}{}",
+              name,
+              describe(notification),
+              attempt,
+              maxAttempts,
+              PollLog.message(t),
+              LogThrottle.repeats(repeats));
+        } else if (repeats >= 0) {
+          log.error(
+              "Sink {} failed to deliver {} after {} attempt(s); dropped: {}{}",
+              name,
+              describe(notification),
+              attempt,
+              PollLog.message(t),
+              LogThrottle.repeats(repeats));
         }
+        if (log.isDebugEnabled()) log.debug("Sink {} failed; stack trace:", name, t);
+        if (!willRetry) synchronizedIncrement(Counter.DROPPED);
         listener.onDeliveryFailed(name, notification, t, willRetry);
         if (!willRetry) return;
         if (!pause(backoff)) {
@@ -172,7 +206,11 @@ final class SinkDispatcher {
     }
   }
 
-  private enum Counter { DELIVERED, FAILED, DROPPED }
+  private enum Counter {
+    DELIVERED,
+    FAILED,
+    DROPPED
+  }
 
   private void synchronizedIncrement(Counter counter) {
     lock.lock();
@@ -188,8 +226,8 @@ final class SinkDispatcher {
   }
 
   /**
-   * Waits until nothing is queued or being delivered, or {@code deadlineNanos} (a reading of
-   * {@link System#nanoTime()}) passes.
+   * Waits until nothing is queued or being delivered, or {@code deadlineNanos} (a reading of {@link
+   * System#nanoTime()}) passes.
    *
    * @return whether the sink is idle
    * @throws InterruptedException if the waiting thread is interrupted

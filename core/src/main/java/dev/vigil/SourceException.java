@@ -6,9 +6,9 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link MetricSource} could not read its data because the outside world failed: the API
- * refused the credentials, answered with an error status, timed out, or sent data that is not what
- * the source was told to expect.
+ * A {@link MetricSource} could not read its data because the outside world failed: the API refused
+ * the credentials, answered with an error status, timed out, or sent data that is not what the
+ * source was told to expect.
  *
  * <p>The message names what failed (the URL without credentials, the HTTP status, the JSON path)
  * and never contains a secret. {@link #kind()} lets alerting and dashboards tell the causes apart.

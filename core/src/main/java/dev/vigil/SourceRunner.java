@@ -1,20 +1,20 @@
 package dev.vigil;
 
+import dev.vigil.internal.Loggers;
+import dev.vigil.internal.Throwables;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.vigil.internal.Throwables;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 
 /**
  * One registered source: its schedule state and counters. The permit makes sure that one source
  * never runs two polls at once, whether they come from the scheduler or from {@code pollNow()}.
  */
 final class SourceRunner {
-  private static final Logger log = LoggerFactory.getLogger(ResourceMonitor.class);
+  private static final Logger log = Loggers.POLL;
 
   final String name;
   final MetricSource source;
@@ -25,8 +25,10 @@ final class SourceRunner {
   // Schedule state, guarded by this.
   /** Nominal due time of the next tick, or Long.MAX_VALUE while a scheduled poll is running. */
   private long nominalDue;
+
   /** When the next tick fires: nominal plus jitter. */
   private long fireAt = Long.MAX_VALUE;
+
   /** Nominal due time of the last tick that was run or skipped. */
   private long lastNominal;
 
@@ -45,8 +47,8 @@ final class SourceRunner {
   }
 
   /**
-   * Closes the source, once; call only while holding the {@link #permit}, so that a source is
-   * never closed during one of its polls. Failures are logged.
+   * Closes the source, once; call only while holding the {@link #permit}, so that a source is never
+   * closed during one of its polls. Failures are logged.
    */
   void closeSource() {
     if (!closed.compareAndSet(false, true)) return;

@@ -7,8 +7,8 @@ public enum SuppressionKind {
   /** An active {@link MuteWindow} matched the alert. */
   MUTE_WINDOW,
   /**
-   * A firing CRITICAL alert on the same resource inhibited a less severe one, like an
-   * Alertmanager inhibit rule.
+   * A firing CRITICAL alert on the same resource inhibited a less severe one, like an Alertmanager
+   * inhibit rule.
    */
   INHIBITION,
   /** The notification came during the startup grace period. */

@@ -49,14 +49,14 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Resolutions follow what the sinks were told.</b> A notification that opens an incident
  * (types FIRING, NO_DATA and FLAPPING_STARTED) goes through these checks; when it is delivered the
  * alert counts as open in the sinks. A RESOLVED notification (or a FLAPPING_STOPPED with status
- * RESOLVED) of an alert open in the sinks is always delivered, so an incident a sink was told
- * about is always closed, even if a silence started in between. A resolution of an alert whose
- * opening was suppressed and never delivered is suppressed too, so a sink never hears of an alert
- * only when it ends; its reason is {@code resolves a suppressed notification (<reason of the
- * opening>)} and it is counted under that kind. Reminders and severity changes go through the
- * checks without changing any of this. Memory stays bounded: only alerts open in the sinks or
- * with a suppressed opening are remembered, at most {@value #MAX_TRACKED} of each (the oldest are
- * forgotten first; their resolution is then delivered).
+ * RESOLVED) of an alert open in the sinks is always delivered, so an incident a sink was told about
+ * is always closed, even if a silence started in between. A resolution of an alert whose opening
+ * was suppressed and never delivered is suppressed too, so a sink never hears of an alert only when
+ * it ends; its reason is {@code resolves a suppressed notification (<reason of the opening>)} and
+ * it is counted under that kind. Reminders and severity changes go through the checks without
+ * changing any of this. Memory stays bounded: only alerts open in the sinks or with a suppressed
+ * opening are remembered, at most {@value #MAX_TRACKED} of each (the oldest are forgotten first;
+ * their resolution is then delivered).
  *
  * <p>Thread safe: every method may be called from any thread.
  */
@@ -73,7 +73,11 @@ final class Suppressor {
 
   /** Fingerprint to why its opening notification was suppressed. Guarded by {@code this}. */
   private final Map<String, Suppression> suppressedOpenings = bounded();
-  /** Fingerprints whose opening notification was delivered and not yet resolved. Guarded by {@code this}. */
+
+  /**
+   * Fingerprints whose opening notification was delivered and not yet resolved. Guarded by {@code
+   * this}.
+   */
   private final Map<String, Boolean> openInSinks = bounded();
 
   private static <V> Map<String, V> bounded() {
@@ -117,7 +121,8 @@ final class Suppressor {
   Suppressor(Clock clock, Duration grace, List<MuteWindow> muteWindows) {
     this.clock = requireNonNull(clock, "clock == null");
     this.grace = requireNonNull(grace, "grace == null");
-    if (grace.isNegative()) throw new IllegalArgumentException("grace period is negative: " + grace);
+    if (grace.isNegative())
+      throw new IllegalArgumentException("grace period is negative: " + grace);
     this.muteWindows = List.copyOf(requireNonNull(muteWindows, "muteWindows == null"));
     Set<String> names = new HashSet<>();
     for (MuteWindow w : this.muteWindows) {
@@ -130,8 +135,8 @@ final class Suppressor {
   }
 
   /**
-   * Restarts the grace period: notifications before {@code startedAt + grace} are suppressed.
-   * Call from {@code ResourceMonitor.start()}.
+   * Restarts the grace period: notifications before {@code startedAt + grace} are suppressed. Call
+   * from {@code ResourceMonitor.start()}.
    */
   void started(Instant startedAt) {
     requireNonNull(startedAt, "startedAt == null");
@@ -206,8 +211,7 @@ final class Suppressor {
 
   /**
    * Returns why {@code notification} must not be delivered, or null to deliver it. Counts every
-   * suppressed notification and remembers suppressed firing notifications (see the class
-   * comment).
+   * suppressed notification and remembers suppressed firing notifications (see the class comment).
    *
    * @param notification the notification about to be delivered
    * @param now the current time
@@ -215,7 +219,8 @@ final class Suppressor {
    * @return a reason such as {@code muted by window nightly}, or null
    * @throws NullPointerException if an argument is null
    */
-  @Nullable String suppressReason(AlertNotification notification, Instant now, Collection<Alert> firing) {
+  @Nullable String suppressReason(
+      AlertNotification notification, Instant now, Collection<Alert> firing) {
     requireNonNull(notification, "notification == null");
     requireNonNull(now, "now == null");
     requireNonNull(firing, "firing == null");
@@ -230,7 +235,7 @@ final class Suppressor {
         opening = suppressedOpenings.remove(fingerprint);
       }
       if (opening == null) return null;
-      counts.get(opening.kind).incrementAndGet();
+      counter(opening.kind).incrementAndGet();
       return "resolves a suppressed notification (" + opening.reason + ")";
     }
     Suppression s = check(notification, now, firing);
@@ -245,7 +250,7 @@ final class Suppressor {
       }
     }
     if (s == null) return null;
-    counts.get(s.kind).incrementAndGet();
+    counter(s.kind).incrementAndGet();
     return s.reason;
   }
 
@@ -255,7 +260,8 @@ final class Suppressor {
    *
    * @throws NullPointerException if an argument is null
    */
-  @Nullable String peekReason(AlertNotification notification, Instant now, Collection<Alert> firing) {
+  @Nullable String peekReason(
+      AlertNotification notification, Instant now, Collection<Alert> firing) {
     Suppression s = check(requireNonNull(notification, "notification == null"), now, firing);
     return s == null ? null : s.reason;
   }
@@ -303,7 +309,12 @@ final class Suppressor {
 
   /** Returns how many notifications were suppressed for {@code kind}. */
   long suppressedCount(SuppressionKind kind) {
-    return counts.get(requireNonNull(kind, "kind == null")).get();
+    return counter(requireNonNull(kind, "kind == null")).get();
+  }
+
+  /** The counter of {@code kind}: the constructor puts one for every kind. */
+  private AtomicLong counter(SuppressionKind kind) {
+    return requireNonNull(counts.get(kind), "no counter for " + kind);
   }
 
   /** Returns a snapshot of the counts of every kind, in enum order (zero counts included). */

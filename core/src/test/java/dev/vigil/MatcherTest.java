@@ -56,7 +56,8 @@ class MatcherTest {
     assertThat(Matcher.notEqual("resource", "vm-1")).hasToString("resource!=\"vm-1\"");
     assertThat(Matcher.regex("resource", "vm-0.*")).hasToString("resource=~\"vm-0.*\"");
     assertThat(Matcher.notRegex("resource", "vm-0.*")).hasToString("resource!~\"vm-0.*\"");
-    assertThat(Matcher.equal("quote", "say \"hi\"\\n")).hasToString("quote=\"say \\\"hi\\\"\\\\n\"");
+    assertThat(Matcher.equal("quote", "say \"hi\"\\n"))
+        .hasToString("quote=\"say \\\"hi\\\"\\\\n\"");
   }
 
   @ParameterizedTest

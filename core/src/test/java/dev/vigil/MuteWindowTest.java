@@ -88,8 +88,7 @@ class MuteWindowTest {
 
   @Test
   void withoutBetweenTheWindowLastsTheWholeDay() {
-    MuteWindow weekend =
-        MuteWindow.builder("weekend").days(SATURDAY, SUNDAY).zone(BERLIN).build();
+    MuteWindow weekend = MuteWindow.builder("weekend").days(SATURDAY, SUNDAY).zone(BERLIN).build();
     assertThat(weekend.isActiveAt(berlin("2026-11-21T00:00:00"))).isTrue();
     assertThat(weekend.isActiveAt(berlin("2026-11-22T23:59:59"))).isTrue();
     assertThat(weekend.isActiveAt(berlin("2026-11-23T00:00:00"))).isFalse();
@@ -112,14 +111,24 @@ class MuteWindowTest {
   void springForwardSkippedHourNeverOccurs() {
     // Europe/Berlin, Sunday 2026-03-29: at 01:00 UTC local time jumps from 02:00 CET to 03:00 CEST.
     MuteWindow inSkippedHour =
-        MuteWindow.builder("skipped").between(LocalTime.of(2, 0), LocalTime.of(2, 30)).zone(BERLIN).build();
+        MuteWindow.builder("skipped")
+            .between(LocalTime.of(2, 0), LocalTime.of(2, 30))
+            .zone(BERLIN)
+            .build();
     MuteWindow acrossTheJump =
-        MuteWindow.builder("across").between(LocalTime.of(1, 0), LocalTime.of(3, 30)).zone(BERLIN).build();
+        MuteWindow.builder("across")
+            .between(LocalTime.of(1, 0), LocalTime.of(3, 30))
+            .zone(BERLIN)
+            .build();
 
-    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T00:59:59Z"))).isFalse(); // 01:59:59 CET
-    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T01:00:00Z"))).isFalse(); // 03:00 CEST
-    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T01:15:00Z"))).isFalse(); // 03:15 CEST
-    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-30T00:15:00Z"))).isTrue(); // next day 02:15
+    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T00:59:59Z")))
+        .isFalse(); // 01:59:59 CET
+    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T01:00:00Z")))
+        .isFalse(); // 03:00 CEST
+    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-29T01:15:00Z")))
+        .isFalse(); // 03:15 CEST
+    assertThat(inSkippedHour.isActiveAt(Instant.parse("2026-03-30T00:15:00Z")))
+        .isTrue(); // next day 02:15
 
     // 01:00 CET (00:00 UTC) to 03:30 CEST (01:30 UTC): 1.5 real hours instead of 2.5.
     assertThat(acrossTheJump.isActiveAt(Instant.parse("2026-03-28T23:59:59Z"))).isFalse();
@@ -130,16 +139,26 @@ class MuteWindowTest {
 
   @Test
   void fallBackRepeatedHourIsMutedBothTimes() {
-    // Europe/Berlin, Sunday 2026-10-25: at 01:00 UTC local time goes back from 03:00 CEST to 02:00 CET.
+    // Europe/Berlin, Sunday 2026-10-25: at 01:00 UTC local time goes back from 03:00 CEST to 02:00
+    // CET.
     MuteWindow repeatedHour =
-        MuteWindow.builder("repeated").between(LocalTime.of(2, 0), LocalTime.of(3, 0)).zone(BERLIN).build();
+        MuteWindow.builder("repeated")
+            .between(LocalTime.of(2, 0), LocalTime.of(3, 0))
+            .zone(BERLIN)
+            .build();
 
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-24T23:59:59Z"))).isFalse(); // 01:59:59 CEST
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T00:00:00Z"))).isTrue(); // 02:00 CEST
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T00:59:59Z"))).isTrue(); // 02:59:59 CEST
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T01:00:00Z"))).isTrue(); // 02:00 CET again
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T01:59:59Z"))).isTrue(); // 02:59:59 CET
-    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T02:00:00Z"))).isFalse(); // 03:00 CET
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-24T23:59:59Z")))
+        .isFalse(); // 01:59:59 CEST
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T00:00:00Z")))
+        .isTrue(); // 02:00 CEST
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T00:59:59Z")))
+        .isTrue(); // 02:59:59 CEST
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T01:00:00Z")))
+        .isTrue(); // 02:00 CET again
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T01:59:59Z")))
+        .isTrue(); // 02:59:59 CET
+    assertThat(repeatedHour.isActiveAt(Instant.parse("2026-10-25T02:00:00Z")))
+        .isFalse(); // 03:00 CET
   }
 
   @Test
@@ -161,7 +180,10 @@ class MuteWindowTest {
   void matchesEveryAlertWithoutMatchersElseOnlyMatchingOnes() {
     MuteWindow all = MuteWindow.builder("all").zone(BERLIN).build();
     MuteWindow testVms =
-        all.newBuilder().matching(Matcher.regex("resource", "test-.*"), Matcher.notEqual("severity", "CRITICAL")).build();
+        all.newBuilder()
+            .matching(
+                Matcher.regex("resource", "test-.*"), Matcher.notEqual("severity", "CRITICAL"))
+            .build();
 
     assertThat(all.matches(Map.of())).isTrue();
     assertThat(all.matches(Map.of("resource", "vm-1"))).isTrue();
@@ -172,7 +194,11 @@ class MuteWindowTest {
 
   @Test
   void defaultsToEveryDayAndKeepsItsSettings() {
-    MuteWindow w = MuteWindow.builder("nightly").between(LocalTime.of(22, 0), LocalTime.of(6, 0)).zone(BERLIN).build();
+    MuteWindow w =
+        MuteWindow.builder("nightly")
+            .between(LocalTime.of(22, 0), LocalTime.of(6, 0))
+            .zone(BERLIN)
+            .build();
 
     assertThat(w.name()).isEqualTo("nightly");
     assertThat(w.days()).isEqualTo(EnumSet.allOf(DayOfWeek.class));
@@ -180,7 +206,9 @@ class MuteWindowTest {
     assertThat(w.end()).isEqualTo(LocalTime.of(6, 0));
     assertThat(w.zone()).isEqualTo(BERLIN);
     assertThat(w.matchers()).isEmpty();
-    assertThat(w).hasToString("MuteWindow{nightly MONDAY,TUESDAY,WEDNESDAY,THURSDAY,FRIDAY,SATURDAY,SUNDAY 22:00-06:00 Europe/Berlin}");
+    assertThat(w)
+        .hasToString(
+            "MuteWindow{nightly MONDAY,TUESDAY,WEDNESDAY,THURSDAY,FRIDAY,SATURDAY,SUNDAY 22:00-06:00 Europe/Berlin}");
     assertThat(w.newBuilder().build()).isEqualTo(w).hasSameHashCodeAs(w);
     assertThat(w.newBuilder().days(MONDAY).build()).isNotEqualTo(w);
   }
@@ -191,7 +219,8 @@ class MuteWindowTest {
     MuteWindow w = MuteWindow.builder("w").days(days).zone(BERLIN).build();
     days.add(SUNDAY);
     assertThat(w.days()).containsExactly(MONDAY);
-    assertThatThrownBy(() -> w.days().add(SUNDAY)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> w.days().add(SUNDAY))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -33,7 +33,10 @@ class ScheduleTest {
     long first = s.firstRun(0);
     assertThat(first).isEqualTo(15 * SECOND);
     assertThat(s.nextRun(first, first)).isEqualTo(75 * SECOND);
-    assertThat(Schedule.fixedDelay(Duration.ofSeconds(5)).withInitialDelay(Duration.ofSeconds(2)).firstRun(0))
+    assertThat(
+            Schedule.fixedDelay(Duration.ofSeconds(5))
+                .withInitialDelay(Duration.ofSeconds(2))
+                .firstRun(0))
         .isEqualTo(2 * SECOND);
   }
 
@@ -48,7 +51,9 @@ class ScheduleTest {
   @Test
   void jitteredTicksStayWithinTheirWindow() throws Exception {
     SourceRunner runner =
-        new SourceRunner("s", c -> java.util.List.of(),
+        new SourceRunner(
+            "s",
+            c -> java.util.List.of(),
             Schedule.every(Duration.ofSeconds(60)).withJitter(Duration.ofSeconds(5)));
     for (int i = 0; i < 200; i++) {
       runner.start(0);
@@ -64,11 +69,15 @@ class ScheduleTest {
     assertThatThrownBy(() -> Schedule.fixedDelay(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("delay");
-    assertThatThrownBy(() -> Schedule.every(null)).isInstanceOf(NullPointerException.class).hasMessage("period == null");
-    assertThatThrownBy(() -> Schedule.every(Duration.ofSeconds(10)).withJitter(Duration.ofSeconds(10)))
+    assertThatThrownBy(() -> Schedule.every(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("period == null");
+    assertThatThrownBy(
+            () -> Schedule.every(Duration.ofSeconds(10)).withJitter(Duration.ofSeconds(10)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jitter must be shorter than the period");
-    assertThatThrownBy(() -> Schedule.every(Duration.ofSeconds(10)).withInitialDelay(Duration.ofSeconds(-1)))
+    assertThatThrownBy(
+            () -> Schedule.every(Duration.ofSeconds(10)).withInitialDelay(Duration.ofSeconds(-1)))
         .hasMessageContaining("initialDelay");
   }
 }

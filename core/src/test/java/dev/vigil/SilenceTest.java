@@ -3,8 +3,11 @@ package dev.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ class SilenceTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
   private static final List<Matcher> VM_1 = List.of(Matcher.equal("resource", "vm-1"));
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final SteppedClock clock = new SteppedClock(T0);
 
   @Test
   void isActiveFromStartInclusiveToEndExclusive() {
@@ -76,7 +79,8 @@ class SilenceTest {
   @Test
   void expiringASilenceThatHasNotStartedMeansItNeverMutes() {
     Instant start = T0.plus(Duration.ofHours(1));
-    Silence s = new Silence("id", VM_1, start, start.plus(Duration.ofHours(1)), "later", null, clock);
+    Silence s =
+        new Silence("id", VM_1, start, start.plus(Duration.ofHours(1)), "later", null, clock);
 
     s.expire();
 
@@ -135,7 +139,11 @@ class SilenceTest {
     assertThatThrownBy(
             () ->
                 Silence.create(
-                    clock, List.of(Matcher.regex("resource", ".*")), Duration.ofHours(1), "c", null))
+                    clock,
+                    List.of(Matcher.regex("resource", ".*")),
+                    Duration.ofHours(1),
+                    "c",
+                    null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must not match the empty string")
         .hasMessageContaining("resource=~\".*\"");
@@ -151,5 +159,33 @@ class SilenceTest {
         .hasMessage("comment == null");
     assertThatThrownBy(() -> Silence.create(clock, null, Duration.ofHours(1), "c", null))
         .hasMessage("matchers == null");
+  }
+
+  /** A UTC wall clock that moves only when the test advances it. */
+  private static final class SteppedClock extends Clock {
+    private volatile Instant now;
+
+    SteppedClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("fixed to UTC");
+    }
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.internal.Labels;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -17,26 +19,53 @@ class SuppressorTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z"); // Tuesday
   private static final List<Alert> NONE_FIRING = List.of();
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final SteppedClock clock = new SteppedClock(T0);
   private final Suppressor suppressor = new Suppressor(clock, Duration.ZERO, List.of());
 
   private static AlertNotification firing(String rule, Severity severity, String resource) {
     Map<String, String> labels = labels(rule, severity, resource);
     return new AlertNotification(
-        rule, AlertStatus.FIRING, severity, resource, labels, rule + " on " + resource, 90, 80, T0, null,
+        rule,
+        AlertStatus.FIRING,
+        severity,
+        resource,
+        labels,
+        rule + " on " + resource,
+        90,
+        80,
+        T0,
+        null,
         Labels.fingerprint(labels));
   }
 
   private static AlertNotification resolved(AlertNotification firing) {
     return new AlertNotification(
-        firing.rule(), AlertStatus.RESOLVED, firing.severity(), firing.resource(), firing.labels(),
-        firing.summary(), 70, 80, firing.startsAt(), T0.plusSeconds(60), firing.fingerprint());
+        firing.rule(),
+        AlertStatus.RESOLVED,
+        firing.severity(),
+        firing.resource(),
+        firing.labels(),
+        firing.summary(),
+        70,
+        80,
+        firing.startsAt(),
+        T0.plusSeconds(60),
+        firing.fingerprint());
   }
 
   private static Alert alert(String rule, Severity severity, String resource) {
     Map<String, String> labels = labels(rule, severity, resource);
     return new Alert(
-        rule, severity, resource, labels, rule + " on " + resource, 95, 90, T0, T0, Labels.fingerprint(labels));
+        rule,
+        severity,
+        resource,
+        labels,
+        rule + " on " + resource,
+        95,
+        90,
+        T0,
+        T0,
+        Labels.fingerprint(labels));
   }
 
   private static Map<String, String> labels(String rule, Severity severity, String resource) {
@@ -49,45 +78,60 @@ class SuppressorTest {
 
   @Test
   void deliversWhenNothingApplies() {
-    assertThat(suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING)).isNull();
+    assertThat(
+            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
+        .isNull();
     assertThat(suppressor.suppressedCount()).isZero();
   }
 
   @Test
   void activeSilenceSuppressesMatchingAlertsOnly() {
     Silence s =
-        suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance of vm-1");
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance of vm-1");
 
-    assertThat(suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
+    assertThat(
+            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isEqualTo("silenced by " + s.id() + " (maintenance of vm-1)");
-    assertThat(suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-2"), T0, NONE_FIRING)).isNull();
+    assertThat(
+            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-2"), T0, NONE_FIRING))
+        .isNull();
     assertThat(suppressor.suppressedCount(SuppressionKind.SILENCE)).isEqualTo(1);
   }
 
   @Test
   void silenceStopsSuppressingWhenItEndsOrIsExpired() {
     Silence twoHours =
-        suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(2), "maintenance", "ops");
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(2), "maintenance", "ops");
     Silence oneHour =
-        suppressor.silence(List.of(Matcher.equal("resource", "vm-2")), Duration.ofHours(1), "maintenance");
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-2")), Duration.ofHours(1), "maintenance");
     assertThat(suppressor.activeSilences(T0)).containsExactlyInAnyOrder(twoHours, oneHour);
 
     clock.advance(Duration.ofMinutes(30));
     assertThat(suppressor.expire(twoHours.id())).isTrue();
     assertThat(suppressor.expire(twoHours.id())).isFalse();
     assertThat(twoHours.endsAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
-    assertThat(suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), clock.instant(), NONE_FIRING))
+    assertThat(
+            suppressor.suppressReason(
+                firing("HighCpu", Severity.WARNING, "vm-1"), clock.instant(), NONE_FIRING))
         .isNull();
 
     Instant later = T0.plus(Duration.ofHours(1));
-    assertThat(suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-2"), later, NONE_FIRING)).isNull();
+    assertThat(
+            suppressor.suppressReason(
+                firing("HighCpu", Severity.WARNING, "vm-2"), later, NONE_FIRING))
+        .isNull();
     assertThat(suppressor.activeSilences(later)).isEmpty();
     assertThat(suppressor.expire(oneHour.id())).as("pruned once expired").isFalse();
   }
 
   @Test
   void silenceExpiredDirectlyIsPrunedLazily() {
-    Silence s = suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
+    Silence s =
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
     clock.advance(Duration.ofMinutes(1));
     s.expire();
 
@@ -107,8 +151,13 @@ class SuppressorTest {
 
     assertThat(s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isEqualTo("muted by window office-hours");
-    assertThat(s.suppressReason(firing("HighCpu", Severity.CRITICAL, "vm-1"), T0, NONE_FIRING)).isNull();
-    assertThat(s.suppressReason(firing("DiskFull", Severity.WARNING, "vm-1"), T0.plus(Duration.ofHours(8)), NONE_FIRING))
+    assertThat(s.suppressReason(firing("HighCpu", Severity.CRITICAL, "vm-1"), T0, NONE_FIRING))
+        .isNull();
+    assertThat(
+            s.suppressReason(
+                firing("DiskFull", Severity.WARNING, "vm-1"),
+                T0.plus(Duration.ofHours(8)),
+                NONE_FIRING))
         .isNull();
     assertThat(s.suppressedCount(SuppressionKind.MUTE_WINDOW)).isEqualTo(1);
   }
@@ -117,7 +166,8 @@ class SuppressorTest {
   void criticalAlertInhibitsWarningAndInfoOnTheSameResource() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
 
-    assertThat(suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-1"), T0, firing))
+    assertThat(
+            suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-1"), T0, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
     assertThat(suppressor.suppressReason(firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
@@ -128,15 +178,19 @@ class SuppressorTest {
   void criticalAlertDoesNotInhibitOtherResourcesOrOtherCriticals() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
 
-    assertThat(suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-2"), T0, firing)).isNull();
-    assertThat(suppressor.suppressReason(firing("DiskFull", Severity.CRITICAL, "vm-1"), T0, firing)).isNull();
+    assertThat(
+            suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-2"), T0, firing))
+        .isNull();
+    assertThat(suppressor.suppressReason(firing("DiskFull", Severity.CRITICAL, "vm-1"), T0, firing))
+        .isNull();
   }
 
   @Test
   void warningAlertInhibitsNothing() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.WARNING, "vm-1"));
 
-    assertThat(suppressor.suppressReason(firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing)).isNull();
+    assertThat(suppressor.suppressReason(firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing))
+        .isNull();
   }
 
   @Test
@@ -145,7 +199,17 @@ class SuppressorTest {
     // snapshot already shows it escalated to CRITICAL.
     AlertNotification warning = firing("HighCpu", Severity.WARNING, "vm-1");
     Alert self =
-        new Alert("HighCpu", Severity.CRITICAL, "vm-1", warning.labels(), "s", 95, 90, T0, T0, warning.fingerprint());
+        new Alert(
+            "HighCpu",
+            Severity.CRITICAL,
+            "vm-1",
+            warning.labels(),
+            "s",
+            95,
+            90,
+            T0,
+            T0,
+            warning.fingerprint());
 
     assertThat(suppressor.suppressReason(warning, T0, List.of(self))).isNull();
   }
@@ -157,11 +221,20 @@ class SuppressorTest {
     s.started(startedAt);
 
     assertThat(s.graceEndsAt()).isEqualTo(startedAt.plus(Duration.ofMinutes(5)));
-    assertThat(s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), startedAt, NONE_FIRING))
+    assertThat(
+            s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), startedAt, NONE_FIRING))
         .isEqualTo("startup grace period");
-    assertThat(s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-2"), startedAt.plus(Duration.ofMinutes(5)).minusMillis(1), NONE_FIRING))
+    assertThat(
+            s.suppressReason(
+                firing("HighCpu", Severity.WARNING, "vm-2"),
+                startedAt.plus(Duration.ofMinutes(5)).minusMillis(1),
+                NONE_FIRING))
         .isEqualTo("startup grace period");
-    assertThat(s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-3"), startedAt.plus(Duration.ofMinutes(5)), NONE_FIRING))
+    assertThat(
+            s.suppressReason(
+                firing("HighCpu", Severity.WARNING, "vm-3"),
+                startedAt.plus(Duration.ofMinutes(5)),
+                NONE_FIRING))
         .isNull();
     assertThat(s.suppressedCount(SuppressionKind.GRACE)).isEqualTo(2);
   }
@@ -170,24 +243,30 @@ class SuppressorTest {
   void checksRunInOrderGraceSilenceMuteWindowInhibition() {
     MuteWindow always = MuteWindow.builder("always").zone(ZoneOffset.UTC).build();
     Suppressor s = new Suppressor(clock, Duration.ofMinutes(5), List.of(always));
-    Silence silence = s.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
+    Silence silence =
+        s.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
     AlertNotification warning = firing("HighMemory", Severity.WARNING, "vm-1");
 
     assertThat(s.suppressReason(warning, T0, firing)).isEqualTo("startup grace period");
     Instant afterGrace = T0.plus(Duration.ofMinutes(10));
-    assertThat(s.suppressReason(warning, afterGrace, firing)).startsWith("silenced by " + silence.id());
+    assertThat(s.suppressReason(warning, afterGrace, firing))
+        .startsWith("silenced by " + silence.id());
     s.expire(silence.id());
     assertThat(s.suppressReason(warning, afterGrace, firing)).isEqualTo("muted by window always");
 
     Suppressor inhibitOnly = new Suppressor(clock, Duration.ZERO, List.of());
-    assertThat(inhibitOnly.suppressReason(warning, afterGrace, firing)).isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
+    assertThat(inhibitOnly.suppressReason(warning, afterGrace, firing))
+        .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
   }
 
   @Test
   void resolutionOfASuppressedFiringNotificationIsSuppressedToo() {
     Silence silence =
-        suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofMinutes(10), "maintenance of vm-1");
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-1")),
+            Duration.ofMinutes(10),
+            "maintenance of vm-1");
     AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
     assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNotNull();
     assertThat(suppressor.trackedSuppressedFiring()).isEqualTo(1);
@@ -195,7 +274,10 @@ class SuppressorTest {
     // The silence is over when the alert resolves: the resolution still follows its firing.
     Instant later = T0.plus(Duration.ofHours(1));
     assertThat(suppressor.suppressReason(resolved(fired), later, NONE_FIRING))
-        .isEqualTo("resolves a suppressed notification (silenced by " + silence.id() + " (maintenance of vm-1))");
+        .isEqualTo(
+            "resolves a suppressed notification (silenced by "
+                + silence.id()
+                + " (maintenance of vm-1))");
     assertThat(suppressor.trackedSuppressedFiring()).isZero();
     assertThat(suppressor.suppressedCount(SuppressionKind.SILENCE)).isEqualTo(2);
 
@@ -207,21 +289,26 @@ class SuppressorTest {
   void resolutionOfADeliveredFiringNotificationIsDeliveredEvenDuringASilence() {
     AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
     assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNull();
-    suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
+    suppressor.silence(
+        List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
 
-    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING)).isNull();
+    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING))
+        .isNull();
   }
 
   @Test
   void deliveredFiringAfterASuppressedOneForgetsTheSuppression() {
-    Silence silence = suppressor.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
+    Silence silence =
+        suppressor.silence(
+            List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
     AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
     assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNotNull();
     suppressor.expire(silence.id());
 
     assertThat(suppressor.suppressReason(fired, T0.plusSeconds(30), NONE_FIRING)).isNull();
     assertThat(suppressor.trackedSuppressedFiring()).isZero();
-    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING)).isNull();
+    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING))
+        .isNull();
   }
 
   @Test
@@ -246,13 +333,18 @@ class SuppressorTest {
 
     assertThat(s.trackedSuppressedFiring()).isEqualTo(Suppressor.MAX_TRACKED);
     Instant afterGrace = T0.plus(Duration.ofHours(2));
-    assertThat(s.suppressReason(resolved(first), afterGrace, NONE_FIRING)).as("oldest forgotten").isNull();
+    assertThat(s.suppressReason(resolved(first), afterGrace, NONE_FIRING))
+        .as("oldest forgotten")
+        .isNull();
   }
 
   @Test
   void countsEverySuppressionByKind() {
     MuteWindow always =
-        MuteWindow.builder("always").zone(ZoneOffset.UTC).matching(Matcher.equal("resource", "vm-3")).build();
+        MuteWindow.builder("always")
+            .zone(ZoneOffset.UTC)
+            .matching(Matcher.equal("resource", "vm-3"))
+            .build();
     Suppressor s = new Suppressor(clock, Duration.ofMinutes(1), List.of(always));
     s.silence(List.of(Matcher.equal("resource", "vm-2")), Duration.ofHours(1), "maintenance");
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-4"));
@@ -280,9 +372,43 @@ class SuppressorTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("grace");
     MuteWindow w = MuteWindow.builder("nightly").zone(ZoneOffset.UTC).build();
-    assertThatThrownBy(() -> new Suppressor(clock, Duration.ZERO, List.of(w, w.newBuilder().days(java.time.DayOfWeek.MONDAY).build())))
+    assertThatThrownBy(
+            () ->
+                new Suppressor(
+                    clock,
+                    Duration.ZERO,
+                    List.of(w, w.newBuilder().days(java.time.DayOfWeek.MONDAY).build())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nightly");
-    assertThatThrownBy(() -> suppressor.suppressReason(null, T0, NONE_FIRING)).hasMessage("notification == null");
+    assertThatThrownBy(() -> suppressor.suppressReason(null, T0, NONE_FIRING))
+        .hasMessage("notification == null");
+  }
+
+  /** A UTC wall clock that moves only when the test advances it. */
+  private static final class SteppedClock extends Clock {
+    private volatile Instant now;
+
+    SteppedClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException("fixed to UTC");
+    }
   }
 }

@@ -7,9 +7,9 @@ import dev.vigil.internal.Templates;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ValuesTest {
   private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
@@ -52,8 +52,18 @@ class ValuesTest {
   void resolvedNotificationNeedsAnEnd() {
     assertThatThrownBy(
             () ->
-                new AlertNotification("R", AlertStatus.RESOLVED, Severity.WARNING, "vm-1", Map.of(), "s",
-                    1, 2, T0, null, "f"))
+                new AlertNotification(
+                    "R",
+                    AlertStatus.RESOLVED,
+                    Severity.WARNING,
+                    "vm-1",
+                    Map.of(),
+                    "s",
+                    1,
+                    2,
+                    T0,
+                    null,
+                    "f"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("endsAt");
   }

@@ -6,6 +6,8 @@ import dev.vigil.AlertNotification;
 import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
+import dev.vigil.internal.Durations;
+import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Templates;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -18,8 +20,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import dev.vigil.internal.Durations;
-import dev.vigil.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,31 +63,31 @@ import org.jspecify.annotations.Nullable;
  * whose id they have already seen). The {@code FIRING} email's id is derived from the alert's
  * fingerprint and start time, {@code <FINGERPRINT.STARTS_AT_MILLIS@vigil>}, so a retried delivery
  * of the same firing keeps its id. Every later email about that alert, {@code REMINDER}, {@code
- * SEVERITY_CHANGED}, {@code NO_DATA}, {@code FLAPPING_*} and {@code RESOLVED}, gets a new random
- * id and names the firing email's id in {@code In-Reply-To} and {@code References}, so mail
- * clients show them in one thread.
+ * SEVERITY_CHANGED}, {@code NO_DATA}, {@code FLAPPING_*} and {@code RESOLVED}, gets a new random id
+ * and names the firing email's id in {@code In-Reply-To} and {@code References}, so mail clients
+ * show them in one thread.
  *
  * <p><b>Security.</b> {@link Security#STARTTLS} (the default) refuses to send unless the server
  * upgrades the connection to TLS; {@link Security#SMTPS} speaks TLS from the first byte. The server
  * certificate and the server's identity ({@code mail.smtp.ssl.checkserveridentity}) are always
  * verified; to trust a private CA, pass an {@link SSLSocketFactory} built from it. The sink never
- * falls back to another socket factory when the connection fails. Text from
- * alerts (labels, summaries) never reaches a header unsanitized: CR, LF and other control
- * characters are replaced, so a label cannot add headers or recipients. The password never
- * appears in {@link #toString()}, in exception messages (nor in their causes) or in logs; should
- * a server echo it, raw or Base64-encoded as {@code AUTH LOGIN} and {@code AUTH PLAIN} send it, it
- * is replaced by {@code ****} before the text is escaped or shortened.
+ * falls back to another socket factory when the connection fails. Text from alerts (labels,
+ * summaries) never reaches a header unsanitized: CR, LF and other control characters are replaced,
+ * so a label cannot add headers or recipients. The password never appears in {@link #toString()},
+ * in exception messages (nor in their causes) or in logs; should a server echo it, raw or
+ * Base64-encoded as {@code AUTH LOGIN} and {@code AUTH PLAIN} send it, it is replaced by {@code
+ * ****} before the text is escaped or shortened.
  *
- * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link
- * MessagingException} naming the SMTP server and the innermost cause, such as a certificate that
- * does not match the host (the monitor then retries); connecting, reading and
- * writing are bounded by the configured timeouts.
+ * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link MessagingException}
+ * naming the SMTP server and the innermost cause, such as a certificate that does not match the
+ * host (the monitor then retries); connecting, reading and writing are bounded by the configured
+ * timeouts.
  *
  * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
- * SMTP connection per notification, on the caller's thread. It is thread safe. The write timeout
- * of every connection is watched by one shared daemon thread, {@code
- * vigil-email-write-timeout-N}, started on the first write and ended after a minute idle. {@link
- * #close()} forgets the password and stops that thread; a closed sink refuses to deliver.
+ * SMTP connection per notification, on the caller's thread. It is thread safe. The write timeout of
+ * every connection is watched by one shared daemon thread, {@code vigil-email-write-timeout-N},
+ * started on the first write and ended after a minute idle. {@link #close()} forgets the password
+ * and stops that thread; a closed sink refuses to deliver.
  */
 public final class EmailAlertSink implements AlertSink {
 
@@ -114,10 +114,13 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   private static final Pattern MESSAGE_ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
   /** The right-hand side of every {@code Message-ID}: stable, so ids of one alert compare. */
   private static final String MESSAGE_ID_DOMAIN = "@vigil";
+
   /** The most characters of server text that go into an exception message. */
   static final int MAX_SERVER_TEXT = 500;
+
   private static final Pattern HOST_UNSAFE = Pattern.compile("[\\s/@?#]");
 
   private final String host;
@@ -131,6 +134,7 @@ public final class EmailAlertSink implements AlertSink {
   private final Session session;
 
   private final Object lock = new Object();
+
   /** Guarded by {@link #lock}; cleared by {@link #close()}. */
   private char @Nullable [] password;
 
@@ -178,16 +182,12 @@ public final class EmailAlertSink implements AlertSink {
     props.setProperty(p + ".auth", Boolean.toString(username != null));
     props.setProperty(p + ".from", from.getAddress());
     switch (security) {
-      case STARTTLS:
+      case STARTTLS -> {
         props.setProperty(p + ".starttls.enable", "true");
         props.setProperty(p + ".starttls.required", "true");
-        break;
-      case SMTPS:
-        props.setProperty(p + ".ssl.enable", "true");
-        break;
-      case NONE:
-        props.setProperty(p + ".starttls.enable", "false");
-        break;
+      }
+      case SMTPS -> props.setProperty(p + ".ssl.enable", "true");
+      case NONE -> props.setProperty(p + ".starttls.enable", "false");
     }
     // Angus retries a failed connection with the JDK's default socket factory unless told not to:
     // that would replace the host's trust policy (a private CA, say) by the JDK's and report the
@@ -212,9 +212,9 @@ public final class EmailAlertSink implements AlertSink {
    * @throws NullPointerException if {@code notification} is null
    * @throws IllegalStateException if this sink is closed
    * @throws MessagingException if the email could not be sent; the message names the SMTP server
-   *     and the alert and quotes the server's reply (at most {@value #MAX_SERVER_TEXT}
-   *     characters), never the password: should the server echo the password or its Base64 form,
-   *     both the message and the cause are scrubbed
+   *     and the alert and quotes the server's reply (at most {@value #MAX_SERVER_TEXT} characters),
+   *     never the password: should the server echo the password or its Base64 form, both the
+   *     message and the cause are scrubbed
    */
   @Override
   public void deliver(AlertNotification notification) throws MessagingException {
@@ -294,7 +294,8 @@ public final class EmailAlertSink implements AlertSink {
       if (username != null) {
         forms.add(base64.encodeToString(("\0" + username + "\0" + password).getBytes(charset)));
         forms.add(
-            base64.encodeToString((username + "\0" + username + "\0" + password).getBytes(charset)));
+            base64.encodeToString(
+                (username + "\0" + username + "\0" + password).getBytes(charset)));
       }
     }
     List<String> sorted = new ArrayList<>(forms);
@@ -303,10 +304,10 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   /**
-   * Returns text that came from the server (or from Jakarta Mail) fit for an exception message.
-   * The order matters: the secrets are removed first, from the text as received, and only then is
-   * it escaped and cut to {@value #MAX_SERVER_TEXT} characters, so neither escaping nor the cut
-   * can leave a password or part of one.
+   * Returns text that came from the server (or from Jakarta Mail) fit for an exception message. The
+   * order matters: the secrets are removed first, from the text as received, and only then is it
+   * escaped and cut to {@value #MAX_SERVER_TEXT} characters, so neither escaping nor the cut can
+   * leave a password or part of one.
    */
   static String serverText(String text, List<String> secrets) {
     String clean = text;
@@ -389,8 +390,8 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   /**
-   * Returns the subject on one line: prefix, notification type (with the status in parentheses
-   * when the type does not imply it, as for a {@code FLAPPING_STOPPED} alert that is resolved),
+   * Returns the subject on one line: prefix, notification type (with the status in parentheses when
+   * the type does not imply it, as for a {@code FLAPPING_STOPPED} alert that is resolved),
    * severity, rule, resource and summary.
    */
   String subject(AlertNotification n) {
@@ -454,9 +455,9 @@ public final class EmailAlertSink implements AlertSink {
   }
 
   /**
-   * Forgets the password and stops the write-timeout thread; later calls to {@link #deliver}
-   * throw. Deliveries already under way finish (bounded by the timeouts), and the last of them
-   * stops the thread. Waits at most one second for the thread to end. Idempotent.
+   * Forgets the password and stops the write-timeout thread; later calls to {@link #deliver} throw.
+   * Deliveries already under way finish (bounded by the timeouts), and the last of them stops the
+   * thread. Waits at most one second for the thread to end. Idempotent.
    */
   @Override
   public void close() {
@@ -710,7 +711,8 @@ public final class EmailAlertSink implements AlertSink {
       String h = host;
       if (h == null) throw new IllegalStateException("smtpHost is not set");
       if (from == null) throw new IllegalStateException("from is not set");
-      if (to.isEmpty()) throw new IllegalStateException("to is not set: add at least one recipient");
+      if (to.isEmpty())
+        throw new IllegalStateException("to is not set: add at least one recipient");
       if (username != null && security == Security.NONE && !isLoopback(h)) {
         throw new IllegalStateException(
             "credentials with Security.NONE need a loopback smtpHost, not "

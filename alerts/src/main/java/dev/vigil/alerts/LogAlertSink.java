@@ -22,9 +22,9 @@ import org.slf4j.event.Level;
  *     labels={region=eu-west-1}
  * </pre>
  *
- * (shown on four lines here; it is one line in the log). {@code type} says why the notification
- * was sent ({@link dev.vigil.NotificationType}): a {@code REMINDER} or a {@code SEVERITY_CHANGED}
- * is not a new alert. {@code description} is the rule's rendered description and is left out when
+ * (shown on four lines here; it is one line in the log). {@code type} says why the notification was
+ * sent ({@link dev.vigil.NotificationType}): a {@code REMINDER} or a {@code SEVERITY_CHANGED} is
+ * not a new alert. {@code description} is the rule's rendered description and is left out when
  * empty; its line breaks are escaped like any other value. Resolved notifications add {@code
  * endsAt}. The {@code labels} leave out {@code alertname}, {@code resource} and {@code severity},
  * which the line already shows (the {@code severity} label in any letter case).
@@ -36,8 +36,8 @@ import org.slf4j.event.Level;
  * upper-case enum name, as in the email subject.
  *
  * <p><b>Untrusted text.</b> Values that contain spaces, quotes, {@code =}, {@code ,} or braces are
- * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code
- * \}{@code uXXXX}) in every value, so a label can never forge a second log line.
+ * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code \}{@code
+ * uXXXX}) in every value, so a label can never forge a second log line.
  *
  * <p>Immutable and thread safe; {@link #close()} does nothing.
  */
@@ -107,7 +107,9 @@ public final class LogAlertSink implements AlertSink {
       if (isShown(n, label.getKey(), label.getValue())) continue;
       if (!first) line.append(',');
       first = false;
-      line.append(Text.logValue(label.getKey())).append('=').append(Text.logValue(label.getValue()));
+      line.append(Text.logValue(label.getKey()))
+          .append('=')
+          .append(Text.logValue(label.getValue()));
     }
     return line.append('}').toString();
   }

@@ -1,28 +1,27 @@
 package dev.vigil.alerts;
 
 /**
- * Escaping and sanitizing of untrusted text (labels, summaries, resource names) before it goes
- * into a log line or a mail header, so that it can never start a line of its own.
+ * Escaping and sanitizing of untrusted text (labels, summaries, resource names) before it goes into
+ * a log line or a mail header, so that it can never start a line of its own.
  */
 final class Text {
   private Text() {}
 
   /**
-   * Returns true for characters that could break a line, a header or a terminal: C0 and C1
-   * controls (CR, LF, TAB, NEL...), DEL, Unicode line and paragraph separators, invisible format
-   * characters (such as bidirectional overrides) and unpaired surrogates.
+   * Returns true for characters that could break a line, a header or a terminal: C0 and C1 controls
+   * (CR, LF, TAB, NEL...), DEL, Unicode line and paragraph separators, invisible format characters
+   * (such as bidirectional overrides) and unpaired surrogates.
    */
   static boolean isUnsafe(int codePoint) {
-    switch (Character.getType(codePoint)) {
-      case Character.CONTROL:
-      case Character.FORMAT:
-      case Character.LINE_SEPARATOR:
-      case Character.PARAGRAPH_SEPARATOR:
-      case Character.SURROGATE:
-        return true;
-      default:
-        return false;
-    }
+    return switch (Character.getType(codePoint)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.SURROGATE ->
+          true;
+      default -> false;
+    };
   }
 
   /** Returns true if {@code s} holds a character for which {@link #isUnsafe} is true. */
@@ -33,7 +32,7 @@ final class Text {
   /**
    * Returns {@code s} with every unsafe character escaped as {@code \n}, {@code \r}, {@code \t} or
    * {@code \}{@code uXXXX}; other characters are kept. Backslashes are kept as they are, so use
-   * {@link #quoted} where the result must be unambiguous.
+   * {@link #logValue} where the result must be unambiguous.
    */
   static String escape(String s) {
     if (!hasUnsafe(s)) return s;
@@ -55,8 +54,8 @@ final class Text {
   }
 
   /**
-   * Returns {@code s} fit for a mail header: every run of unsafe characters (CR, LF and the
-   * others) becomes one space, so that the text can never end the header and start another.
+   * Returns {@code s} fit for a mail header: every run of unsafe characters (CR, LF and the others)
+   * becomes one space, so that the text can never end the header and start another.
    */
   static String headerSafe(String s) {
     if (!hasUnsafe(s)) return s;

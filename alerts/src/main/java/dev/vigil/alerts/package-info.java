@@ -1,6 +1,6 @@
 /**
- * Alert sinks: {@link dev.vigil.alerts.LogAlertSink} writes one SLF4J line per notification,
- * {@link dev.vigil.alerts.EmailAlertSink} sends one email per notification over SMTP.
+ * Alert sinks: {@link dev.vigil.alerts.LogAlertSink} writes one SLF4J line per notification, {@link
+ * dev.vigil.alerts.EmailAlertSink} sends one email per notification over SMTP.
  *
  * <pre>{@code
  * EmailAlertSink email = EmailAlertSink.builder().smtpHost("smtp.example.com")

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Replaces {@link System#err} until closed; slf4j-simple looks {@code System.err} up at each
- * write, so this captures what it logs.
+ * Replaces {@link System#err} until closed; slf4j-simple looks {@code System.err} up at each write,
+ * so this captures what it logs.
  */
 final class CapturedStderr implements AutoCloseable {
   private final PrintStream original = System.err;
@@ -22,7 +22,10 @@ final class CapturedStderr implements AutoCloseable {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
-  /** The captured lines that mention {@code logger}, as slf4j-simple writes {@code LEVEL name - msg}. */
+  /**
+   * The captured lines that mention {@code logger}, as slf4j-simple writes {@code LEVEL name -
+   * msg}.
+   */
   List<String> linesOf(String logger) {
     return text().lines().filter(l -> l.contains(" " + logger + " - ")).toList();
   }

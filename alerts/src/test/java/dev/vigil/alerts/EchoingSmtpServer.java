@@ -53,13 +53,22 @@ final class EchoingSmtpServer implements AutoCloseable {
       if (upper.startsWith("EHLO")) {
         send(out, "250-echo\r\n250 AUTH " + mechanism);
       } else if (upper.startsWith("AUTH PLAIN")) {
-        String blob = line.length() > "AUTH PLAIN ".length() ? line.substring(11) : ask(out, in, "334 ");
+        String blob =
+            line.length() > "AUTH PLAIN ".length() ? line.substring(11) : ask(out, in, "334 ");
         send(out, "535 5.7.8 Authentication failed for " + blob + " = " + decoded(blob));
       } else if (upper.startsWith("AUTH LOGIN")) {
         String user = ask(out, in, "334 VXNlcm5hbWU6");
         String password = ask(out, in, "334 UGFzc3dvcmQ6");
-        send(out, "535 5.7.8 Authentication failed for " + user + ":" + password + " = "
-            + decoded(user) + ":" + decoded(password));
+        send(
+            out,
+            "535 5.7.8 Authentication failed for "
+                + user
+                + ":"
+                + password
+                + " = "
+                + decoded(user)
+                + ":"
+                + decoded(password));
       } else if (upper.startsWith("QUIT")) {
         send(out, "221 bye");
         return;
@@ -77,7 +86,8 @@ final class EchoingSmtpServer implements AutoCloseable {
 
   private static String decoded(String base64) {
     try {
-      return new String(Base64.getDecoder().decode(base64.trim()), StandardCharsets.UTF_8).replace('\0', '|');
+      return new String(Base64.getDecoder().decode(base64.trim()), StandardCharsets.UTF_8)
+          .replace('\0', '|');
     } catch (IllegalArgumentException e) {
       return "?";
     }

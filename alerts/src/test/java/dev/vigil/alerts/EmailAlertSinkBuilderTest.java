@@ -19,27 +19,59 @@ class EmailAlertSinkBuilderTest {
   @Test
   void nullSettingsAreNamed() {
     EmailAlertSink.Builder b = EmailAlertSink.builder();
-    assertThatThrownBy(() -> b.smtpHost(null)).isInstanceOf(NullPointerException.class).hasMessage("smtpHost == null");
-    assertThatThrownBy(() -> b.from(null)).isInstanceOf(NullPointerException.class).hasMessage("from == null");
-    assertThatThrownBy(() -> b.to((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("to == null");
-    assertThatThrownBy(() -> b.to("a@example.com", null)).isInstanceOf(NullPointerException.class).hasMessage("to == null");
-    assertThatThrownBy(() -> b.security(null)).isInstanceOf(NullPointerException.class).hasMessage("security == null");
-    assertThatThrownBy(() -> b.subjectPrefix(null)).isInstanceOf(NullPointerException.class).hasMessage("subjectPrefix == null");
-    assertThatThrownBy(() -> b.connectTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("connectTimeout == null");
-    assertThatThrownBy(() -> b.readTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("readTimeout == null");
-    assertThatThrownBy(() -> b.writeTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("writeTimeout == null");
-    assertThatThrownBy(() -> b.sslSocketFactory(null)).isInstanceOf(NullPointerException.class).hasMessage("sslSocketFactory == null");
-    assertThatThrownBy(() -> b.credentials(null, PASSWORD)).isInstanceOf(NullPointerException.class).hasMessage("username == null");
-    assertThatThrownBy(() -> b.credentials("u", (String) null)).isInstanceOf(NullPointerException.class).hasMessage("password == null");
-    assertThatThrownBy(() -> b.credentials("u", (char[]) null)).isInstanceOf(NullPointerException.class).hasMessage("password == null");
+    assertThatThrownBy(() -> b.smtpHost(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("smtpHost == null");
+    assertThatThrownBy(() -> b.from(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("from == null");
+    assertThatThrownBy(() -> b.to((String[]) null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("to == null");
+    assertThatThrownBy(() -> b.to("a@example.com", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("to == null");
+    assertThatThrownBy(() -> b.security(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("security == null");
+    assertThatThrownBy(() -> b.subjectPrefix(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("subjectPrefix == null");
+    assertThatThrownBy(() -> b.connectTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("connectTimeout == null");
+    assertThatThrownBy(() -> b.readTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("readTimeout == null");
+    assertThatThrownBy(() -> b.writeTimeout(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("writeTimeout == null");
+    assertThatThrownBy(() -> b.sslSocketFactory(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("sslSocketFactory == null");
+    assertThatThrownBy(() -> b.credentials(null, PASSWORD))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("username == null");
+    assertThatThrownBy(() -> b.credentials("u", (String) null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("password == null");
+    assertThatThrownBy(() -> b.credentials("u", (char[]) null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("password == null");
   }
 
   @Test
   void badValuesAreRejectedNamingTheSetting() {
     EmailAlertSink.Builder b = EmailAlertSink.builder();
-    assertThatThrownBy(() -> b.smtpPort(0)).isInstanceOf(IllegalArgumentException.class).hasMessage("smtpPort must be in 1..65535: 0");
-    assertThatThrownBy(() -> b.smtpPort(65536)).isInstanceOf(IllegalArgumentException.class).hasMessage("smtpPort must be in 1..65535: 65536");
-    assertThatThrownBy(() -> b.smtpHost(" ")).isInstanceOf(IllegalArgumentException.class).hasMessage("smtpHost is blank");
+    assertThatThrownBy(() -> b.smtpPort(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("smtpPort must be in 1..65535: 0");
+    assertThatThrownBy(() -> b.smtpPort(65536))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("smtpPort must be in 1..65535: 65536");
+    assertThatThrownBy(() -> b.smtpHost(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("smtpHost is blank");
     assertThatThrownBy(() -> b.smtpHost("smtp.example.com\r\nX: y"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("smtpHost is not a host name or IP address: \"smtp.example.com\\r\\nX: y\"");
@@ -74,13 +106,17 @@ class EmailAlertSinkBuilderTest {
 
   @Test
   void buildNamesTheMissingSetting() {
-    assertThatThrownBy(() -> EmailAlertSink.builder().from("v@example.com").to("o@example.com").build())
+    assertThatThrownBy(
+            () -> EmailAlertSink.builder().from("v@example.com").to("o@example.com").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("smtpHost is not set");
-    assertThatThrownBy(() -> EmailAlertSink.builder().smtpHost("smtp.example.com").to("o@example.com").build())
+    assertThatThrownBy(
+            () -> EmailAlertSink.builder().smtpHost("smtp.example.com").to("o@example.com").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("from is not set");
-    assertThatThrownBy(() -> EmailAlertSink.builder().smtpHost("smtp.example.com").from("v@example.com").build())
+    assertThatThrownBy(
+            () ->
+                EmailAlertSink.builder().smtpHost("smtp.example.com").from("v@example.com").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("to is not set");
   }
@@ -117,7 +153,8 @@ class EmailAlertSinkBuilderTest {
 
   @Test
   void toStringShowsServerButNeverThePassword() {
-    EmailAlertSink sink = complete().credentials("alerts", PASSWORD.toCharArray()).to("ops@example.com").build();
+    EmailAlertSink sink =
+        complete().credentials("alerts", PASSWORD.toCharArray()).to("ops@example.com").build();
 
     assertThat(sink.toString())
         .isEqualTo(

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * SMTPS against GreenMail. GreenMail's bundled certificate names no host, so server identity
- * checks would fail against it; instead GreenMail serves {@code smtps-localhost.p12}, a
- * self-signed test certificate for {@code localhost} and {@code 127.0.0.1}, and the client trusts
- * exactly that certificate through {@link EmailAlertSink.Builder#sslSocketFactory}. Verification
- * stays on throughout.
+ * SMTPS against GreenMail. GreenMail's bundled certificate names no host, so server identity checks
+ * would fail against it; instead GreenMail serves {@code smtps-localhost.p12}, a self-signed test
+ * certificate for {@code localhost} and {@code 127.0.0.1}, and the client trusts exactly that
+ * certificate through {@link EmailAlertSink.Builder#sslSocketFactory}. Verification stays on
+ * throughout.
  */
 class EmailAlertSinkSmtpsTest {
   private static final String KEYSTORE = "smtps-localhost.p12";
@@ -47,8 +47,7 @@ class EmailAlertSinkSmtpsTest {
   }
 
   @RegisterExtension
-  static final GreenMailExtension greenMail =
-      new GreenMailExtension(GreenMailSetups.smtps());
+  static final GreenMailExtension greenMail = new GreenMailExtension(GreenMailSetups.smtps());
 
   private static EmailAlertSink.Builder smtpsSink() {
     return EmailAlertSink.builder()
@@ -66,7 +65,8 @@ class EmailAlertSinkSmtpsTest {
     sink.deliver(firing(Severity.CRITICAL));
 
     assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
-    assertThat(greenMail.getReceivedMessages()).singleElement()
+    assertThat(greenMail.getReceivedMessages())
+        .singleElement()
         .satisfies(m -> assertThat(m.getSubject()).startsWith("[Vigil] FIRING CRITICAL HighCpu"));
   }
 
@@ -76,7 +76,8 @@ class EmailAlertSinkSmtpsTest {
 
     assertThatThrownBy(() -> sink.deliver(firing(Severity.CRITICAL)))
         .isInstanceOf(MessagingException.class)
-        .hasMessageContaining("SunCertPathBuilderException: unable to find valid certification path")
+        .hasMessageContaining(
+            "SunCertPathBuilderException: unable to find valid certification path")
         .hasRootCauseInstanceOf(CertPathBuilderException.class);
     assertThat(greenMail.getReceivedMessages()).isEmpty();
   }
@@ -103,7 +104,9 @@ class EmailAlertSinkSmtpsTest {
       assertThatThrownBy(() -> sink.deliver(firing(Severity.CRITICAL)))
           .isInstanceOf(MessagingException.class)
           .hasMessageContaining(otherLoopback + ":" + otherHost.getSmtps().getPort() + " (SMTPS)")
-          .hasMessageContaining("CertificateException: No subject alternative names matching IP address " + otherLoopback)
+          .hasMessageContaining(
+              "CertificateException: No subject alternative names matching IP address "
+                  + otherLoopback)
           .hasRootCauseInstanceOf(CertificateException.class);
       assertThat(otherHost.getReceivedMessages()).isEmpty();
     } finally {
@@ -128,7 +131,8 @@ class EmailAlertSinkSmtpsTest {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     trusted.setCertificateEntry("vigil-test", certificate);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trusted);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

@@ -40,8 +40,7 @@ class EmailAlertSinkTest {
   private static final String PASSWORD = "s3cret-Pa55word";
 
   @RegisterExtension
-  static final GreenMailExtension greenMail =
-      new GreenMailExtension(GreenMailSetups.smtp());
+  static final GreenMailExtension greenMail = new GreenMailExtension(GreenMailSetups.smtp());
 
   private EmailAlertSink.Builder plainSink() {
     return EmailAlertSink.builder()
@@ -99,7 +98,8 @@ class EmailAlertSinkTest {
     String firingId = received[0].getHeader("Message-ID")[0];
     MimeMessage resolvedEmail = received[1];
     assertThat(resolvedEmail.getSubject())
-        .isEqualTo("[Prod] RESOLVED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+        .isEqualTo(
+            "[Prod] RESOLVED CRITICAL HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
     assertThat(resolvedEmail.getHeader("In-Reply-To")).containsExactly(firingId);
     assertThat(resolvedEmail.getHeader("References")).containsExactly(firingId);
     assertThat(resolvedEmail.getHeader("Message-ID")).singleElement().isNotEqualTo(firingId);
@@ -114,14 +114,18 @@ class EmailAlertSinkTest {
 
     sink.deliver(
         Notifications.ofType(
-            NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu\nStep 2: ssh\u0007 in"));
+            NotificationType.REMINDER,
+            Severity.WARNING,
+            "Runbook: https://wiki/HighCpu\nStep 2: ssh\u0007 in"));
 
     assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
     MimeMessage email = greenMail.getReceivedMessages()[0];
     assertThat(email.getSubject())
-        .isEqualTo("[Vigil] REMINDER WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
+        .isEqualTo(
+            "[Vigil] REMINDER WARNING HighCpu on vm-000001: CPU usage on vm-000001 is 92.4%");
     assertThat(GreenMailUtil.getBody(email).replace("\r\n", "\n"))
-        .contains("CPU usage on vm-000001 is 92.4%\n\nRunbook: https://wiki/HighCpu\nStep 2: ssh\\u0007 in\n\n")
+        .contains(
+            "CPU usage on vm-000001 is 92.4%\n\nRunbook: https://wiki/HighCpu\nStep 2: ssh\\u0007 in\n\n")
         .contains("Status:      FIRING\n")
         .contains("Type:        REMINDER\n");
   }
@@ -137,34 +141,47 @@ class EmailAlertSinkTest {
     }
     assertThat(
             sink.subject(
-                Notifications.ofType(NotificationType.FLAPPING_STOPPED, AlertStatus.RESOLVED, Severity.INFO, "")))
+                Notifications.ofType(
+                    NotificationType.FLAPPING_STOPPED, AlertStatus.RESOLVED, Severity.INFO, "")))
         .startsWith("[Vigil] FLAPPING_STOPPED (RESOLVED) INFO HighCpu on vm-000001: ");
   }
 
   @Test
   void bodyWithoutDescriptionGoesFromSummaryToStatus() {
     assertThat(EmailAlertSink.body(firing(Severity.WARNING)))
-        .startsWith("CPU usage on vm-000001 is 92.4%\n\nStatus:      FIRING\nType:        FIRING\n");
+        .startsWith(
+            "CPU usage on vm-000001 is 92.4%\n\nStatus:      FIRING\nType:        FIRING\n");
   }
 
   @Test
   void everyEmailHasItsOwnMessageIdAndFollowUpsReplyToTheFiringEmail() throws Exception {
     EmailAlertSink sink = plainSink().build();
     AlertNotification firing = Notifications.ofType(NotificationType.FIRING, Severity.WARNING, "");
-    AlertNotification escalated = Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "");
-    AlertNotification reminder = Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, "");
+    AlertNotification escalated =
+        Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "");
+    AlertNotification reminder =
+        Notifications.ofType(NotificationType.REMINDER, Severity.CRITICAL, "");
 
     String firingId = sink.message(firing).getMessageID();
     MimeMessage[] followUps = {
-      sink.message(escalated), sink.message(reminder), sink.message(reminder), sink.message(resolved(Severity.CRITICAL))
+      sink.message(escalated),
+      sink.message(reminder),
+      sink.message(reminder),
+      sink.message(resolved(Severity.CRITICAL))
     };
 
     assertThat(firingId).isEqualTo("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + "@vigil>");
-    assertThat(sink.message(firing).getMessageID()).as("a retried firing keeps its id").isEqualTo(firingId);
+    assertThat(sink.message(firing).getMessageID())
+        .as("a retried firing keeps its id")
+        .isEqualTo(firingId);
     assertThat(Arrays.stream(followUps).map(m -> id(m)))
         .doesNotHaveDuplicates()
         .doesNotContain(firingId)
-        .allSatisfy(id -> assertThat(id).startsWith("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + ".").endsWith("@vigil>"));
+        .allSatisfy(
+            id ->
+                assertThat(id)
+                    .startsWith("<" + FINGERPRINT + "." + STARTS_AT.toEpochMilli() + ".")
+                    .endsWith("@vigil>"));
     assertThat(id(followUps[0])).contains(".severity_changed.");
     for (MimeMessage followUp : followUps) {
       assertThat(followUp.getHeader("In-Reply-To")).containsExactly(firingId);
@@ -230,7 +247,8 @@ class EmailAlertSinkTest {
     MimeMessage email = received[0];
     assertThat(email.getHeader("Subject")).hasSize(1);
     assertThat(email.getSubject())
-        .isEqualTo("[Vigil] FIRING WARNING HighCpu on vm-000001: CPU high Bcc: x@evil Subject: forged");
+        .isEqualTo(
+            "[Vigil] FIRING WARNING HighCpu on vm-000001: CPU high Bcc: x@evil Subject: forged");
     assertThat(email.getHeader("Bcc")).isNull();
     assertThat(email.getAllRecipients()).containsExactly(new InternetAddress("oncall@example.com"));
     assertThat(greenMail.getUserManager().getUser("x@evil")).isNull();
@@ -244,8 +262,17 @@ class EmailAlertSinkTest {
     String evil = "abc\r\nBcc: x@evil\r\nX-Forged: yes";
     AlertNotification resolved =
         new AlertNotification(
-            "HighCpu", AlertStatus.RESOLVED, Severity.WARNING, "vm-000001", Map.of(), "s", 1, 2,
-            STARTS_AT, Notifications.ENDS_AT, evil);
+            "HighCpu",
+            AlertStatus.RESOLVED,
+            Severity.WARNING,
+            "vm-000001",
+            Map.of(),
+            "s",
+            1,
+            2,
+            STARTS_AT,
+            Notifications.ENDS_AT,
+            evil);
 
     sink.deliver(resolved);
 
@@ -347,7 +374,9 @@ class EmailAlertSinkTest {
 
       String text = EmailAlertSink.serverText(reply, secrets);
 
-      assertThat(text).as("password at %d", at).hasSizeLessThanOrEqualTo(EmailAlertSink.MAX_SERVER_TEXT + 3);
+      assertThat(text)
+          .as("password at %d", at)
+          .hasSizeLessThanOrEqualTo(EmailAlertSink.MAX_SERVER_TEXT + 3);
       for (int prefix = 3; prefix <= PASSWORD.length(); prefix++) {
         assertThat(text).as("password at %d", at).doesNotContain(PASSWORD.substring(0, prefix));
       }
@@ -360,7 +389,8 @@ class EmailAlertSinkTest {
   void passwordWithAControlCharacterIsScrubbedBeforeEscaping() {
     String password = "tab\tin-the-Pa55word";
     String text =
-        EmailAlertSink.serverText("535 no " + password, EmailAlertSink.secretForms("alerts", password));
+        EmailAlertSink.serverText(
+            "535 no " + password, EmailAlertSink.secretForms("alerts", password));
 
     assertThat(text).isEqualTo("535 no ****").doesNotContain("in-the-Pa55word");
   }
@@ -377,7 +407,10 @@ class EmailAlertSinkTest {
   @Test
   void starttlsIsRequiredSoAServerWithoutItGetsNothing() {
     EmailAlertSink sink =
-        plainSink().security(EmailAlertSink.Security.STARTTLS).credentials("alerts", PASSWORD).build();
+        plainSink()
+            .security(EmailAlertSink.Security.STARTTLS)
+            .credentials("alerts", PASSWORD)
+            .build();
 
     assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
         .isInstanceOf(MessagingException.class)
@@ -420,7 +453,8 @@ class EmailAlertSinkTest {
           () ->
               assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
                   .isInstanceOf(MessagingException.class));
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
   }
 
@@ -438,7 +472,9 @@ class EmailAlertSinkTest {
         .filteredOn(t -> t.getName().startsWith("vigil-email-write-timeout-"))
         .singleElement()
         .satisfies(t -> assertThat(t.isDaemon()).isTrue());
-    assertThat(started).extracting(Thread::getName).noneMatch(name -> name.matches("pool-\\d+-thread-\\d+"));
+    assertThat(started)
+        .extracting(Thread::getName)
+        .noneMatch(name -> name.matches("pool-\\d+-thread-\\d+"));
 
     sink.close();
 
@@ -449,7 +485,10 @@ class EmailAlertSinkTest {
       }
     }
     assertThat(startedSince(before))
-        .filteredOn(t -> t.getName().startsWith("vigil-") || (!t.isDaemon() && t.getName().startsWith("pool-")))
+        .filteredOn(
+            t ->
+                t.getName().startsWith("vigil-")
+                    || (!t.isDaemon() && t.getName().startsWith("pool-")))
         .isEmpty();
   }
 

@@ -7,8 +7,8 @@ final class GreenMailSetups {
   private GreenMailSetups() {}
 
   /**
-   * A deadline, not a delay: GreenMail waits up to this long for its server thread, which on a
-   * busy machine (TLS context set-up in particular) can exceed its 2 second default.
+   * A deadline, not a delay: GreenMail waits up to this long for its server thread, which on a busy
+   * machine (TLS context set-up in particular) can exceed its 2 second default.
    */
   private static final long STARTUP_TIMEOUT_MILLIS = 15_000;
 

@@ -36,16 +36,22 @@ class LogAlertSinkTest {
   @Test
   void reminderLineSaysWhyItWasSentAndCarriesTheDescription() {
     try (CapturedStderr err = new CapturedStderr()) {
-      sink.deliver(Notifications.ofType(NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu"));
+      sink.deliver(
+          Notifications.ofType(
+              NotificationType.REMINDER, Severity.WARNING, "Runbook: https://wiki/HighCpu"));
 
       assertThat(err.linesOf(LOGGER))
           .singleElement()
           .satisfies(
               line ->
                   assertThat(line)
-                      .startsWith("[main] WARN " + LOGGER + " - alert status=FIRING type=REMINDER rule=HighCpu ")
-                      .contains(" summary=\"CPU usage on vm-000001 is 92.4%\""
-                          + " description=\"Runbook: https://wiki/HighCpu\" labels={"));
+                      .startsWith(
+                          "[main] WARN "
+                              + LOGGER
+                              + " - alert status=FIRING type=REMINDER rule=HighCpu ")
+                      .contains(
+                          " summary=\"CPU usage on vm-000001 is 92.4%\""
+                              + " description=\"Runbook: https://wiki/HighCpu\" labels={"));
     }
   }
 
@@ -53,7 +59,10 @@ class LogAlertSinkTest {
   void multiLineDescriptionStaysOnOneLogLine() {
     String line =
         LogAlertSink.format(
-            Notifications.ofType(NotificationType.SEVERITY_CHANGED, Severity.CRITICAL, "Check:\n1. top\r\n2. dmesg"));
+            Notifications.ofType(
+                NotificationType.SEVERITY_CHANGED,
+                Severity.CRITICAL,
+                "Check:\n1. top\r\n2. dmesg"));
 
     assertThat(line)
         .contains(" type=SEVERITY_CHANGED ")
@@ -76,7 +85,8 @@ class LogAlertSinkTest {
           .satisfies(
               line ->
                   assertThat(line)
-                      .startsWith("[main] INFO " + LOGGER + " - alert status=RESOLVED type=RESOLVED ")
+                      .startsWith(
+                          "[main] INFO " + LOGGER + " - alert status=RESOLVED type=RESOLVED ")
                       .contains(" startsAt=2026-11-24T00:00:00Z endsAt=2026-11-24T00:05:00Z "));
     }
   }
@@ -100,11 +110,21 @@ class LogAlertSinkTest {
   @Test
   void everySeverityOfAFiringAlertHasItsOwnLevelAndResolvedIsInfo() {
     Map<Severity, Level> expected =
-        Map.of(Severity.CRITICAL, Level.ERROR, Severity.WARNING, Level.WARN, Severity.INFO, Level.INFO);
+        Map.of(
+            Severity.CRITICAL,
+            Level.ERROR,
+            Severity.WARNING,
+            Level.WARN,
+            Severity.INFO,
+            Level.INFO);
     assertThat(expected).containsOnlyKeys(Severity.values());
     for (Severity severity : Severity.values()) {
-      assertThat(LogAlertSink.level(firing(severity))).as("%s", severity).isEqualTo(expected.get(severity));
-      assertThat(LogAlertSink.level(resolved(severity))).as("resolved %s", severity).isEqualTo(Level.INFO);
+      assertThat(LogAlertSink.level(firing(severity)))
+          .as("%s", severity)
+          .isEqualTo(expected.get(severity));
+      assertThat(LogAlertSink.level(resolved(severity)))
+          .as("resolved %s", severity)
+          .isEqualTo(Level.INFO);
     }
   }
 
@@ -113,11 +133,23 @@ class LogAlertSinkTest {
     for (String label : new String[] {"critical", "CRITICAL", "Critical"}) {
       AlertNotification n =
           new AlertNotification(
-              "HighCpu", AlertStatus.FIRING, Severity.CRITICAL, "vm-000001",
-              Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", label, "zone", "a"),
-              "s", 1, 2, Notifications.STARTS_AT, null, Notifications.FINGERPRINT);
+              "HighCpu",
+              AlertStatus.FIRING,
+              Severity.CRITICAL,
+              "vm-000001",
+              Map.of(
+                  "alertname", "HighCpu", "resource", "vm-000001", "severity", label, "zone", "a"),
+              "s",
+              1,
+              2,
+              Notifications.STARTS_AT,
+              null,
+              Notifications.FINGERPRINT);
 
-      assertThat(LogAlertSink.format(n)).as(label).contains(" severity=CRITICAL ").endsWith(" labels={zone=a}");
+      assertThat(LogAlertSink.format(n))
+          .as(label)
+          .contains(" severity=CRITICAL ")
+          .endsWith(" labels={zone=a}");
     }
   }
 
@@ -127,9 +159,17 @@ class LogAlertSinkTest {
         Notifications.notification(AlertStatus.FIRING, Severity.CRITICAL, Map.of(), "s");
     AlertNotification relabelled =
         new AlertNotification(
-            n.rule(), n.status(), n.severity(), n.resource(),
+            n.rule(),
+            n.status(),
+            n.severity(),
+            n.resource(),
             Map.of("alertname", "HighCpu", "resource", "vm-000001", "severity", "page"),
-            n.summary(), n.value(), n.threshold(), n.startsAt(), null, n.fingerprint());
+            n.summary(),
+            n.value(),
+            n.threshold(),
+            n.startsAt(),
+            null,
+            n.fingerprint());
 
     assertThat(LogAlertSink.format(relabelled)).endsWith(" labels={severity=page}");
   }
@@ -173,7 +213,10 @@ class LogAlertSinkTest {
     try (CapturedStderr err = new CapturedStderr()) {
       LogAlertSink.create().deliver(firing(Severity.CRITICAL));
 
-      assertThat(err.linesOf("dev.vigil.alerts")).singleElement().asString().startsWith("[main] ERROR");
+      assertThat(err.linesOf("dev.vigil.alerts"))
+          .singleElement()
+          .asString()
+          .startsWith("[main] ERROR");
     }
   }
 

@@ -23,8 +23,7 @@ class MonitorEndToEndTest {
   private static final Instant NOW = Instant.parse("2026-11-24T00:00:00Z");
 
   @RegisterExtension
-  static final GreenMailExtension greenMail =
-      new GreenMailExtension(GreenMailSetups.smtp());
+  static final GreenMailExtension greenMail = new GreenMailExtension(GreenMailSetups.smtp());
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 

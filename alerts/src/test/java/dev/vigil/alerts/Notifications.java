@@ -18,7 +18,8 @@ final class Notifications {
   static final String FINGERPRINT = "8f3a6c0d1e2b4a59";
 
   static AlertNotification firing(Severity severity, Map<String, String> extraLabels) {
-    return notification(AlertStatus.FIRING, severity, extraLabels, "CPU usage on vm-000001 is 92.4%");
+    return notification(
+        AlertStatus.FIRING, severity, extraLabels, "CPU usage on vm-000001 is 92.4%");
   }
 
   static AlertNotification firing(Severity severity) {
@@ -27,21 +28,38 @@ final class Notifications {
 
   static AlertNotification resolved(Severity severity) {
     return notification(
-        AlertStatus.RESOLVED, severity, Map.of("region", "eu-west-1"), "CPU usage on vm-000001 is 92.4%");
+        AlertStatus.RESOLVED,
+        severity,
+        Map.of("region", "eu-west-1"),
+        "CPU usage on vm-000001 is 92.4%");
   }
 
   /** A notification of {@code type} for the firing alert (resolved for {@code RESOLVED}). */
   static AlertNotification ofType(NotificationType type, Severity severity, String description) {
-    AlertStatus status = type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
+    AlertStatus status =
+        type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
     return ofType(type, status, severity, description);
   }
 
   static AlertNotification ofType(
       NotificationType type, AlertStatus status, Severity severity, String description) {
-    AlertNotification n = notification(status, severity, Map.of("region", "eu-west-1"), "CPU usage on vm-000001 is 92.4%");
+    AlertNotification n =
+        notification(
+            status, severity, Map.of("region", "eu-west-1"), "CPU usage on vm-000001 is 92.4%");
     return new AlertNotification(
-        n.rule(), n.status(), n.severity(), n.resource(), n.labels(), n.summary(), n.value(),
-        n.threshold(), n.startsAt(), n.endsAt(), n.fingerprint(), type, description);
+        n.rule(),
+        n.status(),
+        n.severity(),
+        n.resource(),
+        n.labels(),
+        n.summary(),
+        n.value(),
+        n.threshold(),
+        n.startsAt(),
+        n.endsAt(),
+        n.fingerprint(),
+        type,
+        description);
   }
 
   static AlertNotification notification(

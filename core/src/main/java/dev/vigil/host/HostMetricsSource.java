@@ -32,8 +32,8 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p><b>Metrics.</b> Every sample has the {@link Builder#resource resource} name; the names are
- * API and will not change.
+ * <p><b>Metrics.</b> Every sample has the {@link Builder#resource resource} name; the names are API
+ * and will not change.
  *
  * <table>
  *   <caption>Metrics of a poll</caption>
@@ -57,12 +57,12 @@ import org.jspecify.annotations.Nullable;
  * </table>
  *
  * <p>The CPU metrics come from {@code com.sun.management.OperatingSystemMXBean} (module {@code
- * jdk.management}, part of every OpenJDK build); on a runtime without it they are never reported.
- * A reading the JDK marks as not available (a negative value, as the load average is on
- * Windows) is skipped for that poll: this source never reports a
- * made-up 0. A disk path that cannot be read (it does not exist, or its file store reports a total
- * size of 0) is reported through {@link PollContext#reportError} with the path as the resource,
- * and the other samples are returned as usual. Timestamps are {@link PollContext#now()}.
+ * jdk.management}, part of every OpenJDK build); on a runtime without it they are never reported. A
+ * reading the JDK marks as not available (a negative value, as the load average is on Windows) is
+ * skipped for that poll: this source never reports a made-up 0. A disk path that cannot be read (it
+ * does not exist, or its file store reports a total size of 0) is reported through {@link
+ * PollContext#reportError} with the path as the resource, and the other samples are returned as
+ * usual. Timestamps are {@link PollContext#now()}.
  *
  * <p><b>Threading and lifecycle.</b> Immutable and thread safe; it holds no threads or files, so
  * {@link #close()} does nothing.
@@ -111,8 +111,8 @@ public final class HostMetricsSource implements MetricSource {
   }
 
   /**
-   * Reads the current values. Disk paths that cannot be read are reported through {@code
-   * context}; everything else is read from memory and does not fail.
+   * Reads the current values. Disk paths that cannot be read are reported through {@code context};
+   * everything else is read from memory and does not fail.
    */
   @Override
   public List<Sample> poll(PollContext context) {
@@ -126,10 +126,9 @@ public final class HostMetricsSource implements MetricSource {
     MemoryUsage heap = probe.heap();
     long limit = heap.getMax() > 0 ? heap.getMax() : heap.getCommitted();
     if (limit > 0) {
-      samples.add(
-          Sample.of("heap_used_percent", resource, percent(heap.getUsed(), limit), now));
+      samples.add(Sample.of("heap_used_percent", resource, percent(heap.getUsed(), limit), now));
     }
-    samples.add(Sample.of("heap_used_bytes", resource, heap.getUsed(), now));
+    samples.add(Sample.of("heap_used_bytes", resource, (double) heap.getUsed(), now));
     samples.add(Sample.of("jvm_threads", resource, probe.threadCount(), now));
 
     for (Path disk : disks) {
@@ -141,14 +140,12 @@ public final class HostMetricsSource implements MetricSource {
           throw new IOException("file store " + store + " reports a total size of " + total);
         }
         Map<String, String> labels = Map.of("path", disk.toString());
-        samples.add(
-            new Sample("disk_free_percent", resource, labels, percent(usable, total), now));
+        samples.add(new Sample("disk_free_percent", resource, labels, percent(usable, total), now));
         samples.add(new Sample("disk_free_bytes", resource, labels, usable, now));
       } catch (IOException | SecurityException e) {
         context.reportError(
             disk.toString(),
-            new IOException(
-                "cannot read free space of " + disk + " on " + resource + ": " + e, e));
+            new IOException("cannot read free space of " + disk + " on " + resource + ": " + e, e));
       }
     }
     return samples;
@@ -169,9 +166,7 @@ public final class HostMetricsSource implements MetricSource {
     return "HostMetricsSource{resource=" + resource + ", disks=" + disks + "}";
   }
 
-  /**
-   * Configures a {@link HostMetricsSource}. Not thread safe; setters reject bad values at once.
-   */
+  /** Configures a {@link HostMetricsSource}. Not thread safe; setters reject bad values at once. */
   public static final class Builder {
     private @Nullable String resource;
     private final Set<Path> disks = new LinkedHashSet<>();
@@ -194,9 +189,9 @@ public final class HostMetricsSource implements MetricSource {
     }
 
     /**
-     * Adds a path whose file store's free space is reported, with the absolute path as label
-     * {@code path}. The path need not exist yet: a path that cannot be read is reported on each
-     * poll. Without any, the root of the working directory is reported.
+     * Adds a path whose file store's free space is reported, with the absolute path as label {@code
+     * path}. The path need not exist yet: a path that cannot be read is reported on each poll.
+     * Without any, the root of the working directory is reported.
      *
      * @throws NullPointerException if {@code path} is null
      * @throws IllegalArgumentException if the path was already added

@@ -3,8 +3,8 @@ package dev.vigil.host;
 import java.lang.management.MemoryUsage;
 
 /**
- * The JVM and machine readings behind {@link HostMetricsSource}, so that tests can script them.
- * CPU loads are fractions in {@code [0, 1]}; a negative value (or NaN) means "not available".
+ * The JVM and machine readings behind {@link HostMetricsSource}, so that tests can script them. CPU
+ * loads are fractions in {@code [0, 1]}; a negative value (or NaN) means "not available".
  */
 interface HostProbe {
 

@@ -36,8 +36,9 @@ final class MxBeanProbe implements HostProbe {
       log.debug("com.sun.management is not available: {}", e.toString());
     }
     if (cpu == null) {
-      log.info("CPU usage is not available in this JVM; process_cpu_usage and system_cpu_usage"
-          + " will not be reported");
+      log.info(
+          "CPU usage is not available in this JVM; process_cpu_usage and system_cpu_usage"
+              + " will not be reported");
     }
     return new MxBeanProbe(
         os, ManagementFactory.getMemoryMXBean(), ManagementFactory.getThreadMXBean(), cpu);

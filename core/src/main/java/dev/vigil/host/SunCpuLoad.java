@@ -13,9 +13,7 @@ final class SunCpuLoad implements MxBeanProbe.CpuLoad {
 
   /** Returns the CPU loads of {@code os}, or null if it is not a {@code com.sun} bean. */
   static @Nullable SunCpuLoad of(OperatingSystemMXBean os) {
-    return os instanceof com.sun.management.OperatingSystemMXBean sun
-        ? new SunCpuLoad(sun)
-        : null;
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? new SunCpuLoad(sun) : null;
   }
 
   @Override

@@ -1,6 +1,6 @@
 /**
- * Metrics of the local JVM and machine: CPU, load, heap, threads and free disk space, read from
- * the JDK's management beans by {@link dev.vigil.host.HostMetricsSource}.
+ * Metrics of the local JVM and machine: CPU, load, heap, threads and free disk space, read from the
+ * JDK's management beans by {@link dev.vigil.host.HostMetricsSource}.
  *
  * <pre>{@code
  * ResourceMonitor monitor = ResourceMonitor.builder()

@@ -18,7 +18,8 @@ public final class Durations {
    */
   public static Duration positive(Duration d, String setting) {
     requireNonNull(d, setting + " == null");
-    if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(setting + " must be positive: " + d);
+    if (d.isNegative() || d.isZero())
+      throw new IllegalArgumentException(setting + " must be positive: " + d);
     return d;
   }
 

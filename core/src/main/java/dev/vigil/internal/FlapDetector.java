@@ -17,19 +17,19 @@ import java.util.Arrays;
  *       recent change counts 5/3 as much as the oldest. (Nagios Core's {@code low_curve_value} and
  *       {@code high_curve_value}; the weights average 1, so a state that changed at every check
  *       scores exactly 100%.)
- *   <li>The percent state change is {@code 100 * (sum of the weights of transitions where the
- *       state changed) / 20}.
+ *   <li>The percent state change is {@code 100 * (sum of the weights of transitions where the state
+ *       changed) / 20}.
  *   <li>Flapping starts when the percentage reaches the high threshold ({@code >=}) and stops when
  *       it falls to the low threshold ({@code <=}); in between the flapping flag keeps its value.
  *       These are Nagios Core's comparisons.
  * </ol>
  *
- * <p>The default thresholds, {@value #DEFAULT_LOW_THRESHOLD}% and {@value #DEFAULT_HIGH_THRESHOLD}%,
- * are Nagios Core 4's built-in service defaults ({@code DEFAULT_LOW_SERVICE_FLAP_THRESHOLD} and
- * {@code DEFAULT_HIGH_SERVICE_FLAP_THRESHOLD} in {@code include/defaults.h}), used when {@code
- * nagios.cfg} sets no {@code low_service_flap_threshold} / {@code high_service_flap_threshold}.
- * (Nagios' sample {@code nagios.cfg} sets 5/20 and its configuration reference shows 25/50 as
- * examples.)
+ * <p>The default thresholds, {@value #DEFAULT_LOW_THRESHOLD}% and {@value
+ * #DEFAULT_HIGH_THRESHOLD}%, are Nagios Core 4's built-in service defaults ({@code
+ * DEFAULT_LOW_SERVICE_FLAP_THRESHOLD} and {@code DEFAULT_HIGH_SERVICE_FLAP_THRESHOLD} in {@code
+ * include/defaults.h}), used when {@code nagios.cfg} sets no {@code low_service_flap_threshold} /
+ * {@code high_service_flap_threshold}. (Nagios' sample {@code nagios.cfg} sets 5/20 and its
+ * configuration reference shows 25/50 as examples.)
  *
  * <p>Like Nagios when flap detection is enabled, the first recorded state fills the whole history,
  * so a new detector starts at 0% and flaps only after at least six changes with the defaults.
@@ -40,14 +40,19 @@ import java.util.Arrays;
 public final class FlapDetector {
   /** How many states are kept: 21, as in Nagios ({@code MAX_STATE_HISTORY_ENTRIES}). */
   public static final int HISTORY_SIZE = 21;
+
   /** How many transitions the percentage is computed over: 20. */
   public static final int TRANSITIONS = HISTORY_SIZE - 1;
+
   /** Weight of the oldest transition: 0.75, Nagios' {@code low_curve_value}. */
   public static final double OLDEST_WEIGHT = 0.75;
+
   /** Weight of the newest transition: 1.25, Nagios' {@code high_curve_value}. */
   public static final double NEWEST_WEIGHT = 1.25;
+
   /** Default low threshold, in percent: 20, Nagios Core 4's built-in service default. */
   public static final double DEFAULT_LOW_THRESHOLD = 20.0;
+
   /** Default high threshold, in percent: 30, Nagios Core 4's built-in service default. */
   public static final double DEFAULT_HIGH_THRESHOLD = 30.0;
 
@@ -63,8 +68,10 @@ public final class FlapDetector {
 
   private final double lowThreshold;
   private final double highThreshold;
+
   /** Ring of the last states; {@code next} is the slot of the oldest, overwritten next. */
   private final int[] history = new int[HISTORY_SIZE];
+
   private int next;
   private boolean started;
   private boolean flapping;
@@ -138,8 +145,8 @@ public final class FlapDetector {
   }
 
   /**
-   * Returns the weighted percent state change after the last {@link #record}, in [0, 100]; 0
-   * before the first.
+   * Returns the weighted percent state change after the last {@link #record}, in [0, 100]; 0 before
+   * the first.
    */
   public double percentStateChange() {
     return percentStateChange;

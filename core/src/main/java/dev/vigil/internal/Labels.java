@@ -12,7 +12,8 @@ public final class Labels {
   private Labels() {}
 
   /** The labels the engine sets on every alert itself; sources and rules may not set them. */
-  public static final java.util.List<String> RESERVED = java.util.List.of("alertname", "resource", "severity");
+  public static final java.util.List<String> RESERVED =
+      java.util.List.of("alertname", "resource", "severity");
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
@@ -24,7 +25,10 @@ public final class Labels {
     if (labels.isEmpty()) return Map.of();
     TreeMap<String, String> sorted = new TreeMap<>();
     labels.forEach(
-        (k, v) -> sorted.put(requireNonNull(k, "label name == null"), requireNonNull(v, "label " + k + " == null")));
+        (k, v) ->
+            sorted.put(
+                requireNonNull(k, "label name == null"),
+                requireNonNull(v, "label " + k + " == null")));
     return Collections.unmodifiableMap(sorted);
   }
 

@@ -22,6 +22,7 @@ package dev.vigil.internal;
  */
 public final class LinearFit {
   private int count;
+
   /** x of the first point added to the empty fit; all sums below are of {@code x - origin}. */
   private double origin;
 
@@ -59,7 +60,8 @@ public final class LinearFit {
    */
   public void remove(double x, double y) {
     requireFinite(x, y);
-    if (count == 0) throw new IllegalStateException("remove(" + x + ", " + y + ") from an empty fit");
+    if (count == 0)
+      throw new IllegalStateException("remove(" + x + ", " + y + ") from an empty fit");
     if (count == 1) {
       clear();
       return;
@@ -101,17 +103,15 @@ public final class LinearFit {
   }
 
   /**
-   * Returns the fitted y at {@code x = 0}, or {@code NaN} when {@link #slope()} is {@code NaN}.
-   * Far from 0 (epoch milliseconds, say) prefer {@link #valueAt(double)}, which is computed
-   * relative to the origin and keeps more precision.
+   * Returns the fitted y at {@code x = 0}, or {@code NaN} when {@link #slope()} is {@code NaN}. Far
+   * from 0 (epoch milliseconds, say) prefer {@link #valueAt(double)}, which is computed relative to
+   * the origin and keeps more precision.
    */
   public double intercept() {
     return valueAt(0);
   }
 
-  /**
-   * Returns the fitted y at {@code x}, or {@code NaN} when {@link #slope()} is {@code NaN}.
-   */
+  /** Returns the fitted y at {@code x}, or {@code NaN} when {@link #slope()} is {@code NaN}. */
   public double valueAt(double x) {
     double slope = slope();
     if (Double.isNaN(slope)) return Double.NaN;
@@ -131,7 +131,8 @@ public final class LinearFit {
    * @throws IllegalArgumentException if {@code y} is not finite
    */
   public double xWhere(double y) {
-    if (!Double.isFinite(y)) throw new IllegalArgumentException("y is " + y + ": not a finite number");
+    if (!Double.isFinite(y))
+      throw new IllegalArgumentException("y is " + y + ": not a finite number");
     double slope = slope();
     if (Double.isNaN(slope) || slope == 0) return Double.NaN;
     double meanDx = sumX / count;
@@ -140,8 +141,10 @@ public final class LinearFit {
   }
 
   private static void requireFinite(double x, double y) {
-    if (!Double.isFinite(x)) throw new IllegalArgumentException("x is " + x + ": not a finite number");
-    if (!Double.isFinite(y)) throw new IllegalArgumentException("y is " + y + ": not a finite number");
+    if (!Double.isFinite(x))
+      throw new IllegalArgumentException("x is " + x + ": not a finite number");
+    if (!Double.isFinite(y))
+      throw new IllegalArgumentException("y is " + y + ": not a finite number");
   }
 
   @Override

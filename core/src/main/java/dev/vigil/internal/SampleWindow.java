@@ -7,14 +7,13 @@ import java.util.Arrays;
 import java.util.NoSuchElementException;
 
 /**
- * The recent samples of one series, as (timestamp, value) pairs, bounded by count (the last N),
- * by age (samples newer than {@code now - D}), or both, and always by {@link #MAX_CAPACITY}.
+ * The recent samples of one series, as (timestamp, value) pairs, bounded by count (the last N), by
+ * age (samples newer than {@code now - D}), or both, and always by {@link #MAX_CAPACITY}.
  *
  * <p>Timestamps are wall-clock <b>epoch milliseconds</b> ({@code Instant.toEpochMilli()}), and must
  * not decrease: {@link #add} rejects an older timestamp with {@link IllegalArgumentException};
- * equal timestamps are accepted. An age-bounded window, like a Prometheus range selector since
- * 3.0, is left-open: after {@code add(t, v)} it holds the samples with timestamps in {@code (t - D,
- * t]}.
+ * equal timestamps are accepted. An age-bounded window, like a Prometheus range selector since 3.0,
+ * is left-open: after {@code add(t, v)} it holds the samples with timestamps in {@code (t - D, t]}.
  *
  * <p>Cost: {@link #add}, {@link #size()}, {@link #sum()}, {@link #avg()}, {@link #min()}, {@link
  * #max()}, {@link #last()}, {@link #ratePerSecond()}, {@link #slopePerSecond()}, {@link
@@ -22,8 +21,8 @@ import java.util.NoSuchElementException;
  * history: the sum is kept with Neumaier's compensated summation, min and max with monotonic
  * deques, the least-squares fit with a {@link LinearFit}; the sum and the fit are recomputed from
  * the samples after as many evictions as there are samples, which bounds floating-point drift at
- * O(1) amortized cost. {@link #percentile(double)} copies and sorts: O(n log n) per call. Memory
- * is two arrays of at most {@link #MAX_CAPACITY} entries (16 bytes per sample), grown on demand.
+ * O(1) amortized cost. {@link #percentile(double)} copies and sorts: O(n log n) per call. Memory is
+ * two arrays of at most {@link #MAX_CAPACITY} entries (16 bytes per sample), grown on demand.
  *
  * <p>Not thread safe: the rule evaluator guards each window with its own lock.
  */
@@ -44,6 +43,7 @@ public final class SampleWindow {
   private double[] values;
   private int head;
   private int size;
+
   /** Sequence number of the next sample added; the oldest held sample is {@code nextSeq - size}. */
   private long nextSeq;
 
@@ -88,8 +88,8 @@ public final class SampleWindow {
    * newest one minus {@code maxAge}.
    *
    * @throws NullPointerException if {@code maxAge} is null
-   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
-   *     or {@code maxAge} is shorter than one millisecond
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}] or
+   *     {@code maxAge} is shorter than one millisecond
    */
   public static SampleWindow of(int maxSamples, Duration maxAge) {
     return new SampleWindow(checkCount(maxSamples), checkAge(maxAge));
@@ -142,7 +142,7 @@ public final class SampleWindow {
     addToSum(value);
     min.push(seq, value);
     max.push(seq, value);
-    fit.add(timeMillis, value);
+    fit.add((double) timeMillis, value);
     evictExpired(timeMillis);
   }
 
@@ -156,8 +156,8 @@ public final class SampleWindow {
   }
 
   /**
-   * Applies the age bound as of {@code nowMillis}: drops the samples at or before {@code nowMillis -
-   * maxAge}. Lets the evaluator age a window that receives no new samples. Does nothing for a
+   * Applies the age bound as of {@code nowMillis}: drops the samples at or before {@code nowMillis
+   * - maxAge}. Lets the evaluator age a window that receives no new samples. Does nothing for a
    * window bounded by count only.
    *
    * @param nowMillis epoch milliseconds
@@ -237,8 +237,8 @@ public final class SampleWindow {
   /**
    * Returns the {@code p}-th percentile of the values, interpolating linearly between the two
    * nearest ranks exactly as Prometheus' {@code quantile_over_time} does with {@code q = p / 100}:
-   * with the values sorted ascending as {@code v[0..n-1]}, {@code rank = q * (n - 1)} and the result
-   * is {@code v[floor(rank)] * (1 - w) + v[floor(rank) + 1] * w} with {@code w = rank -
+   * with the values sorted ascending as {@code v[0..n-1]}, {@code rank = q * (n - 1)} and the
+   * result is {@code v[floor(rank)] * (1 - w) + v[floor(rank) + 1] * w} with {@code w = rank -
    * floor(rank)}. So {@code p = 0} is the minimum, {@code p = 100} the maximum, {@code p = 50} of
    * {1, 2, 3, 4} is 2.5. Copies and sorts the values: O(n log n) time and O(n) memory per call.
    *
@@ -302,7 +302,7 @@ public final class SampleWindow {
   public double predictLinear(long atMillis) {
     if (size < 2) return Double.NaN;
     if (isConstant()) return last();
-    return fit.valueAt(atMillis);
+    return fit.valueAt((double) atMillis);
   }
 
   /**
@@ -316,8 +316,8 @@ public final class SampleWindow {
    *       constant series) at another value, or moves away from {@code threshold}, which includes a
    *       line that has already crossed it (rising and above it, or falling and below it). Compare
    *       {@link #last()} with the threshold to tell "already there" from "never".
-   *   <li>{@code NaN} with fewer than two samples, or when the values differ but all timestamps
-   *       are equal.
+   *   <li>{@code NaN} with fewer than two samples, or when the values differ but all timestamps are
+   *       equal.
    * </ul>
    *
    * @throws IllegalArgumentException if {@code threshold} is not finite
@@ -331,7 +331,7 @@ public final class SampleWindow {
     double slope = fit.slope();
     if (Double.isNaN(slope)) return Double.NaN;
     long now = lastTimeMillis();
-    if (fit.valueAt(now) == threshold) return 0;
+    if (fit.valueAt((double) now) == threshold) return 0;
     if (slope == 0) return Double.POSITIVE_INFINITY;
     double millis = fit.xWhere(threshold) - now;
     return millis >= 0 ? millis : Double.POSITIVE_INFINITY;
@@ -355,7 +355,7 @@ public final class SampleWindow {
     addToSum(-value);
     min.evict(seq);
     max.evict(seq);
-    fit.remove(time, value);
+    fit.remove((double) time, value);
     if (++evictionsSinceRecompute >= Math.max(size, INITIAL_CAPACITY)) recompute();
   }
 
@@ -382,7 +382,7 @@ public final class SampleWindow {
     for (int k = 0; k < size; k++) {
       int i = index(k);
       addToSum(values[i]);
-      fit.add(times[i], values[i]);
+      fit.add((double) times[i], values[i]);
     }
     evictionsSinceRecompute = 0;
   }
@@ -415,7 +415,11 @@ public final class SampleWindow {
 
   @Override
   public String toString() {
-    return "SampleWindow{size=" + size + ", maxSamples=" + maxSamples
-        + (maxAgeMillis == NO_AGE_LIMIT ? "" : ", maxAgeMillis=" + maxAgeMillis) + "}";
+    return "SampleWindow{size="
+        + size
+        + ", maxSamples="
+        + maxSamples
+        + (maxAgeMillis == NO_AGE_LIMIT ? "" : ", maxAgeMillis=" + maxAgeMillis)
+        + "}";
   }
 }

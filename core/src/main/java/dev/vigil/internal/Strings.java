@@ -16,7 +16,8 @@ public final class Strings {
    * @throws IllegalArgumentException if {@code maxLength} is negative
    */
   public static String escape(String s, int maxLength) {
-    if (maxLength < 0) throw new IllegalArgumentException("maxLength must not be negative: " + maxLength);
+    if (maxLength < 0)
+      throw new IllegalArgumentException("maxLength must not be negative: " + maxLength);
     int end = Math.min(s.length(), maxLength);
     if (end < s.length() && end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) end--;
     StringBuilder out = null;
@@ -36,20 +37,15 @@ public final class Strings {
   }
 
   private static @Nullable String replacement(char c) {
-    switch (c) {
-      case '\\':
-        return "\\\\";
-      case '\r':
-        return "\\r";
-      case '\n':
-        return "\\n";
-      case '\t':
-        return "\\t";
-      default:
-        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
-          return String.format("\\u%04x", (int) c);
-        }
-        return null;
-    }
+    return switch (c) {
+      case '\\' -> "\\\\";
+      case '\r' -> "\\r";
+      case '\n' -> "\\n";
+      case '\t' -> "\\t";
+      default ->
+          (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029')
+              ? String.format("\\u%04x", (int) c)
+              : null;
+    };
   }
 }

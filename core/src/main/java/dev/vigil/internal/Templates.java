@@ -55,8 +55,7 @@ public final class Templates {
       if (close < 0) break;
       out.append(template, i, open);
       String name = template.substring(open + 1, close);
-      String value =
-          name.startsWith("labels.") ? labels.get(name.substring(7)) : values.get(name);
+      String value = name.startsWith("labels.") ? labels.get(name.substring(7)) : values.get(name);
       out.append(value == null ? "" : value);
       i = close + 1;
     }

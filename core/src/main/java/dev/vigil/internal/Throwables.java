@@ -6,6 +6,6 @@ public final class Throwables {
 
   /** Rethrows {@code t} if it is a {@link VirtualMachineError}; otherwise returns. */
   public static void rethrowIfFatal(Throwable t) {
-    if (t instanceof VirtualMachineError) throw (VirtualMachineError) t;
+    if (t instanceof VirtualMachineError fatal) throw fatal;
   }
 }

@@ -3,6 +3,7 @@ package dev.vigil.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +23,7 @@ class HostMetricsSourceTest {
 
   @TempDir Path tempDir;
 
-  private final RecordingPollContext context = new RecordingPollContext(NOW);
+  private final RecordingContext context = new RecordingContext();
 
   @Test
   void pollReportsEveryJvmMetricWithinItsRange() {
@@ -35,12 +37,12 @@ class HostMetricsSourceTest {
               assertThat(s.resource()).isEqualTo("my-host");
               assertThat(s.timestamp()).isEqualTo(NOW);
             });
-    assertThat(value(samples, "heap_used_percent")).hasValueSatisfying(
-        v -> assertThat(v).isGreaterThan(0.0).isLessThanOrEqualTo(100.0));
-    assertThat(value(samples, "heap_used_bytes")).hasValueSatisfying(
-        v -> assertThat(v).isGreaterThan(0.0));
-    assertThat(value(samples, "jvm_threads")).hasValueSatisfying(
-        v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
+    assertThat(value(samples, "heap_used_percent"))
+        .hasValueSatisfying(v -> assertThat(v).isGreaterThan(0.0).isLessThanOrEqualTo(100.0));
+    assertThat(value(samples, "heap_used_bytes"))
+        .hasValueSatisfying(v -> assertThat(v).isGreaterThan(0.0));
+    assertThat(value(samples, "jvm_threads"))
+        .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1.0));
     assertThat(context.errors).isEmpty();
   }
 
@@ -128,8 +130,11 @@ class HostMetricsSourceTest {
     assertThat(samples)
         .extracting(Sample::metric)
         .containsExactlyInAnyOrder(
-            "heap_used_percent", "heap_used_bytes", "jvm_threads",
-            "disk_free_percent", "disk_free_bytes");
+            "heap_used_percent",
+            "heap_used_bytes",
+            "jvm_threads",
+            "disk_free_percent",
+            "disk_free_bytes");
   }
 
   @Test
@@ -205,5 +210,25 @@ class HostMetricsSourceTest {
     return samples.stream()
         .filter(s -> s.metric().equals(metric))
         .collect(Collectors.toMap(s -> s.labels().get("path"), Sample::value));
+  }
+
+  /** The context of a poll at {@link #NOW}; records the errors the source reports. */
+  private static final class RecordingContext implements PollContext {
+    final List<Map.Entry<String, Exception>> errors = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String sourceName() {
+      return "host";
+    }
+
+    @Override
+    public Instant now() {
+      return NOW;
+    }
+
+    @Override
+    public void reportError(String resource, Exception error) {
+      errors.add(Map.entry(resource, error));
+    }
   }
 }

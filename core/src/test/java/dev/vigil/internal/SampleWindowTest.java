@@ -134,14 +134,23 @@ class SampleWindowTest {
 
   static Stream<Arguments> windows() {
     return Stream.of(
-        Arguments.of("last 7", (Supplier<SampleWindow>) () -> SampleWindow.ofCount(7), 7, Long.MAX_VALUE),
-        Arguments.of("last 500", (Supplier<SampleWindow>) () -> SampleWindow.ofCount(500), 500, Long.MAX_VALUE),
         Arguments.of(
-            "last 30s", (Supplier<SampleWindow>) () -> SampleWindow.ofDuration(Duration.ofSeconds(30)),
-            SampleWindow.MAX_CAPACITY, 30 * SECOND),
+            "last 7", (Supplier<SampleWindow>) () -> SampleWindow.ofCount(7), 7, Long.MAX_VALUE),
+        Arguments.of(
+            "last 500",
+            (Supplier<SampleWindow>) () -> SampleWindow.ofCount(500),
+            500,
+            Long.MAX_VALUE),
+        Arguments.of(
+            "last 30s",
+            (Supplier<SampleWindow>) () -> SampleWindow.ofDuration(Duration.ofSeconds(30)),
+            SampleWindow.MAX_CAPACITY,
+            30 * SECOND),
         Arguments.of(
             "last 50 within 20s",
-            (Supplier<SampleWindow>) () -> SampleWindow.of(50, Duration.ofSeconds(20)), 50, 20 * SECOND));
+            (Supplier<SampleWindow>) () -> SampleWindow.of(50, Duration.ofSeconds(20)),
+            50,
+            20 * SECOND));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -168,9 +177,11 @@ class SampleWindowTest {
       assertThat(window.size()).as("size at step %d", step).isEqualTo(expected.size());
       double sum = expected.stream().mapToDouble(Double::doubleValue).sum();
       assertThat(window.sum()).as("sum at step %d", step).isCloseTo(sum, within(1e-9));
-      assertThat(window.min()).as("min at step %d", step)
+      assertThat(window.min())
+          .as("min at step %d", step)
           .isEqualTo(expected.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
-      assertThat(window.max()).as("max at step %d", step)
+      assertThat(window.max())
+          .as("max at step %d", step)
           .isEqualTo(expected.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
       assertThat(window.last()).isEqualTo(value);
     }
@@ -312,7 +323,8 @@ class SampleWindowTest {
     }
     double expected = exact.doubleValue();
     assertThat(window.sum()).isCloseTo(expected, within(Math.abs(expected) * 1e-9));
-    assertThat(window.avg()).isCloseTo(expected / maxSamples, within(Math.abs(expected / maxSamples) * 1e-9));
+    assertThat(window.avg())
+        .isCloseTo(expected / maxSamples, within(Math.abs(expected / maxSamples) * 1e-9));
   }
 
   @Test
@@ -332,7 +344,8 @@ class SampleWindowTest {
     for (int s = 0; s < 500_000; s++) window.add(T0 + s * SECOND, 0.5 * s);
 
     double last = window.last();
-    assertThat(window.predictLinear(window.lastTimeMillis() + MINUTE)).isCloseTo(last + 30, within(1e-6));
+    assertThat(window.predictLinear(window.lastTimeMillis() + MINUTE))
+        .isCloseTo(last + 30, within(1e-6));
     assertThat(window.slopePerSecond()).isCloseTo(0.5, within(1e-9));
   }
 
@@ -383,7 +396,8 @@ class SampleWindowTest {
       String description, String values, double threshold, double expected) {
     SampleWindow window = SampleWindow.ofCount(10);
     String[] parts = values.split(",");
-    for (int i = 0; i < parts.length; i++) window.add(T0 + i * MINUTE, Double.parseDouble(parts[i]));
+    for (int i = 0; i < parts.length; i++)
+      window.add(T0 + i * MINUTE, Double.parseDouble(parts[i]));
 
     double actual = window.timeUntil(threshold);
     if (Double.isNaN(expected)) {

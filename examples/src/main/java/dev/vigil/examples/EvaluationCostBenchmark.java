@@ -15,12 +15,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Measures what one sample costs the evaluator, through the public API: a monitor polls a source
- * of {@value #RESOURCES} resources with {@code pollNow()}, and the time per sample is reported for
- * a plain threshold rule and for window aggregates whose windows hold 10, 1,000 and 10,000
- * samples. The cost of threshold and running-aggregate rules must not grow with the window.
+ * Measures what one sample costs the evaluator, through the public API: a monitor polls a source of
+ * {@value #RESOURCES} resources with {@code pollNow()}, and the time per sample is reported for a
+ * plain threshold rule and for window aggregates whose windows hold 10, 1,000 and 10,000 samples.
+ * The cost of threshold and running-aggregate rules must not grow with the window.
  *
  * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java
  * -Dexec.mainClass=dev.vigil.examples.EvaluationCostBenchmark}. A benchmark main, not a test: it
@@ -45,23 +46,27 @@ public final class EvaluationCostBenchmark {
     }
   }
 
-  private static void report(String name, Aggregation aggregation, int window) {
+  private static void report(String name, @Nullable Aggregation aggregation, int window) {
     AlertRule.Builder rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(1_000);
     if (aggregation != null) rule.aggregate(aggregation);
     SteppingClock clock = new SteppingClock();
-    MetricSource source = context -> {
-      List<Sample> samples = new ArrayList<>(RESOURCES);
-      long step = clock.steps;
-      for (int i = 0; i < RESOURCES; i++) {
-        samples.add(Sample.of("cpu_usage", "vm-" + i, (i * 7 + step * 13) % 100, context.now()));
-      }
-      return samples;
-    };
-    try (ResourceMonitor monitor = ResourceMonitor.builder()
-        .source("bench", Schedule.every(Duration.ofMinutes(1)), source)
-        .rule(rule.build())
-        .clock(clock)
-        .build()) {
+    MetricSource source =
+        context -> {
+          List<Sample> samples = new ArrayList<>(RESOURCES);
+          long step = clock.steps;
+          for (int i = 0; i < RESOURCES; i++) {
+            samples.add(
+                Sample.of(
+                    "cpu_usage", "vm-" + i, (double) ((i * 7L + step * 13) % 100), context.now()));
+          }
+          return samples;
+        };
+    try (ResourceMonitor monitor =
+        ResourceMonitor.builder()
+            .source("bench", Schedule.every(Duration.ofMinutes(1)), source)
+            .rule(rule.build())
+            .clock(clock)
+            .build()) {
       // Fill the windows first, so that every measured poll evaluates full windows.
       int warmup = Math.max(window, 200);
       for (int i = 0; i < warmup; i++) {
@@ -75,7 +80,8 @@ public final class EvaluationCostBenchmark {
         clock.step();
       }
       double nsPerSample = (System.nanoTime() - t0) / (double) (polls * RESOURCES);
-      System.out.printf(Locale.ROOT, "%-28s %8s %14.0f%n", name, window == 0 ? "-" : window, nsPerSample);
+      System.out.printf(
+          Locale.ROOT, "%-28s %8s %14.0f%n", name, window == 0 ? "-" : window, nsPerSample);
     }
   }
 
@@ -83,6 +89,8 @@ public final class EvaluationCostBenchmark {
   private static final class SteppingClock extends Clock {
     volatile long steps;
 
+    /** Called by the one benchmark thread only. */
+    @SuppressWarnings("NonAtomicVolatileUpdate")
     void step() {
       steps++;
     }

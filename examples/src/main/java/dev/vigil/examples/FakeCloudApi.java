@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,9 +28,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An in-process fake of a cloud provider's monitoring API, for the examples, tests and
- * benchmarks. A real HTTP server ({@code com.sun.net.httpserver}) on {@code 127.0.0.1} and an
- * ephemeral port; JDK only.
+ * An in-process fake of a cloud provider's monitoring API, for the examples, tests and benchmarks.
+ * A real HTTP server ({@code com.sun.net.httpserver}) on {@code 127.0.0.1} and an ephemeral port;
+ * JDK only.
  *
  * <pre>{@code
  * try (FakeCloudApi api = FakeCloudApi.builder().token("demo-token").build().start()) {
@@ -44,31 +43,29 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code GET /v1/resources/page-N.json}, N from 1: {@code
  *       {"items":[{"id":"vm-000001","region":"eu-west-1"},...],
- *       "next":"/v1/resources/page-2.json"}};
- *       {@code next} is {@code null} on the last page. Page 1 always exists, possibly empty.
+ *       "next":"/v1/resources/page-2.json"}}; {@code next} is {@code null} on the last page. Page 1
+ *       always exists, possibly empty.
  *   <li>{@code GET /v1/resources/{id}/metrics}: {@code
  *       {"resource_id":"vm-000001","timestamp":"2026-11-24T00:00:00Z",
  *       "metrics":{"cpu_usage":42.5,"memory_usage":61.0,"disk_usage":70.0}}}, the timestamp being
  *       the clock's time, truncated to seconds.
  *   <li>A request without {@code Authorization: Bearer <token>} gets 401; an unknown resource or
- *       path gets 404; another method than GET gets 405. Error bodies are {@code
- *       {"error":"..."}}.
+ *       path gets 404; another method than GET gets 405. Error bodies are {@code {"error":"..."}}.
  * </ul>
  *
  * <p><b>Data.</b> Resources are {@code vm-000001} to {@code vm-%06d} of {@link Builder#resources},
- * with regions cycling through {@code eu-west-1}, {@code us-east-1}, {@code ap-southeast-2}.
- * Values are deterministic functions of the resource and of the time elapsed on the {@link
- * Builder#clock clock} since {@link #start()}, rounded to one decimal. {@code cpu_usage} is a sine
- * wave of period {@link Builder#cpuPeriod} with a phase per resource: every fifth resource
- * ({@code vm-000001}, {@code vm-000006}, ...) peaks between 88 and 90, stays above 80 for a
- * quarter to a third of each period, and falls back as low as 38; the others stay between 16 and
- * 65.
- * {@code memory_usage} and {@code disk_usage} drift slowly and stay below 80 and 90.
+ * with regions cycling through {@code eu-west-1}, {@code us-east-1}, {@code ap-southeast-2}. Values
+ * are deterministic functions of the resource and of the time elapsed on the {@link Builder#clock
+ * clock} since {@link #start()}, rounded to one decimal. {@code cpu_usage} is a sine wave of period
+ * {@link Builder#cpuPeriod} with a phase per resource: every fifth resource ({@code vm-000001},
+ * {@code vm-000006}, ...) peaks between 88 and 90, stays above 80 for a quarter to a third of each
+ * period, and falls back as low as 38; the others stay between 16 and 65. {@code memory_usage} and
+ * {@code disk_usage} drift slowly and stay below 80 and 90.
  *
- * <p><b>Latency.</b> Loading this class sets the system property {@code
- * sun.net.httpserver.nodelay} to {@code true} unless it is set: without it every answer of the
- * JDK's server is delayed by about 40 ms (Nagle's algorithm against delayed ACKs). It only takes
- * effect if no {@code com.sun.net.httpserver} server was created in this JVM before.
+ * <p><b>Latency.</b> Loading this class sets the system property {@code sun.net.httpserver.nodelay}
+ * to {@code true} unless it is set: without it every answer of the JDK's server is delayed by about
+ * 40 ms (Nagle's algorithm against delayed ACKs). It only takes effect if no {@code
+ * com.sun.net.httpserver} server was created in this JVM before.
  *
  * <p><b>Threads and lifecycle.</b> {@link #start()} once, {@link #close()} when done (idempotent):
  * it stops the server, its dispatcher thread and its handler threads ({@code fake-cloud-N}). All
@@ -219,8 +216,8 @@ public final class FakeCloudApi implements AutoCloseable {
   }
 
   /**
-   * Starts the server from a daemon thread: its dispatcher thread inherits that, so a forgotten
-   * API never keeps the JVM from exiting.
+   * Starts the server from a daemon thread: its dispatcher thread inherits that, so a forgotten API
+   * never keeps the JVM from exiting.
    */
   private static void startAsDaemon(HttpServer server) {
     Thread starter = new Thread(server::start, "fake-cloud-start");
@@ -271,7 +268,8 @@ public final class FakeCloudApi implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     requests.incrementAndGet();
-    try (exchange; InputStream body = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream body = exchange.getRequestBody()) {
       body.readAllBytes();
       int injected = takeInjectedFailure();
       if (injected > 0) {
@@ -368,7 +366,8 @@ public final class FakeCloudApi implements AutoCloseable {
 
   private static String error(String message) {
     StringBuilder json = new StringBuilder("{\"error\":\"");
-    for (char c : message.toCharArray()) {
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
       if (c == '"' || c == '\\') json.append('\\').append(c);
       else if (c < 0x20) json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       else json.append(c);

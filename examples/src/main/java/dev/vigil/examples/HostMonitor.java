@@ -3,8 +3,8 @@ package dev.vigil.examples;
 import dev.vigil.Alert;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertRule;
-import dev.vigil.AlertStatus;
 import dev.vigil.AlertSink;
+import dev.vigil.AlertStatus;
 import dev.vigil.MetricSource;
 import dev.vigil.MonitorListener;
 import dev.vigil.ResourceMonitor;
@@ -15,6 +15,7 @@ import dev.vigil.host.HostMetricsSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Monitors the JVM it runs in and the machine under it: CPU, heap and free disk space, polled
- * every five seconds, with alerts logged through SLF4J.
+ * Monitors the JVM it runs in and the machine under it: CPU, heap and free disk space, polled every
+ * five seconds, with alerts logged through SLF4J.
  *
  * <pre>
  * ./mvnw -B -q -pl examples -am exec:java -Dexec.mainClass=dev.vigil.examples.HostMonitor
@@ -56,7 +57,7 @@ public final class HostMonitor {
     Thread shutdownHook =
         new Thread(
             () -> {
-              stop(monitor, lastSamples.get());
+              stop(monitor, Objects.requireNonNullElse(lastSamples.get(), List.of()));
               stopped.countDown();
             },
             "host-monitor-shutdown");
@@ -77,12 +78,12 @@ public final class HostMonitor {
     } catch (IllegalStateException e) {
       return; // the JVM is shutting down: the hook stops the monitor
     }
-    stop(monitor, lastSamples.get());
+    stop(monitor, Objects.requireNonNullElse(lastSamples.get(), List.of()));
   }
 
   /**
-   * Builds the monitor: the host source, three rules and a log sink. The samples of the latest
-   * poll are kept in {@code lastSamples}, to print them at the end.
+   * Builds the monitor: the host source, three rules and a log sink. The samples of the latest poll
+   * are kept in {@code lastSamples}, to print them at the end.
    */
   static ResourceMonitor monitor(
       HostMetricsSource host, AtomicReference<List<Sample>> lastSamples) {
@@ -146,7 +147,10 @@ public final class HostMonitor {
     System.out.println("Last readings:");
     for (Sample s : lastSamples) {
       System.out.println(
-          "  " + s.metric() + (s.labels().isEmpty() ? "" : s.labels()) + " = "
+          "  "
+              + s.metric()
+              + (s.labels().isEmpty() ? "" : s.labels())
+              + " = "
               + String.format(Locale.ROOT, "%.1f", s.value()));
     }
     List<Alert> alerts = monitor.activeAlerts();

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Runs the README's scenario end to end on this machine: an in-process fake cloud API (bearer
  * protected, 30 VMs whose CPU rises over 80 and falls back), a real SMTP server (GreenMail) on
  * 127.0.0.1, and a {@link ResourceMonitor} that polls every 2 seconds and emails alerts. Prints
- * every email the SMTP server receives and stops once it has shown a firing and a resolved one
- * (or after {@code --seconds N}, 90 by default).
+ * every email the SMTP server receives and stops once it has shown a firing and a resolved one (or
+ * after {@code --seconds N}, 90 by default).
  */
 public final class Quickstart {
   private Quickstart() {}
@@ -25,21 +25,31 @@ public final class Quickstart {
    * @throws Exception if the demo cannot start
    */
   public static void main(String[] args) throws Exception {
-    long maxSeconds = args.length == 2 && args[0].equals("--seconds") ? Long.parseLong(args[1]) : 90;
+    long maxSeconds =
+        args.length == 2 && args[0].equals("--seconds") ? Long.parseLong(args[1]) : 90;
     String token = "demo-token";
     GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
     try (FakeCloudApi api =
-            FakeCloudApi.builder().token(token).resources(30).pageSize(10)
-                .cpuPeriod(Duration.ofSeconds(20)).build().start()) {
+        FakeCloudApi.builder()
+            .token(token)
+            .resources(30)
+            .pageSize(10)
+            .cpuPeriod(Duration.ofSeconds(20))
+            .build()
+            .start()) {
       int smtpPort = smtp.getSmtp().getPort();
-      System.out.println("Fake cloud API on " + api.baseUrl() + ", SMTP server on 127.0.0.1:" + smtpPort);
+      System.out.println(
+          "Fake cloud API on " + api.baseUrl() + ", SMTP server on 127.0.0.1:" + smtpPort);
       CloudCpuAlerts.Settings settings =
           new CloudCpuAlerts.Settings(
-              api.baseUrl(), () -> token, "127.0.0.1", smtpPort, EmailAlertSink.Security.NONE,
+              api.baseUrl(),
+              () -> token,
+              "127.0.0.1",
+              smtpPort,
+              EmailAlertSink.Security.NONE,
               Duration.ofSeconds(2));
-      try (ResourceMonitor monitor = CloudCpuAlerts.monitor(settings)) {
-        monitor.start();
+      try (ResourceMonitor monitor = CloudCpuAlerts.start(settings)) {
         printEmails(smtp, maxSeconds);
         System.out.println("Active alerts now: " + monitor.activeAlerts().size());
       }
@@ -62,14 +72,16 @@ public final class Quickstart {
         firing |= subject.contains("FIRING");
         resolved |= subject.contains("RESOLVED");
         System.out.println();
-        System.out.println("=== Email #" + (shown + 1) + " to " + String.join(", ", m.getHeader("To")));
+        System.out.println(
+            "=== Email #" + (shown + 1) + " to " + String.join(", ", m.getHeader("To")));
         System.out.println("Subject: " + subject);
         System.out.println(String.valueOf(m.getContent()).strip());
       }
     }
     System.out.println();
-    System.out.println(firing && resolved
-        ? "Received a firing and a resolved email: done."
-        : "Stopped after " + maxSeconds + " s without both a firing and a resolved email.");
+    System.out.println(
+        firing && resolved
+            ? "Received a firing and a resolved email: done."
+            : "Stopped after " + maxSeconds + " s without both a firing and a resolved email.");
   }
 }

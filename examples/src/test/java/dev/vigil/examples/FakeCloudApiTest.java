@@ -3,6 +3,7 @@ package dev.vigil.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.testing.ManualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,7 @@ class FakeCloudApiTest {
 
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ManualClock clock = new ManualClock(T0);
+  private final ManualClock clock = ManualClock.startingAt(T0);
 
   @Test
   void pagesListResourcesAndLinkTheNextPageExactly() throws Exception {
@@ -128,8 +129,9 @@ class FakeCloudApiTest {
                   + FakeCloudApi.diskUsage(2, elapsed)
                   + "}}");
       assertThat(response.body())
-          .matches(".*\"cpu_usage\":\\d{1,2}\\.\\d,\"memory_usage\":\\d{1,2}\\.\\d,"
-              + "\"disk_usage\":\\d{1,2}\\.\\d}}");
+          .matches(
+              ".*\"cpu_usage\":\\d{1,2}\\.\\d,\"memory_usage\":\\d{1,2}\\.\\d,"
+                  + "\"disk_usage\":\\d{1,2}\\.\\d}}");
     }
   }
 

@@ -83,20 +83,29 @@ public final class ManualClock extends Clock {
         t -> {
           if (instant.isBefore(t)) {
             throw new IllegalArgumentException(
-                "cannot set the clock back from " + t + " to " + instant + " (time never goes back)");
+                "cannot set the clock back from "
+                    + t
+                    + " to "
+                    + instant
+                    + " (time never goes back)");
           }
           return instant;
         });
   }
 
+  /** The time now; the reference is set in the factory and never cleared. */
+  private Instant current() {
+    return requireNonNull(now.get(), "now");
+  }
+
   @Override
   public Instant instant() {
-    return now.get();
+    return current();
   }
 
   @Override
   public long millis() {
-    return now.get().toEpochMilli();
+    return current().toEpochMilli();
   }
 
   @Override

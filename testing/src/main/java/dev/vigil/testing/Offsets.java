@@ -39,10 +39,12 @@ final class Offsets {
     return total;
   }
 
-  /** Formats {@code offset} as {@link #parse} reads it, such as {@code 1m30s}; {@code 0s} if zero. */
+  /**
+   * Formats {@code offset} as {@link #parse} reads it, such as {@code 1m30s}; {@code 0s} if zero.
+   */
   static String format(Duration offset) {
     if (offset.isZero()) return "0s";
-    if (offset.isNegative() || offset.getNano() % 1_000_000 != 0) return offset.toString();
+    if (offset.isNegative() || offset.toNanosPart() % 1_000_000 != 0) return offset.toString();
     StringBuilder out = new StringBuilder();
     Duration rest = offset;
     for (int i = 0; i < UNITS.length; i++) {

@@ -55,7 +55,9 @@ public final class RecordingPollContext implements PollContext {
 
   @Override
   public synchronized void reportError(String resource, Exception error) {
-    errors.add(Map.entry(requireNonNull(resource, "resource == null"), requireNonNull(error, "error == null")));
+    errors.add(
+        Map.entry(
+            requireNonNull(resource, "resource == null"), requireNonNull(error, "error == null")));
   }
 
   /** The errors reported so far, as (resource, error) pairs in order. */

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Assertions;
 
 /**
- * An {@link AlertSink} that records every notification it is given, in order, for assertions.
- * Like OkHttp's {@code RecordingEventListener}.
+ * An {@link AlertSink} that records every notification it is given, in order, for assertions. Like
+ * OkHttp's {@code RecordingEventListener}.
  *
  * <pre>{@code
  * RecordingSink sink = RecordingSink.create();
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Assertions;
  * <p><b>Thread safety.</b> Thread safe: the monitor's sink thread records while the test thread
  * reads and waits. Every list returned is an immutable snapshot.
  *
- * <p><b>Lifecycle.</b> {@link #close()} only marks the sink closed ({@link #isClosed()}); it goes on
- * recording, so a test can see notifications delivered while the monitor flushed on close.
+ * <p><b>Lifecycle.</b> {@link #close()} only marks the sink closed ({@link #isClosed()}); it goes
+ * on recording, so a test can see notifications delivered while the monitor flushed on close.
  */
 public final class RecordingSink implements AlertSink {
   private final List<AlertNotification> notifications = new ArrayList<>();
@@ -163,16 +163,26 @@ public final class RecordingSink implements AlertSink {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         return Assertions.fail(
-            "timed out after " + timeout + " waiting for " + count + " notification(s); got "
-                + notifications.size() + ": " + describe(notifications));
+            "timed out after "
+                + timeout
+                + " waiting for "
+                + count
+                + " notification(s); got "
+                + notifications.size()
+                + ": "
+                + describe(notifications));
       }
       try {
         TimeUnit.NANOSECONDS.timedWait(this, remaining);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Assertions.fail(
-            "interrupted while waiting for " + count + " notification(s); got "
-                + notifications.size() + ": " + describe(notifications),
+            "interrupted while waiting for "
+                + count
+                + " notification(s); got "
+                + notifications.size()
+                + ": "
+                + describe(notifications),
             e);
       }
     }

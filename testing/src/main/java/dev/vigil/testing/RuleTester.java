@@ -42,16 +42,16 @@ import org.junit.jupiter.api.Assertions;
  *
  * <p><b>Steps.</b> Step {@code k} (from 0) is evaluated at offset {@code k * interval} from the
  * start: its wall time is {@code start + k * interval} on the {@link VirtualTime} clock. A step
- * polls every source once ({@link ResourceMonitor#pollNow()}), which evaluates the rules and
- * queues the notifications for every sink; it then waits until every sink has delivered (or
- * dropped) all of them, so that results are deterministic, and finally advances virtual time by
- * the interval. The tester never {@linkplain ResourceMonitor#start() starts} the monitor, so no
- * scheduled poll ever runs; do not start it yourself.
+ * polls every source once ({@link ResourceMonitor#pollNow()}), which evaluates the rules and queues
+ * the notifications for every sink; it then waits until every sink has delivered (or dropped) all
+ * of them, so that results are deterministic, and finally advances virtual time by the interval.
+ * The tester never {@linkplain ResourceMonitor#start() starts} the monitor, so no scheduled poll
+ * ever runs; do not start it yourself.
  *
- * <p><b>The monitor.</b> It is built with the virtual clock and ticker, the scripted source
- * (named {@value #SOURCE_NAME}, on {@code Schedule.every(interval)}), the rules, a recording sink
- * (named {@value #SINK_NAME}), your extra sinks, and {@code deliveryAttempts(1)} so that a failing
- * sink fails at once instead of backing off in real time. Customisations passed to {@link
+ * <p><b>The monitor.</b> It is built with the virtual clock and ticker, the scripted source (named
+ * {@value #SOURCE_NAME}, on {@code Schedule.every(interval)}), the rules, a recording sink (named
+ * {@value #SINK_NAME}), your extra sinks, and {@code deliveryAttempts(1)} so that a failing sink
+ * fails at once instead of backing off in real time. Customisations passed to {@link
  * Builder#monitor} are applied last and may change any of that.
  *
  * <p>The tester reports whatever notifications the monitor produces; it makes no assumption about
@@ -104,8 +104,10 @@ public final class RuleTester implements AutoCloseable {
   private final Duration settleTimeout;
   private final ResourceMonitor monitor;
   private final List<Recorded> recorded = new ArrayList<>();
+
   /** The step being run; read by the recording sink's thread. */
   private volatile int currentStep;
+
   private int stepsRun;
   private boolean closed;
 
@@ -180,8 +182,8 @@ public final class RuleTester implements AutoCloseable {
   }
 
   /**
-   * How many steps the script has, at this interval: {@link ScriptedSource#steps(Duration)}. With
-   * a timed series, the last step is the first at or after its last offset.
+   * How many steps the script has, at this interval: {@link ScriptedSource#steps(Duration)}. With a
+   * timed series, the last step is the first at or after its last offset.
    */
   public int steps() {
     return steps;
@@ -227,8 +229,8 @@ public final class RuleTester implements AutoCloseable {
    *
    * @throws NullPointerException if {@code expected} or one of its lines is null
    * @throws AssertionError (JUnit's {@code AssertionFailedError}, with the expected and actual
-   *     timelines for an IDE's diff) if they differ; the message names the first line that
-   *     differs and lists both timelines, one notification a line
+   *     timelines for an IDE's diff) if they differ; the message names the first line that differs
+   *     and lists both timelines, one notification a line
    */
   public synchronized void assertTimeline(String... expected) {
     requireNonNull(expected, "expected == null");
@@ -243,12 +245,27 @@ public final class RuleTester implements AutoCloseable {
       line++;
     }
     String message =
-        "timeline differs at line " + (line + 1) + " (of " + want.size() + " expected, "
-            + actual.size() + " actual)\n"
-            + "  expected: " + lineOrNone(want, line) + "\n"
-            + "  but was:  " + lineOrNone(actual, line) + "\n"
-            + "expected timeline:\n" + indent(want)
-            + "actual timeline (" + stepsRun + " of " + steps + " step(s) run):\n" + indent(actual);
+        "timeline differs at line "
+            + (line + 1)
+            + " (of "
+            + want.size()
+            + " expected, "
+            + actual.size()
+            + " actual)\n"
+            + "  expected: "
+            + lineOrNone(want, line)
+            + "\n"
+            + "  but was:  "
+            + lineOrNone(actual, line)
+            + "\n"
+            + "expected timeline:\n"
+            + indent(want)
+            + "actual timeline ("
+            + stepsRun
+            + " of "
+            + steps
+            + " step(s) run):\n"
+            + indent(actual);
     throw AssertionFailureBuilder.assertionFailure()
         .message(message)
         .expected(String.join("\n", want))
@@ -261,7 +278,11 @@ public final class RuleTester implements AutoCloseable {
     AlertNotification n = r.notification();
     StringBuilder line =
         new StringBuilder(Offsets.format(r.offset()))
-            .append(' ').append(n.type()).append(' ').append(n.rule()).append(' ')
+            .append(' ')
+            .append(n.type())
+            .append(' ')
+            .append(n.rule())
+            .append(' ')
             .append(n.resource());
     String separator = "{";
     for (Map.Entry<String, String> label : new TreeMap<>(n.labels()).entrySet()) {
@@ -338,8 +359,15 @@ public final class RuleTester implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RuleTester{step " + stepsRun + " of " + steps + ", every " + interval + ", "
-        + monitor + "}";
+    return "RuleTester{step "
+        + stepsRun
+        + " of "
+        + steps
+        + ", every "
+        + interval
+        + ", "
+        + monitor
+        + "}";
   }
 
   /**
@@ -361,8 +389,15 @@ public final class RuleTester implements AutoCloseable {
       if (e.getValue().pending() > 0) busy.put(e.getKey(), e.getValue().pending());
     }
     Assertions.fail(
-        "step " + step + " (offset " + interval.multipliedBy(step) + "): sinks still had "
-            + "pending notifications after " + settleTimeout + ": " + busy);
+        "step "
+            + step
+            + " (offset "
+            + interval.multipliedBy(step)
+            + "): sinks still had "
+            + "pending notifications after "
+            + settleTimeout
+            + ": "
+            + busy);
   }
 
   /**
@@ -401,8 +436,8 @@ public final class RuleTester implements AutoCloseable {
 
     /**
      * Adds a series to the script: one value per step, {@code _} for no sample, such as {@code "85
-     * 86 _ 70"}; or values at offsets from step 0, such as {@code "85@0s, 90@90s, missing@3m"}.
-     * See {@link ScriptedSource} for the syntax. Conflicts with {@link #source}.
+     * 86 _ 70"}; or values at offsets from step 0, such as {@code "85@0s, 90@90s, missing@3m"}. See
+     * {@link ScriptedSource} for the syntax. Conflicts with {@link #source}.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code metric} or {@code resource} is blank, or {@code
@@ -444,8 +479,8 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Uses {@code source} as the script instead of {@link #series} and {@link #failAt}. It must
-     * not have been polled yet.
+     * Uses {@code source} as the script instead of {@link #series} and {@link #failAt}. It must not
+     * have been polled yet.
      *
      * @throws NullPointerException if {@code source} is null
      * @throws IllegalArgumentException if {@code source} was polled already
@@ -508,8 +543,8 @@ public final class RuleTester implements AutoCloseable {
     }
 
     /**
-     * Customises the monitor's builder after the tester configured it, for example to add a
-     * {@link dev.vigil.MonitorListener}. Several customisations apply in the order given.
+     * Customises the monitor's builder after the tester configured it, for example to add a {@link
+     * dev.vigil.MonitorListener}. Several customisations apply in the order given.
      *
      * @throws NullPointerException if {@code customizer} is null
      */

@@ -39,29 +39,29 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Timed values.</b> In a timed series every token is {@code VALUE@OFFSET}, such as {@code
  * "85@0s, 90@90s, missing@3m"}: the value is what the resource reports from that offset on, until
  * the next token, like a gauge. {@code VALUE} is as above ({@code missing@3m}: no sample from 3
- * minutes on). {@code OFFSET} is measured from the {@link PollContext#now() time} of the first
- * poll (step 0) and written like a Prometheus duration: {@code 0}, {@code 0s}, {@code 45s}, {@code
+ * minutes on). {@code OFFSET} is measured from the {@link PollContext#now() time} of the first poll
+ * (step 0) and written like a Prometheus duration: {@code 0}, {@code 0s}, {@code 45s}, {@code
  * 1m30s}, {@code 2h}, {@code 1d}, {@code 250ms} (units {@code d h m s ms}, each at most once,
  * largest first). Offsets must increase strictly. A poll at offset {@code t} returns the value of
- * the last token at or before {@code t}, and no sample before the first token; the first poll at
- * or after the last token's offset is the series' last, so the series is as long in time as its
- * last offset, whatever the poll interval. A series is timed or not: mixing tokens with and
- * without {@code @} is rejected, naming the first token that differs.
+ * the last token at or before {@code t}, and no sample before the first token; the first poll at or
+ * after the last token's offset is the series' last, so the series is as long in time as its last
+ * offset, whatever the poll interval. A series is timed or not: mixing tokens with and without
+ * {@code @} is rejected, naming the first token that differs.
  *
- * <p><b>Labels.</b> A series may carry labels, such as {@code region=eu-west-1}: every sample of
- * it has them ({@link Sample#labels()}), so rules that template {@code {labels.region}} or alerts
- * that tell series apart by their labels can be tested. Two series of one metric and resource
- * with different labels are two series.
+ * <p><b>Labels.</b> A series may carry labels, such as {@code region=eu-west-1}: every sample of it
+ * has them ({@link Sample#labels()}), so rules that template {@code {labels.region}} or alerts that
+ * tell series apart by their labels can be tested. Two series of one metric and resource with
+ * different labels are two series.
  *
  * <p><b>Steps.</b> Steps are numbered from 0. Each call to {@link #poll} consumes the next step,
  * exactly once: step {@code k} is the {@code k}-th poll (from 0). A step returns one sample per
- * series that has a value at that step, in the order the series were added, timestamped with
- * {@link PollContext#now()}. A step with a scripted failure ({@link Builder#failAt}) throws that
- * exception instead, whatever values the series hold at that step; a failed poll consumes no timed
- * value, so the next poll still sees it. The script is as long as its longest series or its last
- * failure and, if it has timed series, as the last of their offsets; once all of it was played,
- * {@link #poll} returns no samples (an empty list), for ever. A series that ends before the others
- * has no samples in the remaining steps.
+ * series that has a value at that step, in the order the series were added, timestamped with {@link
+ * PollContext#now()}. A step with a scripted failure ({@link Builder#failAt}) throws that exception
+ * instead, whatever values the series hold at that step; a failed poll consumes no timed value, so
+ * the next poll still sees it. The script is as long as its longest series or its last failure and,
+ * if it has timed series, as the last of their offsets; once all of it was played, {@link #poll}
+ * returns no samples (an empty list), for ever. A series that ends before the others has no samples
+ * in the remaining steps.
  *
  * <p><b>Thread safety.</b> Thread safe: concurrent polls each consume a different step.
  *
@@ -76,8 +76,10 @@ public final class ScriptedSource implements MetricSource {
 
   private final List<Series> series;
   private final Map<Integer, Exception> failures;
+
   /** Steps of the untimed series and the failures. */
   private final int steps;
+
   private final boolean timed;
   private int next;
   private @Nullable Instant origin;
@@ -189,8 +191,8 @@ public final class ScriptedSource implements MetricSource {
   }
 
   /**
-   * How many polls consumed a step so far; polls after the script finished are not counted. At
-   * most {@link #steps()} if the script has no timed series.
+   * How many polls consumed a step so far; polls after the script finished are not counted. At most
+   * {@link #steps()} if the script has no timed series.
    */
   public synchronized int position() {
     return next;
@@ -212,8 +214,14 @@ public final class ScriptedSource implements MetricSource {
 
   @Override
   public synchronized String toString() {
-    return "ScriptedSource{" + series.size() + " series, " + next + " step(s) played"
-        + (timed ? "" : " of " + steps) + (finished() ? ", finished" : "") + "}";
+    return "ScriptedSource{"
+        + series.size()
+        + " series, "
+        + next
+        + " step(s) played"
+        + (timed ? "" : " of " + steps)
+        + (finished() ? ", finished" : "")
+        + "}";
   }
 
   /** A series; the mutable {@link #ended} is guarded by the source. */
@@ -222,8 +230,10 @@ public final class ScriptedSource implements MetricSource {
     final String resource;
     final Map<String, String> labels;
     final @Nullable Double[] values;
+
     /** The offset of each value, increasing; null if the series has one value per step. */
     final Duration @Nullable [] offsets;
+
     /** Whether a timed series played its last token. */
     boolean ended;
 
@@ -248,15 +258,19 @@ public final class ScriptedSource implements MetricSource {
     }
   }
 
-  /** A parsed script: values, and their offsets if it is timed. */
+  /**
+   * A parsed script: values, and their offsets if it is timed. Arrays on purpose (a script is read
+   * by index on every poll); the record is never compared or hashed.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
   record Script(@Nullable Double[] values, Duration @Nullable [] offsets) {}
 
   /**
-   * Builds a {@link ScriptedSource}. Not thread safe. A series is added either in one call,
-   * {@link #series(String, String, String)} or {@link #series(String, String, Map, String)}, or
-   * in several: {@link #metric}, {@link #resource}, optionally {@link #labels}, then {@link
-   * #values}, which adds the series; the metric, resource and labels stay set for the next {@code
-   * values} call.
+   * Builds a {@link ScriptedSource}. Not thread safe. A series is added either in one call, {@link
+   * #series(String, String, String)} or {@link #series(String, String, Map, String)}, or in
+   * several: {@link #metric}, {@link #resource}, optionally {@link #labels}, then {@link #values},
+   * which adds the series; the metric, resource and labels stay set for the next {@code values}
+   * call.
    */
   public static final class Builder {
     private final List<Series> series = new ArrayList<>();
@@ -355,8 +369,8 @@ public final class ScriptedSource implements MetricSource {
     }
 
     /**
-     * Makes the poll of {@code step} (from 0) throw {@code failure} instead of returning samples.
-     * A later call for the same step replaces the failure.
+     * Makes the poll of {@code step} (from 0) throw {@code failure} instead of returning samples. A
+     * later call for the same step replaces the failure.
      *
      * @throws NullPointerException if {@code failure} is null
      * @throws IllegalArgumentException if {@code step} is negative
@@ -417,12 +431,25 @@ public final class ScriptedSource implements MetricSource {
       String position = (timed ? "token " : "step ") + parsed.size() + " (index " + m.start();
       int at = token.indexOf('@');
       if (timed && at < 0) {
-        throw badToken(what, values, token, position, "VALUE@OFFSET like the first token \""
-            + first + "\" (give every token an @offset, or none)");
+        throw badToken(
+            what,
+            values,
+            token,
+            position,
+            "VALUE@OFFSET like the first token \""
+                + first
+                + "\" (give every token an @offset, or none)");
       }
       if (!timed && at >= 0) {
-        throw badToken(what, values, token, position, "a number, '_' or 'missing' like the first "
-            + "token \"" + first + "\" (give every token an @offset, or none)");
+        throw badToken(
+            what,
+            values,
+            token,
+            position,
+            "a number, '_' or 'missing' like the first "
+                + "token \""
+                + first
+                + "\" (give every token an @offset, or none)");
       }
       String value = timed ? token.substring(0, at) : token;
       if (value.equals("_") || value.equals("missing")) {
@@ -434,18 +461,31 @@ public final class ScriptedSource implements MetricSource {
         }
         parsed.add(number);
       } else {
-        throw badToken(what, values, token, position,
+        throw badToken(
+            what,
+            values,
+            token,
+            position,
             "a number, '_' or 'missing'" + (timed ? " before '@'" : ""));
       }
       if (timed) {
         Duration offset = Offsets.parse(token.substring(at + 1));
         if (offset == null) {
-          throw badToken(what, values, token, position,
+          throw badToken(
+              what,
+              values,
+              token,
+              position,
               "an offset such as 0s, 90s or 1m30s after '@' (units d h m s ms, largest first)");
         }
         if (!offsets.isEmpty() && offset.compareTo(offsets.get(offsets.size() - 1)) <= 0) {
-          throw badToken(what, values, token, position, "an offset after the previous one, "
-              + Offsets.format(offsets.get(offsets.size() - 1)));
+          throw badToken(
+              what,
+              values,
+              token,
+              position,
+              "an offset after the previous one, "
+                  + Offsets.format(offsets.get(offsets.size() - 1)));
         }
         offsets.add(offset);
       }
@@ -461,7 +501,15 @@ public final class ScriptedSource implements MetricSource {
   private static IllegalArgumentException badToken(
       String what, String values, String token, String position, String expected) {
     return new IllegalArgumentException(
-        "values of " + what + ": bad token \"" + token + "\" at " + position + " of \"" + values
-            + "\"): expected " + expected);
+        "values of "
+            + what
+            + ": bad token \""
+            + token
+            + "\" at "
+            + position
+            + " of \""
+            + values
+            + "\"): expected "
+            + expected);
   }
 }

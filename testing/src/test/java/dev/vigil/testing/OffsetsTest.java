@@ -20,8 +20,10 @@ class OffsetsTest {
 
   @Test
   void rejectsAnythingElse() {
-    for (String bad : new String[] {"", "1", "m", "1M", "-1m", "1.5m", "1s1m", "1m1m", "1m ", "PT1M",
-        "1234567890s"}) {
+    for (String bad :
+        new String[] {
+          "", "1", "m", "1M", "-1m", "1.5m", "1s1m", "1m1m", "1m ", "PT1M", "1234567890s"
+        }) {
       assertThat(Offsets.parse(bad)).as(bad).isNull();
     }
   }

@@ -19,8 +19,17 @@ class RecordingSinkTest {
 
   private static AlertNotification notification(AlertStatus status, String resource) {
     return new AlertNotification(
-        "HighCpu", status, Severity.WARNING, resource, Map.of(), "summary", 90, 80, T0,
-        status == AlertStatus.RESOLVED ? T0.plusSeconds(60) : null, "fp-" + resource);
+        "HighCpu",
+        status,
+        Severity.WARNING,
+        resource,
+        Map.of(),
+        "summary",
+        90,
+        80,
+        T0,
+        status == AlertStatus.RESOLVED ? T0.plusSeconds(60) : null,
+        "fp-" + resource);
   }
 
   @Test
@@ -46,9 +55,19 @@ class RecordingSinkTest {
     AlertStatus status =
         type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
     return new AlertNotification(
-        rule, status, Severity.WARNING, resource, Map.of(), "summary", 90, 80, T0,
-        status == AlertStatus.RESOLVED ? T0.plusSeconds(60) : null, "fp-" + rule + resource,
-        type, "");
+        rule,
+        status,
+        Severity.WARNING,
+        resource,
+        Map.of(),
+        "summary",
+        90,
+        80,
+        T0,
+        status == AlertStatus.RESOLVED ? T0.plusSeconds(60) : null,
+        "fp-" + rule + resource,
+        type,
+        "");
   }
 
   @Test
@@ -154,7 +173,8 @@ class RecordingSinkTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("2 notification(s)")
         .hasMessageContaining("FIRING HighCpu vm-1");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(50));
   }
 
   @Test

@@ -37,13 +37,18 @@ class RuleTesterTest {
       tester.run();
 
       assertThat(tester.notifications())
-          .extracting(AlertNotification::status, AlertNotification::resource, AlertNotification::value)
+          .extracting(
+              AlertNotification::status, AlertNotification::resource, AlertNotification::value)
           .containsExactly(tuple(FIRING, "vm-1", 85.0), tuple(RESOLVED, "vm-1", 70.0));
       AlertNotification resolved = tester.notifications().get(1);
       assertThat(resolved.startsAt()).isEqualTo(T0);
       assertThat(resolved.endsAt()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
-      assertThat(tester.notificationsAt(Duration.ZERO)).extracting(AlertNotification::status).containsExactly(FIRING);
-      assertThat(tester.notificationsAt(Duration.ofMinutes(3))).extracting(AlertNotification::status).containsExactly(RESOLVED);
+      assertThat(tester.notificationsAt(Duration.ZERO))
+          .extracting(AlertNotification::status)
+          .containsExactly(FIRING);
+      assertThat(tester.notificationsAt(Duration.ofMinutes(3)))
+          .extracting(AlertNotification::status)
+          .containsExactly(RESOLVED);
       assertThat(tester.monitor().activeAlerts()).isEmpty();
       assertThat(tester.isFinished()).isTrue();
       assertThat(tester.time().now()).isEqualTo(T0.plus(Duration.ofMinutes(4)));
@@ -55,10 +60,14 @@ class RuleTesterTest {
     try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "90 _ missing 95").build()) {
       tester.run();
 
-      assertThat(tester.notifications()).extracting(AlertNotification::status).containsExactly(FIRING);
+      assertThat(tester.notifications())
+          .extracting(AlertNotification::status)
+          .containsExactly(FIRING);
       assertThat(tester.notificationsAt(Duration.ofMinutes(1))).isEmpty();
       assertThat(tester.notificationsAt(Duration.ofMinutes(2))).isEmpty();
-      assertThat(tester.monitor().activeAlerts()).extracting(Alert::resource).containsExactly("vm-1");
+      assertThat(tester.monitor().activeAlerts())
+          .extracting(Alert::resource)
+          .containsExactly("vm-1");
     }
   }
 
@@ -71,14 +80,19 @@ class RuleTesterTest {
             .build()) {
       assertThat(tester.step()).extracting(AlertNotification::status).containsExactly(FIRING);
       // The failed poll raises the source's health alert and leaves HighCpu alone.
-      assertThat(tester.step()).extracting(n -> n.rule() + " " + n.status()).containsExactly("SourceHealth FIRING");
-      assertThat(tester.monitor().activeAlerts()).extracting(a -> a.rule())
+      assertThat(tester.step())
+          .extracting(n -> n.rule() + " " + n.status())
+          .containsExactly("SourceHealth FIRING");
+      assertThat(tester.monitor().activeAlerts())
+          .extracting(a -> a.rule())
           .containsExactly("HighCpu", "SourceHealth");
-      MonitorStats.SourceStats stats = tester.monitor().stats().sources().get(RuleTester.SOURCE_NAME);
+      MonitorStats.SourceStats stats =
+          tester.monitor().stats().sources().get(RuleTester.SOURCE_NAME);
       assertThat(stats.failures()).isEqualTo(1);
       assertThat(stats.lastError()).contains("cloud API down");
 
-      assertThat(tester.step()).extracting(n -> n.rule() + " " + n.status())
+      assertThat(tester.step())
+          .extracting(n -> n.rule() + " " + n.status())
           .containsExactly("SourceHealth RESOLVED", "HighCpu RESOLVED");
     }
   }
@@ -87,11 +101,18 @@ class RuleTesterTest {
   void notificationsAtOffsetsAreExact() {
     Duration interval = Duration.ofSeconds(30);
     try (RuleTester tester =
-        highCpu().interval(interval).start(T0).series("cpu_usage", "vm-1", "10 90 90 10 90").build()) {
+        highCpu()
+            .interval(interval)
+            .start(T0)
+            .series("cpu_usage", "vm-1", "10 90 90 10 90")
+            .build()) {
       tester.run();
 
       assertThat(tester.recorded())
-          .extracting(RuleTester.Recorded::step, RuleTester.Recorded::offset, r -> r.notification().status())
+          .extracting(
+              RuleTester.Recorded::step,
+              RuleTester.Recorded::offset,
+              r -> r.notification().status())
           .containsExactly(
               tuple(1, Duration.ofSeconds(30), FIRING),
               tuple(3, Duration.ofSeconds(90), RESOLVED),
@@ -125,8 +146,12 @@ class RuleTesterTest {
       assertThat(tester.notifications())
           .extracting(AlertNotification::status, AlertNotification::resource)
           .containsExactly(tuple(FIRING, "vm-1"), tuple(FIRING, "vm-2"), tuple(RESOLVED, "vm-1"));
-      assertThat(tester.notificationsAt(MINUTE)).extracting(AlertNotification::resource).containsExactly("vm-2");
-      assertThat(tester.monitor().activeAlerts()).extracting(Alert::resource).containsExactly("vm-2");
+      assertThat(tester.notificationsAt(MINUTE))
+          .extracting(AlertNotification::resource)
+          .containsExactly("vm-2");
+      assertThat(tester.monitor().activeAlerts())
+          .extracting(Alert::resource)
+          .containsExactly("vm-2");
       assertThat(tester.notifications().get(0).fingerprint())
           .isNotEqualTo(tester.notifications().get(1).fingerprint())
           .isEqualTo(tester.notifications().get(2).fingerprint());
@@ -150,7 +175,8 @@ class RuleTesterTest {
       tester.run();
 
       assertThat(tester.notifications())
-          .extracting(AlertNotification::status, n -> n.labels().get("region"), AlertNotification::summary)
+          .extracting(
+              AlertNotification::status, n -> n.labels().get("region"), AlertNotification::summary)
           .containsExactly(
               tuple(FIRING, "eu-west-1", "CPU of vm-1 in eu-west-1 is 90"),
               tuple(RESOLVED, "eu-west-1", "CPU of vm-1 in eu-west-1 is 10"),
@@ -161,23 +187,28 @@ class RuleTesterTest {
 
   @Test
   void timedSeriesPlaysTheSameAtAnyInterval() {
-    for (Duration interval : new Duration[] {Duration.ofSeconds(30), MINUTE, Duration.ofSeconds(90)}) {
+    for (Duration interval :
+        new Duration[] {Duration.ofSeconds(30), MINUTE, Duration.ofSeconds(90)}) {
       try (RuleTester tester =
           highCpu().interval(interval).series("cpu_usage", "vm-1", "50@0s, 90@3m, 10@6m").build()) {
         tester.run();
 
-        assertThat(tester.steps()).as("steps at %s", interval).isEqualTo((int) (Duration.ofMinutes(6).toSeconds() / interval.toSeconds()) + 1);
+        assertThat(tester.steps())
+            .as("steps at %s", interval)
+            .isEqualTo((int) (Duration.ofMinutes(6).toSeconds() / interval.toSeconds()) + 1);
         assertThat(tester.recorded())
             .as("at %s", interval)
             .extracting(RuleTester.Recorded::offset, r -> r.notification().status())
-            .containsExactly(tuple(Duration.ofMinutes(3), FIRING), tuple(Duration.ofMinutes(6), RESOLVED));
+            .containsExactly(
+                tuple(Duration.ofMinutes(3), FIRING), tuple(Duration.ofMinutes(6), RESOLVED));
       }
     }
   }
 
   @Test
   void timelineListsOffsetTypeRuleResourceAndExtraLabels() {
-    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu_usage").above(80).label("team", "core").build();
+    AlertRule rule =
+        AlertRule.builder("HighCpu").metric("cpu_usage").above(80).label("team", "core").build();
     try (RuleTester tester =
         RuleTester.builder()
             .rule(rule)
@@ -198,9 +229,7 @@ class RuleTesterTest {
     try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86 _ 70").build()) {
       tester.run();
 
-      tester.assertTimeline(
-          "0s  FIRING    HighCpu  vm-1",
-          "  3m  RESOLVED  HighCpu  vm-1 ");
+      tester.assertTimeline("0s  FIRING    HighCpu  vm-1", "  3m  RESOLVED  HighCpu  vm-1 ");
     }
   }
 
@@ -218,7 +247,8 @@ class RuleTesterTest {
     try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86 _ 70").build()) {
       tester.run();
 
-      assertThatThrownBy(() -> tester.assertTimeline("0s FIRING HighCpu vm-1", "2m RESOLVED HighCpu vm-1"))
+      assertThatThrownBy(
+              () -> tester.assertTimeline("0s FIRING HighCpu vm-1", "2m RESOLVED HighCpu vm-1"))
           .isInstanceOf(org.opentest4j.AssertionFailedError.class)
           .hasMessage(
               "timeline differs at line 2 (of 2 expected, 2 actual)\n"
@@ -230,13 +260,15 @@ class RuleTesterTest {
                   + "actual timeline (4 of 4 step(s) run):\n"
                   + "  0s FIRING HighCpu vm-1\n"
                   + "  3m RESOLVED HighCpu vm-1\n")
-          .satisfies(e -> {
-            org.opentest4j.AssertionFailedError failure = (org.opentest4j.AssertionFailedError) e;
-            assertThat(failure.getExpected().getStringRepresentation())
-                .isEqualTo("0s FIRING HighCpu vm-1\n2m RESOLVED HighCpu vm-1");
-            assertThat(failure.getActual().getStringRepresentation())
-                .isEqualTo("0s FIRING HighCpu vm-1\n3m RESOLVED HighCpu vm-1");
-          });
+          .satisfies(
+              e -> {
+                org.opentest4j.AssertionFailedError failure =
+                    (org.opentest4j.AssertionFailedError) e;
+                assertThat(failure.getExpected().getStringRepresentation())
+                    .isEqualTo("0s FIRING HighCpu vm-1\n2m RESOLVED HighCpu vm-1");
+                assertThat(failure.getActual().getStringRepresentation())
+                    .isEqualTo("0s FIRING HighCpu vm-1\n3m RESOLVED HighCpu vm-1");
+              });
     }
   }
 
@@ -245,7 +277,8 @@ class RuleTesterTest {
     try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "85 86").build()) {
       tester.step();
 
-      assertThatThrownBy(() -> tester.assertTimeline("0s FIRING HighCpu vm-1", "1m RESOLVED HighCpu vm-1"))
+      assertThatThrownBy(
+              () -> tester.assertTimeline("0s FIRING HighCpu vm-1", "1m RESOLVED HighCpu vm-1"))
           .isInstanceOf(AssertionError.class)
           .hasMessageContaining("line 2 (of 2 expected, 1 actual)")
           .hasMessageContaining("but was:  (no more notifications)")
@@ -260,7 +293,8 @@ class RuleTesterTest {
   @Test
   void userSinkReceivesTheSameNotifications() {
     RecordingSink mine = RecordingSink.create();
-    try (RuleTester tester = highCpu().series("cpu_usage", "vm-1", "90 10 90").sink("mine", mine).build()) {
+    try (RuleTester tester =
+        highCpu().series("cpu_usage", "vm-1", "90 10 90").sink("mine", mine).build()) {
       tester.run();
 
       assertThat(tester.notifications()).hasSize(3);
@@ -275,7 +309,11 @@ class RuleTesterTest {
     try (RuleTester tester =
         highCpu()
             .series("cpu_usage", "vm-1", "90 10")
-            .sink("broken", n -> { throw new IOException("webhook down"); })
+            .sink(
+                "broken",
+                n -> {
+                  throw new IOException("webhook down");
+                })
             .build()) {
       tester.run();
 
@@ -314,7 +352,9 @@ class RuleTesterTest {
       assertThat(tester.step()).isEmpty();
       assertThat(tester.step()).extracting(AlertNotification::status).containsExactly(FIRING);
 
-      assertThatThrownBy(tester::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("2 step(s)");
+      assertThatThrownBy(tester::step)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("2 step(s)");
       tester.run(); // nothing left: does nothing
       assertThat(tester.notifications()).hasSize(1);
     }
@@ -326,12 +366,15 @@ class RuleTesterTest {
     try (RuleTester tester =
         highCpu()
             .series("cpu_usage", "vm-1", "90")
-            .monitor(b -> b.listener(new MonitorListener() {
-              @Override
-              public void onNotification(AlertNotification notification) {
-                heard.add(notification);
-              }
-            }))
+            .monitor(
+                b ->
+                    b.listener(
+                        new MonitorListener() {
+                          @Override
+                          public void onNotification(AlertNotification notification) {
+                            heard.add(notification);
+                          }
+                        }))
             .build()) {
       tester.run();
 
@@ -341,11 +384,14 @@ class RuleTesterTest {
 
   @Test
   void acceptsAPrebuiltScriptedSource() {
-    ScriptedSource source = ScriptedSource.builder().metric("cpu_usage").resource("vm-1").values("90, 10").build();
+    ScriptedSource source =
+        ScriptedSource.builder().metric("cpu_usage").resource("vm-1").values("90, 10").build();
     try (RuleTester tester = highCpu().source(source).build()) {
       tester.run();
 
-      assertThat(tester.notifications()).extracting(AlertNotification::status).containsExactly(FIRING, RESOLVED);
+      assertThat(tester.notifications())
+          .extracting(AlertNotification::status)
+          .containsExactly(FIRING, RESOLVED);
       assertThat(tester.source()).isSameAs(source);
       assertThat(source.isFinished()).isTrue();
     }
@@ -357,7 +403,9 @@ class RuleTesterTest {
     tester.close();
     tester.close();
 
-    assertThatThrownBy(tester::step).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(tester::step)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -369,13 +417,18 @@ class RuleTesterTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no script");
     assertThatThrownBy(
-            () -> highCpu().series("cpu_usage", "vm-1", "1").source(ScriptedSource.of("m", "r", "1")).build())
+            () ->
+                highCpu()
+                    .series("cpu_usage", "vm-1", "1")
+                    .source(ScriptedSource.of("m", "r", "1"))
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("choose one");
     assertThatThrownBy(() -> highCpu().sink(RuleTester.SINK_NAME, RecordingSink.create()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("reserved");
-    assertThatThrownBy(() -> highCpu().interval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> highCpu().interval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> highCpu().rule(HIGH_CPU)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> highCpu().series("cpu_usage", "vm-1", "85 x"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -40,7 +40,11 @@ class ScriptedSourceTest {
   @Test
   void eachPollConsumesOneStepWithValuesAndGaps() throws Exception {
     ScriptedSource source =
-        ScriptedSource.builder().metric("cpu_usage").resource("vm-1").values("85, 86, _, 70 missing -1.5e1").build();
+        ScriptedSource.builder()
+            .metric("cpu_usage")
+            .resource("vm-1")
+            .values("85, 86, _, 70 missing -1.5e1")
+            .build();
 
     assertThat(source.steps()).isEqualTo(6);
     assertThat(values(source.poll(context(T0)))).containsExactly(85.0);
@@ -80,8 +84,11 @@ class ScriptedSourceTest {
             .build();
 
     assertThat(source.steps()).isEqualTo(3);
-    assertThat(source.poll(context(T0))).extracting(Sample::resource, Sample::value)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("vm-1", 85.0), org.assertj.core.groups.Tuple.tuple("vm-2", 10.0));
+    assertThat(source.poll(context(T0)))
+        .extracting(Sample::resource, Sample::value)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("vm-1", 85.0),
+            org.assertj.core.groups.Tuple.tuple("vm-2", 10.0));
     assertThat(source.poll(context(T0))).extracting(Sample::resource).containsExactly("vm-2");
     assertThat(source.poll(context(T0))).extracting(Sample::resource).containsExactly("vm-2");
   }
@@ -119,15 +126,18 @@ class ScriptedSourceTest {
     assertThat(source.poll(context(T0)))
         .extracting(Sample::resource, Sample::labels)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("vm-1", Map.of("region", "eu-west-1", "team", "core")),
-            org.assertj.core.groups.Tuple.tuple("vm-2", Map.of("region", "eu-west-1", "team", "core")),
+            org.assertj.core.groups.Tuple.tuple(
+                "vm-1", Map.of("region", "eu-west-1", "team", "core")),
+            org.assertj.core.groups.Tuple.tuple(
+                "vm-2", Map.of("region", "eu-west-1", "team", "core")),
             org.assertj.core.groups.Tuple.tuple("vm-2", Map.of()));
   }
 
   @Test
   void labelsAreCopiedWhenAdded() throws Exception {
     Map<String, String> labels = new HashMap<>(Map.of("region", "eu-west-1"));
-    ScriptedSource.Builder builder = ScriptedSource.builder().series("cpu_usage", "vm-1", labels, "1");
+    ScriptedSource.Builder builder =
+        ScriptedSource.builder().series("cpu_usage", "vm-1", labels, "1");
     labels.put("region", "changed");
 
     assertThat(builder.build().poll(context(T0)))
@@ -154,7 +164,8 @@ class ScriptedSourceTest {
   @Test
   void badTokenOfLabelledSeriesNamesTheLabels() {
     assertThatThrownBy(
-            () -> ScriptedSource.builder().series("cpu_usage", "vm-1", Map.of("region", "eu"), "1 x"))
+            () ->
+                ScriptedSource.builder().series("cpu_usage", "vm-1", Map.of("region", "eu"), "1 x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cpu_usage of vm-1{region=eu}")
         .hasMessageContaining("\"x\"");
@@ -229,16 +240,20 @@ class ScriptedSourceTest {
             .series("cpu_usage", "stepped", "1 2 3 4")
             .build();
 
-    assertThat(source.poll(context(T0))).extracting(Sample::resource, Sample::value)
+    assertThat(source.poll(context(T0)))
+        .extracting(Sample::resource, Sample::value)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("timed", 5.0),
             org.assertj.core.groups.Tuple.tuple("stepped", 1.0));
-    assertThat(source.poll(context(T0.plusSeconds(60)))).extracting(Sample::value)
+    assertThat(source.poll(context(T0.plusSeconds(60))))
+        .extracting(Sample::value)
         .containsExactly(6.0, 2.0);
-    assertThat(source.poll(context(T0.plusSeconds(120)))).extracting(Sample::value)
+    assertThat(source.poll(context(T0.plusSeconds(120))))
+        .extracting(Sample::value)
         .containsExactly(3.0);
     assertThat(source.isFinished()).isFalse();
-    assertThat(source.poll(context(T0.plusSeconds(180)))).extracting(Sample::value)
+    assertThat(source.poll(context(T0.plusSeconds(180))))
+        .extracting(Sample::value)
         .containsExactly(4.0);
     assertThat(source.isFinished()).isTrue();
   }
@@ -300,7 +315,8 @@ class ScriptedSourceTest {
   @Test
   void scriptedFailureIsThrownAtItsStepOnly() throws Exception {
     IOException down = new IOException("cloud API down");
-    ScriptedSource source = ScriptedSource.builder().series("cpu_usage", "vm-1", "1 2 3").failAt(1, down).build();
+    ScriptedSource source =
+        ScriptedSource.builder().series("cpu_usage", "vm-1", "1 2 3").failAt(1, down).build();
 
     assertThat(values(source.poll(context(T0)))).containsExactly(1.0);
     assertThatThrownBy(() -> source.poll(context(T0))).isSameAs(down);
@@ -310,7 +326,8 @@ class ScriptedSourceTest {
   @Test
   void failureBeyondTheValuesLengthensTheScript() throws Exception {
     IOException down = new IOException("down");
-    ScriptedSource source = ScriptedSource.builder().series("cpu_usage", "vm-1", "1").failAt(3, down).build();
+    ScriptedSource source =
+        ScriptedSource.builder().series("cpu_usage", "vm-1", "1").failAt(3, down).build();
 
     assertThat(source.steps()).isEqualTo(4);
     source.poll(context(T0));
@@ -333,7 +350,8 @@ class ScriptedSourceTest {
   @Test
   void nonDecimalNumbersAreRejected() {
     assertThatThrownBy(() -> ScriptedSource.of("m", "r", "1 NaN")).hasMessageContaining("\"NaN\"");
-    assertThatThrownBy(() -> ScriptedSource.of("m", "r", "Infinity")).hasMessageContaining("\"Infinity\"");
+    assertThatThrownBy(() -> ScriptedSource.of("m", "r", "Infinity"))
+        .hasMessageContaining("\"Infinity\"");
     assertThatThrownBy(() -> ScriptedSource.of("m", "r", "0x10")).hasMessageContaining("\"0x10\"");
     assertThatThrownBy(() -> ScriptedSource.of("m", "r", "1e999"))
         .hasMessageContaining("\"1e999\"")
@@ -342,9 +360,11 @@ class ScriptedSourceTest {
 
   @Test
   void emptyScriptsAreRejected() {
-    assertThatThrownBy(() -> ScriptedSource.of("m", "r", " , ")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ScriptedSource.of("m", "r", " , "))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("empty");
-    assertThatThrownBy(() -> ScriptedSource.builder().build()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ScriptedSource.builder().build())
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> ScriptedSource.builder().metric("m").values("1"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("resource");

@@ -73,7 +73,10 @@ class VirtualTimeTest {
 
     Instant now = time.advance(Duration.ofMinutes(2));
 
-    assertThat(now).isEqualTo(T0.plusSeconds(120)).isEqualTo(time.now()).isEqualTo(time.clock().instant());
+    assertThat(now)
+        .isEqualTo(T0.plusSeconds(120))
+        .isEqualTo(time.now())
+        .isEqualTo(time.clock().instant());
     assertThat(time.ticker().read()).isEqualTo(Duration.ofMinutes(2).toNanos());
     assertThat(time.elapsed()).isEqualTo(Duration.ofMinutes(2));
     assertThatThrownBy(() -> time.advance(Duration.ofMinutes(-1)))

@@ -1,0 +1,1287 @@
+package dev.vigil.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.squareup.moshi.Moshi;
+import dev.vigil.MetricSource;
+import dev.vigil.PollContext;
+import dev.vigil.Sample;
+import dev.vigil.SourceException;
+import dev.vigil.SourceException.Kind;
+import dev.vigil.internal.Durations;
+import dev.vigil.internal.Labels;
+import dev.vigil.internal.NamedThreadFactory;
+import dev.vigil.internal.Strings;
+import dev.vigil.internal.Throwables;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import retrofit2.Response;
+import retrofit2.Retrofit;
+
+/**
+ * A {@link MetricSource} that reads a paginated JSON listing of resources from an HTTP API, then
+ * each resource's metrics as JSON, authenticating every request with a bearer token.
+ *
+ * <pre>{@code
+ * HttpJsonSource cloud = HttpJsonSource.builder()
+ *     .baseUrl("https://api.example.com/")
+ *     .bearerToken(() -> tokenStore.current())          // asked before every request
+ *     .resourcesPath("/v1/resources/page-1.json")        // follows "next" links
+ *     .resourceLabel("region", "/region")
+ *     .metricsPath("/v1/resources/{id}/metrics")
+ *     .metric("cpu_usage", "/metrics/cpu_usage")
+ *     .timestampPointer("/timestamp")
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
+ * (relative or absolute) until it is null or missing; a link to another origin than the base URL is
+ * refused, because it would receive the bearer token. For the same reason HTTP redirects are never
+ * followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error of kind
+ * {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a {@link
+ * SourceException}. Then it gets every resource's metrics on at most {@link Builder#concurrency}
+ * worker threads. A resource or metric that cannot be read is reported through {@link
+ * PollContext#reportError} while the others still give samples; if every resource failed, the poll
+ * throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as suppressed
+ * exceptions. A value that cannot be read is never replaced by 0.
+ *
+ * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
+ * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
+ * most {@link Builder#maxBodyBytes}; going over fails the poll as {@link Kind#BAD_DATA}. A resource
+ * id longer than {@link Builder#maxIdLength} (default 256 chars) or holding a control character is
+ * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
+ * (default 1,024 chars) is reported and the label left out, never cut.
+ *
+ * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
+ * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
+ * Kind#CONNECTION}, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is
+ * not a number), missing fields, NaN and infinities, and data over the limits above. Messages and
+ * {@link SourceException#url()} name the URL without user info and with secret-looking query
+ * parameters redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
+ * $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths, values, ids, reason
+ * phrases) is escaped and cut before it goes into a message or log line, so it cannot break a line
+ * or forge one. The bearer token never appears in messages, logs or {@link #toString()}.
+ *
+ * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
+ * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
+ * created when first needed, which end after a minute without work; the polling thread only waits
+ * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
+ * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
+ * in flight, stops the workers within a bounded time and, if the source built its own {@link
+ * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
+ * host is never shut down. A closed source cannot be polled.
+ */
+public final class HttpJsonSource implements MetricSource {
+  private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
+
+  /** At most this many failures are attached as suppressed exceptions when a poll fails. */
+  public static final int MAX_SUPPRESSED = 100;
+
+  /**
+   * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
+   * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
+   */
+  private static final long ERROR_BODY_BYTES = 4096;
+
+  /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
+  private static final int MAX_QUOTED_CHARS = 256;
+
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final HttpUrl baseUrl;
+  private final Supplier<String> tokenSupplier;
+  private final HttpUrl resourcesUrl;
+  private final JsonPointer itemsPointer;
+  private final JsonPointer idPointer;
+  private final JsonPointer nextPointer;
+  private final Map<String, JsonPointer> labels;
+  private final String metricsPath;
+  private final Map<String, JsonPointer> metrics;
+  private final @Nullable JsonPointer timestampPointer;
+  private final OkHttpClient client;
+  private final boolean ownsClient;
+  private final JsonApi api;
+  private final Retry retry;
+  private final int concurrency;
+  private final int maxPages;
+  private final int maxResources;
+  private final int maxIdLength;
+  private final int maxLabelValueLength;
+  private final long maxBodyBytes;
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final ThreadPoolExecutor pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The calls of every poll in progress, cancelled by close(). */
+  private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
+
+  private HttpJsonSource(
+      Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
+    this.baseUrl = baseUrl;
+    this.tokenSupplier = tokenSupplier;
+    this.resourcesUrl = resourcesUrl;
+    this.itemsPointer = b.itemsPointer;
+    this.idPointer = b.idPointer;
+    this.nextPointer = b.nextPointer;
+    this.labels = Map.copyOf(b.labels);
+    this.metricsPath = requireNonNull(b.metricsPath);
+    this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
+    this.timestampPointer = b.timestampPointer;
+    this.concurrency = b.concurrency;
+    this.maxPages = b.maxPages;
+    this.maxResources = b.maxResources;
+    this.maxIdLength = b.maxIdLength;
+    this.maxLabelValueLength = b.maxLabelValueLength;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.ownsClient = b.client == null;
+    OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
+    this.client =
+        base.newBuilder()
+            .connectTimeout(b.connectTimeout)
+            .readTimeout(b.readTimeout)
+            .callTimeout(b.callTimeout)
+            // A redirect could take the bearer token, or just the request, to another origin.
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .addInterceptor(HttpJsonSource::limitErrorBody)
+            .build();
+    Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
+    this.api =
+        new Retrofit.Builder()
+            .baseUrl(baseUrl)
+            .client(client)
+            .addConverterFactory(new TreeConverterFactory(moshi, b.maxBodyBytes))
+            .validateEagerly(true)
+            .build()
+            .create(JsonApi.class);
+    this.retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    ThreadFactory named = new NamedThreadFactory("http");
+    ThreadFactory tracking =
+        r -> {
+          Thread t = named.newThread(r);
+          threads.removeIf(old -> !old.isAlive());
+          threads.add(t);
+          return t;
+        };
+    this.pool =
+        new ThreadPoolExecutor(
+            concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tracking);
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the retry configuration used when no {@link Builder#retry} is set: 3 attempts with
+   * exponential back-off from 500 ms, for timeouts, connection failures, HTTP 429 and 5xx only;
+   * never for {@link Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. Derive variations with
+   * {@code RetryConfig.from(defaultRetryConfig())}.
+   */
+  public static RetryConfig defaultRetryConfig() {
+    return RetryConfig.custom()
+        .maxAttempts(3)
+        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0))
+        .retryOnException(HttpJsonSource::isTransient)
+        .build();
+  }
+
+  /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
+  static boolean isTransient(Throwable t) {
+    if (!(t instanceof SourceException e) || t instanceof Canceled) return false;
+    return switch (e.kind()) {
+      case TIMEOUT, CONNECTION -> true;
+      case HTTP_STATUS -> e.httpStatus() == 429 || e.httpStatus() >= 500;
+      default -> false;
+    };
+  }
+
+  /**
+   * Reads the listing, then every listed resource's metrics.
+   *
+   * @return one sample per readable metric of every readable resource, in listing order
+   * @throws SourceException if the listing could not be read, or if every listed resource failed
+   * @throws InterruptedException if the calling thread is interrupted (or was on entry): the poll
+   *     cancels its requests, is not retried, and ends at once, leaving the thread's interrupt
+   *     status set so that the caller sees it too
+   * @throws IllegalStateException if this source is closed, or was closed during the poll
+   */
+  @Override
+  public List<Sample> poll(PollContext context) throws SourceException, InterruptedException {
+    requireNonNull(context, "context == null");
+    if (closed.get()) throw new IllegalStateException("HttpJsonSource is closed");
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("interrupted before the poll started"); // status kept
+    }
+    Calls calls = new Calls();
+    polls.add(calls);
+    try {
+      if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
+      return poll(context, calls);
+    } finally {
+      polls.remove(calls);
+    }
+  }
+
+  private List<Sample> poll(PollContext context, Calls calls)
+      throws SourceException, InterruptedException {
+    List<Future<?>> futures = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    try {
+      // The listing runs on a worker too, so that this thread only waits, interruptibly.
+      Future<Listing> listingFuture = submit(() -> listResources(calls));
+      futures.add(listingFuture);
+      Listing listing = await(listingFuture);
+      outcomes.addAll(listing.failedItems());
+      Instant now = context.now();
+      List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
+      for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
+      futures.addAll(reads);
+      for (Future<Outcome> f : reads) outcomes.add(await(f));
+    } catch (InterruptedException e) {
+      calls.cancel();
+      for (Future<?> f : futures) f.cancel(true);
+      Thread.currentThread().interrupt(); // the caller (a monitor's poll thread) must see it too
+      throw e;
+    }
+    if (closed.get()) throw closedDuringPoll(null);
+
+    boolean allFailed = !outcomes.isEmpty();
+    for (Outcome o : outcomes) allFailed &= o.failed();
+    if (allFailed) {
+      SourceException first = outcomes.get(0).errors().get(0);
+      int suppressed = 0;
+      for (Outcome o : outcomes) {
+        for (SourceException e : o.errors()) {
+          if (e != first && suppressed++ < MAX_SUPPRESSED) first.addSuppressed(e);
+        }
+      }
+      throw first;
+    }
+    List<Sample> samples = new ArrayList<>();
+    for (Outcome o : outcomes) {
+      samples.addAll(o.samples());
+      for (SourceException e : o.errors()) context.reportError(o.resource(), e);
+    }
+    return samples;
+  }
+
+  private <T> Future<T> submit(Callable<T> task) {
+    try {
+      return pool.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw closedDuringPoll(e);
+    }
+  }
+
+  /** Waits for a worker's result; a listing failure is rethrown as the SourceException it is. */
+  private <T> T await(Future<T> f) throws SourceException, InterruptedException {
+    try {
+      return f.get();
+    } catch (CancellationException e) {
+      throw closedDuringPoll(e);
+    } catch (ExecutionException e) {
+      if (closed.get()) throw closedDuringPoll(e.getCause());
+      if (e.getCause() instanceof SourceException source) throw source;
+      // readResource catches everything, listResources throws only SourceExceptions: a bug.
+      throw new IllegalStateException("reading the resources failed unexpectedly", e.getCause());
+    }
+  }
+
+  private static IllegalStateException closedDuringPoll(@Nullable Throwable cause) {
+    return new IllegalStateException("HttpJsonSource was closed during the poll", cause);
+  }
+
+  /** Reads every page of the listing; bad items become failed outcomes. */
+  private Listing listResources(Calls calls) throws SourceException {
+    List<Resource> resources = new ArrayList<>();
+    List<Outcome> failedItems = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<HttpUrl> seen = new HashSet<>();
+    HttpUrl page = resourcesUrl;
+    int pages = 0;
+    while (page != null) {
+      if (++pages > maxPages) {
+        throw badData(page, "$", "the listing has more than maxPages=" + maxPages + " pages", null);
+      }
+      if (!seen.add(page)) {
+        throw badData(page, "$.next", "the next link loops back to a page already read", null);
+      }
+      log.debug("Reading listing page {}", Urls.redact(page));
+      JsonDocument doc = fetch(page, calls);
+      JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
+      if (!(items.value() instanceof List<?> list)) {
+        throw badData(
+            page, items.path(), "expected an array but was " + items.whatWasFound(), null);
+      }
+      for (int i = 0; i < list.size(); i++) {
+        String itemPath = items.path() + "[" + i + "]";
+        if (resources.size() + failedItems.size() >= maxResources) {
+          throw badData(
+              page,
+              itemPath,
+              "the listing has more than maxResources=" + maxResources + " resources",
+              null);
+        }
+        Object item = list.get(i);
+        JsonPointer.Lookup id = idPointer.find(item, itemPath);
+        String problem = idProblem(id, maxIdLength);
+        if (problem != null) {
+          failedItems.add(
+              Outcome.failed(
+                  Urls.redact(page) + " " + id.path(), badData(page, id.path(), problem, null)));
+          continue;
+        }
+        String resourceId = (String) requireNonNull(id.value());
+        if (!ids.add(resourceId)) {
+          log.debug("Resource {} listed twice; reading it once", quote(resourceId));
+          continue;
+        }
+        Map<String, String> resourceLabels = new LinkedHashMap<>();
+        List<SourceException> warnings = new ArrayList<>();
+        for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
+          JsonPointer.Lookup l = label.getValue().find(item, itemPath);
+          Object v = l.value();
+          if (v instanceof String text && text.length() > maxLabelValueLength) {
+            warnings.add(
+                badData(
+                    page,
+                    l.path(),
+                    "label value of "
+                        + text.length()
+                        + " chars exceeds maxLabelValueLength="
+                        + maxLabelValueLength
+                        + ": "
+                        + l.whatWasFound()
+                        + "; label "
+                        + label.getKey()
+                        + " left out",
+                    null));
+          } else if (v instanceof String || v instanceof Boolean) {
+            resourceLabels.put(label.getKey(), v.toString());
+          } else if (v instanceof Number n) {
+            resourceLabels.put(label.getKey(), formatNumber(n));
+          } else if (l.found() && v != null) {
+            warnings.add(
+                badData(
+                    page,
+                    l.path(),
+                    "expected a label value (string, number or boolean) but was "
+                        + l.whatWasFound()
+                        + "; label "
+                        + label.getKey()
+                        + " left out",
+                    null));
+          }
+        }
+        resources.add(new Resource(resourceId, resourceLabels, warnings));
+      }
+      page = nextPage(page, doc);
+    }
+    return new Listing(resources, failedItems);
+  }
+
+  private static @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
+    if (!(id.value() instanceof String s)) {
+      return "expected a resource id string but was " + id.whatWasFound();
+    }
+    if (s.length() > maxIdLength) {
+      return "resource id of "
+          + s.length()
+          + " chars exceeds maxIdLength="
+          + maxIdLength
+          + ": "
+          + id.whatWasFound();
+    }
+    if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
+    if (s.equals(".") || s.equals("..")) {
+      return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        return "resource id "
+            + id.whatWasFound()
+            + " holds a control character (at index "
+            + i
+            + ")";
+      }
+    }
+    return null;
+  }
+
+  private static String formatNumber(Number n) {
+    double d = n.doubleValue();
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+    return n.toString();
+  }
+
+  private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
+    JsonPointer.Lookup next = nextPointer.find(doc.root(), "$");
+    if (!next.found() || next.value() == null) return null;
+    if (!(next.value() instanceof String link) || link.isBlank()) {
+      throw badData(
+          page, next.path(), "expected a link string or null but was " + next.whatWasFound(), null);
+    }
+    HttpUrl resolved = page.resolve(link);
+    if (resolved == null) {
+      throw badData(
+          page, next.path(), "the next link is not a valid URL: " + next.whatWasFound(), null);
+    }
+    if (!Urls.sameOrigin(resolved, baseUrl)) {
+      throw badData(
+          page,
+          next.path(),
+          "the next link points to another origin ("
+              + Urls.origin(resolved)
+              + ") than baseUrl ("
+              + Urls.origin(baseUrl)
+              + "); refused, it would receive the bearer token",
+          null);
+    }
+    return resolved;
+  }
+
+  /** Reads one resource's metrics; never throws but for a VirtualMachineError. */
+  private Outcome readResource(Resource r, Instant now, Calls calls) {
+    try {
+      HttpUrl url = metricsUrl(r.id());
+      List<SourceException> errors = new ArrayList<>(r.warnings());
+      JsonDocument doc;
+      try {
+        doc = fetch(url, calls);
+      } catch (SourceException e) {
+        errors.add(e);
+        return new Outcome(r.id(), List.of(), errors);
+      }
+      Instant timestamp = now;
+      if (timestampPointer != null) {
+        JsonPointer.Lookup ts = timestampPointer.find(doc.root(), "$");
+        Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
+        if (parsed == null) {
+          errors.add(
+              badData(
+                  url,
+                  ts.path(),
+                  "expected an ISO-8601 timestamp but was " + ts.whatWasFound(),
+                  null));
+          return new Outcome(r.id(), List.of(), errors);
+        }
+        timestamp = parsed;
+      }
+      List<Sample> samples = new ArrayList<>(metrics.size());
+      for (Map.Entry<String, JsonPointer> metric : metrics.entrySet()) {
+        JsonPointer.Lookup m = metric.getValue().find(doc.root(), "$");
+        if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
+          samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
+        } else {
+          errors.add(badData(url, m.path(), "expected a number but was " + m.whatWasFound(), null));
+        }
+      }
+      return new Outcome(r.id(), samples, errors);
+    } catch (SourceException e) {
+      return Outcome.failed(r.id(), e);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      log.warn("Reading resource {} failed unexpectedly", quote(r.id()), t);
+      return Outcome.failed(
+          r.id(),
+          new SourceException(
+              Kind.BAD_DATA,
+              "reading " + quote(r.id()) + " failed unexpectedly: " + quote(t.toString()),
+              null,
+              -1,
+              null,
+              t));
+    }
+  }
+
+  private static @Nullable Instant parseInstant(String s) {
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private HttpUrl metricsUrl(String id) throws SourceException {
+    String path = metricsPath.replace("{id}", Urls.encodePathSegment(id));
+    HttpUrl url = baseUrl.resolve(path);
+    if (url == null || !Urls.sameOrigin(url, baseUrl)) {
+      throw new SourceException(
+          Kind.BAD_DATA,
+          "resource id \"" + quote(id) + "\" does not give a metrics URL on the origin of baseUrl",
+          Urls.redact(baseUrl),
+          -1,
+          null,
+          null);
+    }
+    return url;
+  }
+
+  /** GETs one JSON document, with retries. */
+  private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
+    try {
+      return retry.executeCheckedSupplier(() -> fetchOnce(url, calls));
+    } catch (SourceException e) {
+      return rethrow(e);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
+        throw new Canceled(Urls.redact(url), t);
+      }
+      throw new SourceException(
+          Kind.CONNECTION,
+          "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
+          Urls.redact(url),
+          -1,
+          null,
+          t);
+    }
+  }
+
+  private static JsonDocument rethrow(SourceException e) throws SourceException {
+    throw e;
+  }
+
+  private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
+    String shown = Urls.redact(url);
+    if (calls.canceled()) throw new Canceled(shown, null);
+    String authorization = "Bearer " + currentToken(shown);
+    Response<JsonDocument> response;
+    retrofit2.Call<JsonDocument> call = api.get(url, authorization);
+    calls.add(call);
+    try {
+      response = call.execute();
+    } catch (JsonProblem e) {
+      throw badData(url, e.path(), e.detail(), e);
+    } catch (IOException e) {
+      if (calls.canceled()
+          || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+        throw new Canceled(shown, e);
+      }
+      throw failure(shown, e);
+    } finally {
+      calls.remove(call);
+    }
+    return checked(url, shown, response);
+  }
+
+  private static SourceException failure(String shown, IOException e) {
+    if (e instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
+      return new SourceException(
+          Kind.TIMEOUT,
+          "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
+          shown,
+          -1,
+          null,
+          e);
+    }
+    return new SourceException(
+        Kind.CONNECTION,
+        "GET " + shown + ": connection failed: " + quote(e.toString()),
+        shown,
+        -1,
+        null,
+        e);
+  }
+
+  /** Returns the body of a 2xx response; anything else is a SourceException. */
+  private static JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
+      throws SourceException {
+    if (!response.isSuccessful()) {
+      ResponseBody error = response.errorBody();
+      if (error != null) error.close();
+      int code = response.code();
+      String reason = response.message();
+      String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
+      if (code == 401 || code == 403) {
+        throw new SourceException(
+            Kind.AUTH,
+            "GET " + shown + ": " + status + ": the server refused the credentials (bearer token)",
+            shown,
+            code,
+            null,
+            null);
+      }
+      if (code >= 300 && code < 400) {
+        String location = response.headers().get("Location");
+        HttpUrl target = location == null ? null : url.resolve(location);
+        String to =
+            location == null
+                ? "without a Location"
+                : "to " + (target != null ? Urls.redact(target) : quote(location));
+        throw new SourceException(
+            Kind.HTTP_STATUS,
+            "GET "
+                + shown
+                + ": "
+                + status
+                + ": redirect "
+                + to
+                + " not followed (redirects are refused: they could take the bearer token elsewhere)",
+            shown,
+            code,
+            null,
+            null);
+      }
+      throw new SourceException(
+          Kind.HTTP_STATUS, "GET " + shown + ": " + status, shown, code, null, null);
+    }
+    JsonDocument body = response.body();
+    if (body == null)
+      throw badData(url, "$", "expected a JSON document but the body was empty", null);
+    return body;
+  }
+
+  private String currentToken(String shownUrl) throws SourceException {
+    String token;
+    try {
+      token = tokenSupplier.get();
+    } catch (RuntimeException e) {
+      throw new SourceException(
+          Kind.AUTH,
+          "GET " + shownUrl + ": the bearer token supplier failed: " + e.getClass().getName(),
+          shownUrl,
+          -1,
+          null,
+          e);
+    }
+    String problem = tokenProblem(token);
+    if (problem != null) {
+      throw new SourceException(
+          Kind.AUTH,
+          "GET " + shownUrl + ": the bearer token supplier returned " + problem,
+          shownUrl,
+          -1,
+          null,
+          null);
+    }
+    return token;
+  }
+
+  /** Describes what is wrong with a token without showing it, or returns null if it is usable. */
+  static @Nullable String tokenProblem(@Nullable String token) {
+    if (token == null) return "null";
+    if (token.isBlank()) return "a blank token";
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '\r' || c == '\n') return "a token containing CR or LF (at index " + i + ")";
+      if (c <= 0x20 || c >= 0x7f) {
+        return "a token with a character not allowed in an HTTP header (at index " + i + ")";
+      }
+    }
+    return null;
+  }
+
+  /** Outside-world text made safe for one message or log line: escaped and cut. */
+  private static String quote(String text) {
+    return Strings.escape(text, MAX_QUOTED_CHARS);
+  }
+
+  private static SourceException badData(
+      HttpUrl url, String path, String detail, @Nullable Throwable cause) {
+    String shown = Urls.redact(url);
+    return new SourceException(
+        Kind.BAD_DATA,
+        "GET " + shown + ": bad data at " + path + ": " + detail,
+        shown,
+        -1,
+        path,
+        cause);
+  }
+
+  /** Keeps at most a few KiB of error bodies: Retrofit buffers them whole. */
+  private static okhttp3.Response limitErrorBody(Interceptor.Chain chain) throws IOException {
+    okhttp3.Response response = chain.proceed(chain.request());
+    if (response.isSuccessful()) return response;
+    try (response) {
+      ResponseBody head = response.peekBody(ERROR_BODY_BYTES);
+      return response.newBuilder().body(head).build();
+    }
+  }
+
+  /**
+   * Cancels the requests in flight, stops the worker threads, waiting up to 5 seconds for them to
+   * end, and evicts the idle connections of the client if this source built it. A host's client is
+   * left alone (only this source's own calls are cancelled). A poll in progress on another thread
+   * ends at once with an {@link IllegalStateException}. Idempotent; restores the interrupt flag if
+   * interrupted while waiting.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    for (Calls calls : polls) calls.cancel();
+    // Tasks that never started: cancel their futures, or a poll waiting for them would hang.
+    for (Runnable neverStarted : pool.shutdownNow()) {
+      if (neverStarted instanceof Future<?> f) f.cancel(false);
+    }
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    try {
+      pool.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      for (Thread t : threads) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) TimeUnit.NANOSECONDS.timedJoin(t, remaining);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    threads.removeIf(t -> !t.isAlive());
+    if (!threads.isEmpty())
+      log.warn("{} vigil-http thread(s) still running after close", threads.size());
+    if (ownsClient) client.connectionPool().evictAll();
+  }
+
+  /** Describes the configuration, without the bearer token. */
+  @Override
+  public String toString() {
+    return "HttpJsonSource{baseUrl="
+        + Urls.redact(baseUrl)
+        + ", resources="
+        + Urls.redact(resourcesUrl)
+        + ", metricsPath="
+        + metricsPath
+        + ", metrics="
+        + metrics.keySet()
+        + ", labels="
+        + labels.keySet()
+        + ", concurrency="
+        + concurrency
+        + ", maxPages="
+        + maxPages
+        + ", maxResources="
+        + maxResources
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", bearerToken=REDACTED}";
+  }
+
+  /**
+   * The HTTP calls of one poll, cancelled together when the poll is interrupted or the source
+   * closed.
+   */
+  private static final class Calls {
+    private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean canceled;
+
+    /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
+    void add(retrofit2.Call<?> call) {
+      active.add(call);
+      if (canceled) call.cancel();
+    }
+
+    void remove(retrofit2.Call<?> call) {
+      active.remove(call);
+    }
+
+    boolean canceled() {
+      return canceled;
+    }
+
+    void cancel() {
+      canceled = true;
+      for (retrofit2.Call<?> call : active) call.cancel();
+    }
+  }
+
+  /** A request stopped because its poll was interrupted or the source closed; never retried. */
+  private static final class Canceled extends SourceException {
+    private static final long serialVersionUID = 1L;
+
+    Canceled(String shownUrl, @Nullable Throwable cause) {
+      super(
+          Kind.CONNECTION,
+          "GET " + shownUrl + ": canceled: the poll was interrupted or the source closed",
+          shownUrl,
+          -1,
+          null,
+          cause);
+    }
+  }
+
+  /** What reading the listing gave: the resources to read, and the items that were unreadable. */
+  private record Listing(List<Resource> resources, List<Outcome> failedItems) {}
+
+  /** A listed resource. */
+  private record Resource(String id, Map<String, String> labels, List<SourceException> warnings) {}
+
+  /** What reading one resource (or one bad listing item) gave. */
+  private record Outcome(String resource, List<Sample> samples, List<SourceException> errors) {
+    static Outcome failed(String resource, SourceException error) {
+      return new Outcome(resource, List.of(), List.of(error));
+    }
+
+    boolean failed() {
+      return samples.isEmpty() && !errors.isEmpty();
+    }
+  }
+
+  /**
+   * Configures an {@link HttpJsonSource}. Not thread safe. Setters reject bad values at once with a
+   * {@link NullPointerException} or {@link IllegalArgumentException} naming the setting; {@link
+   * #build()} rejects missing settings with an {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private @Nullable HttpUrl baseUrl;
+    private @Nullable Supplier<String> tokenSupplier;
+    private @Nullable String resourcesPath;
+    private JsonPointer itemsPointer = JsonPointer.parse("/items", "itemsPointer");
+    private JsonPointer idPointer = JsonPointer.parse("/id", "idPointer");
+    private JsonPointer nextPointer = JsonPointer.parse("/next", "nextPointer");
+    private final Map<String, JsonPointer> labels = new LinkedHashMap<>();
+    private @Nullable String metricsPath;
+    private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
+    private @Nullable JsonPointer timestampPointer;
+    private @Nullable OkHttpClient client;
+    private @Nullable Moshi moshi;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration readTimeout = Duration.ofSeconds(10);
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private int concurrency = 8;
+    private long maxBodyBytes = 8L * 1024 * 1024;
+    private int maxPages = 1000;
+    private int maxResources = 100_000;
+    private int maxIdLength = 256;
+    private int maxLabelValueLength = 1024;
+    private @Nullable Retry retry;
+
+    private Builder() {}
+
+    /**
+     * Sets the base URL: the origin every request goes to. Paths are resolved against it like links
+     * (so an absolute path replaces its path).
+     *
+     * @throws NullPointerException if {@code baseUrl} is null
+     * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+     */
+    public Builder baseUrl(String baseUrl) {
+      requireNonNull(baseUrl, "baseUrl == null");
+      HttpUrl parsed = HttpUrl.parse(baseUrl);
+      if (parsed == null) {
+        throw new IllegalArgumentException(
+            "baseUrl is not an http or https URL: " + baseUrl.replaceAll("//[^/@]*@", "//***@"));
+      }
+      return baseUrl(parsed);
+    }
+
+    /**
+     * Sets the base URL: the origin every request goes to.
+     *
+     * @throws NullPointerException if {@code baseUrl} is null
+     * @throws IllegalArgumentException if {@code baseUrl} is not an http or https URL
+     */
+    public Builder baseUrl(HttpUrl baseUrl) {
+      requireNonNull(baseUrl, "baseUrl == null");
+      if (!baseUrl.scheme().equals("http") && !baseUrl.scheme().equals("https")) {
+        throw new IllegalArgumentException(
+            "baseUrl is not an http or https URL: " + Urls.redact(baseUrl));
+      }
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Sets a fixed bearer token, sent as {@code Authorization: Bearer <token>} on every request.
+     *
+     * @throws NullPointerException if {@code token} is null
+     * @throws IllegalArgumentException if {@code token} is blank or holds CR, LF, whitespace or
+     *     another character not allowed in an HTTP header (the message does not show the token)
+     */
+    public Builder bearerToken(String token) {
+      requireNonNull(token, "bearerToken == null");
+      String problem = tokenProblem(token);
+      if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
+      this.tokenSupplier = new FixedToken(token);
+      return this;
+    }
+
+    /**
+     * Sets a supplier of the bearer token, asked before every request (including retries), for
+     * tokens that rotate. It is called from worker threads, so it must be thread safe. A null,
+     * blank or malformed token, or a supplier that throws, fails that request with a {@link
+     * SourceException} of kind {@link Kind#AUTH}.
+     *
+     * @throws NullPointerException if {@code tokenSupplier} is null
+     */
+    public Builder bearerToken(Supplier<String> tokenSupplier) {
+      this.tokenSupplier = requireNonNull(tokenSupplier, "bearerToken == null");
+      return this;
+    }
+
+    /**
+     * Sets the path (or URL on the base URL's origin) of the first page of the resource listing.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code path} is blank
+     */
+    public Builder resourcesPath(String path) {
+      requireNonNull(path, "resourcesPath == null");
+      if (path.isBlank()) throw new IllegalArgumentException("resourcesPath is blank");
+      this.resourcesPath = path;
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the array of resources in a listing page; default {@code /items}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder itemsPointer(String pointer) {
+      this.itemsPointer = pointer("itemsPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the resource id (a string) in a listing item; default {@code /id}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder idPointer(String pointer) {
+      this.idPointer = pointer("idPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to the link to the next listing page; default {@code /next}. A null or
+     * missing link ends the listing.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder nextPointer(String pointer) {
+      this.nextPointer = pointer("nextPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Adds a label taken from each listing item: a string, number or boolean at {@code pointer}. A
+     * missing or null value leaves the label out; an object or array, or a string longer than
+     * {@link #maxLabelValueLength}, is reported as bad data and leaves it out.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank, already added, or reserved by the
+     *     engine ({@code alertname}, {@code resource}, {@code severity}), or {@code pointer} is not
+     *     a JSON Pointer
+     */
+    public Builder resourceLabel(String name, String pointer) {
+      requireNonNull(name, "resourceLabel name == null");
+      if (name.isBlank()) throw new IllegalArgumentException("resourceLabel name is blank");
+      if (Labels.RESERVED.contains(name)) {
+        throw new IllegalArgumentException(
+            "resourceLabel name is reserved: "
+                + name
+                + " (the engine sets "
+                + String.join(", ", Labels.RESERVED)
+                + " itself)");
+      }
+      if (labels.containsKey(name)) {
+        throw new IllegalArgumentException("resourceLabel already added: " + name);
+      }
+      labels.put(name, pointer("resourceLabel " + name, pointer));
+      return this;
+    }
+
+    /**
+     * Sets the path of a resource's metrics; {@code {id}} is replaced by the resource id, encoded
+     * as one URL path segment.
+     *
+     * @throws NullPointerException if {@code path} is null
+     * @throws IllegalArgumentException if {@code path} does not contain {@code {id}} exactly once
+     */
+    public Builder metricsPath(String path) {
+      requireNonNull(path, "metricsPath == null");
+      int at = path.indexOf("{id}");
+      if (at < 0 || path.indexOf("{id}", at + 1) >= 0) {
+        throw new IllegalArgumentException(
+            "metricsPath must contain {id} exactly once: \"" + path + "\"");
+      }
+      this.metricsPath = path;
+      return this;
+    }
+
+    /**
+     * Adds a metric: its name and the JSON Pointer to its number in the metrics body.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank or already added, or {@code
+     *     pointer} is not a JSON Pointer
+     */
+    public Builder metric(String name, String pointer) {
+      requireNonNull(name, "metric name == null");
+      if (name.isBlank()) throw new IllegalArgumentException("metric name is blank");
+      if (metrics.containsKey(name))
+        throw new IllegalArgumentException("metric already added: " + name);
+      metrics.put(name, pointer("metric " + name, pointer));
+      return this;
+    }
+
+    /**
+     * Sets the JSON Pointer to an ISO-8601 timestamp in the metrics body, such as {@code
+     * 2026-11-24T00:00:00Z}. Without it, samples carry {@link PollContext#now()}.
+     *
+     * @throws NullPointerException if {@code pointer} is null
+     * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
+     */
+    public Builder timestampPointer(String pointer) {
+      this.timestampPointer = pointer("timestampPointer", pointer);
+      return this;
+    }
+
+    /**
+     * Uses the host's client (its connection pool, proxy, TLS and interceptors) through {@link
+     * OkHttpClient#newBuilder()} with this builder's timeouts and with redirects turned off. The
+     * source never shuts it down.
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
+    public Builder client(OkHttpClient client) {
+      this.client = requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /**
+     * Uses the host's Moshi to build the JSON trees. The source never changes it.
+     *
+     * @throws NullPointerException if {@code moshi} is null
+     */
+    public Builder moshi(Moshi moshi) {
+      this.moshi = requireNonNull(moshi, "moshi == null");
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout; default 10 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = Durations.timeout(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the read timeout: the longest wait for bytes; default 10 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = Durations.timeout(timeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the call timeout: the longest a single request attempt may take; default 30 seconds.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or too long
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = Durations.timeout(timeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the most metric requests in flight at once, which is also the number of worker threads;
+     * default 8.
+     *
+     * @throws IllegalArgumentException if {@code concurrency} is not between 1 and 256
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 256) {
+        throw new IllegalArgumentException("concurrency must be between 1 and 256: " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Sets the largest response body read; a larger one is bad data. Default 8 MiB.
+     *
+     * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
+     */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      if (maxBodyBytes < 1)
+        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Sets the most listing pages read in one poll, a guard against endless next links; default
+     * 1,000. A longer listing fails the poll with a {@link SourceException} of kind {@link
+     * Kind#BAD_DATA} naming the first page left unread.
+     *
+     * @throws IllegalArgumentException if {@code maxPages} is not positive
+     */
+    public Builder maxPages(int maxPages) {
+      if (maxPages < 1)
+        throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
+      this.maxPages = maxPages;
+      return this;
+    }
+
+    /**
+     * Sets the most listing items (resources, and items that could not be read) taken in one poll;
+     * default 100,000. A longer listing fails the poll with a {@link SourceException} of kind
+     * {@link Kind#BAD_DATA} naming the page and the first item over the limit: reading only part of
+     * it would make the other resources look gone.
+     *
+     * @throws IllegalArgumentException if {@code maxResources} is not positive
+     */
+    public Builder maxResources(int maxResources) {
+      if (maxResources < 1) {
+        throw new IllegalArgumentException("maxResources must be positive: " + maxResources);
+      }
+      this.maxResources = maxResources;
+      return this;
+    }
+
+    /**
+     * Sets the longest resource id accepted, in chars; default 256. A longer id is reported as bad
+     * data for that listing item (through {@link PollContext#reportError}) and the resource is not
+     * read; the other resources are.
+     *
+     * @throws IllegalArgumentException if {@code maxIdLength} is not positive
+     */
+    public Builder maxIdLength(int maxIdLength) {
+      if (maxIdLength < 1)
+        throw new IllegalArgumentException("maxIdLength must be positive: " + maxIdLength);
+      this.maxIdLength = maxIdLength;
+      return this;
+    }
+
+    /**
+     * Sets the longest label value accepted, in chars; default 1,024. A longer value is never cut
+     * (a cut value could merge two resources' series): it is reported as bad data and the label is
+     * left out, as for a value of the wrong type, while the resource is still read.
+     *
+     * @throws IllegalArgumentException if {@code maxLabelValueLength} is not positive
+     */
+    public Builder maxLabelValueLength(int maxLabelValueLength) {
+      if (maxLabelValueLength < 1) {
+        throw new IllegalArgumentException(
+            "maxLabelValueLength must be positive: " + maxLabelValueLength);
+      }
+      this.maxLabelValueLength = maxLabelValueLength;
+      return this;
+    }
+
+    /**
+     * Sets the retry applied to every request; default {@link #defaultRetryConfig()}. Use {@code
+     * Retry.of("x", RetryConfig.custom().maxAttempts(1).build())} for a single attempt.
+     *
+     * @throws NullPointerException if {@code retry} is null
+     */
+    public Builder retry(Retry retry) {
+      this.retry = requireNonNull(retry, "retry == null");
+      return this;
+    }
+
+    /**
+     * Builds the source.
+     *
+     * @throws IllegalStateException if baseUrl, bearerToken, resourcesPath or metricsPath is not
+     *     set, no metric was added, or a path does not resolve to the origin of baseUrl
+     */
+    public HttpJsonSource build() {
+      HttpUrl base = baseUrl;
+      if (base == null) throw new IllegalStateException("baseUrl is not set");
+      Supplier<String> token = tokenSupplier;
+      if (token == null) throw new IllegalStateException("bearerToken is not set");
+      if (resourcesPath == null) throw new IllegalStateException("resourcesPath is not set");
+      if (metricsPath == null) throw new IllegalStateException("metricsPath is not set");
+      if (metrics.isEmpty()) throw new IllegalStateException("no metric: add one with metric()");
+      HttpUrl resources = base.resolve(resourcesPath);
+      if (resources == null || !Urls.sameOrigin(resources, base)) {
+        throw new IllegalStateException(
+            "resourcesPath does not resolve to a URL on the origin of baseUrl: " + resourcesPath);
+      }
+      HttpUrl sampleMetrics = base.resolve(metricsPath.replace("{id}", "x"));
+      if (sampleMetrics == null || !Urls.sameOrigin(sampleMetrics, base)) {
+        throw new IllegalStateException(
+            "metricsPath does not resolve to a URL on the origin of baseUrl: " + metricsPath);
+      }
+      return new HttpJsonSource(this, base, token, resources);
+    }
+
+    private static JsonPointer pointer(String setting, String pointer) {
+      requireNonNull(pointer, setting + " == null");
+      return JsonPointer.parse(pointer, setting);
+    }
+
+    /** Describes the configuration, without the bearer token. */
+    @Override
+    public String toString() {
+      return "HttpJsonSource.Builder{baseUrl="
+          + (baseUrl == null ? null : Urls.redact(baseUrl))
+          + ", resourcesPath="
+          + resourcesPath
+          + ", metricsPath="
+          + metricsPath
+          + ", metrics="
+          + metrics.keySet()
+          + ", bearerToken="
+          + (tokenSupplier == null ? "unset" : "REDACTED")
+          + "}";
+    }
+  }
+
+  /** A fixed token whose toString does not show it. */
+  private static final class FixedToken implements Supplier<String> {
+    private final String token;
+
+    FixedToken(String token) {
+      this.token = token;
+    }
+
+    @Override
+    public String get() {
+      return token;
+    }
+
+    @Override
+    public String toString() {
+      return "FixedToken{REDACTED}";
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.vigil.http;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.Moshi;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
+import org.jspecify.annotations.Nullable;
+import retrofit2.Converter;
+import retrofit2.Retrofit;
+
+/**
+ * Converts response bodies to {@link JsonDocument}s with Moshi's strict {@link JsonReader}, reading
+ * at most {@code maxBodyBytes}. Malformed JSON, NaN and infinities, duplicate keys, trailing data
+ * and oversized bodies become {@link JsonProblem}s carrying the JSON path; failures of the network
+ * while reading the body stay the plain {@link IOException}s they were. Thread safe.
+ */
+final class TreeConverterFactory extends Converter.Factory {
+  private final JsonAdapter<Object> treeAdapter;
+  private final long maxBodyBytes;
+
+  TreeConverterFactory(Moshi moshi, long maxBodyBytes) {
+    this.treeAdapter = moshi.adapter(Object.class);
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public @Nullable Converter<ResponseBody, ?> responseBodyConverter(
+      Type type, Annotation[] annotations, Retrofit retrofit) {
+    return type == JsonDocument.class ? this::convert : null;
+  }
+
+  JsonDocument convert(ResponseBody body) throws IOException {
+    try (body) {
+      long length = body.contentLength();
+      if (length > maxBodyBytes) {
+        throw new JsonProblem(
+            "$", "body of " + length + " bytes exceeds maxBodyBytes=" + maxBodyBytes, null);
+      }
+      LimitedSource limited = new LimitedSource(body.source(), maxBodyBytes);
+      BufferedSource source = Okio.buffer(limited);
+      JsonReader reader = JsonReader.of(source);
+      reader.setLenient(false);
+      try {
+        Object root = treeAdapter.fromJson(reader);
+        if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+          throw new JsonProblem(reader.getPath(), "data after the end of the JSON document", null);
+        }
+        return new JsonDocument(root);
+      } catch (NetworkFailure e) {
+        throw e.network;
+      } catch (BodyTooLarge e) {
+        throw new JsonProblem(reader.getPath(), "body exceeds maxBodyBytes=" + maxBodyBytes, null);
+      } catch (JsonProblem e) {
+        throw e;
+      } catch (IOException | JsonDataException e) {
+        // JsonEncodingException (malformed, NaN, infinities), EOFException (truncated JSON),
+        // JsonDataException (duplicate keys, ...): the data is bad, not the network. Moshi's
+        // exception is not kept as the cause: its message quotes JSON keys unescaped, and a
+        // stack trace in a log would print them as they are.
+        throw new JsonProblem(reader.getPath(), moshiDetail(e.getMessage()), null);
+      }
+    }
+  }
+
+  /** Rewrites Moshi's message for people who cannot make the reader lenient. */
+  private static String moshiDetail(@Nullable String message) {
+    if (message == null) return "malformed JSON";
+    int at = message.lastIndexOf(" at path ");
+    String detail = at >= 0 ? message.substring(0, at) : message;
+    if (detail.startsWith("Use JsonReader.setLenient(true) to accept malformed JSON")) {
+      return "malformed JSON";
+    }
+    if (detail.startsWith("JSON forbids NaN and infinities")) {
+      return "not a finite number (" + detail + ")";
+    }
+    return "malformed JSON: " + detail;
+  }
+
+  /** Reading the body failed for network reasons; unwrapped again by {@link #convert}. */
+  private static final class NetworkFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized: caught in convert() on the same thread
+    final IOException network;
+
+    NetworkFailure(IOException cause) {
+      super(cause);
+      this.network = cause;
+    }
+  }
+
+  /** The body is longer than allowed. */
+  private static final class BodyTooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("body too large");
+    }
+  }
+
+  /** Counts bytes, fails past the limit, and tags network failures. */
+  private static final class LimitedSource extends ForwardingSource {
+    private final long limit;
+    private long read;
+
+    LimitedSource(Source delegate, long limit) {
+      super(delegate);
+      this.limit = limit;
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) throws IOException {
+      long n;
+      try {
+        n = super.read(sink, byteCount);
+      } catch (IOException e) {
+        throw new NetworkFailure(e);
+      }
+      if (n > 0) {
+        read += n;
+        if (read > limit) throw new BodyTooLarge();
+      }
+      return n;
+    }
+  }
+}
