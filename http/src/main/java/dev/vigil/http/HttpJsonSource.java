@@ -8,6 +8,7 @@ import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
+import dev.vigil.Ticker;
 import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
@@ -18,6 +19,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -134,7 +136,11 @@ public final class HttpJsonSource implements MetricSource {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final JsonApi api;
-  private final Retry retry;
+  private final RequestPolicy policy;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Duration sweepTimeout;
+  private final RetryBudget retryBudget;
   private final int concurrency;
   private final int maxPages;
   private final int maxResources;
@@ -187,7 +193,12 @@ public final class HttpJsonSource implements MetricSource {
             .validateEagerly(true)
             .build()
             .create(JsonApi.class);
-    this.retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    this.policy = new RequestPolicy(retry, b.maxRetryAfter, b.sleeper);
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.sweepTimeout = b.sweepTimeout;
+    this.retryBudget = b.retryBudget;
     ThreadFactory named = new NamedThreadFactory("http");
     ThreadFactory tracking =
         r -> {
@@ -209,24 +220,27 @@ public final class HttpJsonSource implements MetricSource {
 
   /**
    * Returns the retry configuration used when no {@link Builder#retry} is set: 3 attempts with
-   * exponential back-off from 500 ms, for timeouts, connection failures, HTTP 429 and 5xx only;
-   * never for {@link Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. Derive variations with
-   * {@code RetryConfig.from(defaultRetryConfig())}.
+   * exponential random back-off (jitter) from 500 ms, doubling, each wait drawn from ±50% around
+   * its mean, for timeouts, connection failures, HTTP 408, 429 and 5xx only; never for {@link
+   * Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. A {@code Retry-After} header replaces the
+   * back-off of that wait (see {@link Builder#maxRetryAfter}). Derive variations with {@code
+   * RetryConfig.from(defaultRetryConfig())}.
    */
   public static RetryConfig defaultRetryConfig() {
     return RetryConfig.custom()
         .maxAttempts(3)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0))
+        .intervalFunction(
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5))
         .retryOnException(HttpJsonSource::isTransient)
         .build();
   }
 
-  /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
+  /** True for failures worth another attempt: timeouts, connection failures, 408, 429 and 5xx. */
   static boolean isTransient(Throwable t) {
     if (!(t instanceof SourceException e) || t instanceof Canceled) return false;
     return switch (e.kind()) {
       case TIMEOUT, CONNECTION -> true;
-      case HTTP_STATUS -> e.httpStatus() == 429 || e.httpStatus() >= 500;
+      case HTTP_STATUS -> e.httpStatus() == 408 || e.httpStatus() == 429 || e.httpStatus() >= 500;
       default -> false;
     };
   }
@@ -248,7 +262,7 @@ public final class HttpJsonSource implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started"); // status kept
     }
-    Calls calls = new Calls();
+    Calls calls = new Calls(new Sweep(ticker, sweepTimeout, retryBudget));
     polls.add(calls);
     try {
       if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
@@ -556,28 +570,13 @@ public final class HttpJsonSource implements MetricSource {
 
   /** GETs one JSON document, with retries. */
   private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
+    String shown = Urls.redact(url);
     try {
-      return retry.executeCheckedSupplier(() -> fetchOnce(url, calls));
-    } catch (SourceException e) {
-      return rethrow(e);
-    } catch (Throwable t) {
-      Throwables.rethrowIfFatal(t);
-      if (t instanceof InterruptedException) {
-        Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
-        throw new Canceled(Urls.redact(url), t);
-      }
-      throw new SourceException(
-          Kind.CONNECTION,
-          "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
-          Urls.redact(url),
-          -1,
-          null,
-          t);
+      return policy.execute(() -> fetchOnce(url, calls), calls.sweep, shown);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
+      throw new Canceled(shown, e);
     }
-  }
-
-  private static JsonDocument rethrow(SourceException e) throws SourceException {
-    throw e;
   }
 
   private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
@@ -623,7 +622,7 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Returns the body of a 2xx response; anything else is a SourceException. */
-  private static JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
+  private JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
       throws SourceException {
     if (!response.isSuccessful()) {
       ResponseBody error = response.errorBody();
@@ -661,8 +660,16 @@ public final class HttpJsonSource implements MetricSource {
             null,
             null);
       }
-      throw new SourceException(
-          Kind.HTTP_STATUS, "GET " + shown + ": " + status, shown, code, null, null);
+      Duration retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), clock);
+      throw new StatusException(
+          "GET "
+              + shown
+              + ": "
+              + status
+              + (retryAfter == null ? "" : " (Retry-After " + retryAfter + ")"),
+          shown,
+          code,
+          retryAfter);
     }
     JsonDocument body = response.body();
     if (body == null)
@@ -799,6 +806,11 @@ public final class HttpJsonSource implements MetricSource {
   private static final class Calls {
     private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
+    final Sweep sweep;
+
+    Calls(Sweep sweep) {
+      this.sweep = sweep;
+    }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
     void add(retrofit2.Call<?> call) {
@@ -821,7 +833,7 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** A request stopped because its poll was interrupted or the source closed; never retried. */
-  private static final class Canceled extends SourceException {
+  static final class Canceled extends SourceException {
     private static final long serialVersionUID = 1L;
 
     Canceled(String shownUrl, @Nullable Throwable cause) {
@@ -880,6 +892,12 @@ public final class HttpJsonSource implements MetricSource {
     private int maxIdLength = 256;
     private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
+    private Duration maxRetryAfter = Duration.ofSeconds(30);
+    private RetryBudget retryBudget = RetryBudget.ofDefaults();
+    private Duration sweepTimeout = Duration.ofSeconds(50);
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.system();
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -1214,6 +1232,61 @@ public final class HttpJsonSource implements MetricSource {
      */
     public Builder retry(Retry retry) {
       this.retry = requireNonNull(retry, "retry == null");
+      return this;
+    }
+
+    /**
+     * Sets the longest {@code Retry-After} the source waits for within a poll; default 30 seconds.
+     * When a 429, 503 or other retryable answer carries a {@code Retry-After} (delta-seconds or an
+     * HTTP-date), the next attempt waits exactly that long instead of the retry's back-off; when it
+     * asks for longer than this, the request is not retried in this poll (the next poll tries
+     * again), so the server is never asked again earlier than it said.
+     *
+     * @throws NullPointerException if {@code max} is null
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
+    public Builder maxRetryAfter(Duration max) {
+      this.maxRetryAfter = Durations.nonNegative(max, "maxRetryAfter");
+      return this;
+    }
+
+    /**
+     * Sets how many retries one poll may spend; default {@link RetryBudget#ofDefaults()} (10 plus
+     * 10% of the poll's requests). A request whose retry would go over it fails with its last
+     * error.
+     *
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public Builder retryBudget(RetryBudget budget) {
+      this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      return this;
+    }
+
+    /**
+     * Sets the wall clock, used to read {@code Retry-After} dates; default {@link
+     * Clock#systemUTC()}.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic ticker for the sweep deadline and the rate limit; default {@link
+     * Ticker#system()}.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
+    /** Replaces the waits between attempts; for tests. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = requireNonNull(sleeper, "sleeper == null");
       return this;
     }
 

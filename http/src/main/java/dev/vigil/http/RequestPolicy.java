@@ -1,0 +1,90 @@
+package dev.vigil.http;
+
+import dev.vigil.SourceException;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens around each request attempt of a source: the retry with its back-off or the server's
+ * {@code Retry-After} (capped), and the poll's retry budget and deadline. Thread safe; one per
+ * source.
+ */
+final class RequestPolicy {
+  private static final Logger log = LoggerFactory.getLogger(RequestPolicy.class);
+
+  private final Retry retry;
+  private final Duration maxRetryAfter;
+  private final Sleeper sleeper;
+
+  RequestPolicy(Retry retry, Duration maxRetryAfter, Sleeper sleeper) {
+    this.retry = retry;
+    this.maxRetryAfter = maxRetryAfter;
+    this.sleeper = sleeper;
+  }
+
+  /** One request attempt. */
+  @FunctionalInterface
+  interface Attempt<T> {
+    T run() throws SourceException;
+  }
+
+  /**
+   * Runs {@code attempt}, again after a failure while the retry, the sweep's budget and its
+   * deadline allow.
+   *
+   * @throws SourceException the last failure
+   * @throws InterruptedException if interrupted while waiting between attempts
+   */
+  <T> T execute(Attempt<T> attempt, Sweep sweep, String shownUrl)
+      throws SourceException, InterruptedException {
+    Retry.AsyncContext<T> context = retry.asyncContext();
+    while (true) {
+      T result;
+      try {
+        sweep.countRequest();
+        result = attempt.run();
+      } catch (HttpJsonSource.Canceled e) {
+        throw e;
+      } catch (SourceException e) {
+        long waitNanos = waitBeforeRetry(context, e, sweep, shownUrl);
+        if (waitNanos < 0) throw e;
+        sleeper.sleep(waitNanos);
+        continue;
+      }
+      context.onComplete();
+      return result;
+    }
+  }
+
+  /** Nanoseconds to wait before the next attempt, or -1 if {@code e} is final. */
+  private long waitBeforeRetry(
+      Retry.AsyncContext<?> context, SourceException e, Sweep sweep, String shownUrl) {
+    long backoffMillis = context.onError(e);
+    if (backoffMillis < 0) return -1; // not retryable, or no attempts left
+    long waitNanos = TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+    Duration retryAfter = e instanceof StatusException s ? s.retryAfter() : null;
+    if (retryAfter != null) {
+      if (retryAfter.compareTo(maxRetryAfter) > 0) {
+        log.debug(
+            "GET {}: not retried: Retry-After {} exceeds maxRetryAfter={}",
+            shownUrl,
+            retryAfter,
+            maxRetryAfter);
+        return -1;
+      }
+      waitNanos = retryAfter.toNanos();
+    }
+    if (waitNanos >= sweep.remainingNanos()) {
+      log.debug("GET {}: not retried: the wait would end after the sweep deadline", shownUrl);
+      return -1;
+    }
+    if (!sweep.tryRetry()) {
+      log.debug("GET {}: not retried: this poll's retry budget is spent", shownUrl);
+      return -1;
+    }
+    return waitNanos;
+  }
+}
