@@ -14,6 +14,8 @@ import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -194,7 +196,15 @@ public final class HttpJsonSource implements MetricSource {
             .build()
             .create(JsonApi.class);
     Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
-    this.policy = new RequestPolicy(retry, b.maxRetryAfter, b.sleeper);
+    CircuitBreaker breaker =
+        b.circuitBreaker != null
+            ? b.circuitBreaker
+            : CircuitBreaker.of(
+                "vigil-http",
+                CircuitBreakerConfig.from(defaultCircuitBreakerConfig())
+                    .clock(new TickerClock(b.ticker))
+                    .build());
+    this.policy = new RequestPolicy(retry, b.maxRetryAfter, b.sleeper, breaker, b.ticker);
     this.clock = b.clock;
     this.ticker = b.ticker;
     this.sweepTimeout = b.sweepTimeout;
@@ -232,6 +242,27 @@ public final class HttpJsonSource implements MetricSource {
         .intervalFunction(
             IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5))
         .retryOnException(HttpJsonSource::isTransient)
+        .build();
+  }
+
+  /**
+   * Returns the circuit breaker configuration used when no {@link Builder#circuitBreaker} is set,
+   * sized for polls once a minute rather than for a busy service: a count-based window of the last
+   * 10 requests, judged from 5 requests on; at 50% failures (timeouts, connection failures, 408,
+   * 429 and 5xx; not 4xx or bad data) the circuit opens for 30 seconds, during which requests fail
+   * at once with {@link Kind#CIRCUIT_OPEN} without being sent; then 2 trial requests decide whether
+   * it closes or opens again. The default breaker measures its open state on the source's {@link
+   * Builder#ticker}. Derive variations with {@code CircuitBreakerConfig.from(...)}.
+   */
+  public static CircuitBreakerConfig defaultCircuitBreakerConfig() {
+    return CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(5)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(30))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .recordException(HttpJsonSource::isTransient)
         .build();
   }
 
@@ -892,6 +923,7 @@ public final class HttpJsonSource implements MetricSource {
     private int maxIdLength = 256;
     private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
+    private @Nullable CircuitBreaker circuitBreaker;
     private Duration maxRetryAfter = Duration.ofSeconds(30);
     private RetryBudget retryBudget = RetryBudget.ofDefaults();
     private Duration sweepTimeout = Duration.ofSeconds(50);
@@ -1232,6 +1264,18 @@ public final class HttpJsonSource implements MetricSource {
      */
     public Builder retry(Retry retry) {
       this.retry = requireNonNull(retry, "retry == null");
+      return this;
+    }
+
+    /**
+     * Sets the circuit breaker every request attempt goes through; default one per source with
+     * {@link #defaultCircuitBreakerConfig()}. While it is open, requests fail at once with {@link
+     * Kind#CIRCUIT_OPEN}: the listing (so the whole poll) or the resources, each reported.
+     *
+     * @throws NullPointerException if {@code circuitBreaker} is null
+     */
+    public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+      this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker == null");
       return this;
     }
 

@@ -1,6 +1,9 @@
 package dev.vigil.http;
 
 import dev.vigil.SourceException;
+import dev.vigil.SourceException.Kind;
+import dev.vigil.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -8,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens around each request attempt of a source: the retry with its back-off or the server's
- * {@code Retry-After} (capped), and the poll's retry budget and deadline. Thread safe; one per
- * source.
+ * What happens around each request attempt of a source: the circuit breaker, the retry with its
+ * back-off or the server's {@code Retry-After} (capped), and the poll's retry budget and deadline.
+ * Retry is outside the breaker, as Resilience4j orders its decorators, so that an attempt the open
+ * circuit refuses is not retried by the default retry. Thread safe; one per source.
  */
 final class RequestPolicy {
   private static final Logger log = LoggerFactory.getLogger(RequestPolicy.class);
@@ -18,11 +22,16 @@ final class RequestPolicy {
   private final Retry retry;
   private final Duration maxRetryAfter;
   private final Sleeper sleeper;
+  private final CircuitBreaker breaker;
+  private final Ticker ticker;
 
-  RequestPolicy(Retry retry, Duration maxRetryAfter, Sleeper sleeper) {
+  RequestPolicy(
+      Retry retry, Duration maxRetryAfter, Sleeper sleeper, CircuitBreaker breaker, Ticker ticker) {
     this.retry = retry;
     this.maxRetryAfter = maxRetryAfter;
     this.sleeper = sleeper;
+    this.breaker = breaker;
+    this.ticker = ticker;
   }
 
   /** One request attempt. */
@@ -44,8 +53,7 @@ final class RequestPolicy {
     while (true) {
       T result;
       try {
-        sweep.countRequest();
-        result = attempt.run();
+        result = guarded(attempt, sweep, shownUrl);
       } catch (HttpJsonSource.Canceled e) {
         throw e;
       } catch (SourceException e) {
@@ -57,6 +65,45 @@ final class RequestPolicy {
       context.onComplete();
       return result;
     }
+  }
+
+  /** One attempt through the circuit breaker. */
+  private <T> T guarded(Attempt<T> attempt, Sweep sweep, String shownUrl) throws SourceException {
+    if (!breaker.tryAcquirePermission()) throw circuitOpen(shownUrl);
+    sweep.countRequest();
+    long start = ticker.read();
+    try {
+      T result = attempt.run();
+      breaker.onSuccess(ticker.read() - start, TimeUnit.NANOSECONDS);
+      return result;
+    } catch (HttpJsonSource.Canceled e) {
+      breaker.releasePermission(); // says nothing about the API
+      throw e;
+    } catch (SourceException | RuntimeException e) {
+      // The breaker's recordException predicate decides: by default only what is worth a retry
+      // (timeouts, connection failures, 408, 429, 5xx) counts as a failure; 404 or bad data do
+      // not mean the API is down.
+      breaker.onError(ticker.read() - start, TimeUnit.NANOSECONDS, e);
+      throw e;
+    }
+  }
+
+  private SourceException circuitOpen(String shownUrl) {
+    return new SourceException(
+        Kind.CIRCUIT_OPEN,
+        "GET "
+            + shownUrl
+            + ": not sent: the circuit breaker "
+            + breaker.getName()
+            + " is "
+            + breaker.getState()
+            + " after repeated failures; the API is tried again after "
+            + breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)
+            + " ms",
+        shownUrl,
+        -1,
+        null,
+        null);
   }
 
   /** Nanoseconds to wait before the next attempt, or -1 if {@code e} is final. */

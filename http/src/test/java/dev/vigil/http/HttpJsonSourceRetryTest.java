@@ -8,6 +8,7 @@ import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.testing.ManualClock;
 import dev.vigil.testing.RecordingPollContext;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,6 +56,9 @@ class HttpJsonSourceRetryTest {
         .metricsPath("/v1/resources/{id}/metrics")
         .metric("cpu_usage", "/metrics/cpu_usage")
         .clock(clock)
+        // Retries alone: Resilience4j's default breaker judges from 100 calls, more than any
+        // test here makes, so it stays closed (HttpJsonSourceCircuitBreakerTest tests ours).
+        .circuitBreaker(CircuitBreaker.ofDefaults("closed"))
         .sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos)));
   }
 
