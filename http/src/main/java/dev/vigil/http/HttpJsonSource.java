@@ -42,6 +42,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import okhttp3.HttpUrl;
@@ -204,7 +205,14 @@ public final class HttpJsonSource implements MetricSource {
                 CircuitBreakerConfig.from(defaultCircuitBreakerConfig())
                     .clock(new TickerClock(b.ticker))
                     .build());
-    this.policy = new RequestPolicy(retry, b.maxRetryAfter, b.sleeper, breaker, b.ticker);
+    this.policy =
+        new RequestPolicy(
+            retry,
+            b.maxRetryAfter,
+            b.sleeper,
+            breaker,
+            b.ticker,
+            RateLimit.perSecond(b.requestsPerSecond));
     this.clock = b.clock;
     this.ticker = b.ticker;
     this.sweepTimeout = b.sweepTimeout;
@@ -311,13 +319,47 @@ public final class HttpJsonSource implements MetricSource {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
       Future<Listing> listingFuture = submit(() -> listResources(calls));
       futures.add(listingFuture);
-      Listing listing = await(listingFuture);
+      Listing listing = awaitBy(listingFuture, calls.sweep);
+      if (listing == null) {
+        calls.cancel();
+        listingFuture.cancel(true);
+        throw new SourceException(
+            Kind.TIMEOUT,
+            "GET "
+                + Urls.redact(resourcesUrl)
+                + ": the listing did not end before the sweep deadline (sweepTimeout="
+                + sweepTimeout
+                + ")",
+            Urls.redact(resourcesUrl),
+            -1,
+            null,
+            null);
+      }
       outcomes.addAll(listing.failedItems());
       Instant now = context.now();
       List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
       for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
       futures.addAll(reads);
-      for (Future<Outcome> f : reads) outcomes.add(await(f));
+      List<String> late = new ArrayList<>();
+      for (int i = 0; i < reads.size(); i++) {
+        Outcome o = awaitBy(reads.get(i), calls.sweep);
+        if (o == null) {
+          String id = listing.resources().get(i).id();
+          late.add(id);
+          o = Outcome.failed(id, sweepDeadlinePassed(id));
+        }
+        outcomes.add(o);
+      }
+      if (!late.isEmpty()) {
+        // The poll is over: what is still running or queued would only be thrown away.
+        calls.cancel();
+        for (Future<Outcome> f : reads) f.cancel(true);
+        log.debug(
+            "Sweep deadline of {} passed: {} of {} resources unread",
+            sweepTimeout,
+            late.size(),
+            reads.size());
+      }
     } catch (InterruptedException e) {
       calls.cancel();
       for (Future<?> f : futures) f.cancel(true);
@@ -354,10 +396,40 @@ public final class HttpJsonSource implements MetricSource {
     }
   }
 
-  /** Waits for a worker's result; a listing failure is rethrown as the SourceException it is. */
-  private <T> T await(Future<T> f) throws SourceException, InterruptedException {
+  private SourceException sweepDeadlinePassed(String id) {
+    String shown;
     try {
-      return f.get();
+      shown = Urls.redact(metricsUrl(id));
+    } catch (SourceException e) {
+      shown = Urls.redact(baseUrl);
+    }
+    return new SourceException(
+        Kind.TIMEOUT,
+        "GET "
+            + shown
+            + ": no answer before the sweep deadline (sweepTimeout="
+            + sweepTimeout
+            + "); resource "
+            + quote(id)
+            + " left unread in this poll",
+        shown,
+        -1,
+        null,
+        null);
+  }
+
+  /**
+   * Waits for a worker's result until the sweep deadline; null if it passed first. A listing
+   * failure is rethrown as the SourceException it is.
+   */
+  private <T> @Nullable T awaitBy(Future<T> f, Sweep sweep)
+      throws SourceException, InterruptedException {
+    try {
+      long remaining = sweep.remainingNanos();
+      if (remaining <= 0 && !f.isDone()) return null;
+      return f.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
     } catch (CancellationException e) {
       throw closedDuringPoll(e);
     } catch (ExecutionException e) {
@@ -927,6 +999,7 @@ public final class HttpJsonSource implements MetricSource {
     private Duration maxRetryAfter = Duration.ofSeconds(30);
     private RetryBudget retryBudget = RetryBudget.ofDefaults();
     private Duration sweepTimeout = Duration.ofSeconds(50);
+    private double requestsPerSecond;
     private Clock clock = Clock.systemUTC();
     private Ticker ticker = Ticker.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
@@ -1303,6 +1376,39 @@ public final class HttpJsonSource implements MetricSource {
      */
     public Builder retryBudget(RetryBudget budget) {
       this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      return this;
+    }
+
+    /**
+     * Sets the sweep deadline: the longest one poll may take, listing, retries and waits included;
+     * default 50 seconds, under a once-a-minute schedule. When it passes, the resources that
+     * answered are returned as usual and every other one is reported through {@link
+     * PollContext#reportError} with a {@link Kind#TIMEOUT} error naming it (it has no sample: never
+     * a made-up value); their requests are cancelled. A listing that does not end in time fails the
+     * poll. Retries and rate-limit waits that would end after the deadline are not made.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder sweepTimeout(Duration timeout) {
+      this.sweepTimeout = Durations.positive(timeout, "sweepTimeout");
+      return this;
+    }
+
+    /**
+     * Limits the requests this source sends to at most {@code requestsPerSecond}, retries and
+     * listing pages included, spaced evenly; default 0, no limit. Together with {@link
+     * #concurrency} (the most requests in flight at once) it sets the source's quota on the API.
+     *
+     * @throws IllegalArgumentException if {@code requestsPerSecond} is negative, NaN or over
+     *     1,000,000
+     */
+    public Builder requestsPerSecond(double requestsPerSecond) {
+      if (!(requestsPerSecond >= 0 && requestsPerSecond <= 1_000_000)) {
+        throw new IllegalArgumentException(
+            "requestsPerSecond must be between 0 and 1000000: " + requestsPerSecond);
+      }
+      this.requestsPerSecond = requestsPerSecond;
       return this;
     }
 

@@ -24,9 +24,16 @@ final class RequestPolicy {
   private final Sleeper sleeper;
   private final CircuitBreaker breaker;
   private final Ticker ticker;
+  private final RateLimit rateLimit;
 
   RequestPolicy(
-      Retry retry, Duration maxRetryAfter, Sleeper sleeper, CircuitBreaker breaker, Ticker ticker) {
+      Retry retry,
+      Duration maxRetryAfter,
+      Sleeper sleeper,
+      CircuitBreaker breaker,
+      Ticker ticker,
+      RateLimit rateLimit) {
+    this.rateLimit = rateLimit;
     this.retry = retry;
     this.maxRetryAfter = maxRetryAfter;
     this.sleeper = sleeper;
@@ -51,6 +58,11 @@ final class RequestPolicy {
       throws SourceException, InterruptedException {
     Retry.AsyncContext<T> context = retry.asyncContext();
     while (true) {
+      long slot = rateLimit.reserve(ticker);
+      if (slot > 0) {
+        if (slot >= sweep.remainingNanos()) throw rateLimited(shownUrl);
+        sleeper.sleep(slot);
+      }
       T result;
       try {
         result = guarded(attempt, sweep, shownUrl);
@@ -86,6 +98,19 @@ final class RequestPolicy {
       breaker.onError(ticker.read() - start, TimeUnit.NANOSECONDS, e);
       throw e;
     }
+  }
+
+  private static SourceException rateLimited(String shownUrl) {
+    return new SourceException(
+        Kind.TIMEOUT,
+        "GET "
+            + shownUrl
+            + ": not sent: the source's requestsPerSecond limit would delay it past the sweep"
+            + " deadline",
+        shownUrl,
+        -1,
+        null,
+        null);
   }
 
   private SourceException circuitOpen(String shownUrl) {
