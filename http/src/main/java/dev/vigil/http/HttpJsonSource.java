@@ -12,7 +12,6 @@ import dev.vigil.Ticker;
 import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
-import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -154,6 +153,9 @@ public final class HttpJsonSource implements MetricSource {
   private final ThreadPoolExecutor pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The credentials in use, scrubbed from every server text that reaches a message or log. */
+  private final Secrets secrets = new Secrets();
+
   /** The calls of every poll in progress, cancelled by close(). */
   private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
@@ -161,6 +163,7 @@ public final class HttpJsonSource implements MetricSource {
       Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
     this.tokenSupplier = tokenSupplier;
+    if (tokenSupplier instanceof FixedToken fixed) secrets.remember(fixed.get());
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
@@ -186,6 +189,17 @@ public final class HttpJsonSource implements MetricSource {
             .followRedirects(false)
             .followSslRedirects(false)
             .addInterceptor(HttpJsonSource::limitErrorBody)
+            // The last guard: whatever a host interceptor or a future change does, the bearer
+            // token is only ever sent to the origin of baseUrl.
+            .addNetworkInterceptor(
+                chain -> {
+                  okhttp3.Request request = chain.request();
+                  if (request.header("Authorization") != null
+                      && !Urls.sameOrigin(request.url(), baseUrl)) {
+                    request = request.newBuilder().removeHeader("Authorization").build();
+                  }
+                  return chain.proceed(request);
+                })
             .build();
     Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
     this.api =
@@ -463,8 +477,7 @@ public final class HttpJsonSource implements MetricSource {
       JsonDocument doc = fetch(page, calls);
       JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
       if (!(items.value() instanceof List<?> list)) {
-        throw badData(
-            page, items.path(), "expected an array but was " + items.whatWasFound(), null);
+        throw badData(page, items.path(), "expected an array but was " + what(items), null);
       }
       for (int i = 0; i < list.size(); i++) {
         String itemPath = items.path() + "[" + i + "]";
@@ -494,7 +507,18 @@ public final class HttpJsonSource implements MetricSource {
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
           JsonPointer.Lookup l = label.getValue().find(item, itemPath);
           Object v = l.value();
-          if (v instanceof String text && text.length() > maxLabelValueLength) {
+          if (v instanceof String text && secrets.contains(text)) {
+            warnings.add(
+                badData(
+                    page,
+                    l.path(),
+                    "label value holds a credential of this source: "
+                        + what(l)
+                        + "; label "
+                        + label.getKey()
+                        + " left out",
+                    null));
+          } else if (v instanceof String text && text.length() > maxLabelValueLength) {
             warnings.add(
                 badData(
                     page,
@@ -504,7 +528,7 @@ public final class HttpJsonSource implements MetricSource {
                         + " chars exceeds maxLabelValueLength="
                         + maxLabelValueLength
                         + ": "
-                        + l.whatWasFound()
+                        + what(l)
                         + "; label "
                         + label.getKey()
                         + " left out",
@@ -519,7 +543,7 @@ public final class HttpJsonSource implements MetricSource {
                     page,
                     l.path(),
                     "expected a label value (string, number or boolean) but was "
-                        + l.whatWasFound()
+                        + what(l)
                         + "; label "
                         + label.getKey()
                         + " left out",
@@ -533,9 +557,13 @@ public final class HttpJsonSource implements MetricSource {
     return new Listing(resources, failedItems);
   }
 
-  private static @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
+  private @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
+    if (id.value() instanceof String s && secrets.contains(s)) {
+      // An id becomes the resource name in alerts and notifications.
+      return "resource id holds a credential of this source: " + what(id) + "; refused";
+    }
     if (!(id.value() instanceof String s)) {
-      return "expected a resource id string but was " + id.whatWasFound();
+      return "expected a resource id string but was " + what(id);
     }
     if (s.length() > maxIdLength) {
       return "resource id of "
@@ -543,20 +571,16 @@ public final class HttpJsonSource implements MetricSource {
           + " chars exceeds maxIdLength="
           + maxIdLength
           + ": "
-          + id.whatWasFound();
+          + what(id);
     }
-    if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
+    if (s.isBlank()) return "expected a resource id string but was a blank " + what(id);
     if (s.equals(".") || s.equals("..")) {
-      return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+      return "resource id " + what(id) + " cannot be used as a URL path segment";
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        return "resource id "
-            + id.whatWasFound()
-            + " holds a control character (at index "
-            + i
-            + ")";
+        return "resource id " + what(id) + " holds a control character (at index " + i + ")";
       }
     }
     return null;
@@ -573,12 +597,11 @@ public final class HttpJsonSource implements MetricSource {
     if (!next.found() || next.value() == null) return null;
     if (!(next.value() instanceof String link) || link.isBlank()) {
       throw badData(
-          page, next.path(), "expected a link string or null but was " + next.whatWasFound(), null);
+          page, next.path(), "expected a link string or null but was " + what(next), null);
     }
     HttpUrl resolved = page.resolve(link);
     if (resolved == null) {
-      throw badData(
-          page, next.path(), "the next link is not a valid URL: " + next.whatWasFound(), null);
+      throw badData(page, next.path(), "the next link is not a valid URL: " + what(next), null);
     }
     if (!Urls.sameOrigin(resolved, baseUrl)) {
       throw badData(
@@ -612,11 +635,7 @@ public final class HttpJsonSource implements MetricSource {
         Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
         if (parsed == null) {
           errors.add(
-              badData(
-                  url,
-                  ts.path(),
-                  "expected an ISO-8601 timestamp but was " + ts.whatWasFound(),
-                  null));
+              badData(url, ts.path(), "expected an ISO-8601 timestamp but was " + what(ts), null));
           return new Outcome(r.id(), List.of(), errors);
         }
         timestamp = parsed;
@@ -627,7 +646,7 @@ public final class HttpJsonSource implements MetricSource {
         if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
           samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
         } else {
-          errors.add(badData(url, m.path(), "expected a number but was " + m.whatWasFound(), null));
+          errors.add(badData(url, m.path(), "expected a number but was " + what(m), null));
         }
       }
       return new Outcome(r.id(), samples, errors);
@@ -692,7 +711,13 @@ public final class HttpJsonSource implements MetricSource {
     try {
       response = call.execute();
     } catch (JsonProblem e) {
-      throw badData(url, e.path(), e.detail(), e);
+      // Path and detail come from the body: scrubbed of credentials, then escaped and cut. The
+      // JsonProblem is not kept as the cause: its own message is escaped and cut but not scrubbed.
+      throw badData(
+          url,
+          secrets.quote(e.rawPath(), JsonProblem.MAX_PATH_CHARS),
+          secrets.quote(e.rawDetail(), JsonProblem.MAX_DETAIL_CHARS),
+          null);
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
@@ -705,11 +730,14 @@ public final class HttpJsonSource implements MetricSource {
     return checked(url, shown, response);
   }
 
-  private static SourceException failure(String shown, IOException e) {
-    if (e instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
+  private SourceException failure(String shown, IOException failure) {
+    // OkHttp quotes server text in some messages (a malformed status line, for one).
+    Throwable e = requireNonNull(secrets.cause(failure));
+    if (failure
+        instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
       return new SourceException(
           Kind.TIMEOUT,
-          "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
+          "GET " + shown + ": timed out (" + quote(String.valueOf(failure.getMessage())) + ")",
           shown,
           -1,
           null,
@@ -717,7 +745,7 @@ public final class HttpJsonSource implements MetricSource {
     }
     return new SourceException(
         Kind.CONNECTION,
-        "GET " + shown + ": connection failed: " + quote(e.toString()),
+        "GET " + shown + ": connection failed: " + quote(failure.toString()),
         shown,
         -1,
         null,
@@ -731,7 +759,7 @@ public final class HttpJsonSource implements MetricSource {
       ResponseBody error = response.errorBody();
       if (error != null) error.close();
       int code = response.code();
-      String reason = response.message();
+      String reason = response.message(); // quote() scrubs it
       String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
         throw new SourceException(
@@ -743,7 +771,8 @@ public final class HttpJsonSource implements MetricSource {
             null);
       }
       if (code >= 300 && code < 400) {
-        String location = response.headers().get("Location");
+        String raw = response.headers().get("Location");
+        String location = raw == null ? null : secrets.scrub(raw);
         HttpUrl target = location == null ? null : url.resolve(location);
         String to =
             location == null
@@ -785,13 +814,19 @@ public final class HttpJsonSource implements MetricSource {
     try {
       token = tokenSupplier.get();
     } catch (RuntimeException e) {
+      // By type and a fixed message only: the supplier's exception text, and so its stack trace,
+      // may hold a credential (a token endpoint's answer, a vault path with a key).
       throw new SourceException(
           Kind.AUTH,
-          "GET " + shownUrl + ": the bearer token supplier failed: " + e.getClass().getName(),
+          "GET "
+              + shownUrl
+              + ": the bearer token supplier failed with "
+              + e.getClass().getName()
+              + " (its message is not shown: it could hold a credential)",
           shownUrl,
           -1,
           null,
-          e);
+          null);
     }
     String problem = tokenProblem(token);
     if (problem != null) {
@@ -803,6 +838,7 @@ public final class HttpJsonSource implements MetricSource {
           null,
           null);
     }
+    secrets.remember(token);
     return token;
   }
 
@@ -820,20 +856,28 @@ public final class HttpJsonSource implements MetricSource {
     return null;
   }
 
-  /** Outside-world text made safe for one message or log line: escaped and cut. */
-  private static String quote(String text) {
-    return Strings.escape(text, MAX_QUOTED_CHARS);
+  /** Outside-world text made safe for one message or log line: scrubbed, escaped and cut. */
+  private String quote(String text) {
+    return secrets.quote(text, MAX_QUOTED_CHARS);
   }
 
-  private static SourceException badData(
+  /** What a lookup found, its string values scrubbed of credentials before they are cut. */
+  private String what(JsonPointer.Lookup lookup) {
+    if (lookup.found()) return JsonPointer.describe(secrets.scrubValue(lookup.value()));
+    return secrets.scrub(lookup.whatWasFound());
+  }
+
+  private SourceException badData(
       HttpUrl url, String path, String detail, @Nullable Throwable cause) {
     String shown = Urls.redact(url);
+    // The parts are quoted already; scrubbing the whole again is the net under them.
+    String safePath = secrets.scrub(path);
     return new SourceException(
         Kind.BAD_DATA,
-        "GET " + shown + ": bad data at " + path + ": " + detail,
+        secrets.scrub("GET " + shown + ": bad data at " + path + ": " + detail),
         shown,
         -1,
-        path,
+        safePath,
         cause);
   }
 
