@@ -127,6 +127,7 @@ public final class HttpJsonSource implements MetricSource {
 
   private final HttpUrl baseUrl;
   private final Supplier<String> tokenSupplier;
+  private final @Nullable OAuth2ClientCredentials oauth2;
   private final HttpUrl resourcesUrl;
   private final JsonPointer itemsPointer;
   private final JsonPointer idPointer;
@@ -163,7 +164,11 @@ public final class HttpJsonSource implements MetricSource {
       Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
     this.tokenSupplier = tokenSupplier;
-    if (tokenSupplier instanceof FixedToken fixed) secrets.remember(fixed.get());
+    if (b.oauth2 == null && tokenSupplier instanceof FixedToken fixed) {
+      secrets.remember(fixed.get());
+    }
+    this.oauth2 = b.oauth2;
+    if (oauth2 != null) oauth2.rememberSecrets(secrets);
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
@@ -693,18 +698,31 @@ public final class HttpJsonSource implements MetricSource {
   /** GETs one JSON document, with retries. */
   private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
     String shown = Urls.redact(url);
+    String[] used = new String[1]; // the token the last attempt sent
     try {
-      return policy.execute(() -> fetchOnce(url, calls), calls.sweep, shown);
+      try {
+        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
+      } catch (SourceException e) {
+        OAuth2ClientCredentials o = oauth2;
+        String rejected = used[0];
+        if (o == null || e.httpStatus() != 401 || rejected == null) throw e;
+        // The token may have been revoked before it expired: a new one, and one more try.
+        o.invalidate(rejected);
+        log.debug("GET {}: HTTP 401; trying once more with a new OAuth2 token", shown);
+        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
       throw new Canceled(shown, e);
     }
   }
 
-  private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
+  private JsonDocument fetchOnce(HttpUrl url, Calls calls, String[] used) throws SourceException {
     String shown = Urls.redact(url);
     if (calls.canceled()) throw new Canceled(shown, null);
-    String authorization = "Bearer " + currentToken(shown);
+    String token = currentToken(shown);
+    used[0] = token;
+    String authorization = "Bearer " + token;
     Response<JsonDocument> response;
     retrofit2.Call<JsonDocument> call = api.get(url, authorization);
     calls.add(call);
@@ -810,6 +828,12 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private String currentToken(String shownUrl) throws SourceException {
+    OAuth2ClientCredentials o = oauth2;
+    if (o != null) {
+      String fresh = o.token();
+      secrets.remember(fresh);
+      return fresh;
+    }
     String token;
     try {
       token = tokenSupplier.get();
@@ -1040,6 +1064,7 @@ public final class HttpJsonSource implements MetricSource {
     private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
     private @Nullable CircuitBreaker circuitBreaker;
+    private @Nullable OAuth2ClientCredentials oauth2;
     private Duration maxRetryAfter = Duration.ofSeconds(30);
     private RetryBudget retryBudget = RetryBudget.ofDefaults();
     private Duration sweepTimeout = Duration.ofSeconds(50);
@@ -1385,6 +1410,18 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /**
+     * Authenticates with bearer tokens from an OAuth2 token endpoint (client credentials grant),
+     * cached and refreshed before they expire, and once when the API answers 401. Instead of {@link
+     * #bearerToken}.
+     *
+     * @throws NullPointerException if {@code credentials} is null
+     */
+    public Builder oauth2(OAuth2ClientCredentials credentials) {
+      this.oauth2 = requireNonNull(credentials, "oauth2 == null");
+      return this;
+    }
+
+    /**
      * Sets the circuit breaker every request attempt goes through; default one per source with
      * {@link #defaultCircuitBreakerConfig()}. While it is open, requests fail at once with {@link
      * Kind#CIRCUIT_OPEN}: the listing (so the whole poll) or the resources, each reported.
@@ -1494,7 +1531,11 @@ public final class HttpJsonSource implements MetricSource {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
       Supplier<String> token = tokenSupplier;
-      if (token == null) throw new IllegalStateException("bearerToken is not set");
+      if (token != null && oauth2 != null) {
+        throw new IllegalStateException("bearerToken and oauth2 are both set: choose one");
+      }
+      if (oauth2 != null) token = new FixedToken("unused-with-oauth2");
+      if (token == null) throw new IllegalStateException("bearerToken is not set (or oauth2)");
       if (resourcesPath == null) throw new IllegalStateException("resourcesPath is not set");
       if (metricsPath == null) throw new IllegalStateException("metricsPath is not set");
       if (metrics.isEmpty()) throw new IllegalStateException("no metric: add one with metric()");
