@@ -90,14 +90,22 @@ import retrofit2.Retrofit;
  *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
- * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
- * Kind#CONNECTION}, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is
- * not a number), missing fields, NaN and infinities, and data over the limits above. Messages and
- * {@link SourceException#url()} name the URL without user info and with secret-looking query
- * parameters redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
- * $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths, values, ids, reason
- * phrases) is escaped and cut before it goes into a message or log line, so it cannot break a line
- * or forge one. The bearer token never appears in messages, logs or {@link #toString()}.
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT} (the sweep
+ * deadline included), {@link Kind#CONNECTION}, {@link Kind#CIRCUIT_OPEN} for a request the open
+ * circuit breaker did not send, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a
+ * numeric string is not a number), missing fields, NaN and infinities, and data over the limits
+ * above. Messages and {@link SourceException#url()} name the URL without user info and with
+ * secret-looking query parameters redacted; {@link SourceException#jsonPath()} names the JSON path
+ * Moshi style ({@code $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths,
+ * values, ids, reason phrases) is escaped and cut before it goes into a message or log line, so it
+ * cannot break a line or forge one. The bearer token never appears in messages, logs or {@link
+ * #toString()}.
+ *
+ * <p><b>Resilience.</b> Requests are retried with back-off or as {@code Retry-After} says, within a
+ * retry budget per poll, through a circuit breaker per source, at most {@link
+ * Builder#requestsPerSecond} and {@link Builder#concurrency} at once, and every poll ends by its
+ * {@link Builder#sweepTimeout}; server text is scrubbed of the credentials before it is reported.
+ * See {@code docs/http.md}.
  *
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
  * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
