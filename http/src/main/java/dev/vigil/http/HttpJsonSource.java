@@ -84,6 +84,24 @@ import retrofit2.Retrofit;
  * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
  * (default 1,024 chars) is reported and the label left out, never cut.
  *
+ * <p><b>Memory.</b> Bodies are never held whole and no JSON tree is built: each body is read as a
+ * stream, at most {@link Builder#maxBodyBytes} bytes of it, and only the values at the configured
+ * JSON Pointers are kept (the metrics, the timestamp, the next link, and each listing item's id and
+ * labels), compiled once when the source is built; everything else is skipped as it passes. The
+ * heap one poll holds in flight is therefore bounded by
+ *
+ * <pre>
+ *   concurrency × (buffers + selected values) + listing
+ *   buffers         ≈ 32 KiB per request (Okio segments between socket, TLS and JSON reader)
+ *   selected values ≈ (metrics + 1) × 100 bytes; a selected string is read whole, so at most
+ *                     maxBodyBytes when a server sends a huge one
+ *   listing         ≈ listed resources × (id + label values + 200 bytes), at most maxResources
+ * </pre>
+ *
+ * <p>so the size of a metrics body does not matter: eight concurrent 50 MiB bodies are read in a
+ * heap of 256 MiB ({@code BoundedMemoryTest}). Malformed JSON anywhere in a body is still bad data;
+ * a duplicate key is noticed only where a value is selected.
+ *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
  * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
@@ -101,8 +119,8 @@ import retrofit2.Retrofit;
  * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
  * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
  * in flight, stops the workers within a bounded time and, if the source built its own {@link
- * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
- * host is never shut down. A closed source cannot be polled.
+ * OkHttpClient}, evicts that client's idle connections; a client passed by the host is never shut
+ * down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -178,12 +196,11 @@ public final class HttpJsonSource implements MetricSource {
             .followSslRedirects(false)
             .addInterceptor(HttpJsonSource::limitErrorBody)
             .build();
-    Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
             .client(client)
-            .addConverterFactory(new TreeConverterFactory(moshi, b.maxBodyBytes))
+            .addConverterFactory(new PickingConverterFactory(picker(b), b.maxBodyBytes))
             .validateEagerly(true)
             .build()
             .create(JsonApi.class);
@@ -200,6 +217,28 @@ public final class HttpJsonSource implements MetricSource {
         new ThreadPoolExecutor(
             concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tracking);
     pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * The one picker for every body: the listing's pointers (next link, items with their ids and
+   * labels) and the metrics' pointers, compiled once. One converter serves both kinds of request,
+   * so a listing page is also searched for the metric pointers and a metrics body for the listing
+   * ones; a value found where it is not asked for is ignored.
+   */
+  private static JsonPicker picker(Builder b) {
+    List<JsonPointer> item = new ArrayList<>();
+    item.add(b.idPointer);
+    item.addAll(b.labels.values());
+    List<JsonPointer> top = new ArrayList<>();
+    top.add(b.nextPointer);
+    top.addAll(b.metrics.values());
+    if (b.timestampPointer != null) top.add(b.timestampPointer);
+    return JsonPicker.withItems(
+        top,
+        b.itemsPointer,
+        JsonPicker.of(item),
+        b.maxResources,
+        "the listing has more than maxResources=" + b.maxResources + " resources");
   }
 
   /** Returns a new builder. */
@@ -344,13 +383,13 @@ public final class HttpJsonSource implements MetricSource {
       }
       log.debug("Reading listing page {}", Urls.redact(page));
       JsonDocument doc = fetch(page, calls);
-      JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
-      if (!(items.value() instanceof List<?> list)) {
+      JsonPointer.Lookup items = doc.find(itemsPointer);
+      if (items.value() != JsonPicker.Container.ARRAY) {
         throw badData(
             page, items.path(), "expected an array but was " + items.whatWasFound(), null);
       }
-      for (int i = 0; i < list.size(); i++) {
-        String itemPath = items.path() + "[" + i + "]";
+      for (JsonDocument item : doc.items()) {
+        String itemPath = item.path();
         if (resources.size() + failedItems.size() >= maxResources) {
           throw badData(
               page,
@@ -358,8 +397,7 @@ public final class HttpJsonSource implements MetricSource {
               "the listing has more than maxResources=" + maxResources + " resources",
               null);
         }
-        Object item = list.get(i);
-        JsonPointer.Lookup id = idPointer.find(item, itemPath);
+        JsonPointer.Lookup id = item.find(idPointer);
         String problem = idProblem(id, maxIdLength);
         if (problem != null) {
           failedItems.add(
@@ -375,7 +413,7 @@ public final class HttpJsonSource implements MetricSource {
         Map<String, String> resourceLabels = new LinkedHashMap<>();
         List<SourceException> warnings = new ArrayList<>();
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
-          JsonPointer.Lookup l = label.getValue().find(item, itemPath);
+          JsonPointer.Lookup l = item.find(label.getValue());
           Object v = l.value();
           if (v instanceof String text && text.length() > maxLabelValueLength) {
             warnings.add(
@@ -452,7 +490,7 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
-    JsonPointer.Lookup next = nextPointer.find(doc.root(), "$");
+    JsonPointer.Lookup next = doc.find(nextPointer);
     if (!next.found() || next.value() == null) return null;
     if (!(next.value() instanceof String link) || link.isBlank()) {
       throw badData(
@@ -491,7 +529,7 @@ public final class HttpJsonSource implements MetricSource {
       }
       Instant timestamp = now;
       if (timestampPointer != null) {
-        JsonPointer.Lookup ts = timestampPointer.find(doc.root(), "$");
+        JsonPointer.Lookup ts = doc.find(timestampPointer);
         Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
         if (parsed == null) {
           errors.add(
@@ -506,7 +544,7 @@ public final class HttpJsonSource implements MetricSource {
       }
       List<Sample> samples = new ArrayList<>(metrics.size());
       for (Map.Entry<String, JsonPointer> metric : metrics.entrySet()) {
-        JsonPointer.Lookup m = metric.getValue().find(doc.root(), "$");
+        JsonPointer.Lookup m = doc.find(metric.getValue());
         if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
           samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
         } else {
@@ -869,7 +907,6 @@ public final class HttpJsonSource implements MetricSource {
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
     private @Nullable JsonPointer timestampPointer;
     private @Nullable OkHttpClient client;
-    private @Nullable Moshi moshi;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -1078,12 +1115,15 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /**
-     * Uses the host's Moshi to build the JSON trees. The source never changes it.
+     * Formerly the Moshi that built JSON trees; ignored now that bodies are streamed.
      *
+     * @deprecated bodies are read as a stream with Moshi's {@code JsonReader}, which needs no
+     *     adapters, and only the selected values are kept; this setting has no effect
      * @throws NullPointerException if {@code moshi} is null
      */
+    @Deprecated
     public Builder moshi(Moshi moshi) {
-      this.moshi = requireNonNull(moshi, "moshi == null");
+      requireNonNull(moshi, "moshi == null");
       return this;
     }
 
