@@ -3,6 +3,7 @@ package dev.vigil.http;
 import static java.util.Objects.requireNonNull;
 
 import com.squareup.moshi.Moshi;
+import dev.vigil.Matcher;
 import dev.vigil.MetricSource;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
@@ -144,7 +145,8 @@ public final class HttpJsonSource implements MetricSource {
   private final HttpUrl resourcesUrl;
   private final JsonPointer itemsPointer;
   private final JsonPointer idPointer;
-  private final JsonPointer nextPointer;
+  private final Pagination pagination;
+  private final List<Matcher> resourceFilters;
   private final Map<String, JsonPointer> labels;
   private final String metricsPath;
   private final Map<String, JsonPointer> metrics;
@@ -173,7 +175,8 @@ public final class HttpJsonSource implements MetricSource {
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
-    this.nextPointer = b.nextPointer;
+    this.pagination = b.pagination;
+    this.resourceFilters = List.copyOf(b.resourceFilters);
     this.labels = Map.copyOf(b.labels);
     this.metricsPath = requireNonNull(b.metricsPath);
     this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
@@ -230,7 +233,8 @@ public final class HttpJsonSource implements MetricSource {
     item.add(b.idPointer);
     item.addAll(b.labels.values());
     List<JsonPointer> top = new ArrayList<>();
-    top.add(b.nextPointer);
+    JsonPointer paging = b.pagination.pointer();
+    if (paging != null) top.add(paging);
     top.addAll(b.metrics.values());
     if (b.timestampPointer != null) top.add(b.timestampPointer);
     return JsonPicker.withItems(
@@ -372,14 +376,17 @@ public final class HttpJsonSource implements MetricSource {
     List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<HttpUrl> seen = new HashSet<>();
-    HttpUrl page = resourcesUrl;
+    HttpUrl first = pagination.first(resourcesUrl);
+    HttpUrl page = first;
+    String nextPath = "$";
     int pages = 0;
+    int filteredOut = 0;
     while (page != null) {
       if (++pages > maxPages) {
         throw badData(page, "$", "the listing has more than maxPages=" + maxPages + " pages", null);
       }
       if (!seen.add(page)) {
-        throw badData(page, "$.next", "the next link loops back to a page already read", null);
+        throw badData(page, nextPath, "the next page loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
       JsonDocument doc = fetch(page, calls);
@@ -447,9 +454,20 @@ public final class HttpJsonSource implements MetricSource {
                     null));
           }
         }
+        if (!accepted(resourceId, resourceLabels)) {
+          filteredOut++;
+          continue;
+        }
         resources.add(new Resource(resourceId, resourceLabels, warnings));
       }
-      page = nextPage(page, doc);
+      Pagination.Next next =
+          pagination.next(
+              new Pagination.Page(first, page, pages, doc, doc.links(), doc.items().size()));
+      nextPath = next.path();
+      page = checkedNextPage(page, next);
+    }
+    if (filteredOut > 0) {
+      log.debug("{} listed resource(s) left out by the resource filters", filteredOut);
     }
     return new Listing(resources, failedItems);
   }
@@ -489,18 +507,24 @@ public final class HttpJsonSource implements MetricSource {
     return n.toString();
   }
 
-  private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
-    JsonPointer.Lookup next = doc.find(nextPointer);
-    if (!next.found() || next.value() == null) return null;
-    if (!(next.value() instanceof String link) || link.isBlank()) {
-      throw badData(
-          page, next.path(), "expected a link string or null but was " + next.whatWasFound(), null);
+  /** True if the resource passes every resource filter; its id matches as label "resource". */
+  private boolean accepted(String id, Map<String, String> resourceLabels) {
+    if (resourceFilters.isEmpty()) return true;
+    Map<String, String> matched = new LinkedHashMap<>(resourceLabels);
+    matched.put("resource", id);
+    for (Matcher m : resourceFilters) {
+      if (!m.matches(matched)) return false;
     }
-    HttpUrl resolved = page.resolve(link);
-    if (resolved == null) {
-      throw badData(
-          page, next.path(), "the next link is not a valid URL: " + next.whatWasFound(), null);
-    }
+    return true;
+  }
+
+  /** The next page, if any: never on another origin, which would receive the bearer token. */
+  private @Nullable HttpUrl checkedNextPage(HttpUrl page, Pagination.Next next)
+      throws SourceException {
+    String problem = next.problem();
+    if (problem != null) throw badData(page, next.path(), problem, null);
+    HttpUrl resolved = next.url();
+    if (resolved == null) return null;
     if (!Urls.sameOrigin(resolved, baseUrl)) {
       throw badData(
           page,
@@ -705,6 +729,7 @@ public final class HttpJsonSource implements MetricSource {
     JsonDocument body = response.body();
     if (body == null)
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
+    body.links(response.headers().values("Link")); // for Pagination.linkHeader()
     return body;
   }
 
@@ -901,7 +926,10 @@ public final class HttpJsonSource implements MetricSource {
     private @Nullable String resourcesPath;
     private JsonPointer itemsPointer = JsonPointer.parse("/items", "itemsPointer");
     private JsonPointer idPointer = JsonPointer.parse("/id", "idPointer");
-    private JsonPointer nextPointer = JsonPointer.parse("/next", "nextPointer");
+    private Pagination pagination = Pagination.nextLink("/next");
+    private boolean nextPointerSet;
+    private boolean paginationSet;
+    private final List<Matcher> resourceFilters = new ArrayList<>();
     private final Map<String, JsonPointer> labels = new LinkedHashMap<>();
     private @Nullable String metricsPath;
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
@@ -1024,7 +1052,35 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
      */
     public Builder nextPointer(String pointer) {
-      this.nextPointer = pointer("nextPointer", pointer);
+      this.pagination = new Pagination.NextLink(pointer("nextPointer", pointer));
+      this.nextPointerSet = true;
+      return this;
+    }
+
+    /**
+     * Sets how the next listing page is found; default {@link Pagination#nextLink
+     * nextLink("/next")}: a link in the body, or an RFC 8288 {@code Link} header, a page token, or
+     * offset and limit.
+     *
+     * @throws NullPointerException if {@code pagination} is null
+     */
+    public Builder pagination(Pagination pagination) {
+      this.pagination = requireNonNull(pagination, "pagination == null");
+      this.paginationSet = true;
+      return this;
+    }
+
+    /**
+     * Adds a filter on the listing: only resources whose labels (from {@link #resourceLabel}, and
+     * the id as label {@code resource}) match every filter are read, as in {@code
+     * Matcher.equal("region", "eu-west-1")} or {@code Matcher.regex("resource", "vm-.*")}. A
+     * resource that stops matching is no longer read, and its alerts resolve as for a resource gone
+     * from the listing.
+     *
+     * @throws NullPointerException if {@code filter} is null
+     */
+    public Builder resourceFilter(Matcher filter) {
+      resourceFilters.add(requireNonNull(filter, "resourceFilter == null"));
       return this;
     }
 
@@ -1275,6 +1331,24 @@ public final class HttpJsonSource implements MetricSource {
       if (resources == null || !Urls.sameOrigin(resources, base)) {
         throw new IllegalStateException(
             "resourcesPath does not resolve to a URL on the origin of baseUrl: " + resourcesPath);
+      }
+      if (nextPointerSet && paginationSet) {
+        throw new IllegalStateException(
+            "nextPointer and pagination are both set: use pagination(Pagination.nextLink(...))");
+      }
+      String paging = pagination.problem(resources, maxResources);
+      if (paging != null) throw new IllegalStateException(paging);
+      for (Matcher m : resourceFilters) {
+        if (!m.name().equals("resource") && !labels.containsKey(m.name())) {
+          throw new IllegalStateException(
+              "resourceFilter "
+                  + m
+                  + " names label "
+                  + m.name()
+                  + ", which no resourceLabel sets (known: resource"
+                  + (labels.isEmpty() ? "" : ", " + String.join(", ", labels.keySet()))
+                  + ")");
+        }
       }
       HttpUrl sampleMetrics = base.resolve(metricsPath.replace("{id}", "x"));
       if (sampleMetrics == null || !Urls.sameOrigin(sampleMetrics, base)) {

@@ -16,6 +16,7 @@ final class JsonDocument {
   private final boolean[] visited;
   private final @Nullable Object[] values;
   private @Nullable List<JsonDocument> items;
+  private List<String> links = List.of();
 
   JsonDocument(JsonPicker picker, String path) {
     this.picker = picker;
@@ -43,6 +44,16 @@ final class JsonDocument {
         node.target || value instanceof JsonPicker.Container
             ? value
             : new Described(JsonPointer.describe(value));
+  }
+
+  /** Sets the response's {@code Link} header values, for {@link Pagination#linkHeader()}. */
+  void links(List<String> values) {
+    this.links = List.copyOf(values);
+  }
+
+  /** The response's {@code Link} header values; empty if none. */
+  List<String> links() {
+    return links;
   }
 
   void addItem(JsonDocument item) {
