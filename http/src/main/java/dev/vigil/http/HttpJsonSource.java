@@ -67,16 +67,22 @@ import retrofit2.Retrofit;
  *     .build();
  * }</pre>
  *
- * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
- * (relative or absolute) until it is null or missing; a link to another origin than the base URL is
- * refused, because it would receive the bearer token. For the same reason HTTP redirects are never
- * followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error of kind
- * {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a {@link
- * SourceException}. Then it gets every resource's metrics on at most {@link Builder#concurrency}
- * worker threads. A resource or metric that cannot be read is reported through {@link
- * PollContext#reportError} while the others still give samples; if every resource failed, the poll
- * throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as suppressed
- * exceptions. A value that cannot be read is never replaced by 0.
+ * <p><b>What a poll does.</b> It gets the listing page by page as {@link Builder#pagination} says
+ * (by default following the {@code next} link of each page, relative or absolute, until it is null
+ * or missing; or an RFC 8288 {@code Link} header, a page token, or offset and limit); a next page
+ * on another origin than the base URL is refused, because it would receive the bearer token.
+ * Resources that do not match the {@link Builder#resourceFilter resource filters} are left out.
+ * Every poll reads the listing afresh: a resource that appears is read from that poll on, and one
+ * that is gone (or stops matching) simply has no samples, so the monitor resolves its alerts once
+ * the rule's staleness period has passed, as "resource gone", rather than reporting missing data.
+ * For the same reason HTTP redirects are never followed, not even by a client passed to {@link
+ * Builder#client}: a 3xx answer is an error of kind {@link Kind#HTTP_STATUS} naming the status. A
+ * listing failure fails the whole poll with a {@link SourceException}. Then it gets every
+ * resource's metrics on at most {@link Builder#concurrency} worker threads. A resource or metric
+ * that cannot be read is reported through {@link PollContext#reportError} while the others still
+ * give samples; if every resource failed, the poll throws the first failure, with the others (at
+ * most {@value #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never
+ * replaced by 0.
  *
  * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
  * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
