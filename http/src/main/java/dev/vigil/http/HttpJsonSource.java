@@ -3,6 +3,7 @@ package dev.vigil.http;
 import static java.util.Objects.requireNonNull;
 
 import com.squareup.moshi.Moshi;
+import dev.vigil.Matcher;
 import dev.vigil.MetricSource;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
@@ -70,16 +71,22 @@ import retrofit2.Retrofit;
  *     .build();
  * }</pre>
  *
- * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
- * (relative or absolute) until it is null or missing; a link to another origin than the base URL is
- * refused, because it would receive the bearer token. For the same reason HTTP redirects are never
- * followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error of kind
- * {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a {@link
- * SourceException}. Then it gets every resource's metrics on at most {@link Builder#concurrency}
- * worker threads. A resource or metric that cannot be read is reported through {@link
- * PollContext#reportError} while the others still give samples; if every resource failed, the poll
- * throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as suppressed
- * exceptions. A value that cannot be read is never replaced by 0.
+ * <p><b>What a poll does.</b> It gets the listing page by page as {@link Builder#pagination} says
+ * (by default following the {@code next} link of each page, relative or absolute, until it is null
+ * or missing; or an RFC 8288 {@code Link} header, a page token, or offset and limit); a next page
+ * on another origin than the base URL is refused, because it would receive the bearer token.
+ * Resources that do not match the {@link Builder#resourceFilter resource filters} are left out.
+ * Every poll reads the listing afresh: a resource that appears is read from that poll on, and one
+ * that is gone (or stops matching) simply has no samples, so the monitor resolves its alerts once
+ * the rule's staleness period has passed, as "resource gone", rather than reporting missing data.
+ * For the same reason HTTP redirects are never followed, not even by a client passed to {@link
+ * Builder#client}: a 3xx answer is an error of kind {@link Kind#HTTP_STATUS} naming the status. A
+ * listing failure fails the whole poll with a {@link SourceException}. Then it gets every
+ * resource's metrics on at most {@link Builder#concurrency} worker threads. A resource or metric
+ * that cannot be read is reported through {@link PollContext#reportError} while the others still
+ * give samples; if every resource failed, the poll throws the first failure, with the others (at
+ * most {@value #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never
+ * replaced by 0.
  *
  * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
  * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
@@ -87,6 +94,24 @@ import retrofit2.Retrofit;
  * id longer than {@link Builder#maxIdLength} (default 256 chars) or holding a control character is
  * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
  * (default 1,024 chars) is reported and the label left out, never cut.
+ *
+ * <p><b>Memory.</b> Bodies are never held whole and no JSON tree is built: each body is read as a
+ * stream, at most {@link Builder#maxBodyBytes} bytes of it, and only the values at the configured
+ * JSON Pointers are kept (the metrics, the timestamp, the next link, and each listing item's id and
+ * labels), compiled once when the source is built; everything else is skipped as it passes. The
+ * heap one poll holds in flight is therefore bounded by
+ *
+ * <pre>
+ *   concurrency × (buffers + selected values) + listing
+ *   buffers         ≈ 32 KiB per request (Okio segments between socket, TLS and JSON reader)
+ *   selected values ≈ (metrics + 1) × 100 bytes; a selected string is read whole, so at most
+ *                     maxBodyBytes when a server sends a huge one
+ *   listing         ≈ listed resources × (id + label values + 200 bytes), at most maxResources
+ * </pre>
+ *
+ * <p>so the size of a metrics body does not matter: eight concurrent 50 MiB bodies are read in a
+ * heap of 256 MiB ({@code BoundedMemoryTest}). Malformed JSON anywhere in a body is still bad data;
+ * a duplicate key is noticed only where a value is selected.
  *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
@@ -113,8 +138,8 @@ import retrofit2.Retrofit;
  * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
  * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
  * in flight, stops the workers within a bounded time and, if the source built its own {@link
- * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
- * host is never shut down. A closed source cannot be polled.
+ * OkHttpClient}, evicts that client's idle connections; a client passed by the host is never shut
+ * down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -139,7 +164,8 @@ public final class HttpJsonSource implements MetricSource {
   private final HttpUrl resourcesUrl;
   private final JsonPointer itemsPointer;
   private final JsonPointer idPointer;
-  private final JsonPointer nextPointer;
+  private final Pagination pagination;
+  private final List<Matcher> resourceFilters;
   private final Map<String, JsonPointer> labels;
   private final String metricsPath;
   private final Map<String, JsonPointer> metrics;
@@ -180,7 +206,8 @@ public final class HttpJsonSource implements MetricSource {
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
-    this.nextPointer = b.nextPointer;
+    this.pagination = b.pagination;
+    this.resourceFilters = List.copyOf(b.resourceFilters);
     this.labels = Map.copyOf(b.labels);
     this.metricsPath = requireNonNull(b.metricsPath);
     this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
@@ -214,12 +241,11 @@ public final class HttpJsonSource implements MetricSource {
                   return chain.proceed(request);
                 })
             .build();
-    Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
             .client(client)
-            .addConverterFactory(new TreeConverterFactory(moshi, b.maxBodyBytes))
+            .addConverterFactory(new PickingConverterFactory(picker(b), b.maxBodyBytes))
             .validateEagerly(true)
             .build()
             .create(JsonApi.class);
@@ -256,6 +282,29 @@ public final class HttpJsonSource implements MetricSource {
         new ThreadPoolExecutor(
             concurrency, concurrency, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tracking);
     pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * The one picker for every body: the listing's pointers (next link, items with their ids and
+   * labels) and the metrics' pointers, compiled once. One converter serves both kinds of request,
+   * so a listing page is also searched for the metric pointers and a metrics body for the listing
+   * ones; a value found where it is not asked for is ignored.
+   */
+  private static JsonPicker picker(Builder b) {
+    List<JsonPointer> item = new ArrayList<>();
+    item.add(b.idPointer);
+    item.addAll(b.labels.values());
+    List<JsonPointer> top = new ArrayList<>();
+    JsonPointer paging = b.pagination.pointer();
+    if (paging != null) top.add(paging);
+    top.addAll(b.metrics.values());
+    if (b.timestampPointer != null) top.add(b.timestampPointer);
+    return JsonPicker.withItems(
+        top,
+        b.itemsPointer,
+        JsonPicker.of(item),
+        b.maxResources,
+        "the listing has more than maxResources=" + b.maxResources + " resources");
   }
 
   /** Returns a new builder. */
@@ -477,23 +526,26 @@ public final class HttpJsonSource implements MetricSource {
     List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<HttpUrl> seen = new HashSet<>();
-    HttpUrl page = resourcesUrl;
+    HttpUrl first = pagination.first(resourcesUrl);
+    HttpUrl page = first;
+    String nextPath = "$";
     int pages = 0;
+    int filteredOut = 0;
     while (page != null) {
       if (++pages > maxPages) {
         throw badData(page, "$", "the listing has more than maxPages=" + maxPages + " pages", null);
       }
       if (!seen.add(page)) {
-        throw badData(page, "$.next", "the next link loops back to a page already read", null);
+        throw badData(page, nextPath, "the next page loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
       JsonDocument doc = fetch(page, calls);
-      JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
-      if (!(items.value() instanceof List<?> list)) {
+      JsonPointer.Lookup items = doc.find(itemsPointer);
+      if (items.value() != JsonPicker.Container.ARRAY) {
         throw badData(page, items.path(), "expected an array but was " + what(items), null);
       }
-      for (int i = 0; i < list.size(); i++) {
-        String itemPath = items.path() + "[" + i + "]";
+      for (JsonDocument item : doc.items()) {
+        String itemPath = item.path();
         if (resources.size() + failedItems.size() >= maxResources) {
           throw badData(
               page,
@@ -501,8 +553,7 @@ public final class HttpJsonSource implements MetricSource {
               "the listing has more than maxResources=" + maxResources + " resources",
               null);
         }
-        Object item = list.get(i);
-        JsonPointer.Lookup id = idPointer.find(item, itemPath);
+        JsonPointer.Lookup id = item.find(idPointer);
         String problem = idProblem(id, maxIdLength);
         if (problem != null) {
           failedItems.add(
@@ -518,7 +569,7 @@ public final class HttpJsonSource implements MetricSource {
         Map<String, String> resourceLabels = new LinkedHashMap<>();
         List<SourceException> warnings = new ArrayList<>();
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
-          JsonPointer.Lookup l = label.getValue().find(item, itemPath);
+          JsonPointer.Lookup l = item.find(label.getValue());
           Object v = l.value();
           if (v instanceof String text && secrets.contains(text)) {
             warnings.add(
@@ -563,9 +614,20 @@ public final class HttpJsonSource implements MetricSource {
                     null));
           }
         }
+        if (!accepted(resourceId, resourceLabels)) {
+          filteredOut++;
+          continue;
+        }
         resources.add(new Resource(resourceId, resourceLabels, warnings));
       }
-      page = nextPage(page, doc);
+      Pagination.Next next =
+          pagination.next(
+              new Pagination.Page(first, page, pages, doc, doc.links(), doc.items().size()));
+      nextPath = next.path();
+      page = checkedNextPage(page, next);
+    }
+    if (filteredOut > 0) {
+      log.debug("{} listed resource(s) left out by the resource filters", filteredOut);
     }
     return new Listing(resources, failedItems);
   }
@@ -605,17 +667,24 @@ public final class HttpJsonSource implements MetricSource {
     return n.toString();
   }
 
-  private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
-    JsonPointer.Lookup next = nextPointer.find(doc.root(), "$");
-    if (!next.found() || next.value() == null) return null;
-    if (!(next.value() instanceof String link) || link.isBlank()) {
-      throw badData(
-          page, next.path(), "expected a link string or null but was " + what(next), null);
+  /** True if the resource passes every resource filter; its id matches as label "resource". */
+  private boolean accepted(String id, Map<String, String> resourceLabels) {
+    if (resourceFilters.isEmpty()) return true;
+    Map<String, String> matched = new LinkedHashMap<>(resourceLabels);
+    matched.put("resource", id);
+    for (Matcher m : resourceFilters) {
+      if (!m.matches(matched)) return false;
     }
-    HttpUrl resolved = page.resolve(link);
-    if (resolved == null) {
-      throw badData(page, next.path(), "the next link is not a valid URL: " + what(next), null);
-    }
+    return true;
+  }
+
+  /** The next page, if any: never on another origin, which would receive the bearer token. */
+  private @Nullable HttpUrl checkedNextPage(HttpUrl page, Pagination.Next next)
+      throws SourceException {
+    String problem = next.problem();
+    if (problem != null) throw badData(page, next.path(), problem, null);
+    HttpUrl resolved = next.url();
+    if (resolved == null) return null;
     if (!Urls.sameOrigin(resolved, baseUrl)) {
       throw badData(
           page,
@@ -644,7 +713,7 @@ public final class HttpJsonSource implements MetricSource {
       }
       Instant timestamp = now;
       if (timestampPointer != null) {
-        JsonPointer.Lookup ts = timestampPointer.find(doc.root(), "$");
+        JsonPointer.Lookup ts = doc.find(timestampPointer);
         Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
         if (parsed == null) {
           errors.add(
@@ -655,7 +724,7 @@ public final class HttpJsonSource implements MetricSource {
       }
       List<Sample> samples = new ArrayList<>(metrics.size());
       for (Map.Entry<String, JsonPointer> metric : metrics.entrySet()) {
-        JsonPointer.Lookup m = metric.getValue().find(doc.root(), "$");
+        JsonPointer.Lookup m = doc.find(metric.getValue());
         if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
           samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
         } else {
@@ -832,6 +901,7 @@ public final class HttpJsonSource implements MetricSource {
     JsonDocument body = response.body();
     if (body == null)
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
+    body.links(response.headers().values("Link")); // for Pagination.linkHeader()
     return body;
   }
 
@@ -1054,13 +1124,15 @@ public final class HttpJsonSource implements MetricSource {
     private @Nullable String resourcesPath;
     private JsonPointer itemsPointer = JsonPointer.parse("/items", "itemsPointer");
     private JsonPointer idPointer = JsonPointer.parse("/id", "idPointer");
-    private JsonPointer nextPointer = JsonPointer.parse("/next", "nextPointer");
+    private Pagination pagination = Pagination.nextLink("/next");
+    private boolean nextPointerSet;
+    private boolean paginationSet;
+    private final List<Matcher> resourceFilters = new ArrayList<>();
     private final Map<String, JsonPointer> labels = new LinkedHashMap<>();
     private @Nullable String metricsPath;
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
     private @Nullable JsonPointer timestampPointer;
     private @Nullable OkHttpClient client;
-    private @Nullable Moshi moshi;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -1187,7 +1259,35 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
      */
     public Builder nextPointer(String pointer) {
-      this.nextPointer = pointer("nextPointer", pointer);
+      this.pagination = new Pagination.NextLink(pointer("nextPointer", pointer));
+      this.nextPointerSet = true;
+      return this;
+    }
+
+    /**
+     * Sets how the next listing page is found; default {@link Pagination#nextLink
+     * nextLink("/next")}: a link in the body, or an RFC 8288 {@code Link} header, a page token, or
+     * offset and limit.
+     *
+     * @throws NullPointerException if {@code pagination} is null
+     */
+    public Builder pagination(Pagination pagination) {
+      this.pagination = requireNonNull(pagination, "pagination == null");
+      this.paginationSet = true;
+      return this;
+    }
+
+    /**
+     * Adds a filter on the listing: only resources whose labels (from {@link #resourceLabel}, and
+     * the id as label {@code resource}) match every filter are read, as in {@code
+     * Matcher.equal("region", "eu-west-1")} or {@code Matcher.regex("resource", "vm-.*")}. A
+     * resource that stops matching is no longer read, and its alerts resolve as for a resource gone
+     * from the listing.
+     *
+     * @throws NullPointerException if {@code filter} is null
+     */
+    public Builder resourceFilter(Matcher filter) {
+      resourceFilters.add(requireNonNull(filter, "resourceFilter == null"));
       return this;
     }
 
@@ -1278,12 +1378,15 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /**
-     * Uses the host's Moshi to build the JSON trees. The source never changes it.
+     * Formerly the Moshi that built JSON trees; ignored now that bodies are streamed.
      *
+     * @deprecated bodies are read as a stream with Moshi's {@code JsonReader}, which needs no
+     *     adapters, and only the selected values are kept; this setting has no effect
      * @throws NullPointerException if {@code moshi} is null
      */
+    @Deprecated
     public Builder moshi(Moshi moshi) {
-      this.moshi = requireNonNull(moshi, "moshi == null");
+      requireNonNull(moshi, "moshi == null");
       return this;
     }
 
@@ -1551,6 +1654,24 @@ public final class HttpJsonSource implements MetricSource {
       if (resources == null || !Urls.sameOrigin(resources, base)) {
         throw new IllegalStateException(
             "resourcesPath does not resolve to a URL on the origin of baseUrl: " + resourcesPath);
+      }
+      if (nextPointerSet && paginationSet) {
+        throw new IllegalStateException(
+            "nextPointer and pagination are both set: use pagination(Pagination.nextLink(...))");
+      }
+      String paging = pagination.problem(resources, maxResources);
+      if (paging != null) throw new IllegalStateException(paging);
+      for (Matcher m : resourceFilters) {
+        if (!m.name().equals("resource") && !labels.containsKey(m.name())) {
+          throw new IllegalStateException(
+              "resourceFilter "
+                  + m
+                  + " names label "
+                  + m.name()
+                  + ", which no resourceLabel sets (known: resource"
+                  + (labels.isEmpty() ? "" : ", " + String.join(", ", labels.keySet()))
+                  + ")");
+        }
       }
       HttpUrl sampleMetrics = base.resolve(metricsPath.replace("{id}", "x"));
       if (sampleMetrics == null || !Urls.sameOrigin(sampleMetrics, base)) {
