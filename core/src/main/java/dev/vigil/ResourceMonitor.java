@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -93,15 +92,8 @@ public final class ResourceMonitor implements AutoCloseable {
   private volatile State state = State.NEW;
   private @Nullable Thread scheduler;
 
-  /**
-   * Notifications decided by the evaluator (under its lock), in order, waiting to be handed to the
-   * listener and the sinks outside that lock. Drained under {@link #deliveryLock} so that order is
-   * kept and so that {@link #pollNow()} returns only once its notifications are queued.
-   */
-  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-
-  private final ReentrantLock deliveryLock = new ReentrantLock();
-  private final Evaluator.Emitter emitter = new OutboxEmitter();
+  /** The delivery side: mute stages, per-sink notification logs, queues. */
+  private final Delivery delivery;
 
   private ResourceMonitor(Builder b) {
     this.clock = b.clock;
@@ -128,6 +120,7 @@ public final class ResourceMonitor implements AutoCloseable {
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
     this.suppressor = new Suppressor(clock, b.startupGracePeriod, b.muteWindows);
+    this.delivery = new Delivery(suppressor, sinks, listener);
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -220,7 +213,7 @@ public final class ResourceMonitor implements AutoCloseable {
    */
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + requireNonNull(timeout, "timeout == null").toNanos();
-    drainOutbox();
+    if (!delivery.awaitHanded(evaluator.lastSequence(), deadline)) return false;
     for (SinkDispatcher sink : sinks) {
       if (!sink.awaitIdle(deadline)) return false;
     }
@@ -338,7 +331,6 @@ public final class ResourceMonitor implements AutoCloseable {
             runner.name);
       }
     }
-    drainOutbox();
     // Two phases, so that a hanging sink cannot use up the flush time of the others.
     for (SinkDispatcher sink : sinks) sink.beginClose();
     for (SinkDispatcher sink : sinks) interrupted |= sink.awaitClose(deadline);
@@ -460,8 +452,7 @@ public final class ResourceMonitor implements AutoCloseable {
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
-      evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, emitter));
-      evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
+      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt));
       return;
     }
     runner.succeeded(startedAt);
@@ -469,56 +460,27 @@ public final class ResourceMonitor implements AutoCloseable {
     List<Sample> result = samples;
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, failed, startedAt, emitter));
-    evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
-  }
-
-  private void evaluateSafely(SourceRunner runner, Runnable evaluation) {
-    try {
-      evaluation.run();
-    } catch (Throwable t) {
-      Throwables.rethrowIfFatal(t);
-      Loggers.RULES.error("Evaluation after a poll of {} failed", runner.name, t);
-    } finally {
-      drainOutbox();
-    }
+    handOff(runner, evaluator.ingest(runner.name, result, failed, startedAt));
   }
 
   /**
-   * Hands the notifications the evaluator decided to the listener and the sinks, in order. Runs
-   * outside the evaluator's lock, so a slow listener never holds up evaluation elsewhere.
+   * Hands what the evaluator returned to delivery, outside the evaluator's lock: the engine hears
+   * nothing back. Then reports the rule errors of that evaluation.
    */
-  private void drainOutbox() {
-    deliveryLock.lock();
+  private void handOff(SourceRunner runner, Evaluation evaluation) {
     try {
-      Outgoing next;
-      while ((next = outbox.poll()) != null) {
-        if (next instanceof RuleFailed failed) {
-          ruleFailed(failed);
-          continue;
-        }
-        Decided decided = (Decided) next;
-        AlertNotification n = decided.notification();
-        String reason = decided.suppressedBecause();
-        if (reason != null) {
-          Loggers.RULES.info("Suppressed {}: {}", SinkDispatcher.describe(n), reason);
-          listener.onSuppressed(n, reason);
-        } else {
-          listener.onNotification(n);
-          for (SinkDispatcher sink : sinks) sink.enqueue(n);
-        }
+      delivery.accept(evaluation);
+    } finally {
+      Throwable failure = evaluation.failure();
+      if (failure != null) {
+        Loggers.RULES.error("Evaluation after a poll of {} failed", runner.name, failure);
       }
-    } finally {
-      deliveryLock.unlock();
+      for (Evaluation.RuleFailure f : evaluation.ruleFailures()) ruleFailed(f);
     }
   }
 
-  /**
-   * A notification and why it is suppressed (null: deliver it); or, with {@code ruleError} set, a
-   * rule's failure for the listener.
-   */
   /** Logs a rule error once, then at most once a minute per rule and cause; tells the listener. */
-  private void ruleFailed(RuleFailed failed) {
+  private void ruleFailed(Evaluation.RuleFailure failed) {
     Throwable error = failed.error();
     long repeats = ruleErrors.admit(failed.rule() + "\0" + error.getClass().getName());
     if (repeats >= 0) {
@@ -534,39 +496,6 @@ public final class ResourceMonitor implements AutoCloseable {
           "Rule {} failed on {}; stack trace:", failed.rule(), failed.series(), error);
     }
     listener.onRuleError(failed.rule(), error);
-  }
-
-  /** What the evaluator decided under its lock, handed on in order outside it. */
-  private sealed interface Outgoing permits Decided, RuleFailed {}
-
-  /** A notification, and why it was suppressed (null: deliver it). */
-  private record Decided(AlertNotification notification, @Nullable String suppressedBecause)
-      implements Outgoing {}
-
-  private record RuleFailed(String rule, String series, Throwable error) implements Outgoing {}
-
-  /** Called by the evaluator with its lock held: decides suppression and queues, never blocks. */
-  private final class OutboxEmitter implements Evaluator.Emitter {
-    @Override
-    public boolean emit(AlertNotification n) {
-      String reason = suppressor.suppressReason(n, clock.instant(), inhibitors(n));
-      outbox.add(new Decided(n, reason));
-      return reason == null;
-    }
-
-    @Override
-    public void ruleFailed(String rule, String series, Throwable error) {
-      outbox.add(new RuleFailed(rule, series, error));
-    }
-
-    @Override
-    public @Nullable String wouldSuppress(AlertNotification n) {
-      return suppressor.peekReason(n, clock.instant(), inhibitors(n));
-    }
-
-    private List<Alert> inhibitors(AlertNotification n) {
-      return n.severity() == Severity.CRITICAL ? List.of() : evaluator.criticalFiring(n.resource());
-    }
   }
 
   @Override
