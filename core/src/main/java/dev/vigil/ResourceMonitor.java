@@ -119,7 +119,12 @@ public final class ResourceMonitor implements AutoCloseable {
                     b.maxDeliveryBackoff.toNanos())));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
-    this.suppressor = new Suppressor(clock, b.startupGracePeriod, b.muteWindows);
+    this.suppressor =
+        new Suppressor(
+            clock,
+            b.startupGracePeriod,
+            b.muteWindows,
+            b.inhibitRules.isEmpty() ? List.of(InhibitRule.DEFAULT) : b.inhibitRules);
     this.delivery = new Delivery(suppressor, sinks, listener);
     if (b.executor != null) {
       this.pollExecutor = b.executor;
@@ -246,6 +251,19 @@ public final class ResourceMonitor implements AutoCloseable {
    */
   public Silence silence(List<Matcher> matchers, Duration duration, String comment) {
     return suppressor.silence(matchers, duration, comment);
+  }
+
+  /**
+   * Silences the notifications of every alert whose labels match all {@code matchers} from {@code
+   * startsAt}, which may lie in the future (a planned maintenance), until {@code endsAt}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if there is no matcher, every matcher matches the empty
+   *     string, {@code endsAt} is not after {@code startsAt} or not in the future, or {@code
+   *     comment} is blank
+   */
+  public Silence silence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment) {
+    return suppressor.silence(matchers, startsAt, endsAt, comment);
   }
 
   /** Returns the silences in force now, or yet to start. */
@@ -580,8 +598,22 @@ public final class ResourceMonitor implements AutoCloseable {
     private Duration startupGracePeriod = Duration.ZERO;
     private int sourceFailuresToAlert = 1;
     private final List<MuteWindow> muteWindows = new ArrayList<>();
+    private final List<InhibitRule> inhibitRules = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an inhibit rule, like an entry of Alertmanager's {@code inhibit_rules}. Without any,
+     * {@link InhibitRule#DEFAULT} applies (a firing critical alert mutes the warning and info
+     * notifications of its resource); adding one replaces that default, so add {@code
+     * InhibitRule.DEFAULT} as well to keep it.
+     *
+     * @throws NullPointerException if {@code rule} is null
+     */
+    public Builder inhibitRule(InhibitRule rule) {
+      inhibitRules.add(requireNonNull(rule, "inhibitRule == null"));
+      return this;
+    }
 
     /**
      * Suppresses every notification for {@code grace} after {@link ResourceMonitor#start()}, so a

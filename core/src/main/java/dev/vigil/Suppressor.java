@@ -77,6 +77,15 @@ final class Suppressor {
     return silence(matchers, duration, comment, null);
   }
 
+  /**
+   * Creates and adds a silence from {@code startsAt} (possibly in the future) to {@code endsAt}.
+   */
+  Silence silence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment) {
+    Silence s = Silence.create(clock, matchers, startsAt, endsAt, comment, null);
+    silences.add(s);
+    return s;
+  }
+
   /** Adds a silence made elsewhere (it may start in the future); replaces one with its id. */
   void add(Silence silence) {
     silences.add(silence);
