@@ -608,7 +608,8 @@ final class Evaluator {
         status == AlertStatus.RESOLVED ? now : null,
         e.fingerprint,
         type,
-        render(e.rt.rule.description(), e, severity, labels));
+        render(e.rt.rule.description(), e, severity, labels),
+        now);
   }
 
   private static String render(
@@ -985,7 +986,8 @@ final class Evaluator {
           status == AlertStatus.RESOLVED ? now : null,
           h.fingerprint(),
           type,
-          "");
+          "",
+          now);
     }
   }
 

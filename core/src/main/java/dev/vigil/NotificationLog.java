@@ -81,7 +81,8 @@ final class NotificationLog {
         n.endsAt(),
         n.fingerprint(),
         type,
-        n.description());
+        n.description(),
+        n.at());
   }
 
   /**

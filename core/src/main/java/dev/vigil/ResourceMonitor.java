@@ -62,6 +62,9 @@ import org.slf4j.Logger;
 public final class ResourceMonitor implements AutoCloseable {
   private static final Logger log = Loggers.MONITOR;
 
+  /** How long the sources' and sinks' own close() may take, together, after the flush. */
+  private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** How often a monitor with a non-system ticker re-reads it. */
   private static final long VIRTUAL_TICKER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -95,6 +98,10 @@ public final class ResourceMonitor implements AutoCloseable {
   /** The delivery side: mute stages, per-sink notification logs, queues. */
   private final Delivery delivery;
 
+  /** Opened when the shutdown is complete: later close() callers wait for it. */
+  private final java.util.concurrent.CountDownLatch closed =
+      new java.util.concurrent.CountDownLatch(1);
+
   private ResourceMonitor(Builder b) {
     this.clock = b.clock;
     this.ticker = b.ticker;
@@ -115,8 +122,8 @@ public final class ResourceMonitor implements AutoCloseable {
                     listener,
                     b.sinkQueueCapacity,
                     b.deliveryAttempts,
-                    b.deliveryBackoff.toNanos(),
-                    b.maxDeliveryBackoff.toNanos())));
+                    b.deliveryBackoff,
+                    b.maxDeliveryBackoff)));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
     this.suppressor =
@@ -302,15 +309,63 @@ public final class ResourceMonitor implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
+    boolean first;
     lock.lock();
     try {
-      if (state == State.CLOSED) return;
+      first = state != State.CLOSED;
       state = State.CLOSED;
       t = scheduler;
       wake.signalAll();
     } finally {
       lock.unlock();
     }
+    if (MonitorThread.current()) {
+      // Called from a poll, a sink or a listener on one of our threads: waiting here would wait on
+      // this very thread. A closer thread does the work once this thread is done; we return.
+      if (first) {
+        Thread closer = new NamedThreadFactory("close").newThread(() -> shutDown(t));
+        closer.start();
+      }
+      return;
+    }
+    if (first) {
+      shutDown(t);
+    } else {
+      awaitClosed();
+    }
+  }
+
+  /** A later caller of close() returns only once the first one has closed the monitor. */
+  private void awaitClosed() {
+    long bound =
+        shutdownTimeout.toNanos()
+            + (sources.size() + 2L) * CLOSE_TIMEOUT_NANOS
+            + CLOSE_TIMEOUT_NANOS;
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + bound;
+    while (true) {
+      try {
+        if (!closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          log.warn("close(): the first close() did not finish within its bound; returning");
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** The shutdown proper: bounded, run once, by the first caller or a closer thread. */
+  private void shutDown(@Nullable Thread t) {
+    try {
+      shutDownBounded(t);
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private void shutDownBounded(@Nullable Thread t) {
     // An interrupted caller still gets a bounded, complete close; its interrupt is restored.
     boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
@@ -352,6 +407,24 @@ public final class ResourceMonitor implements AutoCloseable {
     // Two phases, so that a hanging sink cannot use up the flush time of the others.
     for (SinkDispatcher sink : sinks) sink.beginClose();
     for (SinkDispatcher sink : sinks) interrupted |= sink.awaitClose(deadline);
+    // Each sink's own close() on its own thread, all at once, each abandoned after its deadline.
+    List<Thread> closers = new ArrayList<>();
+    for (SinkDispatcher sink : sinks) {
+      Runnable task = sink.closeTask();
+      if (task == null) continue;
+      Thread c = new NamedThreadFactory("sink-" + sink.name() + "-close").newThread(task);
+      c.start();
+      closers.add(c);
+    }
+    long closeDeadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+    for (int i = 0; i < closers.size(); i++) {
+      Thread c = closers.get(i);
+      interrupted |= Threads.joinUntil(c, closeDeadline);
+      if (c.isAlive()) {
+        log.warn("Sink close() did not return within 1 s; abandoned ({})", c.getName());
+        c.interrupt();
+      }
+    }
     if (ownedPollExecutor != null) ownedPollExecutor.shutdownNow();
     if (interrupted) Thread.currentThread().interrupt();
     log.info("Vigil monitor closed");
@@ -451,6 +524,10 @@ public final class ResourceMonitor implements AutoCloseable {
 
   /** Polls one source and evaluates the result; never throws but for a VirtualMachineError. */
   private void poll(SourceRunner runner) {
+    MonitorThread.run(() -> pollMarked(runner));
+  }
+
+  private void pollMarked(SourceRunner runner) {
     Instant startedAt = clock.instant();
     long t0 = ticker.read();
     List<Sample> samples;
@@ -473,12 +550,13 @@ public final class ResourceMonitor implements AutoCloseable {
       handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt));
       return;
     }
-    runner.succeeded(startedAt);
-    listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
-    List<Sample> result = samples;
+    Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    handOff(runner, evaluator.ingest(runner.name, result, failed, startedAt));
+    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt));
+    // Counted once its notifications are handed on, so that a poll counted is a poll done.
+    runner.succeeded(startedAt);
+    listener.onPollSucceeded(runner.name, samples.size(), took);
   }
 
   /**
