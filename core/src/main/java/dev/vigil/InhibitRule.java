@@ -68,6 +68,10 @@ public final class InhibitRule {
     return equal;
   }
 
+  boolean isSource(Map<String, String> labels) {
+    return matchesAll(sourceMatchers, labels);
+  }
+
   boolean isTarget(Map<String, String> labels) {
     return matchesAll(targetMatchers, labels);
   }

@@ -245,6 +245,7 @@ class DeliveryGuaranteesTest {
   @Test
   void queueFullDropsTheOldestReminderBeforeAnythingElse() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch entered = new CountDownLatch(1);
     List<String> got = Collections.synchronizedList(new ArrayList<>());
     Fleet fleet = new Fleet(2, 95);
     AlertRule reminding =
@@ -260,12 +261,13 @@ class DeliveryGuaranteesTest {
             .sink(
                 "slow",
                 n -> {
+                  entered.countDown();
                   gate.await();
                   got.add(n.resource() + " " + n.type());
                 })
             .build()) {
       m.pollNow(); // vm-0 FIRING (in flight), vm-1 FIRING queued
-      Await.until("first in flight", () -> m.stats().sinks().get("slow").pending() == 2);
+      assertThat(entered.await(5, TimeUnit.SECONDS)).as("first in flight").isTrue();
       clock.advance(MINUTE);
       m.pollNow(); // two reminders: queue [vm-1 FIRING, vm-0 REMINDER, vm-1 REMINDER]
       fleet.cpu = 50;
