@@ -879,9 +879,10 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * Sets the pause before the first retry of a delivery (1 s by default) and the longest pause
-     * (30 s by default); the pause doubles with each retry. Pauses are real time, not the {@link
-     * #ticker}'s: a test with a failing sink sets {@code deliveryBackoff(Duration.ZERO,
-     * Duration.ZERO)}.
+     * (30 s by default); the pause grows exponentially (multiplier 2, randomized by ±50%, capped at
+     * {@code max}: Resilience4j's {@code IntervalFunction.ofExponentialRandomBackoff}). Pauses are
+     * real time, not the {@link #ticker}'s: a test with a failing sink sets {@code
+     * deliveryBackoff(Duration.ZERO, Duration.ZERO)}.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code initial} is negative or {@code max} is less than
