@@ -71,7 +71,7 @@ class DeliveryLoggingTest {
           .as("drops are logged once, then at most once a minute with a count")
           .hasSizeLessThanOrEqualTo(2)
           .first()
-          .satisfies(e -> assertThat(e.message()).contains("queue full (10); dropped oldest"));
+          .satisfies(e -> assertThat(e.message()).contains("stuck-sink: queue full; dropped"));
       release.countDown();
     }
   }
