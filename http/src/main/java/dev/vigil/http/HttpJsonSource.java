@@ -199,7 +199,7 @@ public final class HttpJsonSource implements MetricSource {
     this.baseUrl = baseUrl;
     this.tokenSupplier = tokenSupplier;
     if (b.oauth2 == null && tokenSupplier instanceof FixedToken fixed) {
-      secrets.remember(fixed.get());
+      secrets.pin(fixed.get());
     }
     this.oauth2 = b.oauth2;
     if (oauth2 != null) oauth2.rememberSecrets(secrets);
@@ -377,7 +377,7 @@ public final class HttpJsonSource implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started"); // status kept
     }
-    Calls calls = new Calls(new Sweep(ticker, sweepTimeout, retryBudget));
+    Calls calls = new Calls(new SweepBudget(ticker, sweepTimeout, retryBudget));
     polls.add(calls);
     try {
       if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
@@ -498,7 +498,7 @@ public final class HttpJsonSource implements MetricSource {
    * Waits for a worker's result until the sweep deadline; null if it passed first. A listing
    * failure is rethrown as the SourceException it is.
    */
-  private <T> @Nullable T awaitBy(Future<T> f, Sweep sweep)
+  private <T> @Nullable T awaitBy(Future<T> f, SweepBudget sweep)
       throws SourceException, InterruptedException {
     try {
       long remaining = sweep.remainingNanos();
@@ -1055,9 +1055,9 @@ public final class HttpJsonSource implements MetricSource {
   private static final class Calls {
     private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
-    final Sweep sweep;
+    final SweepBudget sweep;
 
-    Calls(Sweep sweep) {
+    Calls(SweepBudget sweep) {
       this.sweep = sweep;
     }
 

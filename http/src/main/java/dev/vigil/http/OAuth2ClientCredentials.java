@@ -17,6 +17,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,7 +71,14 @@ public final class OAuth2ClientCredentials {
     this.refreshBefore = b.refreshBefore;
     this.ticker = b.ticker;
     OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
-    this.client = base.newBuilder().followRedirects(false).followSslRedirects(false).build();
+    this.client =
+        base.newBuilder()
+            .followRedirects(false)
+            .followSslRedirects(false)
+            // Requests wait for a token under this object's lock: a hanging endpoint must not
+            // hold the source's workers past this.
+            .callTimeout(b.timeout)
+            .build();
   }
 
   /** Returns a new builder. */
@@ -80,8 +88,9 @@ public final class OAuth2ClientCredentials {
 
   /** The secrets a source must scrub from what it reports. */
   void rememberSecrets(Secrets secrets) {
-    secrets.remember(clientSecret);
-    secrets.remember(clientId + ":" + clientSecret); // Base64 of it is the Basic credential
+    // Pinned: the access tokens that rotate through the source's remember() must not push them out.
+    secrets.pin(clientSecret);
+    secrets.pin(clientId + ":" + clientSecret); // Base64 of it is the Basic credential
   }
 
   /**
@@ -150,7 +159,10 @@ public final class OAuth2ClientCredentials {
   private static Map<String, Object> read(ResponseBody body, String shown) throws SourceException {
     try {
       if (body.contentLength() > MAX_TOKEN_RESPONSE_BYTES) throw new IOException("too large");
-      JsonReader reader = JsonReader.of(body.source());
+      BufferedSource source = body.source();
+      // A chunked answer declares no length: buffer at most the limit before parsing anything.
+      if (source.request(MAX_TOKEN_RESPONSE_BYTES + 1)) throw new IOException("too large");
+      JsonReader reader = JsonReader.of(source);
       Object root = reader.readJsonValue();
       if (root instanceof Map<?, ?> map) return (Map<String, Object>) map;
     } catch (IOException | RuntimeException e) {
@@ -189,6 +201,7 @@ public final class OAuth2ClientCredentials {
     private @Nullable String scope;
     private ClientAuthentication authentication = ClientAuthentication.BASIC;
     private Duration refreshBefore = Duration.ofSeconds(60);
+    private Duration timeout = Duration.ofSeconds(30);
     private Ticker ticker = Ticker.system();
     private @Nullable OkHttpClient client;
 
@@ -253,6 +266,19 @@ public final class OAuth2ClientCredentials {
      */
     public Builder refreshBefore(Duration margin) {
       this.refreshBefore = Durations.nonNegative(margin, "refreshBefore");
+      return this;
+    }
+
+    /**
+     * Sets the longest one token request may take, connecting and reading the answer included;
+     * default 30 s. It replaces the call timeout of a client passed to {@link #httpClient}. A token
+     * request that takes longer fails the requests waiting for it with {@link Kind#AUTH}.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Durations.positive(timeout, "timeout");
       return this;
     }
 

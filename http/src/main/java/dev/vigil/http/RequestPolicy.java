@@ -54,7 +54,7 @@ final class RequestPolicy {
    * @throws SourceException the last failure
    * @throws InterruptedException if interrupted while waiting between attempts
    */
-  <T> T execute(Attempt<T> attempt, Sweep sweep, String shownUrl)
+  <T> T execute(Attempt<T> attempt, SweepBudget sweep, String shownUrl)
       throws SourceException, InterruptedException {
     Retry.AsyncContext<T> context = retry.asyncContext();
     while (true) {
@@ -80,7 +80,8 @@ final class RequestPolicy {
   }
 
   /** One attempt through the circuit breaker. */
-  private <T> T guarded(Attempt<T> attempt, Sweep sweep, String shownUrl) throws SourceException {
+  private <T> T guarded(Attempt<T> attempt, SweepBudget sweep, String shownUrl)
+      throws SourceException {
     if (!breaker.tryAcquirePermission()) throw circuitOpen(shownUrl);
     sweep.countRequest();
     long start = ticker.read();
@@ -133,7 +134,7 @@ final class RequestPolicy {
 
   /** Nanoseconds to wait before the next attempt, or -1 if {@code e} is final. */
   private long waitBeforeRetry(
-      Retry.AsyncContext<?> context, SourceException e, Sweep sweep, String shownUrl) {
+      Retry.AsyncContext<?> context, SourceException e, SweepBudget sweep, String shownUrl) {
     long backoffMillis = context.onError(e);
     if (backoffMillis < 0) return -1; // not retryable, or no attempts left
     long waitNanos = TimeUnit.MILLISECONDS.toNanos(backoffMillis);

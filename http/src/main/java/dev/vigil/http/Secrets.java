@@ -31,23 +31,44 @@ final class Secrets {
 
   private final Object lock = new Object();
   private final LinkedHashSet<String> secrets = new LinkedHashSet<>();
+  private final LinkedHashSet<String> pinned = new LinkedHashSet<>(); // never forgotten
   private volatile List<String> forms = List.of();
   private volatile @Nullable String latest;
 
-  /** Remembers {@code secret} as a current credential; cheap when it is the latest already. */
+  /**
+   * Remembers {@code secret} as a current credential, such as the bearer token just sent; only the
+   * latest few are kept. Cheap when it is the latest already.
+   */
   void remember(@Nullable String secret) {
     if (secret == null || secret.length() < MIN_LENGTH || secret.equals(latest)) return;
     synchronized (lock) {
       secrets.remove(secret);
       secrets.add(secret);
       while (secrets.size() > REMEMBERED) secrets.remove(secrets.iterator().next());
-      Set<String> all = new LinkedHashSet<>();
-      for (String s : secrets) all.addAll(formsOf(s));
-      List<String> sorted = new ArrayList<>(all);
-      sorted.sort((a, b) -> b.length() - a.length()); // longest first: a form may contain another
-      forms = List.copyOf(sorted);
       latest = secret;
+      update();
     }
+  }
+
+  /**
+   * Remembers {@code secret} for the life of the source, however many tokens rotate through {@link
+   * #remember} after it: for a credential that does not change, such as a client secret.
+   */
+  void pin(String secret) {
+    if (secret.length() < MIN_LENGTH) return;
+    synchronized (lock) {
+      pinned.add(secret);
+      update();
+    }
+  }
+
+  private void update() { // holds lock
+    Set<String> all = new LinkedHashSet<>();
+    for (String s : pinned) all.addAll(formsOf(s));
+    for (String s : secrets) all.addAll(formsOf(s));
+    List<String> sorted = new ArrayList<>(all);
+    sorted.sort((a, b) -> b.length() - a.length()); // longest first: a form may contain another
+    forms = List.copyOf(sorted);
   }
 
   private static Set<String> formsOf(String s) {

@@ -5,17 +5,17 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The state one poll (sweep) shares between its requests: its deadline on the monotonic ticker and
- * what it spent of its {@link RetryBudget}. Thread safe.
+ * What one poll (sweep) may still spend, shared by its requests: the time left before its deadline
+ * on the monotonic ticker, and the retries left in its {@link RetryBudget}. Thread safe.
  */
-final class Sweep {
+final class SweepBudget {
   private final Ticker ticker;
   private final long deadline;
   private final RetryBudget budget;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
 
-  Sweep(Ticker ticker, Duration timeout, RetryBudget budget) {
+  SweepBudget(Ticker ticker, Duration timeout, RetryBudget budget) {
     this.ticker = ticker;
     this.deadline = ticker.read() + timeout.toNanos();
     this.budget = budget;
