@@ -16,7 +16,8 @@
 #  3. per round: wrk -t2 -c16 against one metrics URL, and wrk with walk.lua that requests every
 #     resource's metrics URL in turn: the reference rates; then dev.vigil.benchmarks.SweepBenchmark
 #     in a JVM of its own: WARMUP sweeps, then SWEEPS measured sweeps with CONCURRENCY requests in
-#     flight, printing resources/s, client CPU µs and bytes allocated per resource;
+#     flight, printing resources/s, client CPU µs and bytes allocated per resource, and the TCP
+#     connections it opened (from nginx's stub_status; CONCURRENCY is the ideal);
 #  4. prints the median and the spread (min..max) of each figure over the rounds, and the load
 #     average seen before each round (the machine may be shared);
 #  5. stops nginx and removes the directory, also on failure or Ctrl-C.
@@ -50,7 +51,7 @@ work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 nginx_pid=
 cleanup() {
   if [[ -n "$nginx_pid" ]] && kill -0 "$nginx_pid" 2>/dev/null; then
-    kill -QUIT "$nginx_pid" 2>/dev/null || true
+    kill -TERM "$nginx_pid" 2>/dev/null || true # not QUIT: a background job of a script ignores it
     for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$nginx_pid" 2>/dev/null || true
   fi
@@ -108,6 +109,7 @@ http {
   server {
     listen 127.0.0.1:$port;
     root $www;
+    location = /nginx_status { stub_status; } # "accepts": connections opened so far
   }
 }
 EOF
@@ -142,6 +144,10 @@ wrk_rate() { # prints wrk's Requests/sec, failing on socket errors or non-2xx an
   awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
 }
 
+accepted() { # connections nginx has accepted so far (this request's included)
+  curl -fsS "$base/nginx_status" | awk 'NR == 3 { print $1 }'
+}
+
 results="$work/results"
 : >"$results"
 for round in $(seq "$ROUNDS"); do
@@ -150,16 +156,21 @@ for round in $(seq "$ROUNDS"); do
   single=$(wrk_rate "$base/v1/resources/vm-00001/metrics")
   walk=$(wrk_rate -s "$work/walk.lua" "$base/" -- "$RESOURCES")
   echo "wrk one URL: $single requests/s; wrk walking all $RESOURCES URLs: $walk requests/s"
+  accepted_before=$(accepted)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  vigil=$(java $JAVA_OPTS -cp "$classpath" dev.vigil.benchmarks.SweepBenchmark \
-    "$base/" "$RESOURCES" "$CONCURRENCY" "$WARMUP" "$SWEEPS" | tee /dev/stderr | grep '^RESULT')
+  java $JAVA_OPTS -cp "$classpath" dev.vigil.benchmarks.SweepBenchmark \
+    "$base/" "$RESOURCES" "$CONCURRENCY" "$WARMUP" "$SWEEPS" >"$work/vigil.log"
+  connections=$(($(accepted) - accepted_before - 1))
+  cat "$work/vigil.log"
+  vigil=$(grep '^RESULT' "$work/vigil.log")
   get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$vigil"; }
   rate=$(get resources_per_s)
   echo "round=$round load1=${load%%,*} wrk_single=$single wrk_walk=$walk vigil=$rate" \
     "ratio_single=$(awk -v a="$rate" -v b="$single" 'BEGIN { printf "%.3f", a / b }')" \
     "ratio_walk=$(awk -v a="$rate" -v b="$walk" 'BEGIN { printf "%.3f", a / b }')" \
     "cpu_us=$(get cpu_us_per_resource) bytes=$(get bytes_per_resource)" \
-    "threads_started=$(get threads_started) threads_ended=$(get threads_ended)" | tee -a "$results"
+    "threads_started=$(get threads_started) threads_ended=$(get threads_ended)" \
+    "connections=$connections" | tee -a "$results"
 done
 
 summary() { # name unit: median and min..max of one field over the rounds
@@ -178,5 +189,6 @@ summary ratio_single "Vigil / wrk one URL"
 summary ratio_walk "Vigil / wrk walk"
 summary cpu_us "client CPU µs per resource (process CPU time)"
 summary bytes "bytes allocated per resource (all threads)"
+summary connections "TCP connections Vigil opened in all its sweeps (nginx stub_status)"
 summary load1 "1-minute load average before each round"
 echo "  load average now: $(uptime | sed 's/.*load average: //')"
