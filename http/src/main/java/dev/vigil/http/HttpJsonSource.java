@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -168,8 +170,15 @@ public final class HttpJsonSource implements MetricSource {
     this.maxBodyBytes = b.maxBodyBytes;
     this.ownsClient = b.client == null;
     OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
+    OkHttpClient.Builder clientBuilder = base.newBuilder();
+    if (ownsClient) {
+      // OkHttp keeps 5 idle connections by default: with more requests in flight, the pool
+      // closes connections that the next requests of the sweep open again.
+      clientBuilder.connectionPool(
+          new ConnectionPool(Math.max(5, concurrency), 5, TimeUnit.MINUTES));
+    }
     this.client =
-        base.newBuilder()
+        clientBuilder
             .connectTimeout(b.connectTimeout)
             .readTimeout(b.readTimeout)
             .callTimeout(b.callTimeout)
@@ -260,22 +269,32 @@ public final class HttpJsonSource implements MetricSource {
 
   private List<Sample> poll(PollContext context, Calls calls)
       throws SourceException, InterruptedException {
-    List<Future<?>> futures = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>();
+    @Nullable Future<Listing> listingFuture = null;
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
-      Future<Listing> listingFuture = submit(() -> listResources(calls));
-      futures.add(listingFuture);
+      listingFuture = submit(() -> listResources(calls));
       Listing listing = await(listingFuture);
       outcomes.addAll(listing.failedItems());
       Instant now = context.now();
-      List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
-      for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
-      futures.addAll(reads);
-      for (Future<Outcome> f : reads) outcomes.add(await(f));
+      // The metrics: a few runners on the workers take one resource after the other; this thread
+      // is woken once, when all are read (no task or Future per resource).
+      List<Resource> resources = listing.resources();
+      Outcome[] read = new Outcome[resources.size()];
+      Sweep sweep =
+          new Sweep(read.length, i -> read[i] = readResource(resources.get(i), now, calls));
+      calls.track(sweep);
+      try {
+        sweep.start(pool, concurrency);
+      } catch (RejectedExecutionException e) {
+        throw closedDuringPoll(e);
+      }
+      sweep.await();
+      if (!sweep.complete()) throw closedDuringPoll(null); // stopped by close()
+      outcomes.addAll(Arrays.asList(read));
     } catch (InterruptedException e) {
       calls.cancel();
-      for (Future<?> f : futures) f.cancel(true);
+      if (listingFuture != null) listingFuture.cancel(true);
       Thread.currentThread().interrupt(); // the caller (a monitor's poll thread) must see it too
       throw e;
     }
@@ -585,7 +604,7 @@ public final class HttpJsonSource implements MetricSource {
     if (calls.canceled()) throw new Canceled(shown, null);
     String authorization = "Bearer " + currentToken(shown);
     Response<JsonDocument> response;
-    retrofit2.Call<JsonDocument> call = api.get(url, authorization);
+    retrofit2.Call<JsonDocument> call = api.get(Urls.originRelative(url), authorization);
     calls.add(call);
     try {
       response = call.execute();
@@ -799,6 +818,15 @@ public final class HttpJsonSource implements MetricSource {
   private static final class Calls {
     private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
+    private volatile @Nullable Sweep sweep;
+
+    /**
+     * Registers the poll's sweep, stopped with the calls; stops it at once if already cancelled.
+     */
+    void track(Sweep sweep) {
+      this.sweep = sweep;
+      if (canceled) sweep.stop();
+    }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
     void add(retrofit2.Call<?> call) {
@@ -816,6 +844,8 @@ public final class HttpJsonSource implements MetricSource {
 
     void cancel() {
       canceled = true;
+      Sweep s = sweep;
+      if (s != null) s.stop();
       for (retrofit2.Call<?> call : active) call.cancel();
     }
   }
