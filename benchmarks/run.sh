@@ -27,7 +27,7 @@ RESOURCES=${RESOURCES:-5000}
 PAGE_SIZE=${PAGE_SIZE:-500}
 CONCURRENCY=${CONCURRENCY:-16}
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-20} # 5 are not enough on 2 cores: C2 is still compiling the request path
 SWEEPS=${SWEEPS:-10}
 WRK_THREADS=${WRK_THREADS:-2}
 WRK_DURATION=${WRK_DURATION:-10s}
@@ -45,7 +45,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== building vigil-benchmarks"
   (cd "$root" && ./mvnw -B -q $MVN_FLAGS package -pl benchmarks -am -DskipTests)
 fi
-classpath="$root/benchmarks/target/classes:$root/benchmarks/target/lib/*"
+# VIGIL_CLASSPATH runs another build (a copy of benchmarks/target/classes and lib/ of an older
+# commit, say) against the same server, for before/after comparisons.
+classpath=${VIGIL_CLASSPATH:-"$root/benchmarks/target/classes:$root/benchmarks/target/lib/*"}
 
 work=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 nginx_pid=

@@ -117,6 +117,28 @@ public final class SweepBenchmark {
       for (Long id : before.allocatedByThread.keySet()) {
         if (!after.allocatedByThread.containsKey(id)) ended++;
       }
+      // Where the CPU time went: Java threads grouped by name (digits dropped); the rest of the
+      // process CPU time is the JVM's own threads (GC, JIT compiler).
+      Map<String, Double> cpuByGroup = new java.util.TreeMap<>();
+      double javaThreads = 0;
+      for (Map.Entry<Long, Long> t : after.cpuByThread.entrySet()) {
+        double us = (t.getValue() - before.cpuByThread.getOrDefault(t.getKey(), 0L)) / 1e3;
+        String group = after.names.getOrDefault(t.getKey(), "?").replaceAll("[0-9]+", "N");
+        cpuByGroup.merge(group, us, Double::sum);
+        javaThreads += us;
+      }
+      StringBuilder cpuSplit = new StringBuilder();
+      cpuByGroup.forEach(
+          (group, us) -> {
+            if (us / read >= 0.5) {
+              cpuSplit.append(String.format(Locale.ROOT, " [%s] %.1f", group, us / read));
+            }
+          });
+      System.out.printf(
+          Locale.ROOT,
+          "client CPU µs per resource by thread:%s [JVM: GC, JIT] %.1f%n",
+          cpuSplit,
+          (cpuMicros - javaThreads) / read);
       Collections.sort(rates);
       System.out.printf(
           Locale.ROOT,
@@ -190,6 +212,8 @@ public final class SweepBenchmark {
         long wallNanos,
         long cpuNanos,
         Map<Long, Long> allocatedByThread,
+        Map<Long, Long> cpuByThread,
+        Map<Long, String> names,
         long threadsStarted,
         long gcCount,
         long gcMillis) {}
@@ -198,8 +222,14 @@ public final class SweepBenchmark {
       long[] ids = threads.getAllThreadIds();
       long[] bytes = threads.getThreadAllocatedBytes(ids);
       Map<Long, Long> byThread = new HashMap<>();
+      Map<Long, Long> cpuByThread = new HashMap<>();
+      Map<Long, String> names = new HashMap<>();
       for (int i = 0; i < ids.length; i++) {
         if (bytes[i] >= 0) byThread.put(ids[i], bytes[i]); // -1: the thread has ended meanwhile
+        long cpu = threads.getThreadCpuTime(ids[i]);
+        if (cpu >= 0) cpuByThread.put(ids[i], cpu);
+        java.lang.management.ThreadInfo info = threads.getThreadInfo(ids[i]);
+        if (info != null) names.put(ids[i], info.getThreadName());
       }
       long gcCount = 0;
       long gcMillis = 0;
@@ -211,6 +241,8 @@ public final class SweepBenchmark {
           System.nanoTime(),
           os.getProcessCpuTime(),
           byThread,
+          cpuByThread,
+          names,
           threads.getTotalStartedThreadCount(),
           gcCount,
           gcMillis);
