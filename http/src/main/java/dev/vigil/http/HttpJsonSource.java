@@ -100,11 +100,14 @@ import retrofit2.Retrofit;
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
  * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
  * created when first needed, which end after a minute without work; the polling thread only waits
- * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
- * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
- * in flight, stops the workers within a bounded time and, if the source built its own {@link
- * OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by the
- * host is never shut down. A closed source cannot be polled.
+ * for them. A poll hands each worker one task that reads resource after resource, so a sweep costs
+ * no thread hand-off per resource, and a client the source builds itself keeps {@link
+ * Builder#concurrency} idle connections (OkHttp's default is 5), so a sweep does not re-open
+ * connections. Interrupting the polling thread cancels the poll's requests at once: the poll throws
+ * {@link InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the
+ * requests in flight, stops the workers within a bounded time and, if the source built its own
+ * {@link OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by
+ * the host is never shut down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
