@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  *     so that an escalated alert keeps its identity)
  * @param type why the notification was sent
  * @param description the rule's description template rendered for this alert; may be empty
+ * @param at when the engine made this notification: the time of the transition (or of the
+ *     reminder); with {@link #fingerprint()} and {@link #type()} it makes the {@link
+ *     #idempotencyKey()}
  */
 public record AlertNotification(
     String rule,
@@ -44,7 +47,8 @@ public record AlertNotification(
     @Nullable Instant endsAt,
     String fingerprint,
     NotificationType type,
-    String description) {
+    String description,
+    Instant at) {
 
   /**
    * Validates and copies the components.
@@ -63,10 +67,57 @@ public record AlertNotification(
     requireNonNull(fingerprint, "fingerprint == null");
     requireNonNull(type, "type == null");
     requireNonNull(description, "description == null");
+    requireNonNull(at, "at == null");
     if (status == AlertStatus.RESOLVED && endsAt == null) {
       throw new IllegalArgumentException("a RESOLVED notification needs endsAt");
     }
     labels = dev.vigil.internal.Labels.sortedCopy(labels);
+  }
+
+  /**
+   * Creates a notification made at its {@code endsAt}, or else its {@code startsAt}.
+   *
+   * @throws NullPointerException if a component other than {@code endsAt} is null
+   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}
+   */
+  public AlertNotification(
+      String rule,
+      AlertStatus status,
+      Severity severity,
+      String resource,
+      Map<String, String> labels,
+      String summary,
+      double value,
+      double threshold,
+      Instant startsAt,
+      @Nullable Instant endsAt,
+      String fingerprint,
+      NotificationType type,
+      String description) {
+    this(
+        rule,
+        status,
+        severity,
+        resource,
+        labels,
+        summary,
+        value,
+        threshold,
+        startsAt,
+        endsAt,
+        fingerprint,
+        type,
+        description,
+        endsAt != null ? endsAt : requireNonNull(startsAt, "startsAt == null"));
+  }
+
+  /**
+   * Returns a key that is the same for every delivery attempt of this notification, also after a
+   * restart, and differs between notifications: {@code <fingerprint>-<type>-<at in epoch millis>}.
+   * Receivers de-duplicate on it (at-least-once delivery may repeat a notification).
+   */
+  public String idempotencyKey() {
+    return fingerprint + "-" + type + "-" + at.toEpochMilli();
   }
 
   /**

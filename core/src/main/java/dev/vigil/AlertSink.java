@@ -8,11 +8,13 @@ package dev.vigil;
  * or hanging sink never delays another sink or the polling of sources.
  *
  * <p><b>Failure.</b> Throw to say that the notification was not delivered: the monitor retries it
- * with back-off (see {@link ResourceMonitor.Builder#deliveryAttempts}) and then drops it, logging
- * and counting both.
+ * with exponential random back-off (see {@link ResourceMonitor.Builder#deliveryAttempts}) and then
+ * hands it to {@link MonitorListener#onDeadLetter}, logging and counting both. Throw {@link
+ * PermanentDeliveryException} when retrying cannot help (SMTP 550, HTTP 400): it is not retried.
+ * Delivery is at least once: de-duplicate on {@link AlertNotification#idempotencyKey()}.
  *
  * <p><b>Lifecycle.</b> {@link #close()} is called once when the monitor closes, after the queue was
- * flushed.
+ * flushed, on a helper thread; one that does not return within 1 s is abandoned with one WARN.
  */
 @FunctionalInterface
 public interface AlertSink {

@@ -25,30 +25,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates rules against samples and keeps the state machine of every alert. Guarded by its own
- * lock. Notifications go to an {@link Emitter} while the lock is held; the emitter only decides
- * suppression and queues them, in order, for delivery outside the lock, so user callbacks never run
- * under it.
+ * lock. Each call returns an {@link Evaluation}: the alert transitions it caused, in order, and a
+ * snapshot of the open alerts afterwards, numbered so that delivery can keep their order. The
+ * evaluator hands that value back to its caller and hears nothing back: it never calls delivery,
+ * suppression or user code, and it does not know what any sink was told (like Prometheus' rule
+ * manager handing alerts to a {@code NotifyFunc}, {@code rules/manager.go}).
  *
  * <p>Costs: ingesting a sample is O(windows of its metric); evaluating a threshold rule is O(1) in
  * the length of the history (running aggregates; percentiles excepted). After a successful poll,
- * the alerts of that source are swept once for missing data and staleness; after every poll the
- * firing alerts are checked for reminders and held-back announcements.
+ * the alerts of that source are swept once for missing data and staleness. Every evaluation renders
+ * the snapshot of the open alerts: O(open alerts).
  */
 final class Evaluator {
   static final String SOURCE_HEALTH_RULE = "SourceHealth";
   static final int HISTORY_LIMIT = 32;
 
-  /** Where notifications go. Called with the evaluator's lock held: must not block. */
-  interface Emitter {
-    /** Queues {@code n} for the sinks, or suppresses it; returns false if it was suppressed. */
-    boolean emit(AlertNotification n);
+  /** What one evaluation produced, collected under the lock and returned as one value. */
+  private static final class Emitter {
+    final List<AlertNotification> notifications = new ArrayList<>();
+    final List<Evaluation.RuleFailure> ruleFailures = new ArrayList<>();
 
-    /** Why {@code n} would be suppressed now, counting nothing; null if it would be delivered. */
-    @Nullable String wouldSuppress(AlertNotification n);
+    void emit(AlertNotification n) {
+      notifications.add(n);
+    }
 
-    /** Rule {@code rule} threw {@code error}: to be reported to the listener, outside the lock. */
-    default void ruleFailed(String rule, String series, Throwable error) {}
+    void ruleFailed(String rule, String series, Throwable error) {
+      ruleFailures.add(new Evaluation.RuleFailure(rule, series, error));
+    }
   }
+
+  /** Numbers the evaluations, so that delivery hands them on in the order they happened. */
+  private long sequence;
 
   private final List<RuleRuntime> rules = new ArrayList<>();
 
@@ -68,13 +75,10 @@ final class Evaluator {
   private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Entry> byFingerprint = new HashMap<>();
 
-  /** Entries by resource, so that inhibition looks at one resource's alerts, not all of them. */
-  private final Map<String, Set<Entry>> byResource = new HashMap<>();
-
   private final Map<String, Set<Entry>> bySource = new HashMap<>();
 
-  /** Entries in state FIRING: what reminders and held-back announcements look at. */
-  private final Set<Entry> firing = new LinkedHashSet<>();
+  /** Entries that may be open in a sink: FIRING, NO_DATA or flapping. What the snapshot holds. */
+  private final Set<Entry> open = new LinkedHashSet<>();
 
   private final Map<String, SourceState> sources = new HashMap<>();
 
@@ -114,7 +118,19 @@ final class Evaluator {
    * resources it reported through {@link PollContext#reportError}: their alerts keep their state,
    * as for a failing source.
    */
-  synchronized void ingest(
+  synchronized Evaluation ingest(
+      String source, List<Sample> samples, Set<String> failed, Instant now) {
+    Emitter emit = new Emitter();
+    try {
+      ingest(source, samples, failed, now, emit);
+      return evaluation(now, emit, null);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      return evaluation(now, emit, t);
+    }
+  }
+
+  private void ingest(
       String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
     SourceState src = sources.computeIfAbsent(source, SourceState::new);
     src.succeeded(now, emit);
@@ -152,18 +168,50 @@ final class Evaluator {
       }
     }
     sweep(src, evaluated, failed, now, emit);
+    tick(now, emit);
   }
 
   /** A poll of {@code source} failed: its alerts keep their state; its health alert fires. */
-  synchronized void sourceFailed(String source, Throwable error, Instant now, Emitter emit) {
-    sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
+  synchronized Evaluation sourceFailed(String source, Throwable error, Instant now) {
+    Emitter emit = new Emitter();
+    try {
+      sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
+      tick(now, emit);
+      return evaluation(now, emit, null);
+    } catch (Throwable t) {
+      Throwables.rethrowIfFatal(t);
+      return evaluation(now, emit, t);
+    }
   }
 
   /**
-   * Time-driven work, run after every poll: heartbeats, held-back announcements and reminders.
-   * Costs O(heartbeat series + firing alerts).
+   * The value handed to delivery: the transitions of this evaluation and the open alerts after it.
    */
-  synchronized void tick(Instant now, Emitter emit) {
+  private Evaluation evaluation(Instant now, Emitter emit, @Nullable Throwable failure) {
+    List<ActiveAlert> active = new ArrayList<>(open.size() + sources.size());
+    for (Entry e : open) {
+      active.add(
+          new ActiveAlert(
+              notification(e, NotificationType.FIRING, AlertStatus.FIRING, now),
+              e.state,
+              e.flapping,
+              e.rt.rule.repeatInterval()));
+    }
+    for (SourceState src : sources.values()) {
+      if (src.health != null) {
+        active.add(
+            new ActiveAlert(
+                src.healthNotification(AlertStatus.FIRING, NotificationType.FIRING, now),
+                AlertState.FIRING,
+                false,
+                Duration.ZERO));
+      }
+    }
+    return new Evaluation(++sequence, now, emit.notifications, emit.ruleFailures, active, failure);
+  }
+
+  /** Time-driven work, run after every poll: heartbeats. Costs O(heartbeat series). */
+  private void tick(Instant now, Emitter emit) {
     for (RuleRuntime rt : rules) {
       Duration max = rt.rule.heartbeat();
       if (max == null) continue;
@@ -184,24 +232,6 @@ final class Evaluator {
             breach ? "no sample for " + silent : "sample received");
       }
     }
-    for (Entry e : new ArrayList<>(firing)) {
-      if (e.flapping) continue;
-      if (e.announcePending) {
-        // Its FIRING notification was suppressed: announce it once nothing suppresses it any more.
-        AlertNotification n = notification(e, NotificationType.FIRING, AlertStatus.FIRING, now);
-        if (emit.wouldSuppress(n) == null && emit.emit(n)) {
-          e.announcePending = false;
-          e.lastNotifiedAt = now;
-        }
-        continue;
-      }
-      Duration repeat = e.rt.rule.repeatInterval();
-      if (!repeat.isZero()
-          && e.lastNotifiedAt != null
-          && !now.isBefore(e.lastNotifiedAt.plus(repeat))) {
-        notify(e, NotificationType.REMINDER, now, emit);
-      }
-    }
   }
 
   // ---------------------------------------------------------------- evaluation
@@ -212,7 +242,6 @@ final class Evaluator {
       e = new Entry(ak, rt, source);
       entries.put(ak, e);
       byFingerprint.put(e.fingerprint, e);
-      byResource.computeIfAbsent(ak.resource(), r -> new LinkedHashSet<>()).add(e);
       bySource.computeIfAbsent(source, r -> new LinkedHashSet<>()).add(e);
     }
     return e;
@@ -221,8 +250,7 @@ final class Evaluator {
   private void forget(Entry e) {
     entries.remove(e.key);
     byFingerprint.remove(e.fingerprint);
-    firing.remove(e);
-    removeFrom(byResource, e.key.resource(), e);
+    open.remove(e);
     removeFrom(bySource, e.source, e);
   }
 
@@ -386,12 +414,8 @@ final class Evaluator {
                 AlertState.FIRING,
                 now,
                 "severity " + old + " -> " + severity);
-            // Sinks that never heard it fire hear FIRING (at the new severity), not a change.
-            notify(
-                e,
-                e.announcePending ? NotificationType.FIRING : NotificationType.SEVERITY_CHANGED,
-                now,
-                emit);
+            // A sink that never heard it fire hears FIRING instead: delivery decides, per sink.
+            notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
           }
         } else if (!rule.keepFiringFor().isZero()
             && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
@@ -425,6 +449,7 @@ final class Evaluator {
     FlapDetector.Transition t = e.flapDetector().record(e.state == AlertState.FIRING);
     if (t == FlapDetector.Transition.STARTED) {
       e.flapping = true;
+      reindex(e);
       history(
           e,
           e.state,
@@ -441,14 +466,10 @@ final class Evaluator {
   /** Ends flapping with one notification that carries the current status. */
   private void stopFlapping(Entry e, Instant now, Emitter emit, String why) {
     e.flapping = false;
+    reindex(e);
     history(e, e.state, e.state, now, why);
     AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
-    boolean delivered = emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
-    if (status == AlertStatus.FIRING) {
-      e.lastNotifiedAt = now;
-      // Suppressed: the sinks have not heard it fires; announce it once nothing suppresses it.
-      e.announcePending = !delivered;
-    }
+    emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
   }
 
   private static String pct(double p) {
@@ -546,13 +567,14 @@ final class Evaluator {
     AlertState from = e.state;
     e.state = to;
     e.keepFiringSince = null;
-    if (to == AlertState.FIRING) {
-      firing.add(e);
-    } else {
-      firing.remove(e);
-      e.announcePending = false;
-    }
+    reindex(e);
     history(e, from, to, now, why);
+  }
+
+  /** Keeps {@link #open} in step with the state and flapping of {@code e}. */
+  private void reindex(Entry e) {
+    if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA || e.flapping) open.add(e);
+    else open.remove(e);
   }
 
   private static void history(Entry e, AlertState from, AlertState to, Instant now, String why) {
@@ -564,9 +586,7 @@ final class Evaluator {
     if (e.flapping) return; // held while flapping
     AlertStatus status =
         type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
-    boolean delivered = emit.emit(notification(e, type, status, now));
-    if (status == AlertStatus.FIRING) e.lastNotifiedAt = now;
-    if (type == NotificationType.FIRING) e.announcePending = !delivered;
+    emit.emit(notification(e, type, status, now));
     e.note = "";
   }
 
@@ -588,7 +608,8 @@ final class Evaluator {
         status == AlertStatus.RESOLVED ? now : null,
         e.fingerprint,
         type,
-        render(e.rt.rule.description(), e, severity, labels));
+        render(e.rt.rule.description(), e, severity, labels),
+        now);
   }
 
   private static String render(
@@ -625,13 +646,9 @@ final class Evaluator {
     return List.copyOf(alerts);
   }
 
-  /** The CRITICAL alerts firing now for {@code resource}: what may inhibit its other alerts. */
-  synchronized List<Alert> criticalFiring(String resource) {
-    List<Alert> out = new ArrayList<>();
-    for (Entry e : byResource.getOrDefault(resource, Set.of())) {
-      if (e.state == AlertState.FIRING && e.severity == Severity.CRITICAL) out.add(e.snapshot());
-    }
-    return out;
+  /** The number of the last evaluation returned; 0 before the first. */
+  synchronized long lastSequence() {
+    return sequence;
   }
 
   synchronized List<AlertTransition> history(String fingerprint) {
@@ -821,15 +838,11 @@ final class Evaluator {
     /** Where the alert was when it lost its data: NO_DATA resumes from there. */
     AlertState stateBeforeNoData = AlertState.INACTIVE;
 
-    /** Its FIRING notification was suppressed: announce it once nothing suppresses it. */
-    boolean announcePending;
-
     /** Appended to the summary of the next notification: why it was sent, if not obvious. */
     String note = "";
 
     @Nullable Instant lastDataAt;
     @Nullable Instant lastEvaluatedAt;
-    @Nullable Instant lastNotifiedAt;
     @Nullable Result lastResult;
     double value = Double.NaN;
     double threshold = Double.NaN;
@@ -955,22 +968,26 @@ final class Evaluator {
     }
 
     private void emitHealth(AlertStatus status, NotificationType type, Instant now, Emitter emit) {
+      emit.emit(healthNotification(status, type, now));
+    }
+
+    AlertNotification healthNotification(AlertStatus status, NotificationType type, Instant now) {
       Alert h = requireNonNull(health, "health");
-      emit.emit(
-          new AlertNotification(
-              SOURCE_HEALTH_RULE,
-              status,
-              h.severity(),
-              name,
-              h.labels(),
-              status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
-              h.value(),
-              h.threshold(),
-              h.startsAt(),
-              status == AlertStatus.RESOLVED ? now : null,
-              h.fingerprint(),
-              type,
-              ""));
+      return new AlertNotification(
+          SOURCE_HEALTH_RULE,
+          status,
+          h.severity(),
+          name,
+          h.labels(),
+          status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
+          h.value(),
+          h.threshold(),
+          h.startsAt(),
+          status == AlertStatus.RESOLVED ? now : null,
+          h.fingerprint(),
+          type,
+          "",
+          now);
     }
   }
 

@@ -80,7 +80,8 @@ public interface MonitorListener {
    * @param sink the sink's name
    * @param notification the notification
    * @param error what went wrong
-   * @param willRetry whether the monitor will try again; if false the notification is dropped
+   * @param willRetry whether the monitor will try again; if false the notification is given up and
+   *     goes to {@link #onDeadLetter}
    */
   default void onDeliveryFailed(
       String sink, AlertNotification notification, Throwable error, boolean willRetry) {}
@@ -94,4 +95,16 @@ public interface MonitorListener {
    * @param reason why, for people
    */
   default void onDropped(String sink, AlertNotification notification, String reason) {}
+
+  /**
+   * {@code sink} finally gave up on {@code notification}: it threw a {@link
+   * PermanentDeliveryException}, ran out of attempts, or its delivery thread died of an error on
+   * the last attempt. Every notification a sink was due either reaches {@link #onDelivered}, this
+   * method or {@link #onDropped}; none is lost silently.
+   *
+   * @param sink the sink's name
+   * @param notification the notification, with its {@link AlertNotification#idempotencyKey()}
+   * @param cause the last failure
+   */
+  default void onDeadLetter(String sink, AlertNotification notification, Throwable cause) {}
 }

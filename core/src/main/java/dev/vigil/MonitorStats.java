@@ -47,8 +47,26 @@ public record MonitorStats(
    *
    * @param delivered notifications delivered
    * @param failedAttempts delivery attempts that threw (each retry counts)
-   * @param dropped notifications given up on: out of attempts, queue full, or closed unflushed
+   * @param dropped notifications given up on: dead-lettered, queue full, or closed unflushed
    * @param pending notifications queued or being delivered now
+   * @param retried attempts that were followed by another one
+   * @param deadLettered notifications handed to {@link MonitorListener#onDeadLetter} (part of
+   *     {@code dropped})
+   * @param droppedByReason {@code dropped} by reason: {@code dead letter}, {@code queue full
+   *     (reminder)}, {@code queue full}, {@code monitor closing}, {@code closed before delivery}
    */
-  public record SinkStats(long delivered, long failedAttempts, long dropped, int pending) {}
+  public record SinkStats(
+      long delivered,
+      long failedAttempts,
+      long dropped,
+      int pending,
+      long retried,
+      long deadLettered,
+      Map<String, Long> droppedByReason) {
+
+    /** Copies the map. */
+    public SinkStats {
+      droppedByReason = Map.copyOf(droppedByReason);
+    }
+  }
 }

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalTime;
+import java.time.Month;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
@@ -63,6 +65,9 @@ public final class MuteWindow {
   private final boolean allDay;
   private final ZoneId zone;
   private final List<Matcher> matchers;
+  private final Set<Integer> daysOfMonth;
+  private final Set<Month> months;
+  private final Set<Integer> years;
 
   private MuteWindow(Builder b) {
     this.name = b.name;
@@ -72,6 +77,9 @@ public final class MuteWindow {
     this.allDay = b.allDay;
     this.zone = requireNonNull(b.zone);
     this.matchers = List.copyOf(b.matchers);
+    this.daysOfMonth = Set.copyOf(b.daysOfMonth);
+    this.months = Set.copyOf(b.months);
+    this.years = Set.copyOf(b.years);
   }
 
   /**
@@ -96,6 +104,9 @@ public final class MuteWindow {
     b.allDay = allDay;
     b.zone = zone;
     b.matchers = matchers;
+    b.daysOfMonth = daysOfMonth;
+    b.months = months;
+    b.years = years;
     return b;
   }
 
@@ -143,15 +154,41 @@ public final class MuteWindow {
   public boolean isActiveAt(Instant instant) {
     requireNonNull(instant, "instant == null");
     ZonedDateTime local = instant.atZone(zone);
-    DayOfWeek day = local.getDayOfWeek();
-    if (allDay) return days.contains(day);
+    LocalDate day = local.toLocalDate();
+    if (allDay) return onDay(day);
     LocalTime time = local.toLocalTime();
     if (start.isBefore(end)) {
-      return days.contains(day) && !time.isBefore(start) && time.isBefore(end);
+      return onDay(day) && !time.isBefore(start) && time.isBefore(end);
     }
     // Crosses midnight: the evening part belongs to today, the morning part to yesterday.
-    return (days.contains(day) && !time.isBefore(start))
-        || (days.contains(day.minus(1)) && time.isBefore(end));
+    return (onDay(day) && !time.isBefore(start)) || (onDay(day.minusDays(1)) && time.isBefore(end));
+  }
+
+  /** Whether the window starts on local date {@code d}: weekday, day of month, month and year. */
+  private boolean onDay(LocalDate d) {
+    if (!days.contains(d.getDayOfWeek())) return false;
+    if (!daysOfMonth.isEmpty()
+        && !daysOfMonth.contains(d.getDayOfMonth())
+        && !daysOfMonth.contains(d.getDayOfMonth() - d.lengthOfMonth() - 1)) {
+      return false;
+    }
+    if (!months.isEmpty() && !months.contains(d.getMonth())) return false;
+    return years.isEmpty() || years.contains(d.getYear());
+  }
+
+  /** Returns the days of the month (1 to 31, or -1 for the last to -31); empty for every day. */
+  public Set<Integer> daysOfMonth() {
+    return daysOfMonth;
+  }
+
+  /** Returns the months; empty for every month. */
+  public Set<Month> months() {
+    return months;
+  }
+
+  /** Returns the years; empty for every year. */
+  public Set<Integer> years() {
+    return years;
   }
 
   /**
@@ -180,12 +217,16 @@ public final class MuteWindow {
         && end.equals(w.end)
         && allDay == w.allDay
         && zone.equals(w.zone)
-        && matchers.equals(w.matchers);
+        && matchers.equals(w.matchers)
+        && daysOfMonth.equals(w.daysOfMonth)
+        && months.equals(w.months)
+        && years.equals(w.years);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(name, days, start, end, allDay, zone, matchers);
+    return java.util.Objects.hash(
+        name, days, start, end, allDay, zone, matchers, daysOfMonth, months, years);
   }
 
   /** Returns a description such as {@code MuteWindow{nightly MONDAY,FRIDAY 22:00-06:00 UTC}}. */
@@ -200,6 +241,9 @@ public final class MuteWindow {
         + (allDay ? "all day" : start + "-" + end)
         + " "
         + zone
+        + (daysOfMonth.isEmpty() ? "" : " days of month " + new java.util.TreeSet<>(daysOfMonth))
+        + (months.isEmpty() ? "" : " months " + new java.util.TreeSet<>(months))
+        + (years.isEmpty() ? "" : " years " + new java.util.TreeSet<>(years))
         + (matchers.isEmpty() ? "" : " " + matchers)
         + "}";
   }
@@ -216,6 +260,9 @@ public final class MuteWindow {
     private boolean allDay = true;
     private @Nullable ZoneId zone;
     private List<Matcher> matchers = List.of();
+    private Set<Integer> daysOfMonth = Set.of();
+    private Set<Month> months = Set.of();
+    private Set<Integer> years = Set.of();
 
     private Builder(String name) {
       requireNonNull(name, "name == null");
@@ -282,6 +329,67 @@ public final class MuteWindow {
       this.start = start;
       this.end = end;
       this.allDay = false;
+      return this;
+    }
+
+    /**
+     * Restricts the window to days of the month, like Alertmanager's {@code days_of_month}: 1 to
+     * 31, or negative to count from the end ({@code -1} is the last day of the month). A day that a
+     * month does not have (31 in April) never matches. For a window crossing midnight, the day the
+     * window starts counts.
+     *
+     * @throws IllegalArgumentException if no day is given, or a day is 0 or outside [-31, 31]
+     */
+    public Builder daysOfMonth(int... days) {
+      if (days.length == 0) {
+        throw new IllegalArgumentException("mute window " + name + ": daysOfMonth is empty");
+      }
+      Set<Integer> copy = new java.util.HashSet<>();
+      for (int d : days) {
+        if (d == 0 || d < -31 || d > 31) {
+          throw new IllegalArgumentException(
+              "mute window " + name + ": daysOfMonth must be in [-31, -1] or [1, 31]: " + d);
+        }
+        copy.add(d);
+      }
+      this.daysOfMonth = copy;
+      return this;
+    }
+
+    /**
+     * Restricts the window to months, like Alertmanager's {@code months}.
+     *
+     * @throws NullPointerException if a month is null
+     * @throws IllegalArgumentException if no month is given
+     */
+    public Builder months(Month... months) {
+      if (months.length == 0) {
+        throw new IllegalArgumentException("mute window " + name + ": months is empty");
+      }
+      EnumSet<Month> copy = EnumSet.noneOf(Month.class);
+      for (Month m : months) copy.add(requireNonNull(m, "month == null"));
+      this.months = copy;
+      return this;
+    }
+
+    /**
+     * Restricts the window to years, like Alertmanager's {@code years}.
+     *
+     * @throws IllegalArgumentException if no year is given or one is outside [1970, 9999]
+     */
+    public Builder years(int... years) {
+      if (years.length == 0) {
+        throw new IllegalArgumentException("mute window " + name + ": years is empty");
+      }
+      Set<Integer> copy = new java.util.HashSet<>();
+      for (int y : years) {
+        if (y < 1970 || y > 9999) {
+          throw new IllegalArgumentException(
+              "mute window " + name + ": years must be in [1970, 9999]: " + y);
+        }
+        copy.add(y);
+      }
+      this.years = copy;
       return this;
     }
 

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,6 +62,9 @@ import org.slf4j.Logger;
 public final class ResourceMonitor implements AutoCloseable {
   private static final Logger log = Loggers.MONITOR;
 
+  /** How long the sources' and sinks' own close() may take, together, after the flush. */
+  private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** How often a monitor with a non-system ticker re-reads it. */
   private static final long VIRTUAL_TICKER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -93,15 +95,12 @@ public final class ResourceMonitor implements AutoCloseable {
   private volatile State state = State.NEW;
   private @Nullable Thread scheduler;
 
-  /**
-   * Notifications decided by the evaluator (under its lock), in order, waiting to be handed to the
-   * listener and the sinks outside that lock. Drained under {@link #deliveryLock} so that order is
-   * kept and so that {@link #pollNow()} returns only once its notifications are queued.
-   */
-  private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  /** The delivery side: mute stages, per-sink notification logs, queues. */
+  private final Delivery delivery;
 
-  private final ReentrantLock deliveryLock = new ReentrantLock();
-  private final Evaluator.Emitter emitter = new OutboxEmitter();
+  /** Opened when the shutdown is complete: later close() callers wait for it. */
+  private final java.util.concurrent.CountDownLatch closed =
+      new java.util.concurrent.CountDownLatch(1);
 
   private ResourceMonitor(Builder b) {
     this.clock = b.clock;
@@ -123,11 +122,17 @@ public final class ResourceMonitor implements AutoCloseable {
                     listener,
                     b.sinkQueueCapacity,
                     b.deliveryAttempts,
-                    b.deliveryBackoff.toNanos(),
-                    b.maxDeliveryBackoff.toNanos())));
+                    b.deliveryBackoff,
+                    b.maxDeliveryBackoff)));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
-    this.suppressor = new Suppressor(clock, b.startupGracePeriod, b.muteWindows);
+    this.suppressor =
+        new Suppressor(
+            clock,
+            b.startupGracePeriod,
+            b.muteWindows,
+            b.inhibitRules.isEmpty() ? List.of(InhibitRule.DEFAULT) : b.inhibitRules);
+    this.delivery = new Delivery(suppressor, sinks, listener);
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -220,7 +225,7 @@ public final class ResourceMonitor implements AutoCloseable {
    */
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + requireNonNull(timeout, "timeout == null").toNanos();
-    drainOutbox();
+    if (!delivery.awaitHanded(evaluator.lastSequence(), deadline)) return false;
     for (SinkDispatcher sink : sinks) {
       if (!sink.awaitIdle(deadline)) return false;
     }
@@ -253,6 +258,19 @@ public final class ResourceMonitor implements AutoCloseable {
    */
   public Silence silence(List<Matcher> matchers, Duration duration, String comment) {
     return suppressor.silence(matchers, duration, comment);
+  }
+
+  /**
+   * Silences the notifications of every alert whose labels match all {@code matchers} from {@code
+   * startsAt}, which may lie in the future (a planned maintenance), until {@code endsAt}.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if there is no matcher, every matcher matches the empty
+   *     string, {@code endsAt} is not after {@code startsAt} or not in the future, or {@code
+   *     comment} is blank
+   */
+  public Silence silence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment) {
+    return suppressor.silence(matchers, startsAt, endsAt, comment);
   }
 
   /** Returns the silences in force now, or yet to start. */
@@ -291,15 +309,63 @@ public final class ResourceMonitor implements AutoCloseable {
   @Override
   public void close() {
     Thread t;
+    boolean first;
     lock.lock();
     try {
-      if (state == State.CLOSED) return;
+      first = state != State.CLOSED;
       state = State.CLOSED;
       t = scheduler;
       wake.signalAll();
     } finally {
       lock.unlock();
     }
+    if (MonitorThread.current()) {
+      // Called from a poll, a sink or a listener on one of our threads: waiting here would wait on
+      // this very thread. A closer thread does the work once this thread is done; we return.
+      if (first) {
+        Thread closer = new NamedThreadFactory("close").newThread(() -> shutDown(t));
+        closer.start();
+      }
+      return;
+    }
+    if (first) {
+      shutDown(t);
+    } else {
+      awaitClosed();
+    }
+  }
+
+  /** A later caller of close() returns only once the first one has closed the monitor. */
+  private void awaitClosed() {
+    long bound =
+        shutdownTimeout.toNanos()
+            + (sources.size() + 2L) * CLOSE_TIMEOUT_NANOS
+            + CLOSE_TIMEOUT_NANOS;
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + bound;
+    while (true) {
+      try {
+        if (!closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          log.warn("close(): the first close() did not finish within its bound; returning");
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  /** The shutdown proper: bounded, run once, by the first caller or a closer thread. */
+  private void shutDown(@Nullable Thread t) {
+    try {
+      shutDownBounded(t);
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  private void shutDownBounded(@Nullable Thread t) {
     // An interrupted caller still gets a bounded, complete close; its interrupt is restored.
     boolean interrupted = Thread.interrupted();
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
@@ -338,10 +404,27 @@ public final class ResourceMonitor implements AutoCloseable {
             runner.name);
       }
     }
-    drainOutbox();
     // Two phases, so that a hanging sink cannot use up the flush time of the others.
     for (SinkDispatcher sink : sinks) sink.beginClose();
     for (SinkDispatcher sink : sinks) interrupted |= sink.awaitClose(deadline);
+    // Each sink's own close() on its own thread, all at once, each abandoned after its deadline.
+    List<Thread> closers = new ArrayList<>();
+    for (SinkDispatcher sink : sinks) {
+      Runnable task = sink.closeTask();
+      if (task == null) continue;
+      Thread c = new NamedThreadFactory("sink-" + sink.name() + "-close").newThread(task);
+      c.start();
+      closers.add(c);
+    }
+    long closeDeadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+    for (int i = 0; i < closers.size(); i++) {
+      Thread c = closers.get(i);
+      interrupted |= Threads.joinUntil(c, closeDeadline);
+      if (c.isAlive()) {
+        log.warn("Sink close() did not return within 1 s; abandoned ({})", c.getName());
+        c.interrupt();
+      }
+    }
     if (ownedPollExecutor != null) ownedPollExecutor.shutdownNow();
     if (interrupted) Thread.currentThread().interrupt();
     log.info("Vigil monitor closed");
@@ -441,6 +524,10 @@ public final class ResourceMonitor implements AutoCloseable {
 
   /** Polls one source and evaluates the result; never throws but for a VirtualMachineError. */
   private void poll(SourceRunner runner) {
+    MonitorThread.run(() -> pollMarked(runner));
+  }
+
+  private void pollMarked(SourceRunner runner) {
     Instant startedAt = clock.instant();
     long t0 = ticker.read();
     List<Sample> samples;
@@ -460,65 +547,36 @@ public final class ResourceMonitor implements AutoCloseable {
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
-      evaluateSafely(runner, () -> evaluator.sourceFailed(runner.name, t, startedAt, emitter));
-      evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
+      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt));
       return;
     }
-    runner.succeeded(startedAt);
-    listener.onPollSucceeded(runner.name, samples.size(), Duration.ofNanos(ticker.read() - t0));
-    List<Sample> result = samples;
+    Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    evaluateSafely(runner, () -> evaluator.ingest(runner.name, result, failed, startedAt, emitter));
-    evaluateSafely(runner, () -> evaluator.tick(startedAt, emitter));
-  }
-
-  private void evaluateSafely(SourceRunner runner, Runnable evaluation) {
-    try {
-      evaluation.run();
-    } catch (Throwable t) {
-      Throwables.rethrowIfFatal(t);
-      Loggers.RULES.error("Evaluation after a poll of {} failed", runner.name, t);
-    } finally {
-      drainOutbox();
-    }
+    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt));
+    // Counted once its notifications are handed on, so that a poll counted is a poll done.
+    runner.succeeded(startedAt);
+    listener.onPollSucceeded(runner.name, samples.size(), took);
   }
 
   /**
-   * Hands the notifications the evaluator decided to the listener and the sinks, in order. Runs
-   * outside the evaluator's lock, so a slow listener never holds up evaluation elsewhere.
+   * Hands what the evaluator returned to delivery, outside the evaluator's lock: the engine hears
+   * nothing back. Then reports the rule errors of that evaluation.
    */
-  private void drainOutbox() {
-    deliveryLock.lock();
+  private void handOff(SourceRunner runner, Evaluation evaluation) {
     try {
-      Outgoing next;
-      while ((next = outbox.poll()) != null) {
-        if (next instanceof RuleFailed failed) {
-          ruleFailed(failed);
-          continue;
-        }
-        Decided decided = (Decided) next;
-        AlertNotification n = decided.notification();
-        String reason = decided.suppressedBecause();
-        if (reason != null) {
-          Loggers.RULES.info("Suppressed {}: {}", SinkDispatcher.describe(n), reason);
-          listener.onSuppressed(n, reason);
-        } else {
-          listener.onNotification(n);
-          for (SinkDispatcher sink : sinks) sink.enqueue(n);
-        }
+      delivery.accept(evaluation);
+    } finally {
+      Throwable failure = evaluation.failure();
+      if (failure != null) {
+        Loggers.RULES.error("Evaluation after a poll of {} failed", runner.name, failure);
       }
-    } finally {
-      deliveryLock.unlock();
+      for (Evaluation.RuleFailure f : evaluation.ruleFailures()) ruleFailed(f);
     }
   }
 
-  /**
-   * A notification and why it is suppressed (null: deliver it); or, with {@code ruleError} set, a
-   * rule's failure for the listener.
-   */
   /** Logs a rule error once, then at most once a minute per rule and cause; tells the listener. */
-  private void ruleFailed(RuleFailed failed) {
+  private void ruleFailed(Evaluation.RuleFailure failed) {
     Throwable error = failed.error();
     long repeats = ruleErrors.admit(failed.rule() + "\0" + error.getClass().getName());
     if (repeats >= 0) {
@@ -534,39 +592,6 @@ public final class ResourceMonitor implements AutoCloseable {
           "Rule {} failed on {}; stack trace:", failed.rule(), failed.series(), error);
     }
     listener.onRuleError(failed.rule(), error);
-  }
-
-  /** What the evaluator decided under its lock, handed on in order outside it. */
-  private sealed interface Outgoing permits Decided, RuleFailed {}
-
-  /** A notification, and why it was suppressed (null: deliver it). */
-  private record Decided(AlertNotification notification, @Nullable String suppressedBecause)
-      implements Outgoing {}
-
-  private record RuleFailed(String rule, String series, Throwable error) implements Outgoing {}
-
-  /** Called by the evaluator with its lock held: decides suppression and queues, never blocks. */
-  private final class OutboxEmitter implements Evaluator.Emitter {
-    @Override
-    public boolean emit(AlertNotification n) {
-      String reason = suppressor.suppressReason(n, clock.instant(), inhibitors(n));
-      outbox.add(new Decided(n, reason));
-      return reason == null;
-    }
-
-    @Override
-    public void ruleFailed(String rule, String series, Throwable error) {
-      outbox.add(new RuleFailed(rule, series, error));
-    }
-
-    @Override
-    public @Nullable String wouldSuppress(AlertNotification n) {
-      return suppressor.peekReason(n, clock.instant(), inhibitors(n));
-    }
-
-    private List<Alert> inhibitors(AlertNotification n) {
-      return n.severity() == Severity.CRITICAL ? List.of() : evaluator.criticalFiring(n.resource());
-    }
   }
 
   @Override
@@ -651,8 +676,22 @@ public final class ResourceMonitor implements AutoCloseable {
     private Duration startupGracePeriod = Duration.ZERO;
     private int sourceFailuresToAlert = 1;
     private final List<MuteWindow> muteWindows = new ArrayList<>();
+    private final List<InhibitRule> inhibitRules = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an inhibit rule, like an entry of Alertmanager's {@code inhibit_rules}. Without any,
+     * {@link InhibitRule#DEFAULT} applies (a firing critical alert mutes the warning and info
+     * notifications of its resource); adding one replaces that default, so add {@code
+     * InhibitRule.DEFAULT} as well to keep it.
+     *
+     * @throws NullPointerException if {@code rule} is null
+     */
+    public Builder inhibitRule(InhibitRule rule) {
+      inhibitRules.add(requireNonNull(rule, "inhibitRule == null"));
+      return this;
+    }
 
     /**
      * Suppresses every notification for {@code grace} after {@link ResourceMonitor#start()}, so a
@@ -840,9 +879,10 @@ public final class ResourceMonitor implements AutoCloseable {
 
     /**
      * Sets the pause before the first retry of a delivery (1 s by default) and the longest pause
-     * (30 s by default); the pause doubles with each retry. Pauses are real time, not the {@link
-     * #ticker}'s: a test with a failing sink sets {@code deliveryBackoff(Duration.ZERO,
-     * Duration.ZERO)}.
+     * (30 s by default); the pause grows exponentially (multiplier 2, randomized by ±50%, capped at
+     * {@code max}: Resilience4j's {@code IntervalFunction.ofExponentialRandomBackoff}). Pauses are
+     * real time, not the {@link #ticker}'s: a test with a failing sink sets {@code
+     * deliveryBackoff(Duration.ZERO, Duration.ZERO)}.
      *
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code initial} is negative or {@code max} is less than

@@ -101,4 +101,13 @@ final class SafeListener implements MonitorListener {
       failed("onDropped", t);
     }
   }
+
+  @Override
+  public void onDeadLetter(String sink, AlertNotification notification, Throwable cause) {
+    try {
+      delegate.onDeadLetter(sink, notification, cause);
+    } catch (Throwable t) {
+      failed("onDeadLetter", t);
+    }
+  }
 }

@@ -87,6 +87,29 @@ public final class Silence {
   }
 
   /**
+   * Creates a silence with a random UUID as its id from {@code startsAt} (possibly in the future)
+   * until {@code endsAt}.
+   *
+   * @throws NullPointerException if an argument other than {@code createdBy} is null
+   * @throws IllegalArgumentException as the constructor does, or if {@code endsAt} is not after now
+   */
+  static Silence create(
+      Clock clock,
+      List<Matcher> matchers,
+      Instant startsAt,
+      Instant endsAt,
+      String comment,
+      @Nullable String createdBy) {
+    requireNonNull(clock, "clock == null");
+    requireNonNull(endsAt, "endsAt == null");
+    if (!endsAt.isAfter(clock.instant())) {
+      throw new IllegalArgumentException("silence endsAt " + endsAt + " is not in the future");
+    }
+    return new Silence(
+        UUID.randomUUID().toString(), matchers, startsAt, endsAt, comment, createdBy, clock);
+  }
+
+  /**
    * Creates a silence with a random UUID as its id that starts now and lasts {@code duration}.
    *
    * @throws NullPointerException if an argument other than {@code createdBy} is null

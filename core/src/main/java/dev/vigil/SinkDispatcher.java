@@ -5,9 +5,17 @@ import dev.vigil.internal.Loggers;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,19 +24,39 @@ import org.slf4j.Logger;
 
 /**
  * One sink's bounded queue and delivery thread ({@code vigil-sink-<name>-N}, started on the first
- * notification). Deliveries are retried with exponential back-off. A sink that hangs only ever
- * blocks its own thread.
+ * notification): the last stage of delivery.
+ *
+ * <ul>
+ *   <li><b>Queue.</b> Bounded; when full, the oldest REMINDER is dropped first, else the oldest
+ *       notification; every drop is counted by reason and reported to {@link
+ *       MonitorListener#onDropped}; the log says so once, then at most once a minute.
+ *   <li><b>Retry.</b> A Resilience4j {@link Retry} with exponential random back-off (jitter 0.5,
+ *       multiplier 2) capped at the maximum back-off. A {@link PermanentDeliveryException} is not
+ *       retried. What is finally given up goes to {@link MonitorListener#onDeadLetter}.
+ *   <li><b>Thread death.</b> A thread that dies of an {@link Error} (a {@code StackOverflowError}
+ *       in the sink) is replaced at once; the notification it held is put back at the head of the
+ *       queue (its failed attempt counted) or, out of attempts, dead-lettered.
+ *   <li><b>Close.</b> {@link #beginClose} then {@link #awaitClose}: delivers what is queued until
+ *       the deadline, then closes the sink on a helper thread, abandoned with one WARN if it hangs.
+ * </ul>
+ *
+ * <p>A sink that hangs only ever blocks its own thread. Thread safe.
  */
 final class SinkDispatcher {
   private static final Logger log = Loggers.DELIVERY;
+
+  static final String DEAD_LETTER = "dead letter";
+  static final String QUEUE_FULL_REMINDER = "queue full (reminder)";
+  static final String QUEUE_FULL = "queue full";
+  static final String CLOSING = "monitor closing";
+  static final String CLOSED = "closed before delivery";
 
   private final String name;
   private final AlertSink sink;
   private final MonitorListener listener;
   private final int capacity;
   private final int maxAttempts;
-  private final long initialBackoffNanos;
-  private final long maxBackoffNanos;
+  private final Retry retry;
   private final NamedThreadFactory threads;
 
   /** Repeating failures and drops are logged once, then at most once a minute (real time). */
@@ -36,17 +64,28 @@ final class SinkDispatcher {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<AlertNotification> queue = new ArrayDeque<>();
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private @Nullable Thread thread;
-  private boolean delivering;
+  private @Nullable Queued inFlight;
   private boolean closing;
+
+  /** close() was called from this sink's own thread: the thread closes the sink when done. */
+  private boolean closeLeftToThread;
+
+  /** How long a sink's own close() may take when its thread closes it. */
+  private static final long CLOSE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** Set when close() gave up waiting: no more retries, the thread is being interrupted. */
   private volatile boolean abandoned;
 
   private long delivered;
   private long failedAttempts;
-  private long dropped;
+  private long retried;
+  private long deadLettered;
+  private final Map<String, Long> droppedByReason = new LinkedHashMap<>();
+
+  /** A notification and the attempts spent on it so far (kept when a dying thread hands it on). */
+  private record Queued(AlertNotification notification, int attemptsDone) {}
 
   SinkDispatcher(
       String name,
@@ -54,15 +93,28 @@ final class SinkDispatcher {
       MonitorListener listener,
       int capacity,
       int maxAttempts,
-      long initialBackoffNanos,
-      long maxBackoffNanos) {
+      Duration initialBackoff,
+      Duration maxBackoff) {
     this.name = name;
     this.sink = sink;
     this.listener = listener;
     this.capacity = capacity;
     this.maxAttempts = maxAttempts;
-    this.initialBackoffNanos = initialBackoffNanos;
-    this.maxBackoffNanos = maxBackoffNanos;
+    long initial = initialBackoff.toMillis();
+    long max = maxBackoff.toMillis();
+    IntervalFunction interval =
+        initial < 1
+            ? attempt -> 0L // no back-off: Resilience4j's functions need at least 1 ms
+            : IntervalFunction.ofExponentialRandomBackoff(
+                initial, 2.0, 0.5, Math.max(initial, max));
+    this.retry =
+        Retry.of(
+            "vigil-sink-" + name,
+            RetryConfig.custom()
+                .maxAttempts(maxAttempts)
+                .intervalFunction(interval)
+                .retryOnException(t -> !(t instanceof PermanentDeliveryException) && !abandoned)
+                .build());
     this.threads = new NamedThreadFactory("sink-" + name);
   }
 
@@ -70,155 +122,236 @@ final class SinkDispatcher {
     return name;
   }
 
-  /** Queues {@code notification}; never blocks. When the queue is full the oldest is dropped. */
+  /** Queues {@code notification}; never blocks. When the queue is full one is dropped. */
   void enqueue(AlertNotification notification) {
     AlertNotification evicted = null;
+    String evictedWhy = null;
     boolean rejected = false;
     lock.lock();
     try {
       if (closing) {
         rejected = true;
-        dropped++;
+        countDrop(CLOSING);
       } else {
         if (queue.size() >= capacity) {
-          evicted = queue.pollFirst();
-          dropped++;
+          evicted = evictOne();
+          evictedWhy =
+              evicted.type() == NotificationType.REMINDER ? QUEUE_FULL_REMINDER : QUEUE_FULL;
+          countDrop(evictedWhy);
         }
-        queue.addLast(notification);
-        if (thread == null || !thread.isAlive()) {
-          // First notification, or the thread died of a VirtualMachineError: (re)start it.
-          thread = threads.newThread(this::run);
-          thread.start();
-        }
+        queue.addLast(new Queued(notification, 0));
+        ensureThread();
         changed.signalAll();
       }
     } finally {
       lock.unlock();
     }
-    if (rejected) {
-      long repeats = throttle.admit("closing");
-      if (repeats >= 0) {
-        log.warn(
-            "Sink {}: monitor is closing; dropped {}{}",
-            name,
-            describe(notification),
-            LogThrottle.repeats(repeats));
+    if (rejected) dropped(notification, CLOSING);
+    if (evicted != null && evictedWhy != null) dropped(evicted, evictedWhy);
+  }
+
+  /** Removes the oldest reminder, or else the oldest notification. Lock held, queue not empty. */
+  private AlertNotification evictOne() {
+    for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
+      Queued q = it.next();
+      if (q.notification().type() == NotificationType.REMINDER) {
+        it.remove();
+        return q.notification();
       }
-      listener.onDropped(name, notification, "monitor is closing");
     }
-    if (evicted != null) {
-      long repeats = throttle.admit("queue full");
-      if (repeats >= 0) {
-        log.warn(
-            "Sink {}: queue full ({}); dropped oldest {}{}",
-            name,
-            capacity,
-            describe(evicted),
-            LogThrottle.repeats(repeats));
-      }
-      listener.onDropped(name, evicted, "queue full");
+    return queue.removeFirst().notification();
+  }
+
+  private void countDrop(String reason) {
+    droppedByReason.merge(reason, 1L, Long::sum);
+  }
+
+  private void dropped(AlertNotification n, String reason) {
+    long repeats = throttle.admit("drop\0" + reason);
+    if (repeats >= 0) {
+      log.warn(
+          "Sink {}: {}; dropped {}{}", name, reason, describe(n), LogThrottle.repeats(repeats));
     }
+    listener.onDropped(name, n, reason);
+  }
+
+  /** Starts the thread on the first notification, or replaces one that died. Lock held. */
+  private void ensureThread() {
+    Thread t = thread;
+    if (t == null || !t.isAlive()) startThread();
+  }
+
+  private void startThread() {
+    Thread next = threads.newThread(this::run);
+    thread = next;
+    next.start();
   }
 
   private void run() {
+    MonitorThread.run(this::loop);
+  }
+
+  private void loop() {
     while (true) {
-      AlertNotification next;
+      Queued next;
       lock.lock();
       try {
         while (queue.isEmpty() && !closing) changed.awaitUninterruptibly();
         next = queue.pollFirst();
-        if (next == null) return; // closing and flushed
-        delivering = true;
+        if (next == null) {
+          // Closing and flushed; a close() called from this thread left closing the sink to us.
+          if (closeLeftToThread) closeSink(System.nanoTime() + CLOSE_TIMEOUT_NANOS);
+          return;
+        }
+        inFlight = next;
       } finally {
         lock.unlock();
       }
       try {
         deliver(next);
+      } catch (Throwable fatal) {
+        // A VirtualMachineError from the sink (deliver() handles everything else): this thread
+        // dies, a new one takes over at once, and the notification is not lost.
+        died(next, fatal);
+        throw fatal;
+      }
+      lock.lock();
+      try {
+        inFlight = null;
+        changed.signalAll();
       } finally {
-        lock.lock();
-        try {
-          delivering = false;
-          changed.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        lock.unlock();
       }
       if (abandoned) return; // close() gave up waiting
     }
   }
 
-  private void deliver(AlertNotification notification) {
-    long backoff = initialBackoffNanos;
-    for (int attempt = 1; ; attempt++) {
+  private void died(Queued q, Throwable fatal) {
+    boolean retryIt;
+    lock.lock();
+    try {
+      failedAttempts++;
+      retryIt = q.attemptsDone() + 1 < maxAttempts && !abandoned;
+      if (retryIt) {
+        retried++;
+        queue.addFirst(new Queued(q.notification(), q.attemptsDone() + 1));
+      } else {
+        deadLettered++;
+        countDrop(DEAD_LETTER);
+      }
+      startThread(); // this thread is dying
+      inFlight = null;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    log.error(
+        "Sink {} delivery thread died of {} delivering {}; {}",
+        name,
+        fatal.getClass().getName(),
+        describe(q.notification()),
+        retryIt ? "retrying on a new thread" : "dead-lettered");
+    listener.onDeliveryFailed(name, q.notification(), fatal, retryIt);
+    if (!retryIt) listener.onDeadLetter(name, q.notification(), fatal);
+  }
+
+  private void deliver(Queued q) {
+    AlertNotification notification = q.notification();
+    Retry.Context<Void> context = retry.context();
+    for (int attempt = q.attemptsDone() + 1; ; attempt++) {
       // Only close() interrupts this thread, and then sets abandoned. A stray interrupt (or an
       // InterruptedException a sink threw) must not poison the deliveries after it.
       if (!abandoned) Thread.interrupted();
       try {
         sink.deliver(notification);
-        synchronizedIncrement(Counter.DELIVERED);
+        increment(Counter.DELIVERED);
+        context.onComplete();
         listener.onDelivered(name, notification);
         return;
       } catch (Throwable t) {
         Throwables.rethrowIfFatal(t);
-        synchronizedIncrement(Counter.FAILED);
-        boolean willRetry = attempt < maxAttempts && !abandoned;
-        long repeats = throttle.admit((willRetry ? "retry\0" : "gave up\0") + PollLog.kind(t));
-        if (repeats >= 0 && willRetry) {
-          log.warn(
-              "Sink {} failed to deliver {} (attempt {} of {}); retrying: {}{}",
-              name,
-              describe(notification),
-              attempt,
-              maxAttempts,
-              PollLog.message(t),
-              LogThrottle.repeats(repeats));
-        } else if (repeats >= 0) {
-          log.error(
-              "Sink {} failed to deliver {} after {} attempt(s); dropped: {}{}",
-              name,
-              describe(notification),
-              attempt,
-              PollLog.message(t),
-              LogThrottle.repeats(repeats));
-        }
-        if (log.isDebugEnabled()) log.debug("Sink {} failed; stack trace:", name, t);
-        if (!willRetry) synchronizedIncrement(Counter.DROPPED);
+        increment(Counter.FAILED);
+        boolean permanent = t instanceof PermanentDeliveryException;
+        boolean willRetry = !permanent && attempt < maxAttempts && !abandoned;
+        logFailure(notification, t, attempt, willRetry, permanent);
         listener.onDeliveryFailed(name, notification, t, willRetry);
-        if (!willRetry) return;
-        if (!pause(backoff)) {
-          synchronizedIncrement(Counter.DROPPED);
-          listener.onDropped(name, notification, "monitor closed during retry back-off");
+        if (!willRetry) {
+          deadLetter(notification, t);
           return;
         }
-        backoff = Math.min(maxBackoffNanos, backoff * 2);
+        increment(Counter.RETRIED);
+        try {
+          // Waits the back-off (exponential, random, capped); throws if it will not retry.
+          context.onError(t instanceof Exception e ? e : new ExecutionException(t));
+        } catch (Throwable stopped) {
+          Throwables.rethrowIfFatal(stopped);
+          if (abandoned) {
+            lock.lock();
+            try {
+              countDrop(CLOSED);
+            } finally {
+              lock.unlock();
+            }
+            dropped(notification, CLOSED);
+          } else {
+            deadLetter(notification, t);
+          }
+          return;
+        }
       }
     }
   }
 
-  /** Waits {@code nanos}; returns false if interrupted. */
-  private static boolean pause(long nanos) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(nanos);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+  private void logFailure(
+      AlertNotification n, Throwable t, int attempt, boolean willRetry, boolean permanent) {
+    String kind = permanent ? "permanent" : willRetry ? "retry" : "gave up";
+    long repeats = throttle.admit(kind + "\0" + PollLog.kind(t));
+    if (repeats >= 0 && willRetry) {
+      log.warn(
+          "Sink {} failed to deliver {} (attempt {} of {}); retrying: {}{}",
+          name,
+          describe(n),
+          attempt,
+          maxAttempts,
+          PollLog.message(t),
+          LogThrottle.repeats(repeats));
+    } else if (repeats >= 0) {
+      log.error(
+          "Sink {} failed to deliver {} after {} attempt(s){}; dead-lettered: {}{}",
+          name,
+          describe(n),
+          attempt,
+          permanent ? " (permanent failure)" : "",
+          PollLog.message(t),
+          LogThrottle.repeats(repeats));
     }
+    if (log.isDebugEnabled()) log.debug("Sink {} failed; stack trace:", name, t);
+  }
+
+  private void deadLetter(AlertNotification n, Throwable cause) {
+    lock.lock();
+    try {
+      deadLettered++;
+      countDrop(DEAD_LETTER);
+    } finally {
+      lock.unlock();
+    }
+    listener.onDeadLetter(name, n, cause);
   }
 
   private enum Counter {
     DELIVERED,
     FAILED,
-    DROPPED
+    RETRIED
   }
 
-  private void synchronizedIncrement(Counter counter) {
+  private void increment(Counter counter) {
     lock.lock();
     try {
       switch (counter) {
         case DELIVERED -> delivered++;
         case FAILED -> failedAttempts++;
-        case DROPPED -> dropped++;
+        case RETRIED -> retried++;
       }
     } finally {
       lock.unlock();
@@ -235,7 +368,8 @@ final class SinkDispatcher {
   boolean awaitIdle(long deadlineNanos) throws InterruptedException {
     lock.lock();
     try {
-      while (!queue.isEmpty() || delivering) {
+      while (!queue.isEmpty() || inFlight != null) {
+        if (Thread.currentThread() == thread) return false; // never wait on ourselves
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) return false;
         changed.awaitNanos(remaining);
@@ -249,8 +383,16 @@ final class SinkDispatcher {
   MonitorStats.SinkStats stats() {
     lock.lock();
     try {
+      long dropped = 0;
+      for (long d : droppedByReason.values()) dropped += d;
       return new MonitorStats.SinkStats(
-          delivered, failedAttempts, dropped, queue.size() + (delivering ? 1 : 0));
+          delivered,
+          failedAttempts,
+          dropped,
+          queue.size() + (inFlight != null ? 1 : 0),
+          retried,
+          deadLettered,
+          droppedByReason);
     } finally {
       lock.unlock();
     }
@@ -267,51 +409,110 @@ final class SinkDispatcher {
     }
   }
 
+  /** Whether the calling thread is this sink's delivery thread. */
+  boolean isOwnThread() {
+    lock.lock();
+    try {
+      return Thread.currentThread() == thread;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Waits until the queue is delivered or {@code deadlineNanos} (a reading of {@link
-   * System#nanoTime()}) passes, then interrupts the thread, drops what is left and closes the sink.
-   * An interrupt of the calling thread does not cut the wait short.
+   * System#nanoTime()}) passes, then interrupts the thread, drops what is left and closes the sink
+   * (abandoning a {@code close()} that does not return by {@code closeDeadlineNanos}). An interrupt
+   * of the calling thread does not cut the wait short. Called from the sink's own thread (a sink
+   * that closes the monitor), it does not wait for itself: the queue is left to that thread, which
+   * delivers it after the current notification and then closes the sink.
    *
    * @return whether the calling thread was interrupted meanwhile (its flag is left cleared)
    */
   boolean awaitClose(long deadlineNanos) {
     boolean interrupted = false;
-    Thread t;
     lock.lock();
     try {
-      t = thread;
+      if (Thread.currentThread() == thread) {
+        closeLeftToThread = true;
+        return false;
+      }
     } finally {
       lock.unlock();
     }
-    if (t != null) {
+    while (true) {
+      Thread t;
+      lock.lock();
+      try {
+        t = thread;
+      } finally {
+        lock.unlock();
+      }
+      if (t == null) break;
       interrupted |= Threads.joinUntil(t, deadlineNanos);
       if (t.isAlive()) {
         log.warn("Sink {} did not flush in time; interrupting it", name);
         abandoned = true;
         t.interrupt();
         interrupted |= Threads.joinUntil(t, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+        break;
+      }
+      lock.lock();
+      try {
+        if (thread == t) break; // not replaced meanwhile
+      } finally {
+        lock.unlock();
       }
     }
-    List<AlertNotification> lost;
+    List<AlertNotification> lost = new ArrayList<>();
     lock.lock();
     try {
-      lost = new ArrayList<>(queue);
+      for (Queued q : queue) lost.add(q.notification());
       queue.clear();
-      dropped += lost.size();
+      for (int i = 0; i < lost.size(); i++) countDrop(CLOSED);
     } finally {
       lock.unlock();
     }
     for (AlertNotification n : lost) {
       log.error("Sink {}: monitor closed before delivering {}; dropped", name, describe(n));
-      listener.onDropped(name, n, "monitor closed before delivery");
+      listener.onDropped(name, n, CLOSED);
     }
+    return interrupted;
+  }
+
+  /**
+   * The sink's own close(), to run on a helper thread with a deadline; null if the sink's thread
+   * closes it itself (close() was called from that thread).
+   */
+  @Nullable Runnable closeTask() {
+    lock.lock();
+    try {
+      if (closeLeftToThread) return null;
+    } finally {
+      lock.unlock();
+    }
+    return this::closeQuietly;
+  }
+
+  private void closeQuietly() {
     try {
       sink.close();
     } catch (Throwable e) {
       Throwables.rethrowIfFatal(e);
-      log.warn("Sink {} failed to close", name, e);
+      log.warn("Sink {} failed to close: {}", name, PollLog.message(e));
+      if (log.isDebugEnabled()) log.debug("Sink {} close; stack trace:", name, e);
     }
-    return interrupted;
+  }
+
+  /** Closes the sink on a helper thread; one that does not return in time is abandoned. */
+  private boolean closeSink(long deadlineNanos) {
+    Runnable close = this::closeQuietly;
+    boolean wasInterrupted = Thread.interrupted();
+    if (!Threads.runUntil("sink-" + name + "-close", close, deadlineNanos)) {
+      log.warn("Sink {} did not close in time; abandoned", name);
+    }
+    boolean interrupted = Thread.interrupted();
+    return wasInterrupted || interrupted;
   }
 
   static String describe(AlertNotification n) {

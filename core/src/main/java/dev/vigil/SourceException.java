@@ -27,7 +27,12 @@ public class SourceException extends IOException {
     /** The data could not be read: malformed JSON, a wrong type, a missing field, too large. */
     BAD_DATA,
     /** The connection failed: refused, reset, closed early, TLS failure. */
-    CONNECTION
+    CONNECTION,
+    /**
+     * No request was sent: the source's circuit breaker is open after repeated failures, giving the
+     * API a rest until it is tried again.
+     */
+    CIRCUIT_OPEN
   }
 
   private final Kind kind;

@@ -1,6 +1,7 @@
 package dev.vigil;
 
 import dev.vigil.internal.Loggers;
+import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
@@ -52,13 +53,22 @@ final class SourceRunner {
    */
   void closeSource() {
     if (!closed.compareAndSet(false, true)) return;
-    try {
-      source.close();
-    } catch (Throwable e) {
-      Throwables.rethrowIfFatal(e);
-      log.warn("Source {} failed to close", name, e);
+    Runnable close =
+        () -> {
+          try {
+            source.close();
+          } catch (Throwable e) {
+            Throwables.rethrowIfFatal(e);
+            log.warn("Source {} failed to close", name, e);
+          }
+        };
+    if (!Threads.runUntil("source-" + name + "-close", close, System.nanoTime() + CLOSE_NANOS)) {
+      log.warn("Source {} did not close within 1 s; abandoned", name);
     }
   }
+
+  /** How long a source's own close() may take. */
+  private static final long CLOSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   synchronized void start(long nowNanos) {
     nominalDue = schedule.firstRun(nowNanos);

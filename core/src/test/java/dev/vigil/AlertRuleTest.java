@@ -48,12 +48,16 @@ class AlertRuleTest {
     List<AlertNotification> out = new java.util.ArrayList<>();
     Evaluator evaluator = new Evaluator(List.of(rule));
 
-    evaluator.ingest(
-        "s",
-        List.of(new Sample("cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)),
-        Set.of(),
-        T0,
-        into(out));
+    out.addAll(
+        evaluator
+            .ingest(
+                "s",
+                List.of(
+                    new Sample(
+                        "cpu_usage", "vm-1", Map.of("region", "eu-west-1"), 92.39999999, T0)),
+                Set.of(),
+                T0)
+            .notifications());
 
     assertThat(out)
         .singleElement()
@@ -120,16 +124,18 @@ class AlertRuleTest {
     List<AlertNotification> out = new java.util.ArrayList<>();
     Evaluator evaluator = new Evaluator(List.of(rule));
 
-    evaluator.ingest(
-        "s",
-        List.of(
-            Sample.of("cpu_usage", "vm-1", 90, T0),
-            Sample.of("cpu_usage", "vm-2", 90, T0),
-            new Sample("cpu_usage", "vm-1", Map.of("core", "1"), 90, T0),
-            Sample.of("memory_usage", "vm-1", 99, T0)), // no rule for it
-        Set.of(),
-        T0,
-        into(out));
+    out.addAll(
+        evaluator
+            .ingest(
+                "s",
+                List.of(
+                    Sample.of("cpu_usage", "vm-1", 90, T0),
+                    Sample.of("cpu_usage", "vm-2", 90, T0),
+                    new Sample("cpu_usage", "vm-1", Map.of("core", "1"), 90, T0),
+                    Sample.of("memory_usage", "vm-1", 99, T0)), // no rule for it
+                Set.of(),
+                T0)
+            .notifications());
 
     assertThat(out).hasSize(3);
     assertThat(out).extracting(AlertNotification::fingerprint).doesNotHaveDuplicates();
@@ -206,20 +212,24 @@ class AlertRuleTest {
         AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build(); // staleAfter 5m
     List<AlertNotification> out = new java.util.ArrayList<>();
     Evaluator evaluator = new Evaluator(List.of(rule));
-    evaluator.ingest(
-        "s",
-        List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "1"), 90, T0)),
-        Set.of(),
-        T0,
-        into(out));
+    out.addAll(
+        evaluator
+            .ingest(
+                "s",
+                List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "1"), 90, T0)),
+                Set.of(),
+                T0)
+            .notifications());
     for (int minute = 1; minute <= 6; minute++) {
       Instant now = T0.plus(java.time.Duration.ofMinutes(minute));
-      evaluator.ingest(
-          "s",
-          List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "2"), 90, now)),
-          Set.of(),
-          now,
-          into(out));
+      out.addAll(
+          evaluator
+              .ingest(
+                  "s",
+                  List.of(new Sample("cpu_usage", "vm-1", Map.of("version", "2"), 90, now)),
+                  Set.of(),
+                  now)
+              .notifications());
     }
 
     assertThat(out)
@@ -235,21 +245,5 @@ class AlertRuleTest {
     assertThat(evaluator.activeAlerts())
         .extracting(a -> a.labels().get("version"))
         .containsExactly("2");
-  }
-
-  /** An emitter that delivers everything into {@code out}, as a monitor without suppression. */
-  static Evaluator.Emitter into(List<AlertNotification> out) {
-    return new Evaluator.Emitter() {
-      @Override
-      public boolean emit(AlertNotification n) {
-        out.add(n);
-        return true;
-      }
-
-      @Override
-      public String wouldSuppress(AlertNotification n) {
-        return null;
-      }
-    };
   }
 }

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class SuppressorTest {
@@ -38,21 +39,6 @@ class SuppressorTest {
         Labels.fingerprint(labels));
   }
 
-  private static AlertNotification resolved(AlertNotification firing) {
-    return new AlertNotification(
-        firing.rule(),
-        AlertStatus.RESOLVED,
-        firing.severity(),
-        firing.resource(),
-        firing.labels(),
-        firing.summary(),
-        70,
-        80,
-        firing.startsAt(),
-        T0.plusSeconds(60),
-        firing.fingerprint());
-  }
-
   private static Alert alert(String rule, Severity severity, String resource) {
     Map<String, String> labels = labels(rule, severity, resource);
     return new Alert(
@@ -72,14 +58,43 @@ class SuppressorTest {
     Map<String, String> labels = new TreeMap<>();
     labels.put("alertname", rule);
     labels.put("resource", resource);
-    labels.put("severity", severity.name());
+    labels.put("severity", severity.name().toLowerCase(java.util.Locale.ROOT));
     return labels;
+  }
+
+  /** Asks the mute stages, and counts like delivery does when a notification is muted. */
+  private static @Nullable String reason(
+      Suppressor s, AlertNotification n, Instant now, List<Alert> firing) {
+    List<ActiveAlert> active =
+        firing.stream()
+            .map(
+                a ->
+                    new ActiveAlert(
+                        new AlertNotification(
+                            a.rule(),
+                            AlertStatus.FIRING,
+                            a.severity(),
+                            a.resource(),
+                            a.labels(),
+                            a.summary(),
+                            a.value(),
+                            a.threshold(),
+                            a.startsAt(),
+                            null,
+                            a.fingerprint()),
+                        AlertState.FIRING,
+                        false,
+                        Duration.ZERO))
+            .toList();
+    MuteStage.Muted m = s.check(n, now, active);
+    if (m == null) return null;
+    s.count(m.kind());
+    return m.reason();
   }
 
   @Test
   void deliversWhenNothingApplies() {
-    assertThat(
-            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
+    assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isNull();
     assertThat(suppressor.suppressedCount()).isZero();
   }
@@ -90,11 +105,9 @@ class SuppressorTest {
         suppressor.silence(
             List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance of vm-1");
 
-    assertThat(
-            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
+    assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isEqualTo("silenced by " + s.id() + " (maintenance of vm-1)");
-    assertThat(
-            suppressor.suppressReason(firing("HighCpu", Severity.WARNING, "vm-2"), T0, NONE_FIRING))
+    assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-2"), T0, NONE_FIRING))
         .isNull();
     assertThat(suppressor.suppressedCount(SuppressionKind.SILENCE)).isEqualTo(1);
   }
@@ -114,14 +127,15 @@ class SuppressorTest {
     assertThat(suppressor.expire(twoHours.id())).isFalse();
     assertThat(twoHours.endsAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
     assertThat(
-            suppressor.suppressReason(
-                firing("HighCpu", Severity.WARNING, "vm-1"), clock.instant(), NONE_FIRING))
+            reason(
+                suppressor,
+                firing("HighCpu", Severity.WARNING, "vm-1"),
+                clock.instant(),
+                NONE_FIRING))
         .isNull();
 
     Instant later = T0.plus(Duration.ofHours(1));
-    assertThat(
-            suppressor.suppressReason(
-                firing("HighCpu", Severity.WARNING, "vm-2"), later, NONE_FIRING))
+    assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-2"), later, NONE_FIRING))
         .isNull();
     assertThat(suppressor.activeSilences(later)).isEmpty();
     assertThat(suppressor.expire(oneHour.id())).as("pruned once expired").isFalse();
@@ -145,16 +159,16 @@ class SuppressorTest {
         MuteWindow.builder("office-hours")
             .between(LocalTime.of(9, 0), LocalTime.of(17, 0))
             .zone(ZoneOffset.UTC)
-            .matching(Matcher.notEqual("severity", "CRITICAL"))
+            .matching(Matcher.notEqual("severity", "critical"))
             .build();
     Suppressor s = new Suppressor(clock, Duration.ZERO, List.of(office));
 
-    assertThat(s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
+    assertThat(reason(s, firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isEqualTo("muted by window office-hours");
-    assertThat(s.suppressReason(firing("HighCpu", Severity.CRITICAL, "vm-1"), T0, NONE_FIRING))
-        .isNull();
+    assertThat(reason(s, firing("HighCpu", Severity.CRITICAL, "vm-1"), T0, NONE_FIRING)).isNull();
     assertThat(
-            s.suppressReason(
+            reason(
+                s,
                 firing("DiskFull", Severity.WARNING, "vm-1"),
                 T0.plus(Duration.ofHours(8)),
                 NONE_FIRING))
@@ -166,10 +180,9 @@ class SuppressorTest {
   void criticalAlertInhibitsWarningAndInfoOnTheSameResource() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
 
-    assertThat(
-            suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-1"), T0, firing))
+    assertThat(reason(suppressor, firing("HighMemory", Severity.WARNING, "vm-1"), T0, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
-    assertThat(suppressor.suppressReason(firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing))
+    assertThat(reason(suppressor, firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
     assertThat(suppressor.suppressedCount(SuppressionKind.INHIBITION)).isEqualTo(2);
   }
@@ -178,10 +191,9 @@ class SuppressorTest {
   void criticalAlertDoesNotInhibitOtherResourcesOrOtherCriticals() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
 
-    assertThat(
-            suppressor.suppressReason(firing("HighMemory", Severity.WARNING, "vm-2"), T0, firing))
+    assertThat(reason(suppressor, firing("HighMemory", Severity.WARNING, "vm-2"), T0, firing))
         .isNull();
-    assertThat(suppressor.suppressReason(firing("DiskFull", Severity.CRITICAL, "vm-1"), T0, firing))
+    assertThat(reason(suppressor, firing("DiskFull", Severity.CRITICAL, "vm-1"), T0, firing))
         .isNull();
   }
 
@@ -189,8 +201,7 @@ class SuppressorTest {
   void warningAlertInhibitsNothing() {
     List<Alert> firing = List.of(alert("HighCpu", Severity.WARNING, "vm-1"));
 
-    assertThat(suppressor.suppressReason(firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing))
-        .isNull();
+    assertThat(reason(suppressor, firing("SlowDisk", Severity.INFO, "vm-1"), T0, firing)).isNull();
   }
 
   @Test
@@ -211,7 +222,7 @@ class SuppressorTest {
             T0,
             warning.fingerprint());
 
-    assertThat(suppressor.suppressReason(warning, T0, List.of(self))).isNull();
+    assertThat(reason(suppressor, warning, T0, List.of(self))).isNull();
   }
 
   @Test
@@ -221,17 +232,18 @@ class SuppressorTest {
     s.started(startedAt);
 
     assertThat(s.graceEndsAt()).isEqualTo(startedAt.plus(Duration.ofMinutes(5)));
-    assertThat(
-            s.suppressReason(firing("HighCpu", Severity.WARNING, "vm-1"), startedAt, NONE_FIRING))
+    assertThat(reason(s, firing("HighCpu", Severity.WARNING, "vm-1"), startedAt, NONE_FIRING))
         .isEqualTo("startup grace period");
     assertThat(
-            s.suppressReason(
+            reason(
+                s,
                 firing("HighCpu", Severity.WARNING, "vm-2"),
                 startedAt.plus(Duration.ofMinutes(5)).minusMillis(1),
                 NONE_FIRING))
         .isEqualTo("startup grace period");
     assertThat(
-            s.suppressReason(
+            reason(
+                s,
                 firing("HighCpu", Severity.WARNING, "vm-3"),
                 startedAt.plus(Duration.ofMinutes(5)),
                 NONE_FIRING))
@@ -248,94 +260,15 @@ class SuppressorTest {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
     AlertNotification warning = firing("HighMemory", Severity.WARNING, "vm-1");
 
-    assertThat(s.suppressReason(warning, T0, firing)).isEqualTo("startup grace period");
+    assertThat(reason(s, warning, T0, firing)).isEqualTo("startup grace period");
     Instant afterGrace = T0.plus(Duration.ofMinutes(10));
-    assertThat(s.suppressReason(warning, afterGrace, firing))
-        .startsWith("silenced by " + silence.id());
+    assertThat(reason(s, warning, afterGrace, firing)).startsWith("silenced by " + silence.id());
     s.expire(silence.id());
-    assertThat(s.suppressReason(warning, afterGrace, firing)).isEqualTo("muted by window always");
+    assertThat(reason(s, warning, afterGrace, firing)).isEqualTo("muted by window always");
 
     Suppressor inhibitOnly = new Suppressor(clock, Duration.ZERO, List.of());
-    assertThat(inhibitOnly.suppressReason(warning, afterGrace, firing))
+    assertThat(reason(inhibitOnly, warning, afterGrace, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
-  }
-
-  @Test
-  void resolutionOfASuppressedFiringNotificationIsSuppressedToo() {
-    Silence silence =
-        suppressor.silence(
-            List.of(Matcher.equal("resource", "vm-1")),
-            Duration.ofMinutes(10),
-            "maintenance of vm-1");
-    AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
-    assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNotNull();
-    assertThat(suppressor.trackedSuppressedFiring()).isEqualTo(1);
-
-    // The silence is over when the alert resolves: the resolution still follows its firing.
-    Instant later = T0.plus(Duration.ofHours(1));
-    assertThat(suppressor.suppressReason(resolved(fired), later, NONE_FIRING))
-        .isEqualTo(
-            "resolves a suppressed notification (silenced by "
-                + silence.id()
-                + " (maintenance of vm-1))");
-    assertThat(suppressor.trackedSuppressedFiring()).isZero();
-    assertThat(suppressor.suppressedCount(SuppressionKind.SILENCE)).isEqualTo(2);
-
-    // Forgotten: a second resolution of the same alert is delivered.
-    assertThat(suppressor.suppressReason(resolved(fired), later, NONE_FIRING)).isNull();
-  }
-
-  @Test
-  void resolutionOfADeliveredFiringNotificationIsDeliveredEvenDuringASilence() {
-    AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
-    assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNull();
-    suppressor.silence(
-        List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
-
-    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING))
-        .isNull();
-  }
-
-  @Test
-  void deliveredFiringAfterASuppressedOneForgetsTheSuppression() {
-    Silence silence =
-        suppressor.silence(
-            List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
-    AlertNotification fired = firing("HighCpu", Severity.WARNING, "vm-1");
-    assertThat(suppressor.suppressReason(fired, T0, NONE_FIRING)).isNotNull();
-    suppressor.expire(silence.id());
-
-    assertThat(suppressor.suppressReason(fired, T0.plusSeconds(30), NONE_FIRING)).isNull();
-    assertThat(suppressor.trackedSuppressedFiring()).isZero();
-    assertThat(suppressor.suppressReason(resolved(fired), T0.plusSeconds(60), NONE_FIRING))
-        .isNull();
-  }
-
-  @Test
-  void inhibitedFiringKeepsItsResolutionQuietAfterTheCriticalResolves() {
-    List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
-    AlertNotification warning = firing("HighMemory", Severity.WARNING, "vm-1");
-    assertThat(suppressor.suppressReason(warning, T0, firing)).isNotNull();
-
-    assertThat(suppressor.suppressReason(resolved(warning), T0.plusSeconds(60), NONE_FIRING))
-        .isEqualTo("resolves a suppressed notification (inhibited by CRITICAL HighCpu on vm-1)");
-    assertThat(suppressor.suppressedCount(SuppressionKind.INHIBITION)).isEqualTo(2);
-  }
-
-  @Test
-  void rememberedSuppressionsAreBounded() {
-    Suppressor s = new Suppressor(clock, Duration.ofHours(1), List.of());
-    AlertNotification first = firing("R", Severity.WARNING, "vm-0");
-    s.suppressReason(first, T0, NONE_FIRING);
-    for (int i = 1; i <= Suppressor.MAX_TRACKED; i++) {
-      s.suppressReason(firing("R", Severity.WARNING, "vm-" + i), T0, NONE_FIRING);
-    }
-
-    assertThat(s.trackedSuppressedFiring()).isEqualTo(Suppressor.MAX_TRACKED);
-    Instant afterGrace = T0.plus(Duration.ofHours(2));
-    assertThat(s.suppressReason(resolved(first), afterGrace, NONE_FIRING))
-        .as("oldest forgotten")
-        .isNull();
   }
 
   @Test
@@ -350,12 +283,12 @@ class SuppressorTest {
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-4"));
     Instant afterGrace = T0.plus(Duration.ofMinutes(1));
 
-    s.suppressReason(firing("A", Severity.WARNING, "vm-1"), T0, firing);
-    s.suppressReason(firing("A", Severity.WARNING, "vm-2"), afterGrace, firing);
-    s.suppressReason(firing("B", Severity.WARNING, "vm-2"), afterGrace, firing);
-    s.suppressReason(firing("A", Severity.WARNING, "vm-3"), afterGrace, firing);
-    s.suppressReason(firing("A", Severity.WARNING, "vm-4"), afterGrace, firing);
-    s.suppressReason(firing("A", Severity.WARNING, "vm-5"), afterGrace, firing);
+    reason(s, firing("A", Severity.WARNING, "vm-1"), T0, firing);
+    reason(s, firing("A", Severity.WARNING, "vm-2"), afterGrace, firing);
+    reason(s, firing("B", Severity.WARNING, "vm-2"), afterGrace, firing);
+    reason(s, firing("A", Severity.WARNING, "vm-3"), afterGrace, firing);
+    reason(s, firing("A", Severity.WARNING, "vm-4"), afterGrace, firing);
+    reason(s, firing("A", Severity.WARNING, "vm-5"), afterGrace, firing);
 
     assertThat(s.suppressedCount()).isEqualTo(5);
     assertThat(s.suppressedCounts())
@@ -380,7 +313,7 @@ class SuppressorTest {
                     List.of(w, w.newBuilder().days(java.time.DayOfWeek.MONDAY).build())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nightly");
-    assertThatThrownBy(() -> suppressor.suppressReason(null, T0, NONE_FIRING))
+    assertThatThrownBy(() -> suppressor.check(null, T0, List.of()))
         .hasMessage("notification == null");
   }
 

@@ -3,26 +3,29 @@ package dev.vigil.http;
 import static java.util.Objects.requireNonNull;
 
 import com.squareup.moshi.Moshi;
+import dev.vigil.Matcher;
 import dev.vigil.MetricSource;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
+import dev.vigil.Ticker;
 import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
-import dev.vigil.internal.Strings;
 import dev.vigil.internal.Throwables;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,7 +42,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
@@ -68,16 +73,22 @@ import retrofit2.Retrofit;
  *     .build();
  * }</pre>
  *
- * <p><b>What a poll does.</b> It gets the listing, following the {@code next} link of each page
- * (relative or absolute) until it is null or missing; a link to another origin than the base URL is
- * refused, because it would receive the bearer token. For the same reason HTTP redirects are never
- * followed, not even by a client passed to {@link Builder#client}: a 3xx answer is an error of kind
- * {@link Kind#HTTP_STATUS} naming the status. A listing failure fails the whole poll with a {@link
- * SourceException}. Then it gets every resource's metrics on at most {@link Builder#concurrency}
- * worker threads. A resource or metric that cannot be read is reported through {@link
- * PollContext#reportError} while the others still give samples; if every resource failed, the poll
- * throws the first failure, with the others (at most {@value #MAX_SUPPRESSED}) as suppressed
- * exceptions. A value that cannot be read is never replaced by 0.
+ * <p><b>What a poll does.</b> It gets the listing page by page as {@link Builder#pagination} says
+ * (by default following the {@code next} link of each page, relative or absolute, until it is null
+ * or missing; or an RFC 8288 {@code Link} header, a page token, or offset and limit); a next page
+ * on another origin than the base URL is refused, because it would receive the bearer token.
+ * Resources that do not match the {@link Builder#resourceFilter resource filters} are left out.
+ * Every poll reads the listing afresh: a resource that appears is read from that poll on, and one
+ * that is gone (or stops matching) simply has no samples, so the monitor resolves its alerts once
+ * the rule's staleness period has passed, as "resource gone", rather than reporting missing data.
+ * For the same reason HTTP redirects are never followed, not even by a client passed to {@link
+ * Builder#client}: a 3xx answer is an error of kind {@link Kind#HTTP_STATUS} naming the status. A
+ * listing failure fails the whole poll with a {@link SourceException}. Then it gets every
+ * resource's metrics on at most {@link Builder#concurrency} worker threads. A resource or metric
+ * that cannot be read is reported through {@link PollContext#reportError} while the others still
+ * give samples; if every resource failed, the poll throws the first failure, with the others (at
+ * most {@value #MAX_SUPPRESSED}) as suppressed exceptions. A value that cannot be read is never
+ * replaced by 0.
  *
  * <p><b>Limits.</b> Whatever the API sends, a poll reads at most {@link Builder#maxPages} pages
  * (default 1,000) and {@link Builder#maxResources} listing items (default 100,000), each body at
@@ -86,16 +97,42 @@ import retrofit2.Retrofit;
  * bad data for that item only; a label value longer than {@link Builder#maxLabelValueLength}
  * (default 1,024 chars) is reported and the label left out, never cut.
  *
+ * <p><b>Memory.</b> Bodies are never held whole and no JSON tree is built: each body is read as a
+ * stream, at most {@link Builder#maxBodyBytes} bytes of it, and only the values at the configured
+ * JSON Pointers are kept (the metrics, the timestamp, the next link, and each listing item's id and
+ * labels), compiled once when the source is built; everything else is skipped as it passes. The
+ * heap one poll holds in flight is therefore bounded by
+ *
+ * <pre>
+ *   concurrency × (buffers + selected values) + listing
+ *   buffers         ≈ 32 KiB per request (Okio segments between socket, TLS and JSON reader)
+ *   selected values ≈ (metrics + 1) × 100 bytes; a selected string is read whole, so at most
+ *                     maxBodyBytes when a server sends a huge one
+ *   listing         ≈ listed resources × (id + label values + 200 bytes), at most maxResources
+ * </pre>
+ *
+ * <p>so the size of a metrics body does not matter: eight concurrent 50 MiB bodies are read in a
+ * heap of 256 MiB ({@code BoundedMemoryTest}). Malformed JSON anywhere in a body is still bad data;
+ * a duplicate key is noticed only where a value is selected.
+ *
  * <p><b>Errors.</b> Every failure of the outside world is a {@link SourceException}: {@link
  * Kind#AUTH} for HTTP 401 and 403 and for a bad token from the token supplier, {@link
- * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT}, {@link
- * Kind#CONNECTION}, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a numeric string is
- * not a number), missing fields, NaN and infinities, and data over the limits above. Messages and
- * {@link SourceException#url()} name the URL without user info and with secret-looking query
- * parameters redacted; {@link SourceException#jsonPath()} names the JSON path Moshi style ({@code
- * $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths, values, ids, reason
- * phrases) is escaped and cut before it goes into a message or log line, so it cannot break a line
- * or forge one. The bearer token never appears in messages, logs or {@link #toString()}.
+ * Kind#HTTP_STATUS} for other non-2xx answers (redirects included), {@link Kind#TIMEOUT} (the sweep
+ * deadline included), {@link Kind#CONNECTION}, {@link Kind#CIRCUIT_OPEN} for a request the open
+ * circuit breaker did not send, and {@link Kind#BAD_DATA} for malformed JSON, wrong types (a
+ * numeric string is not a number), missing fields, NaN and infinities, and data over the limits
+ * above. Messages and {@link SourceException#url()} name the URL without user info and with
+ * secret-looking query parameters redacted; {@link SourceException#jsonPath()} names the JSON path
+ * Moshi style ({@code $.metrics.cpu_usage}). Text that comes from the API (JSON keys in paths,
+ * values, ids, reason phrases) is escaped and cut before it goes into a message or log line, so it
+ * cannot break a line or forge one. The bearer token never appears in messages, logs or {@link
+ * #toString()}.
+ *
+ * <p><b>Resilience.</b> Requests are retried with back-off or as {@code Retry-After} says, within a
+ * retry budget per poll, through a circuit breaker per source, at most {@link
+ * Builder#requestsPerSecond} and {@link Builder#concurrency} at once, and every poll ends by its
+ * {@link Builder#sweepTimeout}; server text is scrubbed of the credentials before it is reported.
+ * See {@code docs/http.md}.
  *
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
  * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
@@ -106,8 +143,8 @@ import retrofit2.Retrofit;
  * connections. Interrupting the polling thread cancels the poll's requests at once: the poll throws
  * {@link InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the
  * requests in flight, stops the workers within a bounded time and, if the source built its own
- * {@link OkHttpClient}, evicts that client's idle connections; a client or {@link Moshi} passed by
- * the host is never shut down. A closed source cannot be polled.
+ * {@link OkHttpClient}, evicts that client's idle connections; a client passed by the host is never
+ * shut down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -128,10 +165,12 @@ public final class HttpJsonSource implements MetricSource {
 
   private final HttpUrl baseUrl;
   private final Supplier<String> tokenSupplier;
+  private final @Nullable OAuth2ClientCredentials oauth2;
   private final HttpUrl resourcesUrl;
   private final JsonPointer itemsPointer;
   private final JsonPointer idPointer;
-  private final JsonPointer nextPointer;
+  private final Pagination pagination;
+  private final List<Matcher> resourceFilters;
   private final Map<String, JsonPointer> labels;
   private final String metricsPath;
   private final Map<String, JsonPointer> metrics;
@@ -139,7 +178,11 @@ public final class HttpJsonSource implements MetricSource {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final JsonApi api;
-  private final Retry retry;
+  private final RequestPolicy policy;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Duration sweepTimeout;
+  private final RetryBudget retryBudget;
   private final int concurrency;
   private final int maxPages;
   private final int maxResources;
@@ -150,6 +193,9 @@ public final class HttpJsonSource implements MetricSource {
   private final ThreadPoolExecutor pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The credentials in use, scrubbed from every server text that reaches a message or log. */
+  private final Secrets secrets = new Secrets();
+
   /** The calls of every poll in progress, cancelled by close(). */
   private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
@@ -157,10 +203,16 @@ public final class HttpJsonSource implements MetricSource {
       Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
     this.tokenSupplier = tokenSupplier;
+    if (b.oauth2 == null && tokenSupplier instanceof FixedToken fixed) {
+      secrets.remember(fixed.get());
+    }
+    this.oauth2 = b.oauth2;
+    if (oauth2 != null) oauth2.rememberSecrets(secrets);
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
-    this.nextPointer = b.nextPointer;
+    this.pagination = b.pagination;
+    this.resourceFilters = List.copyOf(b.resourceFilters);
     this.labels = Map.copyOf(b.labels);
     this.metricsPath = requireNonNull(b.metricsPath);
     this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(b.metrics));
@@ -189,17 +241,47 @@ public final class HttpJsonSource implements MetricSource {
             .followRedirects(false)
             .followSslRedirects(false)
             .addInterceptor(HttpJsonSource::limitErrorBody)
+            // The last guard: whatever a host interceptor or a future change does, the bearer
+            // token is only ever sent to the origin of baseUrl.
+            .addNetworkInterceptor(
+                chain -> {
+                  okhttp3.Request request = chain.request();
+                  if (request.header("Authorization") != null
+                      && !Urls.sameOrigin(request.url(), baseUrl)) {
+                    request = request.newBuilder().removeHeader("Authorization").build();
+                  }
+                  return chain.proceed(request);
+                })
             .build();
-    Moshi moshi = b.moshi != null ? b.moshi : new Moshi.Builder().build();
     this.api =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
             .client(client)
-            .addConverterFactory(new TreeConverterFactory(moshi, b.maxBodyBytes))
+            .addConverterFactory(new PickingConverterFactory(picker(b), b.maxBodyBytes))
             .validateEagerly(true)
             .build()
             .create(JsonApi.class);
-    this.retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
+    CircuitBreaker breaker =
+        b.circuitBreaker != null
+            ? b.circuitBreaker
+            : CircuitBreaker.of(
+                "vigil-http",
+                CircuitBreakerConfig.from(defaultCircuitBreakerConfig())
+                    .clock(new TickerClock(b.ticker))
+                    .build());
+    this.policy =
+        new RequestPolicy(
+            retry,
+            b.maxRetryAfter,
+            b.sleeper,
+            breaker,
+            b.ticker,
+            RateLimit.perSecond(b.requestsPerSecond));
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.sweepTimeout = b.sweepTimeout;
+    this.retryBudget = b.retryBudget;
     ThreadFactory named = new NamedThreadFactory("http");
     ThreadFactory tracking =
         r -> {
@@ -214,6 +296,29 @@ public final class HttpJsonSource implements MetricSource {
     pool.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * The one picker for every body: the listing's pointers (next link, items with their ids and
+   * labels) and the metrics' pointers, compiled once. One converter serves both kinds of request,
+   * so a listing page is also searched for the metric pointers and a metrics body for the listing
+   * ones; a value found where it is not asked for is ignored.
+   */
+  private static JsonPicker picker(Builder b) {
+    List<JsonPointer> item = new ArrayList<>();
+    item.add(b.idPointer);
+    item.addAll(b.labels.values());
+    List<JsonPointer> top = new ArrayList<>();
+    JsonPointer paging = b.pagination.pointer();
+    if (paging != null) top.add(paging);
+    top.addAll(b.metrics.values());
+    if (b.timestampPointer != null) top.add(b.timestampPointer);
+    return JsonPicker.withItems(
+        top,
+        b.itemsPointer,
+        JsonPicker.of(item),
+        b.maxResources,
+        "the listing has more than maxResources=" + b.maxResources + " resources");
+  }
+
   /** Returns a new builder. */
   public static Builder builder() {
     return new Builder();
@@ -221,24 +326,48 @@ public final class HttpJsonSource implements MetricSource {
 
   /**
    * Returns the retry configuration used when no {@link Builder#retry} is set: 3 attempts with
-   * exponential back-off from 500 ms, for timeouts, connection failures, HTTP 429 and 5xx only;
-   * never for {@link Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. Derive variations with
-   * {@code RetryConfig.from(defaultRetryConfig())}.
+   * exponential random back-off (jitter) from 500 ms, doubling, each wait drawn from ±50% around
+   * its mean, for timeouts, connection failures, HTTP 408, 429 and 5xx only; never for {@link
+   * Kind#AUTH}, {@link Kind#BAD_DATA} or other statuses. A {@code Retry-After} header replaces the
+   * back-off of that wait (see {@link Builder#maxRetryAfter}). Derive variations with {@code
+   * RetryConfig.from(defaultRetryConfig())}.
    */
   public static RetryConfig defaultRetryConfig() {
     return RetryConfig.custom()
         .maxAttempts(3)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0))
+        .intervalFunction(
+            IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5))
         .retryOnException(HttpJsonSource::isTransient)
         .build();
   }
 
-  /** True for failures worth another attempt: timeouts, connection failures, 429 and 5xx. */
+  /**
+   * Returns the circuit breaker configuration used when no {@link Builder#circuitBreaker} is set,
+   * sized for polls once a minute rather than for a busy service: a count-based window of the last
+   * 10 requests, judged from 5 requests on; at 50% failures (timeouts, connection failures, 408,
+   * 429 and 5xx; not 4xx or bad data) the circuit opens for 30 seconds, during which requests fail
+   * at once with {@link Kind#CIRCUIT_OPEN} without being sent; then 2 trial requests decide whether
+   * it closes or opens again. The default breaker measures its open state on the source's {@link
+   * Builder#ticker}. Derive variations with {@code CircuitBreakerConfig.from(...)}.
+   */
+  public static CircuitBreakerConfig defaultCircuitBreakerConfig() {
+    return CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(10)
+        .minimumNumberOfCalls(5)
+        .failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofSeconds(30))
+        .permittedNumberOfCallsInHalfOpenState(2)
+        .recordException(HttpJsonSource::isTransient)
+        .build();
+  }
+
+  /** True for failures worth another attempt: timeouts, connection failures, 408, 429 and 5xx. */
   static boolean isTransient(Throwable t) {
     if (!(t instanceof SourceException e) || t instanceof Canceled) return false;
     return switch (e.kind()) {
       case TIMEOUT, CONNECTION -> true;
-      case HTTP_STATUS -> e.httpStatus() == 429 || e.httpStatus() >= 500;
+      case HTTP_STATUS -> e.httpStatus() == 408 || e.httpStatus() == 429 || e.httpStatus() >= 500;
       default -> false;
     };
   }
@@ -260,7 +389,7 @@ public final class HttpJsonSource implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started"); // status kept
     }
-    Calls calls = new Calls();
+    Calls calls = new Calls(new Sweep(ticker, sweepTimeout, retryBudget));
     polls.add(calls);
     try {
       if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
@@ -277,24 +406,61 @@ public final class HttpJsonSource implements MetricSource {
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
       listingFuture = submit(() -> listResources(calls));
-      Listing listing = await(listingFuture);
+      Listing listing = awaitBy(listingFuture, calls.sweep);
+      if (listing == null) {
+        calls.cancel();
+        listingFuture.cancel(true);
+        throw new SourceException(
+            Kind.TIMEOUT,
+            "GET "
+                + Urls.redact(resourcesUrl)
+                + ": the listing did not end before the sweep deadline (sweepTimeout="
+                + sweepTimeout
+                + ")",
+            Urls.redact(resourcesUrl),
+            -1,
+            null,
+            null);
+      }
       outcomes.addAll(listing.failedItems());
       Instant now = context.now();
       // The metrics: a few runners on the workers take one resource after the other; this thread
-      // is woken once, when all are read (no task or Future per resource).
+      // is woken once, when all are read or the deadline passes (no task or Future per resource).
       List<Resource> resources = listing.resources();
-      Outcome[] read = new Outcome[resources.size()];
-      Sweep sweep =
-          new Sweep(read.length, i -> read[i] = readResource(resources.get(i), now, calls));
-      calls.track(sweep);
+      AtomicReferenceArray<@Nullable Outcome> read = new AtomicReferenceArray<>(resources.size());
+      SweepRunners runners =
+          new SweepRunners(
+              resources.size(), i -> read.set(i, readResource(resources.get(i), now, calls)));
+      calls.track(runners);
       try {
-        sweep.start(pool, concurrency);
+        runners.start(pool, concurrency);
       } catch (RejectedExecutionException e) {
         throw closedDuringPoll(e);
       }
-      sweep.await();
-      if (!sweep.complete()) throw closedDuringPoll(null); // stopped by close()
-      outcomes.addAll(Arrays.asList(read));
+      if (runners.await(calls.sweep.remainingNanos())) {
+        if (!runners.complete()) throw closedDuringPoll(null); // stopped by close()
+        for (int i = 0; i < read.length(); i++) outcomes.add(requireNonNull(read.get(i)));
+      } else {
+        // What is not read now is late: taken before cancelling, which turns a stalled request
+        // into a Canceled outcome, not a sweep-deadline one.
+        int late = 0;
+        for (int i = 0; i < read.length(); i++) {
+          Outcome o = read.get(i);
+          if (o == null) {
+            String id = resources.get(i).id();
+            o = Outcome.failed(id, sweepDeadlinePassed(id));
+            late++;
+          }
+          outcomes.add(o);
+        }
+        // The poll is over: what is still running or not started would only be thrown away.
+        calls.cancel();
+        log.debug(
+            "Sweep deadline of {} passed: {} of {} resources unread",
+            sweepTimeout,
+            late,
+            read.length());
+      }
     } catch (InterruptedException e) {
       calls.cancel();
       if (listingFuture != null) listingFuture.cancel(true);
@@ -331,10 +497,40 @@ public final class HttpJsonSource implements MetricSource {
     }
   }
 
-  /** Waits for a worker's result; a listing failure is rethrown as the SourceException it is. */
-  private <T> T await(Future<T> f) throws SourceException, InterruptedException {
+  private SourceException sweepDeadlinePassed(String id) {
+    String shown;
     try {
-      return f.get();
+      shown = Urls.redact(metricsUrl(id));
+    } catch (SourceException e) {
+      shown = Urls.redact(baseUrl);
+    }
+    return new SourceException(
+        Kind.TIMEOUT,
+        "GET "
+            + shown
+            + ": no answer before the sweep deadline (sweepTimeout="
+            + sweepTimeout
+            + "); resource "
+            + quote(id)
+            + " left unread in this poll",
+        shown,
+        -1,
+        null,
+        null);
+  }
+
+  /**
+   * Waits for a worker's result until the sweep deadline; null if it passed first. A listing
+   * failure is rethrown as the SourceException it is.
+   */
+  private <T> @Nullable T awaitBy(Future<T> f, Sweep sweep)
+      throws SourceException, InterruptedException {
+    try {
+      long remaining = sweep.remainingNanos();
+      if (remaining <= 0 && !f.isDone()) return null;
+      return f.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
     } catch (CancellationException e) {
       throw closedDuringPoll(e);
     } catch (ExecutionException e) {
@@ -355,24 +551,26 @@ public final class HttpJsonSource implements MetricSource {
     List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<HttpUrl> seen = new HashSet<>();
-    HttpUrl page = resourcesUrl;
+    HttpUrl first = pagination.first(resourcesUrl);
+    HttpUrl page = first;
+    String nextPath = "$";
     int pages = 0;
+    int filteredOut = 0;
     while (page != null) {
       if (++pages > maxPages) {
         throw badData(page, "$", "the listing has more than maxPages=" + maxPages + " pages", null);
       }
       if (!seen.add(page)) {
-        throw badData(page, "$.next", "the next link loops back to a page already read", null);
+        throw badData(page, nextPath, "the next page loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
       JsonDocument doc = fetch(page, calls);
-      JsonPointer.Lookup items = itemsPointer.find(doc.root(), "$");
-      if (!(items.value() instanceof List<?> list)) {
-        throw badData(
-            page, items.path(), "expected an array but was " + items.whatWasFound(), null);
+      JsonPointer.Lookup items = doc.find(itemsPointer);
+      if (items.value() != JsonPicker.Container.ARRAY) {
+        throw badData(page, items.path(), "expected an array but was " + what(items), null);
       }
-      for (int i = 0; i < list.size(); i++) {
-        String itemPath = items.path() + "[" + i + "]";
+      for (JsonDocument item : doc.items()) {
+        String itemPath = item.path();
         if (resources.size() + failedItems.size() >= maxResources) {
           throw badData(
               page,
@@ -380,8 +578,7 @@ public final class HttpJsonSource implements MetricSource {
               "the listing has more than maxResources=" + maxResources + " resources",
               null);
         }
-        Object item = list.get(i);
-        JsonPointer.Lookup id = idPointer.find(item, itemPath);
+        JsonPointer.Lookup id = item.find(idPointer);
         String problem = idProblem(id, maxIdLength);
         if (problem != null) {
           failedItems.add(
@@ -397,9 +594,20 @@ public final class HttpJsonSource implements MetricSource {
         Map<String, String> resourceLabels = new LinkedHashMap<>();
         List<SourceException> warnings = new ArrayList<>();
         for (Map.Entry<String, JsonPointer> label : labels.entrySet()) {
-          JsonPointer.Lookup l = label.getValue().find(item, itemPath);
+          JsonPointer.Lookup l = item.find(label.getValue());
           Object v = l.value();
-          if (v instanceof String text && text.length() > maxLabelValueLength) {
+          if (v instanceof String text && secrets.contains(text)) {
+            warnings.add(
+                badData(
+                    page,
+                    l.path(),
+                    "label value holds a credential of this source: "
+                        + what(l)
+                        + "; label "
+                        + label.getKey()
+                        + " left out",
+                    null));
+          } else if (v instanceof String text && text.length() > maxLabelValueLength) {
             warnings.add(
                 badData(
                     page,
@@ -409,7 +617,7 @@ public final class HttpJsonSource implements MetricSource {
                         + " chars exceeds maxLabelValueLength="
                         + maxLabelValueLength
                         + ": "
-                        + l.whatWasFound()
+                        + what(l)
                         + "; label "
                         + label.getKey()
                         + " left out",
@@ -424,23 +632,38 @@ public final class HttpJsonSource implements MetricSource {
                     page,
                     l.path(),
                     "expected a label value (string, number or boolean) but was "
-                        + l.whatWasFound()
+                        + what(l)
                         + "; label "
                         + label.getKey()
                         + " left out",
                     null));
           }
         }
+        if (!accepted(resourceId, resourceLabels)) {
+          filteredOut++;
+          continue;
+        }
         resources.add(new Resource(resourceId, resourceLabels, warnings));
       }
-      page = nextPage(page, doc);
+      Pagination.Next next =
+          pagination.next(
+              new Pagination.Page(first, page, pages, doc, doc.links(), doc.items().size()));
+      nextPath = next.path();
+      page = checkedNextPage(page, next);
+    }
+    if (filteredOut > 0) {
+      log.debug("{} listed resource(s) left out by the resource filters", filteredOut);
     }
     return new Listing(resources, failedItems);
   }
 
-  private static @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
+  private @Nullable String idProblem(JsonPointer.Lookup id, int maxIdLength) {
+    if (id.value() instanceof String s && secrets.contains(s)) {
+      // An id becomes the resource name in alerts and notifications.
+      return "resource id holds a credential of this source: " + what(id) + "; refused";
+    }
     if (!(id.value() instanceof String s)) {
-      return "expected a resource id string but was " + id.whatWasFound();
+      return "expected a resource id string but was " + what(id);
     }
     if (s.length() > maxIdLength) {
       return "resource id of "
@@ -448,20 +671,16 @@ public final class HttpJsonSource implements MetricSource {
           + " chars exceeds maxIdLength="
           + maxIdLength
           + ": "
-          + id.whatWasFound();
+          + what(id);
     }
-    if (s.isBlank()) return "expected a resource id string but was a blank " + id.whatWasFound();
+    if (s.isBlank()) return "expected a resource id string but was a blank " + what(id);
     if (s.equals(".") || s.equals("..")) {
-      return "resource id " + id.whatWasFound() + " cannot be used as a URL path segment";
+      return "resource id " + what(id) + " cannot be used as a URL path segment";
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        return "resource id "
-            + id.whatWasFound()
-            + " holds a control character (at index "
-            + i
-            + ")";
+        return "resource id " + what(id) + " holds a control character (at index " + i + ")";
       }
     }
     return null;
@@ -473,18 +692,24 @@ public final class HttpJsonSource implements MetricSource {
     return n.toString();
   }
 
-  private @Nullable HttpUrl nextPage(HttpUrl page, JsonDocument doc) throws SourceException {
-    JsonPointer.Lookup next = nextPointer.find(doc.root(), "$");
-    if (!next.found() || next.value() == null) return null;
-    if (!(next.value() instanceof String link) || link.isBlank()) {
-      throw badData(
-          page, next.path(), "expected a link string or null but was " + next.whatWasFound(), null);
+  /** True if the resource passes every resource filter; its id matches as label "resource". */
+  private boolean accepted(String id, Map<String, String> resourceLabels) {
+    if (resourceFilters.isEmpty()) return true;
+    Map<String, String> matched = new LinkedHashMap<>(resourceLabels);
+    matched.put("resource", id);
+    for (Matcher m : resourceFilters) {
+      if (!m.matches(matched)) return false;
     }
-    HttpUrl resolved = page.resolve(link);
-    if (resolved == null) {
-      throw badData(
-          page, next.path(), "the next link is not a valid URL: " + next.whatWasFound(), null);
-    }
+    return true;
+  }
+
+  /** The next page, if any: never on another origin, which would receive the bearer token. */
+  private @Nullable HttpUrl checkedNextPage(HttpUrl page, Pagination.Next next)
+      throws SourceException {
+    String problem = next.problem();
+    if (problem != null) throw badData(page, next.path(), problem, null);
+    HttpUrl resolved = next.url();
+    if (resolved == null) return null;
     if (!Urls.sameOrigin(resolved, baseUrl)) {
       throw badData(
           page,
@@ -513,26 +738,22 @@ public final class HttpJsonSource implements MetricSource {
       }
       Instant timestamp = now;
       if (timestampPointer != null) {
-        JsonPointer.Lookup ts = timestampPointer.find(doc.root(), "$");
+        JsonPointer.Lookup ts = doc.find(timestampPointer);
         Instant parsed = ts.value() instanceof String s ? parseInstant(s) : null;
         if (parsed == null) {
           errors.add(
-              badData(
-                  url,
-                  ts.path(),
-                  "expected an ISO-8601 timestamp but was " + ts.whatWasFound(),
-                  null));
+              badData(url, ts.path(), "expected an ISO-8601 timestamp but was " + what(ts), null));
           return new Outcome(r.id(), List.of(), errors);
         }
         timestamp = parsed;
       }
       List<Sample> samples = new ArrayList<>(metrics.size());
       for (Map.Entry<String, JsonPointer> metric : metrics.entrySet()) {
-        JsonPointer.Lookup m = metric.getValue().find(doc.root(), "$");
+        JsonPointer.Lookup m = doc.find(metric.getValue());
         if (m.value() instanceof Number n && Double.isFinite(n.doubleValue())) {
           samples.add(new Sample(metric.getKey(), r.id(), r.labels(), n.doubleValue(), timestamp));
         } else {
-          errors.add(badData(url, m.path(), "expected a number but was " + m.whatWasFound(), null));
+          errors.add(badData(url, m.path(), "expected a number but was " + what(m), null));
         }
       }
       return new Outcome(r.id(), samples, errors);
@@ -578,41 +799,45 @@ public final class HttpJsonSource implements MetricSource {
 
   /** GETs one JSON document, with retries. */
   private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
+    String shown = Urls.redact(url);
+    String[] used = new String[1]; // the token the last attempt sent
     try {
-      return retry.executeCheckedSupplier(() -> fetchOnce(url, calls));
-    } catch (SourceException e) {
-      return rethrow(e);
-    } catch (Throwable t) {
-      Throwables.rethrowIfFatal(t);
-      if (t instanceof InterruptedException) {
-        Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
-        throw new Canceled(Urls.redact(url), t);
+      try {
+        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
+      } catch (SourceException e) {
+        OAuth2ClientCredentials o = oauth2;
+        String rejected = used[0];
+        if (o == null || e.httpStatus() != 401 || rejected == null) throw e;
+        // The token may have been revoked before it expired: a new one, and one more try.
+        o.invalidate(rejected);
+        log.debug("GET {}: HTTP 401; trying once more with a new OAuth2 token", shown);
+        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
       }
-      throw new SourceException(
-          Kind.CONNECTION,
-          "GET " + Urls.redact(url) + ": failed: " + quote(t.toString()),
-          Urls.redact(url),
-          -1,
-          null,
-          t);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
+      throw new Canceled(shown, e);
     }
   }
 
-  private static JsonDocument rethrow(SourceException e) throws SourceException {
-    throw e;
-  }
-
-  private JsonDocument fetchOnce(HttpUrl url, Calls calls) throws SourceException {
+  private JsonDocument fetchOnce(HttpUrl url, Calls calls, String[] used) throws SourceException {
     String shown = Urls.redact(url);
     if (calls.canceled()) throw new Canceled(shown, null);
-    String authorization = "Bearer " + currentToken(shown);
+    String token = currentToken(shown);
+    used[0] = token;
+    String authorization = "Bearer " + token;
     Response<JsonDocument> response;
     retrofit2.Call<JsonDocument> call = api.get(Urls.originRelative(url), authorization);
     calls.add(call);
     try {
       response = call.execute();
     } catch (JsonProblem e) {
-      throw badData(url, e.path(), e.detail(), e);
+      // Path and detail come from the body: scrubbed of credentials, then escaped and cut. The
+      // JsonProblem is not kept as the cause: its own message is escaped and cut but not scrubbed.
+      throw badData(
+          url,
+          secrets.quote(e.rawPath(), JsonProblem.MAX_PATH_CHARS),
+          secrets.quote(e.rawDetail(), JsonProblem.MAX_DETAIL_CHARS),
+          null);
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
@@ -625,11 +850,14 @@ public final class HttpJsonSource implements MetricSource {
     return checked(url, shown, response);
   }
 
-  private static SourceException failure(String shown, IOException e) {
-    if (e instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
+  private SourceException failure(String shown, IOException failure) {
+    // OkHttp quotes server text in some messages (a malformed status line, for one).
+    Throwable e = requireNonNull(secrets.cause(failure));
+    if (failure
+        instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
       return new SourceException(
           Kind.TIMEOUT,
-          "GET " + shown + ": timed out (" + quote(String.valueOf(e.getMessage())) + ")",
+          "GET " + shown + ": timed out (" + quote(String.valueOf(failure.getMessage())) + ")",
           shown,
           -1,
           null,
@@ -637,7 +865,7 @@ public final class HttpJsonSource implements MetricSource {
     }
     return new SourceException(
         Kind.CONNECTION,
-        "GET " + shown + ": connection failed: " + quote(e.toString()),
+        "GET " + shown + ": connection failed: " + quote(failure.toString()),
         shown,
         -1,
         null,
@@ -645,13 +873,13 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Returns the body of a 2xx response; anything else is a SourceException. */
-  private static JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
+  private JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
       throws SourceException {
     if (!response.isSuccessful()) {
       ResponseBody error = response.errorBody();
       if (error != null) error.close();
       int code = response.code();
-      String reason = response.message();
+      String reason = response.message(); // quote() scrubs it
       String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
         throw new SourceException(
@@ -663,7 +891,8 @@ public final class HttpJsonSource implements MetricSource {
             null);
       }
       if (code >= 300 && code < 400) {
-        String location = response.headers().get("Location");
+        String raw = response.headers().get("Location");
+        String location = raw == null ? null : secrets.scrub(raw);
         HttpUrl target = location == null ? null : url.resolve(location);
         String to =
             location == null
@@ -683,27 +912,48 @@ public final class HttpJsonSource implements MetricSource {
             null,
             null);
       }
-      throw new SourceException(
-          Kind.HTTP_STATUS, "GET " + shown + ": " + status, shown, code, null, null);
+      Duration retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), clock);
+      throw new StatusException(
+          "GET "
+              + shown
+              + ": "
+              + status
+              + (retryAfter == null ? "" : " (Retry-After " + retryAfter + ")"),
+          shown,
+          code,
+          retryAfter);
     }
     JsonDocument body = response.body();
     if (body == null)
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
+    body.links(response.headers().values("Link")); // for Pagination.linkHeader()
     return body;
   }
 
   private String currentToken(String shownUrl) throws SourceException {
+    OAuth2ClientCredentials o = oauth2;
+    if (o != null) {
+      String fresh = o.token();
+      secrets.remember(fresh);
+      return fresh;
+    }
     String token;
     try {
       token = tokenSupplier.get();
     } catch (RuntimeException e) {
+      // By type and a fixed message only: the supplier's exception text, and so its stack trace,
+      // may hold a credential (a token endpoint's answer, a vault path with a key).
       throw new SourceException(
           Kind.AUTH,
-          "GET " + shownUrl + ": the bearer token supplier failed: " + e.getClass().getName(),
+          "GET "
+              + shownUrl
+              + ": the bearer token supplier failed with "
+              + e.getClass().getName()
+              + " (its message is not shown: it could hold a credential)",
           shownUrl,
           -1,
           null,
-          e);
+          null);
     }
     String problem = tokenProblem(token);
     if (problem != null) {
@@ -715,6 +965,7 @@ public final class HttpJsonSource implements MetricSource {
           null,
           null);
     }
+    secrets.remember(token);
     return token;
   }
 
@@ -732,20 +983,28 @@ public final class HttpJsonSource implements MetricSource {
     return null;
   }
 
-  /** Outside-world text made safe for one message or log line: escaped and cut. */
-  private static String quote(String text) {
-    return Strings.escape(text, MAX_QUOTED_CHARS);
+  /** Outside-world text made safe for one message or log line: scrubbed, escaped and cut. */
+  private String quote(String text) {
+    return secrets.quote(text, MAX_QUOTED_CHARS);
   }
 
-  private static SourceException badData(
+  /** What a lookup found, its string values scrubbed of credentials before they are cut. */
+  private String what(JsonPointer.Lookup lookup) {
+    if (lookup.found()) return JsonPointer.describe(secrets.scrubValue(lookup.value()));
+    return secrets.scrub(lookup.whatWasFound());
+  }
+
+  private SourceException badData(
       HttpUrl url, String path, String detail, @Nullable Throwable cause) {
     String shown = Urls.redact(url);
+    // The parts are quoted already; scrubbing the whole again is the net under them.
+    String safePath = secrets.scrub(path);
     return new SourceException(
         Kind.BAD_DATA,
-        "GET " + shown + ": bad data at " + path + ": " + detail,
+        secrets.scrub("GET " + shown + ": bad data at " + path + ": " + detail),
         shown,
         -1,
-        path,
+        safePath,
         cause);
   }
 
@@ -821,14 +1080,20 @@ public final class HttpJsonSource implements MetricSource {
   private static final class Calls {
     private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
-    private volatile @Nullable Sweep sweep;
+    final Sweep sweep;
+    private volatile @Nullable SweepRunners runners;
+
+    Calls(Sweep sweep) {
+      this.sweep = sweep;
+    }
 
     /**
-     * Registers the poll's sweep, stopped with the calls; stops it at once if already cancelled.
+     * Registers the poll's runners, stopped with the calls; stops them at once if already
+     * cancelled.
      */
-    void track(Sweep sweep) {
-      this.sweep = sweep;
-      if (canceled) sweep.stop();
+    void track(SweepRunners runners) {
+      this.runners = runners;
+      if (canceled) runners.stop();
     }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
@@ -847,14 +1112,14 @@ public final class HttpJsonSource implements MetricSource {
 
     void cancel() {
       canceled = true;
-      Sweep s = sweep;
-      if (s != null) s.stop();
+      SweepRunners r = runners;
+      if (r != null) r.stop();
       for (retrofit2.Call<?> call : active) call.cancel();
     }
   }
 
   /** A request stopped because its poll was interrupted or the source closed; never retried. */
-  private static final class Canceled extends SourceException {
+  static final class Canceled extends SourceException {
     private static final long serialVersionUID = 1L;
 
     Canceled(String shownUrl, @Nullable Throwable cause) {
@@ -896,13 +1161,15 @@ public final class HttpJsonSource implements MetricSource {
     private @Nullable String resourcesPath;
     private JsonPointer itemsPointer = JsonPointer.parse("/items", "itemsPointer");
     private JsonPointer idPointer = JsonPointer.parse("/id", "idPointer");
-    private JsonPointer nextPointer = JsonPointer.parse("/next", "nextPointer");
+    private Pagination pagination = Pagination.nextLink("/next");
+    private boolean nextPointerSet;
+    private boolean paginationSet;
+    private final List<Matcher> resourceFilters = new ArrayList<>();
     private final Map<String, JsonPointer> labels = new LinkedHashMap<>();
     private @Nullable String metricsPath;
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
     private @Nullable JsonPointer timestampPointer;
     private @Nullable OkHttpClient client;
-    private @Nullable Moshi moshi;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -913,6 +1180,15 @@ public final class HttpJsonSource implements MetricSource {
     private int maxIdLength = 256;
     private int maxLabelValueLength = 1024;
     private @Nullable Retry retry;
+    private @Nullable CircuitBreaker circuitBreaker;
+    private @Nullable OAuth2ClientCredentials oauth2;
+    private Duration maxRetryAfter = Duration.ofSeconds(30);
+    private RetryBudget retryBudget = RetryBudget.ofDefaults();
+    private Duration sweepTimeout = Duration.ofSeconds(50);
+    private double requestsPerSecond;
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.system();
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -1020,7 +1296,35 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
      */
     public Builder nextPointer(String pointer) {
-      this.nextPointer = pointer("nextPointer", pointer);
+      this.pagination = new Pagination.NextLink(pointer("nextPointer", pointer));
+      this.nextPointerSet = true;
+      return this;
+    }
+
+    /**
+     * Sets how the next listing page is found; default {@link Pagination#nextLink
+     * nextLink("/next")}: a link in the body, or an RFC 8288 {@code Link} header, a page token, or
+     * offset and limit.
+     *
+     * @throws NullPointerException if {@code pagination} is null
+     */
+    public Builder pagination(Pagination pagination) {
+      this.pagination = requireNonNull(pagination, "pagination == null");
+      this.paginationSet = true;
+      return this;
+    }
+
+    /**
+     * Adds a filter on the listing: only resources whose labels (from {@link #resourceLabel}, and
+     * the id as label {@code resource}) match every filter are read, as in {@code
+     * Matcher.equal("region", "eu-west-1")} or {@code Matcher.regex("resource", "vm-.*")}. A
+     * resource that stops matching is no longer read, and its alerts resolve as for a resource gone
+     * from the listing.
+     *
+     * @throws NullPointerException if {@code filter} is null
+     */
+    public Builder resourceFilter(Matcher filter) {
+      resourceFilters.add(requireNonNull(filter, "resourceFilter == null"));
       return this;
     }
 
@@ -1111,12 +1415,15 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /**
-     * Uses the host's Moshi to build the JSON trees. The source never changes it.
+     * Formerly the Moshi that built JSON trees; ignored now that bodies are streamed.
      *
+     * @deprecated bodies are read as a stream with Moshi's {@code JsonReader}, which needs no
+     *     adapters, and only the selected values are kept; this setting has no effect
      * @throws NullPointerException if {@code moshi} is null
      */
+    @Deprecated
     public Builder moshi(Moshi moshi) {
-      this.moshi = requireNonNull(moshi, "moshi == null");
+      requireNonNull(moshi, "moshi == null");
       return this;
     }
 
@@ -1251,6 +1558,118 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /**
+     * Authenticates with bearer tokens from an OAuth2 token endpoint (client credentials grant),
+     * cached and refreshed before they expire, and once when the API answers 401. Instead of {@link
+     * #bearerToken}.
+     *
+     * @throws NullPointerException if {@code credentials} is null
+     */
+    public Builder oauth2(OAuth2ClientCredentials credentials) {
+      this.oauth2 = requireNonNull(credentials, "oauth2 == null");
+      return this;
+    }
+
+    /**
+     * Sets the circuit breaker every request attempt goes through; default one per source with
+     * {@link #defaultCircuitBreakerConfig()}. While it is open, requests fail at once with {@link
+     * Kind#CIRCUIT_OPEN}: the listing (so the whole poll) or the resources, each reported.
+     *
+     * @throws NullPointerException if {@code circuitBreaker} is null
+     */
+    public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+      this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker == null");
+      return this;
+    }
+
+    /**
+     * Sets the longest {@code Retry-After} the source waits for within a poll; default 30 seconds.
+     * When a 429, 503 or other retryable answer carries a {@code Retry-After} (delta-seconds or an
+     * HTTP-date), the next attempt waits exactly that long instead of the retry's back-off; when it
+     * asks for longer than this, the request is not retried in this poll (the next poll tries
+     * again), so the server is never asked again earlier than it said.
+     *
+     * @throws NullPointerException if {@code max} is null
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
+    public Builder maxRetryAfter(Duration max) {
+      this.maxRetryAfter = Durations.nonNegative(max, "maxRetryAfter");
+      return this;
+    }
+
+    /**
+     * Sets how many retries one poll may spend; default {@link RetryBudget#ofDefaults()} (10 plus
+     * 10% of the poll's requests). A request whose retry would go over it fails with its last
+     * error.
+     *
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public Builder retryBudget(RetryBudget budget) {
+      this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      return this;
+    }
+
+    /**
+     * Sets the sweep deadline: the longest one poll may take, listing, retries and waits included;
+     * default 50 seconds, under a once-a-minute schedule. When it passes, the resources that
+     * answered are returned as usual and every other one is reported through {@link
+     * PollContext#reportError} with a {@link Kind#TIMEOUT} error naming it (it has no sample: never
+     * a made-up value); their requests are cancelled. A listing that does not end in time fails the
+     * poll. Retries and rate-limit waits that would end after the deadline are not made.
+     *
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder sweepTimeout(Duration timeout) {
+      this.sweepTimeout = Durations.positive(timeout, "sweepTimeout");
+      return this;
+    }
+
+    /**
+     * Limits the requests this source sends to at most {@code requestsPerSecond}, retries and
+     * listing pages included, spaced evenly; default 0, no limit. Together with {@link
+     * #concurrency} (the most requests in flight at once) it sets the source's quota on the API.
+     *
+     * @throws IllegalArgumentException if {@code requestsPerSecond} is negative, NaN or over
+     *     1,000,000
+     */
+    public Builder requestsPerSecond(double requestsPerSecond) {
+      if (!(requestsPerSecond >= 0 && requestsPerSecond <= 1_000_000)) {
+        throw new IllegalArgumentException(
+            "requestsPerSecond must be between 0 and 1000000: " + requestsPerSecond);
+      }
+      this.requestsPerSecond = requestsPerSecond;
+      return this;
+    }
+
+    /**
+     * Sets the wall clock, used to read {@code Retry-After} dates; default {@link
+     * Clock#systemUTC()}.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic ticker for the sweep deadline and the rate limit; default {@link
+     * Ticker#system()}.
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker == null");
+      return this;
+    }
+
+    /** Replaces the waits between attempts; for tests. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = requireNonNull(sleeper, "sleeper == null");
+      return this;
+    }
+
+    /**
      * Builds the source.
      *
      * @throws IllegalStateException if baseUrl, bearerToken, resourcesPath or metricsPath is not
@@ -1260,7 +1679,11 @@ public final class HttpJsonSource implements MetricSource {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
       Supplier<String> token = tokenSupplier;
-      if (token == null) throw new IllegalStateException("bearerToken is not set");
+      if (token != null && oauth2 != null) {
+        throw new IllegalStateException("bearerToken and oauth2 are both set: choose one");
+      }
+      if (oauth2 != null) token = new FixedToken("unused-with-oauth2");
+      if (token == null) throw new IllegalStateException("bearerToken is not set (or oauth2)");
       if (resourcesPath == null) throw new IllegalStateException("resourcesPath is not set");
       if (metricsPath == null) throw new IllegalStateException("metricsPath is not set");
       if (metrics.isEmpty()) throw new IllegalStateException("no metric: add one with metric()");
@@ -1268,6 +1691,24 @@ public final class HttpJsonSource implements MetricSource {
       if (resources == null || !Urls.sameOrigin(resources, base)) {
         throw new IllegalStateException(
             "resourcesPath does not resolve to a URL on the origin of baseUrl: " + resourcesPath);
+      }
+      if (nextPointerSet && paginationSet) {
+        throw new IllegalStateException(
+            "nextPointer and pagination are both set: use pagination(Pagination.nextLink(...))");
+      }
+      String paging = pagination.problem(resources, maxResources);
+      if (paging != null) throw new IllegalStateException(paging);
+      for (Matcher m : resourceFilters) {
+        if (!m.name().equals("resource") && !labels.containsKey(m.name())) {
+          throw new IllegalStateException(
+              "resourceFilter "
+                  + m
+                  + " names label "
+                  + m.name()
+                  + ", which no resourceLabel sets (known: resource"
+                  + (labels.isEmpty() ? "" : ", " + String.join(", ", labels.keySet()))
+                  + ")");
+        }
       }
       HttpUrl sampleMetrics = base.resolve(metricsPath.replace("{id}", "x"));
       if (sampleMetrics == null || !Urls.sameOrigin(sampleMetrics, base)) {

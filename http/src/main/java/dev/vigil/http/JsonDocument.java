@@ -1,11 +1,99 @@
 package dev.vigil.http;
 
+import com.squareup.moshi.JsonReader;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed JSON body: a tree of {@code Map<String, Object>}, {@code List<Object>}, {@code Double},
- * {@code String}, {@code Boolean} and {@code null}.
- *
- * @param root the top-level value; null for a JSON {@code null}
+ * What a {@link JsonPicker} kept of one JSON document (or of one item of its item array): the
+ * values at the selected pointers, and enough of the way to them to say why one is missing. Not a
+ * tree: what was not selected is gone. Filled by one thread while reading, then only read.
  */
-record JsonDocument(@Nullable Object root) {}
+final class JsonDocument {
+  private final JsonPicker picker;
+  private final String path;
+  private final boolean[] visited;
+  private final @Nullable Object[] values;
+  private @Nullable List<JsonDocument> items;
+  private List<String> links = List.of();
+
+  JsonDocument(JsonPicker picker, String path) {
+    this.picker = picker;
+    this.path = path;
+    this.visited = new boolean[picker.nodeCount()];
+    this.values = new Object[picker.nodeCount()];
+  }
+
+  JsonPicker picker() {
+    return picker;
+  }
+
+  /** The Moshi-style path of this document's root: {@code $}, or {@code $.items[3]} for an item. */
+  String path() {
+    return path;
+  }
+
+  /** Records the value met at {@code node}; a scalar on the way to a pointer only as described. */
+  void visit(JsonPicker.Node node, @Nullable Object value, JsonReader reader) throws JsonProblem {
+    if (visited[node.id]) {
+      throw new JsonProblem(reader.getPath(), "malformed JSON: duplicate key", null);
+    }
+    visited[node.id] = true;
+    values[node.id] =
+        node.target || value instanceof JsonPicker.Container
+            ? value
+            : new Described(JsonPointer.describe(value));
+  }
+
+  /** Sets the response's {@code Link} header values, for {@link Pagination#linkHeader()}. */
+  void links(List<String> values) {
+    this.links = List.copyOf(values);
+  }
+
+  /** The response's {@code Link} header values; empty if none. */
+  List<String> links() {
+    return links;
+  }
+
+  void addItem(JsonDocument item) {
+    List<JsonDocument> list = items;
+    if (list == null) items = list = new ArrayList<>();
+    list.add(item);
+  }
+
+  /** The elements of the picker's item array, in order; empty if there was none. */
+  List<JsonDocument> items() {
+    List<JsonDocument> list = items;
+    return list == null ? List.of() : list;
+  }
+
+  /**
+   * Looks up {@code pointer}, which must be compiled into this document's picker: the value there
+   * (a {@code Double}, {@code String}, {@code Boolean}, null, or a {@link JsonPicker.Container}
+   * marker), or why there is none, with the Moshi-style path looked at.
+   */
+  JsonPointer.Lookup find(JsonPointer pointer) {
+    picker.node(pointer); // fails for a pointer this document was not read for
+    StringBuilder at = new StringBuilder(path);
+    JsonPicker.Node node = picker.root();
+    if (!visited[node.id]) return JsonPointer.Lookup.missing(at.toString());
+    for (String token : pointer.tokens()) {
+      Object v = values[node.id];
+      if (v == JsonPicker.Container.OBJECT) {
+        at.append('.').append(token);
+      } else if (v == JsonPicker.Container.ARRAY) {
+        at.append('[').append(token).append(']');
+      } else {
+        return JsonPointer.Lookup.notAContainer(at.toString(), v);
+      }
+      JsonPicker.Node child = node.names.get(token);
+      if (child == null || !visited[child.id]) return JsonPointer.Lookup.missing(at.toString());
+      node = child;
+    }
+    return JsonPointer.Lookup.found(at.toString(), values[node.id]);
+  }
+
+  /** A scalar met where a container was expected, kept only as its description. */
+  record Described(String description) {}
+}

@@ -3,13 +3,11 @@ package dev.vigil.http;
 import dev.vigil.internal.Strings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A JSON Pointer (RFC 6901) evaluated against the tree that {@link TreeConverterFactory} builds
- * ({@code Map}, {@code List}, {@code Double}, {@code String}, {@code Boolean}, {@code null}).
- * Immutable and thread safe.
+ * A JSON Pointer (RFC 6901), compiled into a {@link JsonPicker} and looked up in the {@link
+ * JsonDocument} it reads. Immutable and thread safe; equal when written the same.
  */
 final class JsonPointer {
   private final String text;
@@ -68,33 +66,13 @@ final class JsonPointer {
     return text;
   }
 
-  /**
-   * Looks the pointer up in {@code root}.
-   *
-   * @param rootPath the Moshi-style path of {@code root}, such as {@code $} or {@code $.items[3]}
-   */
-  Lookup find(@Nullable Object root, String rootPath) {
-    Object node = root;
-    StringBuilder path = new StringBuilder(rootPath);
-    for (String token : tokens) {
-      if (node instanceof Map<?, ?> map) {
-        path.append('.').append(token);
-        if (!map.containsKey(token)) return Lookup.missing(path.toString());
-        node = map.get(token);
-      } else if (node instanceof List<?> list) {
-        path.append('[').append(token).append(']');
-        int index = arrayIndex(token);
-        if (index < 0 || index >= list.size()) return Lookup.missing(path.toString());
-        node = list.get(index);
-      } else {
-        return Lookup.notAContainer(path.toString(), node);
-      }
-    }
-    return Lookup.found(path.toString(), node);
+  /** The reference tokens, unescaped: {@code ["metrics", "cpu_usage"]}. */
+  List<String> tokens() {
+    return tokens;
   }
 
   /** Returns the RFC 6901 array index of {@code token}, or -1 if it is none. */
-  private static int arrayIndex(String token) {
+  static int arrayIndex(String token) {
     if (token.isEmpty() || token.length() > 9) return -1;
     if (token.length() > 1 && token.charAt(0) == '0') return -1;
     for (int i = 0; i < token.length(); i++) {
@@ -102,6 +80,16 @@ final class JsonPointer {
       if (c < '0' || c > '9') return -1;
     }
     return Integer.parseInt(token);
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof JsonPointer p && p.text.equals(text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
   }
 
   @Override
@@ -122,12 +110,12 @@ final class JsonPointer {
     }
     if (value instanceof Number n) return "NUMBER " + n;
     if (value instanceof Boolean b) return "BOOLEAN " + b;
-    if (value instanceof Map) return "OBJECT";
-    if (value instanceof List) return "ARRAY";
+    if (value instanceof JsonPicker.Container c) return c.name();
+    if (value instanceof JsonDocument.Described d) return d.description();
     return value.getClass().getSimpleName();
   }
 
-  /** The result of {@link #find}: a value at a path, or why there is none. */
+  /** The result of {@link JsonDocument#find}: a value at a path, or why there is none. */
   static final class Lookup {
     private final String path;
     private final boolean found;

@@ -21,6 +21,8 @@ final class JsonProblem extends IOException {
 
   private final String path;
   private final String detail;
+  private final String rawPath;
+  private final String rawDetail;
 
   JsonProblem(String path, String detail, @Nullable Throwable cause) {
     super(
@@ -31,6 +33,21 @@ final class JsonProblem extends IOException {
         cause);
     this.path = Strings.escape(path, MAX_PATH_CHARS);
     this.detail = Strings.escape(detail, MAX_DETAIL_CHARS);
+    this.rawPath = path;
+    this.rawDetail = detail;
+  }
+
+  /**
+   * The JSON path as the body gave it, neither escaped nor cut: for the source to scrub of
+   * credentials before it escapes and cuts it (a cut could leave part of a secret).
+   */
+  String rawPath() {
+    return rawPath;
+  }
+
+  /** The detail as it was made, neither escaped nor cut; see {@link #rawPath()}. */
+  String rawDetail() {
+    return rawDetail;
   }
 
   /** The JSON path, such as {@code $.metrics.cpu_usage}, escaped. */

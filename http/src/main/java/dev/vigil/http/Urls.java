@@ -74,6 +74,7 @@ final class Urls {
    * characters is encoded, so a "/" or "?" in a resource id can never change the URL's structure.
    */
   static String encodePathSegment(String s) {
+    if (isUnreserved(s)) return s; // the usual id: no copy
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     StringBuilder out = new StringBuilder(bytes.length + 8);
     for (byte b : bytes) {
@@ -91,5 +92,21 @@ final class Urls {
       }
     }
     return out.toString();
+  }
+
+  private static boolean isUnreserved(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -121,7 +121,7 @@ class HttpJsonSourceBuilderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("baseUrl is not set");
     assertThatThrownBy(() -> HttpJsonSource.builder().baseUrl("http://h/").build())
-        .hasMessage("bearerToken is not set");
+        .hasMessage("bearerToken is not set (or oauth2)");
     assertThatThrownBy(() -> HttpJsonSource.builder().baseUrl("http://h/").bearerToken("t").build())
         .hasMessage("resourcesPath is not set");
     assertThatThrownBy(

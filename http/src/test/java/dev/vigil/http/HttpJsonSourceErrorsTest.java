@@ -343,7 +343,7 @@ class HttpJsonSourceErrorsTest {
         .resources("vm-1", "vm-2", "vm-3", "vm-4", "vm-5")
         .always(metricsPath("vm-1"), "{\"metrics\":{\"x\\n" + forged + "\":tru}}") // JSON escape
         .always(metricsPath("vm-2"), "{\"metrics\":{\"x\n" + forged + "\":tru}}") // raw line break
-        .always(metricsPath("vm-3"), "{\"metrics\":{\"a\\nb\":1,\"a\\nb\":2}}") // duplicate key
+        .always(metricsPath("vm-3"), "{\"metrics\":{\"cpu_usage\":\"a\\nb\"}}") // quoted value
         .always(
             metricsPath("vm-4"),
             new MockResponse.Builder().status("HTTP/1.1 500 Oops\r" + forged).body("{}").build());

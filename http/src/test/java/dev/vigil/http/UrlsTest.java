@@ -68,4 +68,11 @@ class UrlsTest {
     assertThat(Urls.encodePathSegment("vm-0_1.a~b")).isEqualTo("vm-0_1.a~b");
     assertThat(Urls.encodePathSegment("a/b c?d#é")).isEqualTo("a%2Fb%20c%3Fd%23%C3%A9");
   }
+
+  @Test
+  void unreservedIdIsReturnedWithoutACopy() {
+    String id = "vm-000042";
+    assertThat(Urls.encodePathSegment(id)).isSameAs(id);
+    assertThat(Urls.encodePathSegment("vm 42")).isNotSameAs("vm 42").isEqualTo("vm%2042");
+  }
 }

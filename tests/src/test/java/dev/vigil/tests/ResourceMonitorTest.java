@@ -384,6 +384,8 @@ class ResourceMonitorTest {
     monitor.pollNow();
 
     Await.until("delivered on the third attempt", () -> delivered.size() == 1);
+    Await.until(
+        "counted as delivered", () -> monitor.stats().sinks().get("flaky").delivered() == 1);
     MonitorStats.SinkStats stats = monitor.stats().sinks().get("flaky");
     assertThat(stats.failedAttempts()).isEqualTo(2);
     assertThat(stats.delivered()).isEqualTo(1);

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SweepTest {
+class SweepRunnersTest {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
   @AfterEach
@@ -28,8 +28,8 @@ class SweepTest {
   void runsTheTaskOnceForEveryIndexAndPublishesWhatTheTasksWrote() throws Exception {
     int[] written = new int[10_000]; // a plain array: await() must make the writes visible
     AtomicIntegerArray runs = new AtomicIntegerArray(written.length);
-    Sweep sweep =
-        new Sweep(
+    SweepRunners sweep =
+        new SweepRunners(
             written.length,
             i -> {
               runs.incrementAndGet(i);
@@ -50,7 +50,7 @@ class SweepTest {
   void usesAtMostConcurrencyThreadsAndOneExecutorTaskPerRunner() throws Exception {
     Set<Thread> threads = ConcurrentHashMap.newKeySet();
     AtomicInteger tasks = new AtomicInteger();
-    Sweep sweep = new Sweep(1_000, i -> threads.add(Thread.currentThread()));
+    SweepRunners sweep = new SweepRunners(1_000, i -> threads.add(Thread.currentThread()));
 
     sweep.start(
         r -> {
@@ -68,7 +68,7 @@ class SweepTest {
   @Test
   void fewerItemsThanConcurrencyStartOneRunnerPerItem() throws Exception {
     AtomicInteger tasks = new AtomicInteger();
-    Sweep sweep = new Sweep(2, i -> {});
+    SweepRunners sweep = new SweepRunners(2, i -> {});
 
     sweep.start(
         r -> {
@@ -83,7 +83,7 @@ class SweepTest {
 
   @Test
   void emptySweepIsCompleteWithoutRunningAnything() throws Exception {
-    Sweep sweep = new Sweep(0, i -> {});
+    SweepRunners sweep = new SweepRunners(0, i -> {});
 
     sweep.start(
         r -> {
@@ -100,8 +100,8 @@ class SweepTest {
     CountDownLatch blocked = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger ran = new AtomicInteger();
-    Sweep sweep =
-        new Sweep(
+    SweepRunners sweep =
+        new SweepRunners(
             100,
             i -> {
               ran.incrementAndGet();
@@ -127,8 +127,8 @@ class SweepTest {
 
   @Test
   void aTaskThatThrowsEndsTheSweepAndAwaitReportsIt() {
-    Sweep sweep =
-        new Sweep(
+    SweepRunners sweep =
+        new SweepRunners(
             1_000,
             i -> {
               if (i == 7) throw new IllegalArgumentException("bug at 7");
@@ -147,8 +147,8 @@ class SweepTest {
   void anExecutorThatRefusesAPartOfTheRunnersStopsTheSweep() throws Exception {
     AtomicInteger accepted = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    Sweep sweep =
-        new Sweep(
+    SweepRunners sweep =
+        new SweepRunners(
             10,
             i -> {
               try {

@@ -1,9 +1,7 @@
 package dev.vigil.http;
 
-import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
-import com.squareup.moshi.Moshi;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
@@ -18,17 +16,22 @@ import retrofit2.Converter;
 import retrofit2.Retrofit;
 
 /**
- * Converts response bodies to {@link JsonDocument}s with Moshi's strict {@link JsonReader}, reading
- * at most {@code maxBodyBytes}. Malformed JSON, NaN and infinities, duplicate keys, trailing data
- * and oversized bodies become {@link JsonProblem}s carrying the JSON path; failures of the network
- * while reading the body stay the plain {@link IOException}s they were. Thread safe.
+ * Converts response bodies to {@link JsonDocument}s by streaming them through a {@link JsonPicker}
+ * on Moshi's strict {@link JsonReader}: only the selected values are kept, and at most {@code
+ * maxBodyBytes} bytes are read (a larger announced {@code Content-Length} fails before reading).
+ * Malformed JSON, NaN and infinities, selected keys given twice, trailing data and oversized bodies
+ * become {@link JsonProblem}s carrying the JSON path; failures of the network while reading the
+ * body stay the plain {@link IOException}s they were. Thread safe.
+ *
+ * <p>Memory while converting one body: the Okio buffer between socket and reader (one or two 8 KiB
+ * segments) plus what the picker keeps (see {@link JsonPicker}); never the body itself.
  */
-final class TreeConverterFactory extends Converter.Factory {
-  private final JsonAdapter<Object> treeAdapter;
+final class PickingConverterFactory extends Converter.Factory {
+  private final JsonPicker picker;
   private final long maxBodyBytes;
 
-  TreeConverterFactory(Moshi moshi, long maxBodyBytes) {
-    this.treeAdapter = moshi.adapter(Object.class);
+  PickingConverterFactory(JsonPicker picker, long maxBodyBytes) {
+    this.picker = picker;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -50,14 +53,15 @@ final class TreeConverterFactory extends Converter.Factory {
       JsonReader reader = JsonReader.of(source);
       reader.setLenient(false);
       try {
-        Object root = treeAdapter.fromJson(reader);
+        JsonDocument doc = picker.read(reader, "$");
         if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
           throw new JsonProblem(reader.getPath(), "data after the end of the JSON document", null);
         }
-        return new JsonDocument(root);
+        return doc;
       } catch (NetworkFailure e) {
         throw e.network;
       } catch (BodyTooLarge e) {
+        // Deep inside a skipped value Moshi's path names only the first levels of it.
         throw new JsonProblem(reader.getPath(), "body exceeds maxBodyBytes=" + maxBodyBytes, null);
       } catch (JsonProblem e) {
         throw e;
