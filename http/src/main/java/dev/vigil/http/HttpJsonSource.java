@@ -44,7 +44,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -135,11 +137,14 @@ import retrofit2.Retrofit;
  * <p><b>Threads and lifecycle.</b> This class is thread safe and immutable after {@link
  * Builder#build()}. The requests run on worker threads, daemon threads named {@code vigil-http-N},
  * created when first needed, which end after a minute without work; the polling thread only waits
- * for them. Interrupting it cancels the poll's requests at once: the poll throws {@link
- * InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the requests
- * in flight, stops the workers within a bounded time and, if the source built its own {@link
- * OkHttpClient}, evicts that client's idle connections; a client passed by the host is never shut
- * down. A closed source cannot be polled.
+ * for them. A poll hands each worker one task that reads resource after resource, so a sweep costs
+ * no thread hand-off per resource, and a client the source builds itself keeps {@link
+ * Builder#concurrency} idle connections (OkHttp's default is 5), so a sweep does not re-open
+ * connections. Interrupting the polling thread cancels the poll's requests at once: the poll throws
+ * {@link InterruptedException} and leaves the interrupt status set. {@link #close()} cancels the
+ * requests in flight, stops the workers within a bounded time and, if the source built its own
+ * {@link OkHttpClient}, evicts that client's idle connections; a client passed by the host is never
+ * shut down. A closed source cannot be polled.
  */
 public final class HttpJsonSource implements MetricSource {
   private static final Logger log = LoggerFactory.getLogger(HttpJsonSource.class);
@@ -220,8 +225,15 @@ public final class HttpJsonSource implements MetricSource {
     this.maxBodyBytes = b.maxBodyBytes;
     this.ownsClient = b.client == null;
     OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
+    OkHttpClient.Builder clientBuilder = base.newBuilder();
+    if (ownsClient) {
+      // OkHttp keeps 5 idle connections by default: with more requests in flight, the pool
+      // closes connections that the next requests of the sweep open again.
+      clientBuilder.connectionPool(
+          new ConnectionPool(Math.max(5, concurrency), 5, TimeUnit.MINUTES));
+    }
     this.client =
-        base.newBuilder()
+        clientBuilder
             .connectTimeout(b.connectTimeout)
             .readTimeout(b.readTimeout)
             .callTimeout(b.callTimeout)
@@ -389,12 +401,11 @@ public final class HttpJsonSource implements MetricSource {
 
   private List<Sample> poll(PollContext context, Calls calls)
       throws SourceException, InterruptedException {
-    List<Future<?>> futures = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>();
+    @Nullable Future<Listing> listingFuture = null;
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
-      Future<Listing> listingFuture = submit(() -> listResources(calls));
-      futures.add(listingFuture);
+      listingFuture = submit(() -> listResources(calls));
       Listing listing = awaitBy(listingFuture, calls.sweep);
       if (listing == null) {
         calls.cancel();
@@ -413,32 +424,46 @@ public final class HttpJsonSource implements MetricSource {
       }
       outcomes.addAll(listing.failedItems());
       Instant now = context.now();
-      List<Future<Outcome>> reads = new ArrayList<>(listing.resources().size());
-      for (Resource r : listing.resources()) reads.add(submit(() -> readResource(r, now, calls)));
-      futures.addAll(reads);
-      List<String> late = new ArrayList<>();
-      for (int i = 0; i < reads.size(); i++) {
-        Outcome o = awaitBy(reads.get(i), calls.sweep);
-        if (o == null) {
-          String id = listing.resources().get(i).id();
-          late.add(id);
-          o = Outcome.failed(id, sweepDeadlinePassed(id));
-        }
-        outcomes.add(o);
+      // The metrics: a few runners on the workers take one resource after the other; this thread
+      // is woken once, when all are read or the deadline passes (no task or Future per resource).
+      List<Resource> resources = listing.resources();
+      AtomicReferenceArray<@Nullable Outcome> read = new AtomicReferenceArray<>(resources.size());
+      SweepRunners runners =
+          new SweepRunners(
+              resources.size(), i -> read.set(i, readResource(resources.get(i), now, calls)));
+      calls.track(runners);
+      try {
+        runners.start(pool, concurrency);
+      } catch (RejectedExecutionException e) {
+        throw closedDuringPoll(e);
       }
-      if (!late.isEmpty()) {
-        // The poll is over: what is still running or queued would only be thrown away.
+      if (runners.await(calls.sweep.remainingNanos())) {
+        if (!runners.complete()) throw closedDuringPoll(null); // stopped by close()
+        for (int i = 0; i < read.length(); i++) outcomes.add(requireNonNull(read.get(i)));
+      } else {
+        // What is not read now is late: taken before cancelling, which turns a stalled request
+        // into a Canceled outcome, not a sweep-deadline one.
+        int late = 0;
+        for (int i = 0; i < read.length(); i++) {
+          Outcome o = read.get(i);
+          if (o == null) {
+            String id = resources.get(i).id();
+            o = Outcome.failed(id, sweepDeadlinePassed(id));
+            late++;
+          }
+          outcomes.add(o);
+        }
+        // The poll is over: what is still running or not started would only be thrown away.
         calls.cancel();
-        for (Future<Outcome> f : reads) f.cancel(true);
         log.debug(
             "Sweep deadline of {} passed: {} of {} resources unread",
             sweepTimeout,
-            late.size(),
-            reads.size());
+            late,
+            read.length());
       }
     } catch (InterruptedException e) {
       calls.cancel();
-      for (Future<?> f : futures) f.cancel(true);
+      if (listingFuture != null) listingFuture.cancel(true);
       Thread.currentThread().interrupt(); // the caller (a monitor's poll thread) must see it too
       throw e;
     }
@@ -801,7 +826,7 @@ public final class HttpJsonSource implements MetricSource {
     used[0] = token;
     String authorization = "Bearer " + token;
     Response<JsonDocument> response;
-    retrofit2.Call<JsonDocument> call = api.get(url, authorization);
+    retrofit2.Call<JsonDocument> call = api.get(Urls.originRelative(url), authorization);
     calls.add(call);
     try {
       response = call.execute();
@@ -1056,9 +1081,19 @@ public final class HttpJsonSource implements MetricSource {
     private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
     final SweepBudget sweep;
+    private volatile @Nullable SweepRunners runners;
 
     Calls(SweepBudget sweep) {
       this.sweep = sweep;
+    }
+
+    /**
+     * Registers the poll's runners, stopped with the calls; stops them at once if already
+     * cancelled.
+     */
+    void track(SweepRunners runners) {
+      this.runners = runners;
+      if (canceled) runners.stop();
     }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
@@ -1077,6 +1112,8 @@ public final class HttpJsonSource implements MetricSource {
 
     void cancel() {
       canceled = true;
+      SweepRunners r = runners;
+      if (r != null) r.stop();
       for (retrofit2.Call<?> call : active) call.cancel();
     }
   }

@@ -1,6 +1,5 @@
 package dev.vigil.http;
 
-import okhttp3.HttpUrl;
 import retrofit2.Call;
 import retrofit2.http.GET;
 import retrofit2.http.Header;
@@ -12,9 +11,11 @@ interface JsonApi {
   /**
    * Gets the JSON document at {@code url}.
    *
-   * @param url absolute URL, on the origin of the source's base URL
+   * @param url a reference resolved against the base URL, always to a URL on its origin; give the
+   *     {@linkplain Urls#originRelative origin-relative} form, which Retrofit resolves without
+   *     parsing the host again
    * @param authorization the {@code Authorization} header value
    */
   @GET
-  Call<JsonDocument> get(@Url HttpUrl url, @Header("Authorization") String authorization);
+  Call<JsonDocument> get(@Url String url, @Header("Authorization") String authorization);
 }

@@ -18,6 +18,13 @@ final class Urls {
    * every query parameter whose name suggests a secret replaced by {@code REDACTED}.
    */
   static String redact(HttpUrl url) {
+    // The usual case costs nothing: HttpUrl keeps its text, and there is nothing to take out.
+    if (url.querySize() == 0
+        && url.username().isEmpty()
+        && url.password().isEmpty()
+        && url.fragment() == null) {
+      return url.toString();
+    }
     HttpUrl.Builder b = url.newBuilder().username("").password("").fragment(null);
     if (url.querySize() > 0) {
       b.query(null);
@@ -36,6 +43,20 @@ final class Urls {
       if (lower.contains(part)) return true;
     }
     return false;
+  }
+
+  /**
+   * Returns {@code url} as a reference relative to its origin, {@code /path?query}, which resolves
+   * against any URL of that origin to {@code url} again without parsing and canonicalizing a host:
+   * what Retrofit does with every {@code @Url}. A path that starts with {@code //} is returned as
+   * the whole URL, since as a reference it would name a host.
+   */
+  static String originRelative(HttpUrl url) {
+    String text = url.toString();
+    // User info is percent-encoded in HttpUrl's text, so the first '/' after "://" starts the path.
+    int path = text.indexOf('/', url.scheme().length() + 3);
+    if (path < 0 || text.startsWith("//", path)) return text;
+    return text.substring(path);
   }
 
   /** Returns scheme://host:port of {@code url}, for messages about foreign origins. */
