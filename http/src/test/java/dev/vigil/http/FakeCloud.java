@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /**
@@ -19,6 +20,19 @@ import mockwebserver3.RecordedRequest;
  */
 final class FakeCloud extends Dispatcher {
   static final String TOKEN = "s3cr3t-t0ken-4711";
+
+  /**
+   * A source for the fake cloud on {@code server}: the token, the listing, the metrics path and
+   * {@code cpu_usage}; tests add the settings they are about.
+   */
+  static HttpJsonSource.Builder source(MockWebServer server) {
+    return HttpJsonSource.builder()
+        .baseUrl(server.url("/"))
+        .bearerToken(TOKEN)
+        .resourcesPath("/v1/resources/page-1.json")
+        .metricsPath("/v1/resources/{id}/metrics")
+        .metric("cpu_usage", "/metrics/cpu_usage");
+  }
 
   private final Map<String, MockResponse> fixed = new ConcurrentHashMap<>();
   private final Map<String, Deque<MockResponse>> once = new ConcurrentHashMap<>();

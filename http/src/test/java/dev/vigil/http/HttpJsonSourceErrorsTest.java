@@ -44,12 +44,7 @@ class HttpJsonSourceErrorsTest {
   }
 
   HttpJsonSource.Builder builder() {
-    return HttpJsonSource.builder()
-        .baseUrl(server.url("/"))
-        .bearerToken(TOKEN)
-        .resourcesPath("/v1/resources/page-1.json")
-        .metricsPath("/v1/resources/{id}/metrics")
-        .metric("cpu_usage", "/metrics/cpu_usage")
+    return FakeCloud.source(server)
         .retry(HttpJsonSourceTest.ONE_ATTEMPT)
         .readTimeout(Duration.ofMillis(300))
         .callTimeout(Duration.ofSeconds(5));

@@ -1,6 +1,5 @@
 package dev.vigil.http;
 
-import static dev.vigil.http.FakeCloud.TOKEN;
 import static dev.vigil.http.FakeCloud.metricsPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -45,12 +44,7 @@ class HttpJsonSourceQuotaTest {
   }
 
   HttpJsonSource.Builder builder() {
-    return HttpJsonSource.builder()
-        .baseUrl(server.url("/"))
-        .bearerToken(TOKEN)
-        .resourcesPath("/v1/resources/page-1.json")
-        .metricsPath("/v1/resources/{id}/metrics")
-        .metric("cpu_usage", "/metrics/cpu_usage");
+    return FakeCloud.source(server);
   }
 
   HttpJsonSource build(HttpJsonSource.Builder builder) {

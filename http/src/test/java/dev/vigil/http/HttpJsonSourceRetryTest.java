@@ -1,6 +1,5 @@
 package dev.vigil.http;
 
-import static dev.vigil.http.FakeCloud.TOKEN;
 import static dev.vigil.http.FakeCloud.metricsPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,12 +48,7 @@ class HttpJsonSourceRetryTest {
   }
 
   HttpJsonSource.Builder builder() {
-    return HttpJsonSource.builder()
-        .baseUrl(server.url("/"))
-        .bearerToken(TOKEN)
-        .resourcesPath("/v1/resources/page-1.json")
-        .metricsPath("/v1/resources/{id}/metrics")
-        .metric("cpu_usage", "/metrics/cpu_usage")
+    return FakeCloud.source(server)
         .clock(clock)
         // Retries alone: Resilience4j's default breaker judges from 100 calls, more than any
         // test here makes, so it stays closed (HttpJsonSourceCircuitBreakerTest tests ours).
