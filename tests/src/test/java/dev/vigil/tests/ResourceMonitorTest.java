@@ -323,6 +323,9 @@ class ResourceMonitorTest {
         .as("both notifications delivered to the healthy sink")
         .hasSize(2);
     Await.until("broken sink tried again for the second", () -> attempts.get() == 2);
+    // A sink's counters move just after its deliver() returns or throws: wait for them.
+    Await.until("both dropped", () -> monitor.stats().sinks().get("broken").dropped() == 2);
+    Await.until("both counted", () -> monitor.stats().sinks().get("rec").delivered() == 2);
     assertThat(monitor.stats().sinks().get("broken").dropped()).isEqualTo(2);
     assertThat(monitor.stats().sinks().get("rec").delivered()).isEqualTo(2);
   }
