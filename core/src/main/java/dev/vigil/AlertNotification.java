@@ -112,6 +112,30 @@ public record AlertNotification(
   }
 
   /**
+   * Returns this notification with another {@link #type()}, everything else (also {@link #at()})
+   * unchanged: a reminder or a late announcement of the same transition.
+   *
+   * @throws NullPointerException if {@code type} is null
+   */
+  public AlertNotification withType(NotificationType type) {
+    return new AlertNotification(
+        rule,
+        status,
+        severity,
+        resource,
+        labels,
+        summary,
+        value,
+        threshold,
+        startsAt,
+        endsAt,
+        fingerprint,
+        requireNonNull(type, "type == null"),
+        description,
+        at);
+  }
+
+  /**
    * Returns a key that is the same for every delivery attempt of this notification, also after a
    * restart, and differs between notifications: {@code <fingerprint>-<type>-<at in epoch millis>}.
    * Receivers de-duplicate on it (at-least-once delivery may repeat a notification).

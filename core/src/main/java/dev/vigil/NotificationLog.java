@@ -67,24 +67,6 @@ final class NotificationLog {
             || n.type() == NotificationType.FLAPPING_STARTED);
   }
 
-  static AlertNotification withType(AlertNotification n, NotificationType type) {
-    return new AlertNotification(
-        n.rule(),
-        n.status(),
-        n.severity(),
-        n.resource(),
-        n.labels(),
-        n.summary(),
-        n.value(),
-        n.threshold(),
-        n.startsAt(),
-        n.endsAt(),
-        n.fingerprint(),
-        type,
-        n.description(),
-        n.at());
-  }
-
   /**
    * Decides what this sink hears of a transition the engine emitted at {@code now}.
    *
@@ -110,7 +92,7 @@ final class NotificationLog {
     AlertNotification out = n;
     if (n.type() == NotificationType.SEVERITY_CHANGED && e.announce) {
       // This sink never heard it fire: it hears FIRING (at the new severity), not a change.
-      out = withType(n, NotificationType.FIRING);
+      out = n.withType(NotificationType.FIRING);
     }
     e.lastAt = now;
     if (muted == null) {
@@ -155,7 +137,7 @@ final class NotificationLog {
         || now.isBefore(last.plus(alert.repeatInterval()))) {
       return null;
     }
-    AlertNotification reminder = withType(alert.current(), NotificationType.REMINDER);
+    AlertNotification reminder = alert.current().withType(NotificationType.REMINDER);
     MuteStage.Muted m = mute.apply(reminder);
     e.lastAt = now;
     if (m == null) told(e);

@@ -3,6 +3,7 @@ package dev.vigil;
 import dev.vigil.internal.LogThrottle;
 import dev.vigil.internal.Loggers;
 import dev.vigil.internal.Strings;
+import dev.vigil.internal.Throwables;
 import org.slf4j.Logger;
 
 /**
@@ -14,8 +15,6 @@ import org.slf4j.Logger;
  */
 final class PollLog {
   private static final Logger log = Loggers.POLL;
-  private static final int MAX_MESSAGE = 500;
-
   private final LogThrottle throttle;
 
   PollLog(Ticker ticker) {
@@ -24,14 +23,14 @@ final class PollLog {
 
   /** A poll of {@code source} threw {@code error}. */
   void pollFailed(String source, Throwable error) {
-    String kind = kind(error);
+    String kind = Throwables.kind(error);
     long repeats = throttle.admit(source + "\0poll\0" + kind);
     if (repeats >= 0) {
       log.warn(
           "Source {} failed ({}): {}{}",
           source,
           kind,
-          message(error),
+          Throwables.message(error),
           LogThrottle.repeats(repeats));
     }
     if (log.isDebugEnabled()) log.debug("Source {} failed; stack trace:", source, error);
@@ -42,7 +41,7 @@ final class PollLog {
    * PollContext#reportError}, {@code first} and {@code firstError} being the first of them.
    */
   void resourcesFailed(String source, int count, String first, Exception firstError) {
-    String kind = kind(firstError);
+    String kind = Throwables.kind(firstError);
     long repeats = throttle.admit(source + "\0resources\0" + kind);
     if (repeats >= 0) {
       log.warn(
@@ -51,7 +50,7 @@ final class PollLog {
           count,
           kind,
           Strings.escape(first, 200),
-          message(firstError),
+          Throwables.message(firstError),
           LogThrottle.repeats(repeats));
     }
     if (log.isDebugEnabled()) {
@@ -69,22 +68,5 @@ final class PollLog {
           skipped,
           LogThrottle.repeats(repeats));
     }
-  }
-
-  /**
-   * The kind of failure, for the log line and for telling repeats apart: a {@link
-   * SourceException}'s kind (with its HTTP status), or the exception's class.
-   */
-  static String kind(Throwable error) {
-    if (error instanceof SourceException e) {
-      return e.httpStatus() > 0 ? e.kind() + " " + e.httpStatus() : e.kind().toString();
-    }
-    return error.getClass().getName();
-  }
-
-  /** The exception's message, on one line and cut to a bounded length; its class if it has none. */
-  static String message(Throwable error) {
-    String m = error.getMessage();
-    return Strings.escape(m == null || m.isBlank() ? error.getClass().getName() : m, MAX_MESSAGE);
   }
 }

@@ -584,7 +584,7 @@ public final class ResourceMonitor implements AutoCloseable {
           "Rule {} failed on {}: {}{}",
           failed.rule(),
           failed.series(),
-          PollLog.message(error),
+          Throwables.message(error),
           LogThrottle.repeats(repeats));
     }
     if (Loggers.RULES.isDebugEnabled()) {

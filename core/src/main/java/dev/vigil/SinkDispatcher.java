@@ -305,7 +305,7 @@ final class SinkDispatcher {
   private void logFailure(
       AlertNotification n, Throwable t, int attempt, boolean willRetry, boolean permanent) {
     String kind = permanent ? "permanent" : willRetry ? "retry" : "gave up";
-    long repeats = throttle.admit(kind + "\0" + PollLog.kind(t));
+    long repeats = throttle.admit(kind + "\0" + Throwables.kind(t));
     if (repeats >= 0 && willRetry) {
       log.warn(
           "Sink {} failed to deliver {} (attempt {} of {}); retrying: {}{}",
@@ -313,7 +313,7 @@ final class SinkDispatcher {
           describe(n),
           attempt,
           maxAttempts,
-          PollLog.message(t),
+          Throwables.message(t),
           LogThrottle.repeats(repeats));
     } else if (repeats >= 0) {
       log.error(
@@ -322,7 +322,7 @@ final class SinkDispatcher {
           describe(n),
           attempt,
           permanent ? " (permanent failure)" : "",
-          PollLog.message(t),
+          Throwables.message(t),
           LogThrottle.repeats(repeats));
     }
     if (log.isDebugEnabled()) log.debug("Sink {} failed; stack trace:", name, t);
@@ -499,7 +499,7 @@ final class SinkDispatcher {
       sink.close();
     } catch (Throwable e) {
       Throwables.rethrowIfFatal(e);
-      log.warn("Sink {} failed to close: {}", name, PollLog.message(e));
+      log.warn("Sink {} failed to close: {}", name, Throwables.message(e));
       if (log.isDebugEnabled()) log.debug("Sink {} close; stack trace:", name, e);
     }
   }

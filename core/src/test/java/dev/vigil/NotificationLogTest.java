@@ -107,9 +107,7 @@ class NotificationLogTest {
 
     NotificationLog.Decision d =
         log.onTransition(
-            NotificationLog.withType(fired, NotificationType.SEVERITY_CHANGED),
-            null,
-            T0.plusSeconds(60));
+            fired.withType(NotificationType.SEVERITY_CHANGED), null, T0.plusSeconds(60));
     assertThat(d.send()).isTrue();
     assertThat(d.notification().type()).isEqualTo(NotificationType.FIRING);
   }
