@@ -67,6 +67,26 @@ public interface MonitorListener {
   default void onSuppressed(AlertNotification notification, String reason) {}
 
   /**
+   * {@code group} was flushed for {@code sink}: a route's group when its timer came, or a digest of
+   * what the sink's budget held back. Its notifications then go to the sink's queue: together for
+   * an {@link AlertGroupSink}, one by one for any other sink. Counted in {@link
+   * MonitorStats.SinkStats#groups()} or {@link MonitorStats.SinkStats#digests()}.
+   *
+   * @param sink the sink's name
+   * @param group the group
+   */
+  default void onGrouped(String sink, AlertGroup group) {}
+
+  /**
+   * {@code notification} for {@code sink} is held back because the sink's budget is spent; it goes
+   * out in the next digest. Counted in {@link MonitorStats.SinkStats#heldBack()}.
+   *
+   * @param sink the sink's name
+   * @param notification the notification
+   */
+  default void onHeldBack(String sink, AlertNotification notification) {}
+
+  /**
    * {@code sink} delivered {@code notification}.
    *
    * @param sink the sink's name

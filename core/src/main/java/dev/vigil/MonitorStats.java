@@ -53,7 +53,15 @@ public record MonitorStats(
    * @param deadLettered notifications handed to {@link MonitorListener#onDeadLetter} (part of
    *     {@code dropped})
    * @param droppedByReason {@code dropped} by reason: {@code dead letter}, {@code queue full
-   *     (reminder)}, {@code queue full}, {@code monitor closing}, {@code closed before delivery}
+   *     (reminder)}, {@code queue full}, {@code budget full (reminder)}, {@code budget full},
+   *     {@code monitor closing}, {@code closed before delivery}
+   * @param muted notifications muted for this sink, by kind of mute stage
+   * @param groups groups flushed for this sink by its routes' grouping
+   * @param digests digests of held-back notifications sent when its budget refilled
+   * @param grouped notifications that went out in a group or a digest
+   * @param heldBack notifications held back because the sink's budget was spent
+   * @param waiting notifications decided for this sink that wait now, in a group for its timer or
+   *     behind the budget (not yet queued, so not in {@code pending})
    */
   public record SinkStats(
       long delivered,
@@ -62,11 +70,18 @@ public record MonitorStats(
       int pending,
       long retried,
       long deadLettered,
-      Map<String, Long> droppedByReason) {
+      Map<String, Long> droppedByReason,
+      Map<SuppressionKind, Long> muted,
+      long groups,
+      long digests,
+      long grouped,
+      long heldBack,
+      int waiting) {
 
-    /** Copies the map. */
+    /** Copies the maps. */
     public SinkStats {
       droppedByReason = Map.copyOf(droppedByReason);
+      muted = Map.copyOf(muted);
     }
   }
 }

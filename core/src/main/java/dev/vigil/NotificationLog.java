@@ -2,6 +2,7 @@ package dev.vigil;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class NotificationLog {
       entries.put(fp, e);
     }
     AlertNotification out = n;
-    if (n.type() == NotificationType.SEVERITY_CHANGED && e.announce) {
+    if (n.type() == NotificationType.SEVERITY_CHANGED && !e.told) {
       // This sink never heard it fire: it hears FIRING (at the new severity), not a change.
       out = n.withType(NotificationType.FIRING);
     }
@@ -119,9 +120,14 @@ final class NotificationLog {
    * nothing mutes it, or a reminder when its repeat interval has passed; null if nothing.
    *
    * @param mute the mute stages for a notification made now (asked lazily, at most once per type)
+   * @param repeatInterval how often this sink is reminded (its route's, else the rule's); zero for
+   *     never
    */
   @Nullable Decision due(
-      ActiveAlert alert, Instant now, Function<AlertNotification, MuteStage.@Nullable Muted> mute) {
+      ActiveAlert alert,
+      Instant now,
+      Function<AlertNotification, MuteStage.@Nullable Muted> mute,
+      Duration repeatInterval) {
     if (!alert.firing()) return null;
     Entry e = entries.get(alert.fingerprint());
     if (e == null) return null;
@@ -132,9 +138,7 @@ final class NotificationLog {
       return new Decision(alert.current(), null);
     }
     Instant last = e.lastAt;
-    if (alert.repeatInterval().isZero()
-        || last == null
-        || now.isBefore(last.plus(alert.repeatInterval()))) {
+    if (repeatInterval.isZero() || last == null || now.isBefore(last.plus(repeatInterval))) {
       return null;
     }
     AlertNotification reminder = alert.current().withType(NotificationType.REMINDER);
@@ -147,6 +151,11 @@ final class NotificationLog {
   /** Forgets the alerts that are no longer open: they can be owed nothing. */
   void retain(Set<String> openFingerprints) {
     entries.keySet().retainAll(openFingerprints);
+  }
+
+  /** Whether this log has an entry for the alert: it was told of it, or owes it something. */
+  boolean has(String fingerprint) {
+    return entries.containsKey(fingerprint);
   }
 
   /** Whether this sink was told that the alert with {@code fingerprint} is open. */

@@ -132,7 +132,16 @@ public final class ResourceMonitor implements AutoCloseable {
             b.startupGracePeriod,
             b.muteWindows,
             b.inhibitRules.isEmpty() ? List.of(InhibitRule.DEFAULT) : b.inhibitRules);
-    this.delivery = new Delivery(suppressor, sinks, listener);
+    this.delivery =
+        new Delivery(
+            suppressor,
+            requireNonNull(b.routeTree, "routeTree"),
+            sinks,
+            b.budgets,
+            b.sinkQueueCapacity,
+            listener,
+            ticker,
+            clock);
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -226,6 +235,7 @@ public final class ResourceMonitor implements AutoCloseable {
   public boolean flush(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + requireNonNull(timeout, "timeout == null").toNanos();
     if (!delivery.awaitHanded(evaluator.lastSequence(), deadline)) return false;
+    delivery.tick(ticker.read()); // groups and digests due by now go to the queues first
     for (SinkDispatcher sink : sinks) {
       if (!sink.awaitIdle(deadline)) return false;
     }
@@ -293,7 +303,7 @@ public final class ResourceMonitor implements AutoCloseable {
     Map<String, MonitorStats.SourceStats> sourceStats = new LinkedHashMap<>();
     for (SourceRunner r : sources) sourceStats.put(r.name, r.stats());
     Map<String, MonitorStats.SinkStats> sinkStats = new LinkedHashMap<>();
-    for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats());
+    for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats(delivery.waiting(d.name())));
     return new MonitorStats(sourceStats, sinkStats, suppressor.suppressedCounts());
   }
 
@@ -404,6 +414,8 @@ public final class ResourceMonitor implements AutoCloseable {
             runner.name);
       }
     }
+    // What waits in groups or behind a budget goes to the queues now, whatever its timer.
+    delivery.drain();
     // Two phases, so that a hanging sink cannot use up the flush time of the others.
     for (SinkDispatcher sink : sinks) sink.beginClose();
     for (SinkDispatcher sink : sinks) interrupted |= sink.awaitClose(deadline);
@@ -436,13 +448,16 @@ public final class ResourceMonitor implements AutoCloseable {
       while (true) {
         // Decide under the lock, dispatch outside it: an executor that runs the poll in this
         // thread (a direct or caller-runs executor) must not hold the lock that close() needs.
+        // Likewise groups and digests whose time came: listeners hear of them.
+        long before = ticker.read();
+        if (delivery.nextDue() <= before) delivery.tick(before);
         List<SourceRunner> due = new ArrayList<>();
         long now;
         lock.lock();
         try {
           if (state != State.STARTED) return;
           now = ticker.read();
-          long next = Long.MAX_VALUE;
+          long next = delivery.nextDue();
           for (SourceRunner runner : sources) {
             long at = runner.fireAt();
             if (at <= now) due.add(runner);
@@ -451,6 +466,7 @@ public final class ResourceMonitor implements AutoCloseable {
           if (due.isEmpty()) {
             long wait = next == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : next - now;
             if (virtual) wait = Math.min(wait, VIRTUAL_TICKER_POLL_NANOS);
+            wait = Math.max(wait, VIRTUAL_TICKER_POLL_NANOS / 10); // never spin
             wake.awaitNanos(wait);
             continue;
           }
@@ -677,8 +693,58 @@ public final class ResourceMonitor implements AutoCloseable {
     private int sourceFailuresToAlert = 1;
     private final List<MuteWindow> muteWindows = new ArrayList<>();
     private final List<InhibitRule> inhibitRules = new ArrayList<>();
+    private @Nullable Route route;
+    private final Map<String, Delivery.Budget> budgets = new LinkedHashMap<>();
+
+    /** Resolved by {@link #build()}. */
+    private @Nullable RouteTree routeTree;
 
     private Builder() {}
+
+    /**
+     * Sets the root of the routing tree (Alertmanager's {@code route}): which sinks get which
+     * notifications, grouped how, reminded how often. The root takes every notification, so it has
+     * no matchers, and names at least one sink. Without a route every sink gets every notification
+     * one at a time, as soon as it is decided.
+     *
+     * @throws NullPointerException if {@code root} is null
+     * @throws IllegalStateException if a route was already set
+     */
+    public Builder route(Route root) {
+      requireNonNull(root, "route == null");
+      if (route != null) {
+        throw new IllegalStateException(
+            "route already set: there is one root route; add children with Route.Builder.route");
+      }
+      this.route = root;
+      return this;
+    }
+
+    /**
+     * Gives the sink registered as {@code sink} a budget: at most {@code deliveries} deliveries (a
+     * notification, or a group to an {@link AlertGroupSink}) in any window of {@code per}. What
+     * comes while it is spent is held back, counted in {@link MonitorStats.SinkStats#heldBack()},
+     * and sent as one {@link AlertGroup.Kind#DIGEST} as soon as the window allows one more
+     * delivery; an {@link AlertGroupSink} receives that digest in one call, any other sink its
+     * notifications one by one. At most {@link #sinkQueueCapacity} notifications are held; past
+     * that the oldest reminders go first, counted as dropped ({@code budget full}).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code deliveries} is less than 1 or {@code per} is not
+     *     positive
+     */
+    public Builder sinkBudget(String sink, int deliveries, Duration per) {
+      requireNonNull(sink, "sinkBudget sink == null");
+      requireNonNull(per, "sinkBudget per == null");
+      if (deliveries < 1) {
+        throw new IllegalArgumentException("sinkBudget deliveries < 1: " + deliveries);
+      }
+      if (per.isNegative() || per.isZero()) {
+        throw new IllegalArgumentException("sinkBudget per must be positive: " + per);
+      }
+      budgets.put(sink, new Delivery.Budget(deliveries, per));
+      return this;
+    }
 
     /**
      * Adds an inhibit rule, like an entry of Alertmanager's {@code inhibit_rules}. Without any,
@@ -778,7 +844,8 @@ public final class ResourceMonitor implements AutoCloseable {
     }
 
     /**
-     * Registers a sink under {@code name}. Every notification goes to every sink.
+     * Registers a sink under {@code name}. Without a {@link #route}, every notification goes to
+     * every sink; with one, to the sinks of the routes that take it.
      *
      * @param name unique name of the sink, used in logs, stats and its thread's name
      * @throws NullPointerException if an argument is null
@@ -917,14 +984,29 @@ public final class ResourceMonitor implements AutoCloseable {
     /**
      * Builds the monitor; it does not poll until {@link ResourceMonitor#start()}.
      *
-     * @throws IllegalStateException if no source is registered, or if both {@code executor} and
-     *     {@code pollThreads} are set
+     * @throws IllegalStateException if no source is registered, if both {@code executor} and {@code
+     *     pollThreads} are set, if a route or budget names a sink that is not registered, if a
+     *     registered sink is on no route, or if the root route has matchers or no sink
      */
     public ResourceMonitor build() {
       if (sources.isEmpty()) throw new IllegalStateException("no source: add one with source()");
       if (executor != null && pollThreads != null) {
         throw new IllegalStateException("executor and pollThreads both set: choose one");
       }
+      for (String sink : budgets.keySet()) {
+        if (!sinks.containsKey(sink)) {
+          throw new IllegalStateException(
+              "sinkBudget names sink \""
+                  + sink
+                  + "\", which is not registered; register it with sink(\""
+                  + sink
+                  + "\", ...) or use one of "
+                  + sinks.keySet());
+        }
+      }
+      Route root = route;
+      routeTree =
+          root == null ? RouteTree.everySink(sinks.keySet()) : RouteTree.of(root, sinks.keySet());
       return new ResourceMonitor(this);
     }
 

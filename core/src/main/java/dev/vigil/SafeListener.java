@@ -75,6 +75,24 @@ final class SafeListener implements MonitorListener {
   }
 
   @Override
+  public void onGrouped(String sink, AlertGroup group) {
+    try {
+      delegate.onGrouped(sink, group);
+    } catch (Throwable t) {
+      failed("onGrouped", t);
+    }
+  }
+
+  @Override
+  public void onHeldBack(String sink, AlertNotification notification) {
+    try {
+      delegate.onHeldBack(sink, notification);
+    } catch (Throwable t) {
+      failed("onHeldBack", t);
+    }
+  }
+
+  @Override
   public void onDelivered(String sink, AlertNotification notification) {
     try {
       delegate.onDelivered(sink, notification);

@@ -85,7 +85,35 @@ final class SinkDispatcher {
   private final Map<String, Long> droppedByReason = new LinkedHashMap<>();
 
   /** A notification and the attempts spent on it so far (kept when a dying thread hands it on). */
-  private record Queued(AlertNotification notification, int attemptsDone) {}
+  private record Queued(
+      List<AlertNotification> notifications, @Nullable AlertGroup group, int attemptsDone) {
+    Queued next() {
+      return new Queued(notifications, group, attemptsDone + 1);
+    }
+
+    /** Only reminders: given up first when the queue is full. */
+    boolean reminders() {
+      for (AlertNotification n : notifications) {
+        if (n.type() != NotificationType.REMINDER) return false;
+      }
+      return true;
+    }
+
+    String describe() {
+      return group != null
+          ? group.kind() + " of " + notifications.size() + " " + group.groupKey()
+          : SinkDispatcher.describe(notifications.get(0));
+    }
+  }
+
+  /** Notifications in {@link #queue}: a group counts as its notifications. */
+  private int queued;
+
+  private long groups;
+  private long grouped;
+  private long heldBack;
+  private long digests;
+  private final Map<SuppressionKind, Long> muted = new java.util.EnumMap<>(SuppressionKind.class);
 
   SinkDispatcher(
       String name,
@@ -122,44 +150,112 @@ final class SinkDispatcher {
     return name;
   }
 
-  /** Queues {@code notification}; never blocks. When the queue is full one is dropped. */
+  /** Queues {@code notification}; never blocks. When the queue is full, room is made. */
   void enqueue(AlertNotification notification) {
-    AlertNotification evicted = null;
-    String evictedWhy = null;
+    enqueue(new Queued(List.of(notification), null, 0));
+  }
+
+  /**
+   * Queues {@code group}: as one delivery for an {@link AlertGroupSink}, else as its notifications
+   * one by one. Never blocks.
+   */
+  void enqueue(AlertGroup group) {
+    if (sink instanceof AlertGroupSink) {
+      enqueue(new Queued(group.notifications(), group, 0));
+    } else {
+      for (AlertNotification n : group.notifications()) enqueue(n);
+    }
+  }
+
+  private void enqueue(Queued item) {
+    List<Queued> evicted = new ArrayList<>();
     boolean rejected = false;
     lock.lock();
     try {
       if (closing) {
         rejected = true;
-        countDrop(CLOSING);
+        for (int i = 0; i < item.notifications().size(); i++) countDrop(CLOSING);
       } else {
-        if (queue.size() >= capacity) {
-          evicted = evictOne();
-          evictedWhy =
-              evicted.type() == NotificationType.REMINDER ? QUEUE_FULL_REMINDER : QUEUE_FULL;
-          countDrop(evictedWhy);
+        while (!queue.isEmpty() && queued + item.notifications().size() > capacity) {
+          Queued e = evictOne();
+          String why = e.reminders() ? QUEUE_FULL_REMINDER : QUEUE_FULL;
+          for (int i = 0; i < e.notifications().size(); i++) countDrop(why);
+          evicted.add(e);
         }
-        queue.addLast(new Queued(notification, 0));
+        queue.addLast(item);
+        queued += item.notifications().size();
         ensureThread();
         changed.signalAll();
       }
     } finally {
       lock.unlock();
     }
-    if (rejected) dropped(notification, CLOSING);
-    if (evicted != null && evictedWhy != null) dropped(evicted, evictedWhy);
+    if (rejected) for (AlertNotification n : item.notifications()) dropped(n, CLOSING);
+    for (Queued e : evicted) {
+      String why = e.reminders() ? QUEUE_FULL_REMINDER : QUEUE_FULL;
+      for (AlertNotification n : e.notifications()) dropped(n, why);
+    }
   }
 
-  /** Removes the oldest reminder, or else the oldest notification. Lock held, queue not empty. */
-  private AlertNotification evictOne() {
+  /** Removes the oldest item of reminders only, or else the oldest item. Lock held, not empty. */
+  private Queued evictOne() {
     for (Iterator<Queued> it = queue.iterator(); it.hasNext(); ) {
       Queued q = it.next();
-      if (q.notification().type() == NotificationType.REMINDER) {
+      if (q.reminders()) {
         it.remove();
-        return q.notification();
+        queued -= q.notifications().size();
+        return q;
       }
     }
-    return queue.removeFirst().notification();
+    Queued q = queue.removeFirst();
+    queued -= q.notifications().size();
+    return q;
+  }
+
+  /**
+   * Gives up {@code n} before it reached the queue (a budget with too much held back): counted and
+   * reported like a queue drop.
+   */
+  void drop(AlertNotification n, String reason) {
+    lock.lock();
+    try {
+      countDrop(reason);
+    } finally {
+      lock.unlock();
+    }
+    dropped(n, reason);
+  }
+
+  /** Counts a notification muted for this sink. */
+  void countMuted(SuppressionKind kind) {
+    lock.lock();
+    try {
+      muted.merge(kind, 1L, Long::sum);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts a group or digest flushed for this sink. */
+  void countGroup(AlertGroup group) {
+    lock.lock();
+    try {
+      if (group.kind() == AlertGroup.Kind.DIGEST) digests++;
+      else groups++;
+      grouped += group.notifications().size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts notifications held back by this sink's budget. */
+  void countHeldBack(int notifications) {
+    lock.lock();
+    try {
+      heldBack += notifications;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void countDrop(String reason) {
@@ -198,6 +294,7 @@ final class SinkDispatcher {
       try {
         while (queue.isEmpty() && !closing) changed.awaitUninterruptibly();
         next = queue.pollFirst();
+        if (next != null) queued -= next.notifications().size();
         if (next == null) {
           // Closing and flushed; a close() called from this thread left closing the sink to us.
           if (closeLeftToThread) closeSink(System.nanoTime() + CLOSE_TIMEOUT_NANOS);
@@ -228,16 +325,18 @@ final class SinkDispatcher {
 
   private void died(Queued q, Throwable fatal) {
     boolean retryIt;
+    int size = q.notifications().size();
     lock.lock();
     try {
       failedAttempts++;
       retryIt = q.attemptsDone() + 1 < maxAttempts && !abandoned;
       if (retryIt) {
         retried++;
-        queue.addFirst(new Queued(q.notification(), q.attemptsDone() + 1));
+        queue.addFirst(q.next());
+        queued += size;
       } else {
-        deadLettered++;
-        countDrop(DEAD_LETTER);
+        deadLettered += size;
+        for (int i = 0; i < size; i++) countDrop(DEAD_LETTER);
       }
       startThread(); // this thread is dying
       inFlight = null;
@@ -249,37 +348,43 @@ final class SinkDispatcher {
         "Sink {} delivery thread died of {} delivering {}; {}",
         name,
         fatal.getClass().getName(),
-        describe(q.notification()),
+        q.describe(),
         retryIt ? "retrying on a new thread" : "dead-lettered");
-    listener.onDeliveryFailed(name, q.notification(), fatal, retryIt);
-    if (!retryIt) listener.onDeadLetter(name, q.notification(), fatal);
+    for (AlertNotification n : q.notifications()) {
+      listener.onDeliveryFailed(name, n, fatal, retryIt);
+      if (!retryIt) listener.onDeadLetter(name, n, fatal);
+    }
   }
 
   private void deliver(Queued q) {
-    AlertNotification notification = q.notification();
+    List<AlertNotification> notifications = q.notifications();
+    AlertGroup group = q.group();
     Retry.Context<Void> context = retry.context();
     for (int attempt = q.attemptsDone() + 1; ; attempt++) {
       // Only close() interrupts this thread, and then sets abandoned. A stray interrupt (or an
       // InterruptedException a sink threw) must not poison the deliveries after it.
       if (!abandoned) Thread.interrupted();
       try {
-        sink.deliver(notification);
-        increment(Counter.DELIVERED);
+        if (group != null) ((AlertGroupSink) sink).deliverGroup(group);
+        else sink.deliver(notifications.get(0));
+        increment(Counter.DELIVERED, notifications.size());
         context.onComplete();
-        listener.onDelivered(name, notification);
+        for (AlertNotification n : notifications) listener.onDelivered(name, n);
         return;
       } catch (Throwable t) {
         Throwables.rethrowIfFatal(t);
-        increment(Counter.FAILED);
+        increment(Counter.FAILED, 1);
         boolean permanent = t instanceof PermanentDeliveryException;
         boolean willRetry = !permanent && attempt < maxAttempts && !abandoned;
-        logFailure(notification, t, attempt, willRetry, permanent);
-        listener.onDeliveryFailed(name, notification, t, willRetry);
+        logFailure(q, t, attempt, willRetry, permanent);
+        for (AlertNotification n : notifications) {
+          listener.onDeliveryFailed(name, n, t, willRetry);
+        }
         if (!willRetry) {
-          deadLetter(notification, t);
+          deadLetter(notifications, t);
           return;
         }
-        increment(Counter.RETRIED);
+        increment(Counter.RETRIED, 1);
         try {
           // Waits the back-off (exponential, random, capped); throws if it will not retry.
           context.onError(t instanceof Exception e ? e : new ExecutionException(t));
@@ -288,13 +393,13 @@ final class SinkDispatcher {
           if (abandoned) {
             lock.lock();
             try {
-              countDrop(CLOSED);
+              for (int i = 0; i < notifications.size(); i++) countDrop(CLOSED);
             } finally {
               lock.unlock();
             }
-            dropped(notification, CLOSED);
+            for (AlertNotification n : notifications) dropped(n, CLOSED);
           } else {
-            deadLetter(notification, t);
+            deadLetter(notifications, t);
           }
           return;
         }
@@ -303,14 +408,14 @@ final class SinkDispatcher {
   }
 
   private void logFailure(
-      AlertNotification n, Throwable t, int attempt, boolean willRetry, boolean permanent) {
+      Queued n, Throwable t, int attempt, boolean willRetry, boolean permanent) {
     String kind = permanent ? "permanent" : willRetry ? "retry" : "gave up";
     long repeats = throttle.admit(kind + "\0" + Throwables.kind(t));
     if (repeats >= 0 && willRetry) {
       log.warn(
           "Sink {} failed to deliver {} (attempt {} of {}); retrying: {}{}",
           name,
-          describe(n),
+          n.describe(),
           attempt,
           maxAttempts,
           Throwables.message(t),
@@ -319,7 +424,7 @@ final class SinkDispatcher {
       log.error(
           "Sink {} failed to deliver {} after {} attempt(s){}; dead-lettered: {}{}",
           name,
-          describe(n),
+          n.describe(),
           attempt,
           permanent ? " (permanent failure)" : "",
           Throwables.message(t),
@@ -328,15 +433,15 @@ final class SinkDispatcher {
     if (log.isDebugEnabled()) log.debug("Sink {} failed; stack trace:", name, t);
   }
 
-  private void deadLetter(AlertNotification n, Throwable cause) {
+  private void deadLetter(List<AlertNotification> notifications, Throwable cause) {
     lock.lock();
     try {
-      deadLettered++;
-      countDrop(DEAD_LETTER);
+      deadLettered += notifications.size();
+      for (int i = 0; i < notifications.size(); i++) countDrop(DEAD_LETTER);
     } finally {
       lock.unlock();
     }
-    listener.onDeadLetter(name, n, cause);
+    for (AlertNotification n : notifications) listener.onDeadLetter(name, n, cause);
   }
 
   private enum Counter {
@@ -345,13 +450,13 @@ final class SinkDispatcher {
     RETRIED
   }
 
-  private void increment(Counter counter) {
+  private void increment(Counter counter, int by) {
     lock.lock();
     try {
       switch (counter) {
-        case DELIVERED -> delivered++;
-        case FAILED -> failedAttempts++;
-        case RETRIED -> retried++;
+        case DELIVERED -> delivered += by;
+        case FAILED -> failedAttempts += by;
+        case RETRIED -> retried += by;
       }
     } finally {
       lock.unlock();
@@ -380,19 +485,31 @@ final class SinkDispatcher {
     }
   }
 
-  MonitorStats.SinkStats stats() {
+  /**
+   * This sink's counters.
+   *
+   * @param waiting notifications decided for this sink that wait in groups or behind its budget
+   */
+  MonitorStats.SinkStats stats(int waiting) {
     lock.lock();
     try {
       long dropped = 0;
       for (long d : droppedByReason.values()) dropped += d;
+      int inFlightSize = inFlight != null ? inFlight.notifications().size() : 0;
       return new MonitorStats.SinkStats(
           delivered,
           failedAttempts,
           dropped,
-          queue.size() + (inFlight != null ? 1 : 0),
+          queued + inFlightSize,
           retried,
           deadLettered,
-          droppedByReason);
+          droppedByReason,
+          muted,
+          groups,
+          digests,
+          grouped,
+          heldBack,
+          waiting);
     } finally {
       lock.unlock();
     }
@@ -467,8 +584,9 @@ final class SinkDispatcher {
     List<AlertNotification> lost = new ArrayList<>();
     lock.lock();
     try {
-      for (Queued q : queue) lost.add(q.notification());
+      for (Queued q : queue) lost.addAll(q.notifications());
       queue.clear();
+      queued = 0;
       for (int i = 0; i < lost.size(); i++) countDrop(CLOSED);
     } finally {
       lock.unlock();

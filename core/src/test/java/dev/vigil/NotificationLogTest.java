@@ -86,14 +86,18 @@ class NotificationLogTest {
     ActiveAlert a = active(fired, Duration.ofMinutes(2));
     log.onTransition(fired, SILENCED, T0);
 
-    assertThat(log.due(a, T0.plusSeconds(60), n -> SILENCED)).as("still muted").isNull();
-    NotificationLog.Decision announced = log.due(a, T0.plusSeconds(120), n -> null);
+    assertThat(log.due(a, T0.plusSeconds(60), n -> SILENCED, a.repeatInterval()))
+        .as("still muted")
+        .isNull();
+    NotificationLog.Decision announced =
+        log.due(a, T0.plusSeconds(120), n -> null, a.repeatInterval());
     assertThat(announced).isNotNull();
     assertThat(announced.notification().type()).isEqualTo(NotificationType.FIRING);
     assertThat(log.told(fired.fingerprint())).isTrue();
 
-    assertThat(log.due(a, T0.plusSeconds(180), n -> null)).isNull();
-    NotificationLog.Decision reminder = log.due(a, T0.plusSeconds(240), n -> null);
+    assertThat(log.due(a, T0.plusSeconds(180), n -> null, a.repeatInterval())).isNull();
+    NotificationLog.Decision reminder =
+        log.due(a, T0.plusSeconds(240), n -> null, a.repeatInterval());
     assertThat(reminder).isNotNull();
     assertThat(reminder.notification().type()).isEqualTo(NotificationType.REMINDER);
     // Once told, the resolution goes out.
