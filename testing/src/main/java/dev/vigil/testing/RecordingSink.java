@@ -2,8 +2,9 @@ package dev.vigil.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.AlertGroup;
+import dev.vigil.AlertGroupSink;
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
 import java.time.Duration;
@@ -16,8 +17,11 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Assertions;
 
 /**
- * An {@link AlertSink} that records every notification it is given, in order, for assertions. Like
- * OkHttp's {@code RecordingEventListener}.
+ * An {@link dev.vigil.AlertSink} that records every notification it is given, in order, for
+ * assertions. Like OkHttp's {@code RecordingEventListener}. It is an {@link AlertGroupSink}: a
+ * group arrives in one call, is recorded in {@link #groups()}, and its notifications in {@link
+ * #notifications()}; a notification that travels alone is recorded in {@link #notifications()}
+ * only.
  *
  * <pre>{@code
  * RecordingSink sink = RecordingSink.create();
@@ -35,8 +39,9 @@ import org.junit.jupiter.api.Assertions;
  * <p><b>Lifecycle.</b> {@link #close()} only marks the sink closed ({@link #isClosed()}); it goes
  * on recording, so a test can see notifications delivered while the monitor flushed on close.
  */
-public final class RecordingSink implements AlertSink {
+public final class RecordingSink implements AlertGroupSink {
   private final List<AlertNotification> notifications = new ArrayList<>();
+  private final List<AlertGroup> groups = new ArrayList<>();
   private boolean closed;
 
   private RecordingSink() {}
@@ -55,6 +60,23 @@ public final class RecordingSink implements AlertSink {
   public synchronized void deliver(AlertNotification notification) {
     notifications.add(requireNonNull(notification, "notification == null"));
     notifyAll();
+  }
+
+  /**
+   * Records {@code group} and its notifications, and wakes threads waiting in {@link #awaitCount}.
+   *
+   * @throws NullPointerException if {@code group} is null
+   */
+  @Override
+  public synchronized void deliverGroup(AlertGroup group) {
+    groups.add(requireNonNull(group, "group == null"));
+    notifications.addAll(group.notifications());
+    notifyAll();
+  }
+
+  /** Every group recorded since creation or the last {@link #clear()}, in order. */
+  public synchronized List<AlertGroup> groups() {
+    return List.copyOf(groups);
   }
 
   /** Marks the sink closed; notifications delivered later are still recorded. */
@@ -139,6 +161,7 @@ public final class RecordingSink implements AlertSink {
   /** Forgets every recorded notification. */
   public synchronized void clear() {
     notifications.clear();
+    groups.clear();
   }
 
   /**
