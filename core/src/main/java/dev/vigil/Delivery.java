@@ -335,6 +335,8 @@ final class Delivery {
 
   /** Hands a notification decided for a lane on: into its groups, or on to the sink. */
   private void send(Lane lane, AlertNotification n, long now) {
+    SinkDispatcher d = lane.outlet().dispatcher();
+    if (d != null) d.countDecided();
     GroupStage groups = lane.groups();
     if (groups != null && !drained) groups.add(n, now);
     else toSink(lane.outlet(), n, now);

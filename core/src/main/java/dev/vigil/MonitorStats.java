@@ -60,6 +60,9 @@ public record MonitorStats(
    * @param digests digests of held-back notifications sent when its budget refilled
    * @param grouped notifications that went out in a group or a digest
    * @param heldBack notifications held back because the sink's budget was spent
+   * @param decided notifications decided for this sink (past the mute stages, its routes and its
+   *     notification log); every one is, or will be, {@code delivered} or {@code dropped}: {@code
+   *     decided == delivered + dropped + pending + waiting} once nothing is in flight
    * @param waiting notifications decided for this sink that wait now, in a group for its timer or
    *     behind the budget (not yet queued, so not in {@code pending})
    */
@@ -76,6 +79,7 @@ public record MonitorStats(
       long digests,
       long grouped,
       long heldBack,
+      long decided,
       int waiting) {
 
     /** Copies the maps. */

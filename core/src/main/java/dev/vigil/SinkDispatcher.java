@@ -112,6 +112,7 @@ final class SinkDispatcher {
   private long groups;
   private long grouped;
   private long heldBack;
+  private long decided;
   private long digests;
   private final Map<SuppressionKind, Long> muted = new java.util.EnumMap<>(SuppressionKind.class);
 
@@ -243,6 +244,16 @@ final class SinkDispatcher {
       if (group.kind() == AlertGroup.Kind.DIGEST) digests++;
       else groups++;
       grouped += group.notifications().size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts a notification decided for this sink: it entered a group, the budget or the queue. */
+  void countDecided() {
+    lock.lock();
+    try {
+      decided++;
     } finally {
       lock.unlock();
     }
@@ -509,6 +520,7 @@ final class SinkDispatcher {
           digests,
           grouped,
           heldBack,
+          decided,
           waiting);
     } finally {
       lock.unlock();

@@ -2,6 +2,7 @@ package dev.vigil.tests.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.AlertGroupSink;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertRule;
 import dev.vigil.AlertSink;
@@ -13,6 +14,7 @@ import dev.vigil.MuteWindow;
 import dev.vigil.PermanentDeliveryException;
 import dev.vigil.PollContext;
 import dev.vigil.ResourceMonitor;
+import dev.vigil.Route;
 import dev.vigil.Sample;
 import dev.vigil.Schedule;
 import dev.vigil.testing.ManualClock;
@@ -26,15 +28,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * A virtual-time soak: 24 simulated hours, one poll a minute, 500 resources, random source
- * failures, random sink failures (transient and permanent), a mute window and random silences.
- * Every notification queued for a sink is delivered, dead-lettered or counted as dropped: none is
- * lost. Guarantees as in Alertmanager's notification pipeline ({@code notify/notify.go}).
+ * failures, random sink failures (transient and permanent), a mute window and random silences,
+ * through a routing tree with a grouping route and a budgeted sink. Every notification decided for
+ * a sink is delivered, dead-lettered or counted as dropped: none is lost, and none reaches a sink
+ * its routes do not name. Guarantees as in Alertmanager's notification pipeline ({@code
+ * notify/notify.go}) and routing ({@code dispatch/route.go}).
  */
 class DeliverySoakTest {
   private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
@@ -80,6 +85,14 @@ class DeliverySoakTest {
     }
   }
 
+  private static String team(int resource) {
+    return switch (resource % 3) {
+      case 0 -> "db";
+      case 1 -> "ops";
+      default -> "web";
+    };
+  }
+
   @Test
   void twentyFourHoursOfFiveHundredResourcesLoseNothing() throws Exception {
     Random random = new Random(42);
@@ -93,14 +106,18 @@ class DeliverySoakTest {
             if (random.nextInt(50) == 0) throw new IOException("connection reset");
             List<Sample> out = new ArrayList<>(RESOURCES);
             for (int i = 0; i < RESOURCES; i++) {
-              out.add(Sample.of("cpu", "vm-" + i, cpu[i], context.now()));
+              out.add(new Sample("cpu", "vm-" + i, Map.of("team", team(i)), cpu[i], context.now()));
             }
             return out;
           }
         };
     Random sinkRandom = new Random(7);
+    Map<String, Set<String>> teamsHeard = new ConcurrentHashMap<>();
     AlertSink flaky =
         n -> {
+          teamsHeard
+              .computeIfAbsent("flaky", k -> ConcurrentHashMap.newKeySet())
+              .add(n.labels().getOrDefault("team", "-"));
           int r;
           synchronized (sinkRandom) {
             r = sinkRandom.nextInt(100);
@@ -108,7 +125,21 @@ class DeliverySoakTest {
           if (r < 10) throw new IOException("503");
           if (r == 10) throw new PermanentDeliveryException("400 bad request");
         };
-    AlertSink steady = n -> {};
+    AlertSink steady =
+        n ->
+            teamsHeard
+                .computeIfAbsent("steady", k -> ConcurrentHashMap.newKeySet())
+                .add(n.labels().getOrDefault("team", "-"));
+    AtomicLong groupsHeard = new AtomicLong();
+    AlertGroupSink grouped =
+        g -> {
+          groupsHeard.incrementAndGet();
+          for (AlertNotification n : g.notifications()) {
+            teamsHeard
+                .computeIfAbsent("grouped", k -> ConcurrentHashMap.newKeySet())
+                .add(n.labels().getOrDefault("team", "-"));
+          }
+        };
     Ledger ledger = new Ledger();
     MuteWindow nightly =
         MuteWindow.builder("nightly")
@@ -132,6 +163,27 @@ class DeliverySoakTest {
             .muteWindow(nightly)
             .sink("flaky", flaky)
             .sink("steady", steady)
+            .sink("grouped", grouped)
+            .sink("budgeted", steady)
+            .sinkBudget("budgeted", 20, Duration.ofHours(1))
+            .route(
+                Route.builder()
+                    .sinks("steady", "budgeted")
+                    .route(
+                        Route.builder()
+                            .matchers(Matcher.equal("team", "db"))
+                            .sinks("flaky")
+                            .continueMatching(true)
+                            .build())
+                    .route(
+                        Route.builder()
+                            .matchers(Matcher.regex("team", "db|ops"))
+                            .sinks("grouped")
+                            .groupBy("team")
+                            .groupWait(Duration.ofSeconds(30))
+                            .groupInterval(Duration.ofMinutes(5))
+                            .build())
+                    .build())
             .listener(ledger)
             .build();
     try {
@@ -151,28 +203,54 @@ class DeliverySoakTest {
       }
       assertThat(m.flush(Duration.ofSeconds(30))).isTrue();
       MonitorStats stats = m.stats();
-      for (String sink : List.of("flaky", "steady")) {
+      List<String> sinks = List.of("flaky", "steady", "grouped", "budgeted");
+      for (String sink : sinks) {
         MonitorStats.SinkStats s = stats.sinks().get(sink);
         System.out.printf(
-            "soak %s: delivered %d, dead-lettered %d, dropped %d, failed attempts %d, retried %d%n",
-            sink, s.delivered(), s.deadLettered(), s.dropped(), s.failedAttempts(), s.retried());
+            "soak %s: decided %d, delivered %d, dead-lettered %d, dropped %d, failed attempts %d,"
+                + " retried %d, muted %s, groups %d, digests %d, held back %d, waiting %d%n",
+            sink,
+            s.decided(),
+            s.delivered(),
+            s.deadLettered(),
+            s.dropped(),
+            s.failedAttempts(),
+            s.retried(),
+            s.muted(),
+            s.groups(),
+            s.digests(),
+            s.heldBack(),
+            s.waiting());
         assertThat(s.delivered()).isEqualTo(ledger.get(sink + " delivered"));
         assertThat(s.deadLettered()).isEqualTo(ledger.get(sink + " dead letter"));
+        assertThat(s.dropped())
+            .as("dropped counts dead letters too")
+            .isEqualTo(ledger.get(sink + " dropped") + ledger.get(sink + " dead letter"));
         assertThat(s.pending()).isZero();
+        assertThat(s.delivered() + s.dropped() + s.waiting())
+            .as(
+                "%s: every notification owed is delivered, given up (dead letter, drop) or waits",
+                sink)
+            .isEqualTo(s.decided());
       }
-      long queuedPerSink = ledger.get("notifications"); // no routes: each sink gets every one
       System.out.printf(
-          "soak: %d notifications queued per sink, %d suppressed, suppressed by kind %s%n",
-          queuedPerSink, ledger.get("suppressed"), stats.suppressed());
-      for (String sink : List.of("flaky", "steady")) {
-        MonitorStats.SinkStats s = stats.sinks().get(sink);
-        assertThat(s.delivered() + s.dropped())
-            .as("%s: every notification owed is delivered or given up (dead letter, drop)", sink)
-            .isEqualTo(queuedPerSink);
-      }
+          "soak: %d notifications, %d suppressed, suppressed by kind %s, %d groups heard%n",
+          ledger.get("notifications"),
+          ledger.get("suppressed"),
+          stats.suppressed(),
+          groupsHeard.get());
+      assertThat(teamsHeard.get("flaky")).as("only its route's alerts").containsExactly("db");
+      assertThat(teamsHeard.get("grouped")).containsExactlyInAnyOrder("db", "ops");
+      assertThat(teamsHeard.get("steady"))
+          .as("what no child took: team web, and the source's health alert (no team)")
+          .containsExactlyInAnyOrder("web", "-");
       assertThat(stats.sinks().get("steady").dropped()).isZero();
       assertThat(stats.sinks().get("flaky").deadLettered()).isPositive();
-      assertThat(queuedPerSink).isGreaterThan(1_000);
+      assertThat(stats.sinks().get("grouped").groups()).isEqualTo(groupsHeard.get()).isPositive();
+      assertThat(stats.sinks().get("budgeted").digests()).isPositive();
+      assertThat(stats.sinks().get("budgeted").decided())
+          .isEqualTo(stats.sinks().get("steady").decided());
+      assertThat(ledger.get("notifications")).isGreaterThan(1_000);
     } finally {
       m.close();
     }
