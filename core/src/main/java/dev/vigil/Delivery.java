@@ -285,7 +285,7 @@ final class Delivery {
         }
         outcome.add(lane, d);
       }
-      outcome.finish(nanos);
+      outcome.finish(nanos, now);
     }
     Set<String> open = new HashSet<>();
     for (ActiveAlert a : active) {
@@ -301,7 +301,7 @@ final class Delivery {
           if (d != null) outcome.add(lane, d);
         }
       }
-      outcome.finish(nanos);
+      outcome.finish(nanos, now);
     }
     for (Lane lane : lanes) {
       lane.log().retain(open);
@@ -333,12 +333,12 @@ final class Delivery {
     return out;
   }
 
-  /** Hands a notification decided for a lane on: into its groups, or on to the sink. */
-  private void send(Lane lane, AlertNotification n, long now) {
+  /** Hands a notification decided for a lane at {@code at} on: into its groups, or to the sink. */
+  private void send(Lane lane, AlertNotification n, long now, Instant at) {
     SinkDispatcher d = lane.outlet().dispatcher();
     if (d != null) d.countDecided();
     GroupStage groups = lane.groups();
-    if (groups != null && !drained) groups.add(n, now);
+    if (groups != null && !drained) groups.add(n, now, at, g -> toSink(lane.outlet(), g, now));
     else toSink(lane.outlet(), n, now);
   }
 
@@ -422,14 +422,17 @@ final class Delivery {
       }
       MuteStage.Muted m = requireNonNull(d.muted(), "muted");
       SinkDispatcher dispatcher = lane.outlet().dispatcher();
-      if (dispatcher != null) dispatcher.countMuted(m.kind());
+      if (dispatcher != null) {
+        dispatcher.countMuted(m.kind());
+        listener.onMuted(lane.outlet().name(), d.notification(), m.reason());
+      }
       if (firstMuted == null) firstMuted = d;
     }
 
-    void finish(long now) {
+    void finish(long now, Instant at) {
       if (!send.isEmpty()) {
         listener.onNotification(send.values().iterator().next());
-        send.forEach((lane, n) -> send(lane, n, now));
+        send.forEach((lane, n) -> send(lane, n, now, at));
         return;
       }
       NotificationLog.Decision d = firstMuted;

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * <p>Unlike Alertmanager, which sends the state of the group's alerts at flush time, a group
  * carries every notification decided since its last flush, in order: an alert that fired and
  * resolved within {@code groupWait} shows as FIRING then RESOLVED. A group that holds {@code
- * maxSize} notifications is flushed at once, so memory stays bounded.
+ * maxSize} notifications is flushed at once, so memory stays bounded; its next notification then
+ * waits {@code groupInterval}.
  *
  * <p>Times are {@link Ticker} readings. Not thread safe: {@link Delivery} uses it under its lock.
  */
@@ -61,8 +62,11 @@ final class GroupStage {
     this.maxSize = maxSize;
   }
 
-  /** Adds a notification decided for this route's sink at ticker reading {@code now}. */
-  void add(AlertNotification n, long now) {
+  /**
+   * Adds a notification decided for this route's sink at ticker reading {@code now}; a group that
+   * is full goes to {@code out} at once, stamped {@code at}.
+   */
+  void add(AlertNotification n, long now, Instant at, Consumer<AlertGroup> out) {
     Map<String, String> labels = route.groupLabels(n.labels());
     if (labels == null) throw new IllegalStateException("route does not group: " + route.id());
     String key = route.groupKey(labels);
@@ -89,7 +93,10 @@ final class GroupStage {
       g.flushAt =
           g.lastFlush == UNSET ? now + waitNanos : Math.max(now, g.lastFlush + intervalNanos);
     }
-    if (g.pending.size() >= maxSize) g.flushAt = now;
+    if (g.pending.size() >= maxSize) {
+      out.accept(flush(g, now, at));
+      return;
+    }
     earliest = Math.min(earliest, g.flushAt);
   }
 

@@ -67,6 +67,17 @@ public interface MonitorListener {
   default void onSuppressed(AlertNotification notification, String reason) {}
 
   /**
+   * {@code notification} is not sent to {@code sink}: a mute stage stopped it for that sink (it may
+   * still go to others). Counted in {@link MonitorStats.SinkStats#muted()}; when it goes to no sink
+   * at all, {@link #onSuppressed} follows once.
+   *
+   * @param sink the sink's name
+   * @param notification the notification
+   * @param reason why, for people: {@code "silenced by <id> (<comment>)"}
+   */
+  default void onMuted(String sink, AlertNotification notification, String reason) {}
+
+  /**
    * {@code group} was flushed for {@code sink}: a route's group when its timer came, or a digest of
    * what the sink's budget held back. Its notifications then go to the sink's queue: together for
    * an {@link AlertGroupSink}, one by one for any other sink. Counted in {@link

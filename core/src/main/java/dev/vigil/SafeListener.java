@@ -75,6 +75,15 @@ final class SafeListener implements MonitorListener {
   }
 
   @Override
+  public void onMuted(String sink, AlertNotification notification, String reason) {
+    try {
+      delegate.onMuted(sink, notification, reason);
+    } catch (Throwable t) {
+      failed("onMuted", t);
+    }
+  }
+
+  @Override
   public void onGrouped(String sink, AlertGroup group) {
     try {
       delegate.onGrouped(sink, group);

@@ -128,4 +128,34 @@ class BudgetTest {
         .satisfies(g -> assertThat(g.kind()).isEqualTo(AlertGroup.Kind.DIGEST));
     assertThat(plain).hasSize(5);
   }
+
+  @Test
+  void pastAQueueWorthHeldBackTheOldestAreGivenUpAndCounted() throws Exception {
+    List<String> dropped = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 6; i++) hosts.set("vm-" + i, 95);
+    try (ResourceMonitor m =
+        time.configure(ResourceMonitor.builder())
+            .source("cloud", Schedule.every(MINUTE), hosts)
+            .rule(AlertRule.builder("HighCpu").metric("cpu").above(80).build())
+            .sink("email", email)
+            .sinkQueueCapacity(3)
+            .sinkBudget("email", 1, Duration.ofHours(1))
+            .listener(
+                new MonitorListener() {
+                  @Override
+                  public void onDropped(String sink, AlertNotification n, String reason) {
+                    dropped.add(n.resource() + ": " + reason);
+                  }
+                })
+            .build()) {
+      step(m);
+      MonitorStats.SinkStats stats = m.stats().sinks().get("email");
+      assertThat(stats.delivered()).isEqualTo(1);
+      assertThat(stats.heldBack()).isEqualTo(5);
+      assertThat(stats.waiting()).isEqualTo(3);
+      assertThat(stats.droppedByReason()).containsEntry("budget full", 2L);
+      assertThat(dropped).hasSize(2).allMatch(d -> d.endsWith(": budget full"));
+      assertThat(stats.delivered() + stats.dropped() + stats.waiting()).isEqualTo(stats.decided());
+    }
+  }
 }

@@ -211,4 +211,35 @@ class GroupingTest {
                       .containsExactly("web-1"));
     }
   }
+
+  @Test
+  void aGroupFlushesEarlyOnceItHoldsAQueueWorthSoMemoryStaysBounded() throws Exception {
+    for (int i = 0; i < 200; i++) hosts.set("vm-" + i, 95);
+    AlertSink plainSink = plain::add;
+    try (ResourceMonitor m =
+        time.configure(ResourceMonitor.builder())
+            .source("cloud", Schedule.every(MINUTE), hosts)
+            .rule(AlertRule.builder("HighCpu").metric("cpu").above(80).build())
+            .sink("digest", groups)
+            .sink("plain", plainSink)
+            .sinkQueueCapacity(50)
+            .route(
+                Route.builder()
+                    .sinks("digest")
+                    .groupBy()
+                    .groupWait(Duration.ofHours(1))
+                    .route(
+                        Route.builder()
+                            .matchers(dev.vigil.Matcher.equal("resource", "none"))
+                            .sinks("plain")
+                            .build())
+                    .build())
+            .build()) {
+      poll(m);
+      assertThat(groups.groups())
+          .extracting(g -> g.notifications().size())
+          .containsExactly(50, 50, 50, 50);
+      assertThat(m.stats().sinks().get("digest").dropped()).isZero();
+    }
+  }
 }
