@@ -3,6 +3,7 @@ package dev.vigil;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Loggers;
+import dev.vigil.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,8 @@ final class Delivery {
   static final String BUDGET_FULL_REMINDER = "budget full (reminder)";
   static final String BUDGET_FULL = "budget full";
 
+  private static final StateErrors STATE_ERRORS = new StateErrors();
+
   /** A sink's budget: at most {@code limit} deliveries per {@code per}. */
   record Budget(int limit, Duration per) {}
 
@@ -59,13 +62,15 @@ final class Delivery {
   private static final class Lane {
     private final RouteTree.Node route;
     private final Outlet outlet;
-    private final NotificationLog log = new NotificationLog();
     private final @Nullable GroupStage groups;
 
-    Lane(RouteTree.Node route, Outlet outlet, @Nullable GroupStage groups) {
+    private final NotificationLog log;
+
+    Lane(RouteTree.Node route, Outlet outlet, @Nullable GroupStage groups, NotificationLog log) {
       this.route = route;
       this.outlet = outlet;
       this.groups = groups;
+      this.log = log;
     }
 
     RouteTree.Node route() {
@@ -114,7 +119,8 @@ final class Delivery {
       int maxWaiting,
       MonitorListener listener,
       Ticker ticker,
-      Clock clock) {
+      Clock clock,
+      @Nullable StateStore store) {
     this.suppressor = requireNonNull(suppressor, "suppressor == null");
     this.listener = requireNonNull(listener, "listener == null");
     this.ticker = requireNonNull(ticker, "ticker == null");
@@ -135,7 +141,11 @@ final class Delivery {
       for (String name : node.sinks()) targets.add(requireNonNull(byName.get(name), name));
       for (Outlet o : targets) {
         GroupStage groups = node.groupBy() == null ? null : new GroupStage(node, maxWaiting);
-        Lane lane = new Lane(node, o, groups);
+        StoredLog stored =
+            store == null || o.dispatcher() == null
+                ? null
+                : new StoredLog(store, "nflog/" + o.name() + "/" + node.id(), STATE_ERRORS);
+        Lane lane = new Lane(node, o, groups, new NotificationLog(stored));
         of.add(lane);
         all.add(lane);
       }
@@ -212,6 +222,39 @@ final class Delivery {
         SinkBudget budget = o.budget();
         if (budget != null) sendDigest(o, budget.drain(), at);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether alerts restored from the store after a restart wait for {@link #resolveRestored}. */
+  boolean hasRestored() {
+    lock.lock();
+    try {
+      for (Lane lane : lanes) if (lane.log().hasRestored()) return true;
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * After a restart, once every source was polled: sends the RESOLVED of each restored alert the
+   * engine no longer knows ({@code known}: the fingerprints of its pending, firing and no-data
+   * alerts), to the sinks that were told it is open.
+   */
+  void resolveRestored(Set<String> known, Instant now) {
+    lock.lock();
+    try {
+      long nanos = ticker.read();
+      for (Lane lane : lanes) {
+        for (AlertNotification n : lane.log().resolveRestored(known, now)) {
+          if (!lane.route().sendResolved()) continue;
+          listener.onNotification(n);
+          send(lane, n, nanos, now);
+        }
+      }
+      tickLocked(nanos);
     } finally {
       lock.unlock();
     }
@@ -416,6 +459,7 @@ final class Delivery {
     private NotificationLog.@Nullable Decision firstMuted;
 
     void add(Lane lane, NotificationLog.Decision d) {
+      if (d.toldElsewhere()) return; // another replica, or this one before a restart, told it
       if (d.send()) {
         send.put(lane, d.notification());
         return;

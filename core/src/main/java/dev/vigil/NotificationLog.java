@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -37,18 +39,64 @@ import org.jspecify.annotations.Nullable;
 final class NotificationLog {
   static final int MAX_TRACKED = 10_000;
 
-  /** A decision for this sink: send {@code notification}, or, with {@code muted} set, do not. */
-  record Decision(AlertNotification notification, MuteStage.@Nullable Muted muted) {
+  /**
+   * A decision for this sink: send {@code notification}; or, with {@code muted} set, do not
+   * (muted); or, with {@code toldElsewhere}, do not because the sink was told already, by another
+   * replica or before a restart (the store says so).
+   */
+  record Decision(
+      AlertNotification notification, MuteStage.@Nullable Muted muted, boolean toldElsewhere) {
+    Decision(AlertNotification notification, MuteStage.@Nullable Muted muted) {
+      this(notification, muted, false);
+    }
+
+    static Decision toldElsewhere(AlertNotification n) {
+      return new Decision(n, null, true);
+    }
+
     boolean send() {
-      return muted == null;
+      return muted == null && !toldElsewhere;
     }
   }
 
   private static final class Entry {
+    /** Restored from the store after a restart, not yet seen in a snapshot. */
+    boolean restored;
+
+    /** What the sink was last told of it (for a RESOLVED made after a restart). */
+    @Nullable AlertNotification toldAs;
+
     boolean told;
     boolean announce;
     MuteStage.@Nullable Muted openingMuted;
     @Nullable Instant lastAt;
+  }
+
+  private final @Nullable StoredLog stored;
+
+  NotificationLog() {
+    this(null);
+  }
+
+  /**
+   * A log kept also in {@code stored}: what it holds is restored now, and its claims make replicas
+   * that share the store tell the sink once.
+   */
+  NotificationLog(@Nullable StoredLog stored) {
+    this.stored = stored;
+    if (stored != null) {
+      stored
+          .restore()
+          .forEach(
+              (fp, t) -> {
+                Entry e = new Entry();
+                e.told = true;
+                e.restored = true;
+                e.toldAs = t.notification();
+                e.lastAt = t.at();
+                entries.put(fp, e);
+              });
+    }
   }
 
   private final Map<String, Entry> entries =
@@ -78,7 +126,11 @@ final class NotificationLog {
     String fp = n.fingerprint();
     if (n.status() == AlertStatus.RESOLVED) {
       Entry e = entries.remove(fp);
-      if (e == null || e.told || e.openingMuted == null) return new Decision(n, null);
+      if (e == null || e.told || e.openingMuted == null) {
+        StoredLog st = stored;
+        if (st != null && !st.claimResolved(fp)) return Decision.toldElsewhere(n);
+        return new Decision(n, null);
+      }
       MuteStage.Muted opening = e.openingMuted;
       return new Decision(
           n,
@@ -95,10 +147,17 @@ final class NotificationLog {
       // This sink never heard it fire: it hears FIRING (at the new severity), not a change.
       out = n.withType(NotificationType.FIRING);
     }
+    if (muted == null && e.restored && out.type() == NotificationType.FIRING) {
+      // Told before the restart: the engine fires it again, the sink heard it already; reminders
+      // keep the rhythm of what it heard.
+      e.restored = false;
+      told(e, out);
+      return Decision.toldElsewhere(out);
+    }
     e.lastAt = now;
     if (muted == null) {
-      told(e);
-      return new Decision(out, null);
+      e.restored = false;
+      return tell(fp, e, out, now);
     }
     if (opens(out) && !e.told) e.openingMuted = muted;
     if (out.type() == NotificationType.FIRING || out.type() == NotificationType.FLAPPING_STOPPED) {
@@ -109,8 +168,26 @@ final class NotificationLog {
     return new Decision(out, muted);
   }
 
-  private static void told(Entry e) {
+  /** The sink is to hear {@code n}: claimed in the store first, if this log has one. */
+  private Decision tell(String fp, Entry e, AlertNotification n, Instant now) {
+    StoredLog st = stored;
+    if (st != null) {
+      if (!e.told) {
+        if (!st.claimOpen(fp, n, now)) {
+          told(e, n);
+          return Decision.toldElsewhere(n);
+        }
+      } else {
+        st.update(fp, n, now);
+      }
+    }
+    told(e, n);
+    return new Decision(n, null);
+  }
+
+  private static void told(Entry e, AlertNotification n) {
     e.told = true;
+    e.toldAs = n;
     e.announce = false;
     e.openingMuted = null;
   }
@@ -133,9 +210,8 @@ final class NotificationLog {
     if (e == null) return null;
     if (e.announce) {
       if (mute.apply(alert.current()) != null) return null; // still muted: owed, not counted again
-      told(e);
       e.lastAt = now;
-      return new Decision(alert.current(), null);
+      return tell(alert.fingerprint(), e, alert.current(), now);
     }
     Instant last = e.lastAt;
     if (repeatInterval.isZero() || last == null || now.isBefore(last.plus(repeatInterval))) {
@@ -144,13 +220,71 @@ final class NotificationLog {
     AlertNotification reminder = alert.current().withType(NotificationType.REMINDER);
     MuteStage.Muted m = mute.apply(reminder);
     e.lastAt = now;
-    if (m == null) told(e);
-    return new Decision(reminder, m);
+    if (m != null) return new Decision(reminder, m);
+    StoredLog st = stored;
+    if (st != null && !st.claimReminder(alert.fingerprint(), reminder, now, repeatInterval)) {
+      return null; // another replica reminds it
+    }
+    told(e, reminder);
+    return new Decision(reminder, null);
   }
 
-  /** Forgets the alerts that are no longer open: they can be owed nothing. */
+  /**
+   * Forgets the alerts that are no longer open: they can be owed nothing. Alerts restored after a
+   * restart wait for {@link #resolveRestored}.
+   */
   void retain(Set<String> openFingerprints) {
-    entries.keySet().retainAll(openFingerprints);
+    for (var it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Entry> e = it.next();
+      if (openFingerprints.contains(e.getKey()) || e.getValue().restored) continue;
+      it.remove();
+      StoredLog st = stored;
+      if (st != null && e.getValue().told) st.forget(e.getKey());
+    }
+  }
+
+  /** Whether alerts restored after a restart still wait for {@link #resolveRestored}. */
+  boolean hasRestored() {
+    for (Entry e : entries.values()) if (e.restored) return true;
+    return false;
+  }
+
+  /**
+   * After a restart, once every source was polled: the alerts the sink was told are open, that the
+   * engine no longer knows ({@code known}: pending, firing or without data), resolved while the
+   * monitor was down. Returns their RESOLVED notifications, claimed, ended {@code now}; every other
+   * restored alert is an alert like any other from now on.
+   */
+  List<AlertNotification> resolveRestored(Set<String> known, Instant now) {
+    List<AlertNotification> out = new ArrayList<>();
+    for (var it = entries.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Entry> me = it.next();
+      Entry e = me.getValue();
+      if (!e.restored) continue;
+      e.restored = false;
+      AlertNotification last = e.toldAs;
+      if (known.contains(me.getKey()) || last == null) continue;
+      it.remove();
+      StoredLog st = stored;
+      if (st != null && !st.claimResolved(me.getKey())) continue; // resolved elsewhere
+      out.add(
+          new AlertNotification(
+              last.rule(),
+              AlertStatus.RESOLVED,
+              last.severity(),
+              last.resource(),
+              last.labels(),
+              last.summary(),
+              last.value(),
+              last.threshold(),
+              last.startsAt(),
+              now.isBefore(last.startsAt()) ? last.startsAt() : now,
+              last.fingerprint(),
+              NotificationType.RESOLVED,
+              last.description(),
+              now));
+    }
+    return out;
   }
 
   /** Whether this log has an entry for the alert: it was told of it, or owes it something. */

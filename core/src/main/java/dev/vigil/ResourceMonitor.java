@@ -8,6 +8,7 @@ import dev.vigil.internal.Loggers;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
+import dev.vigil.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,15 @@ public final class ResourceMonitor implements AutoCloseable {
   /** The delivery side: mute stages, per-sink notification logs, queues. */
   private final Delivery delivery;
 
+  /** Silences shared through the state store; null without one. */
+  private final @Nullable SilenceSync silenceSync;
+
+  /**
+   * Alerts the sinks were told of before a restart wait for every source to be polled once: then
+   * those the engine does not know resolved while the monitor was down.
+   */
+  private volatile boolean restoring;
+
   /** Opened when the shutdown is complete: later close() callers wait for it. */
   private final java.util.concurrent.CountDownLatch closed =
       new java.util.concurrent.CountDownLatch(1);
@@ -123,7 +133,8 @@ public final class ResourceMonitor implements AutoCloseable {
                     b.sinkQueueCapacity,
                     b.deliveryAttempts,
                     b.deliveryBackoff,
-                    b.maxDeliveryBackoff)));
+                    b.maxDeliveryBackoff,
+                    b.stateStore)));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
     this.suppressor =
@@ -141,7 +152,14 @@ public final class ResourceMonitor implements AutoCloseable {
             b.sinkQueueCapacity,
             listener,
             ticker,
-            clock);
+            clock,
+            b.stateStore);
+    StateStore store = b.stateStore;
+    this.silenceSync =
+        store == null ? null : new SilenceSync(store, suppressor, clock, new StateErrors());
+    if (silenceSync != null) silenceSync.sync();
+    for (SinkDispatcher d : sinks) d.restoreOutbox();
+    this.restoring = delivery.hasRestored();
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -267,7 +285,13 @@ public final class ResourceMonitor implements AutoCloseable {
    *     string, {@code duration} is not positive or {@code comment} is blank
    */
   public Silence silence(List<Matcher> matchers, Duration duration, String comment) {
-    return suppressor.silence(matchers, duration, comment);
+    return saved(suppressor.silence(matchers, duration, comment));
+  }
+
+  private Silence saved(Silence s) {
+    SilenceSync sync = silenceSync;
+    if (sync != null) sync.saved(s);
+    return s;
   }
 
   /**
@@ -280,7 +304,7 @@ public final class ResourceMonitor implements AutoCloseable {
    *     comment} is blank
    */
   public Silence silence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment) {
-    return suppressor.silence(matchers, startsAt, endsAt, comment);
+    return saved(suppressor.silence(matchers, startsAt, endsAt, comment));
   }
 
   /** Returns the silences in force now, or yet to start. */
@@ -563,13 +587,13 @@ public final class ResourceMonitor implements AutoCloseable {
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
-      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt));
+      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt), false);
       return;
     }
     Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt));
+    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt), true);
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), took);
@@ -579,9 +603,12 @@ public final class ResourceMonitor implements AutoCloseable {
    * Hands what the evaluator returned to delivery, outside the evaluator's lock: the engine hears
    * nothing back. Then reports the rule errors of that evaluation.
    */
-  private void handOff(SourceRunner runner, Evaluation evaluation) {
+  private void handOff(SourceRunner runner, Evaluation evaluation, boolean polled) {
     try {
+      SilenceSync sync = silenceSync;
+      if (sync != null) sync.sync();
       delivery.accept(evaluation);
+      if (restoring && polled) resolveRestored(runner, evaluation.at());
     } finally {
       Throwable failure = evaluation.failure();
       if (failure != null) {
@@ -589,6 +616,23 @@ public final class ResourceMonitor implements AutoCloseable {
       }
       for (Evaluation.RuleFailure f : evaluation.ruleFailures()) ruleFailed(f);
     }
+  }
+
+  /**
+   * Once every source was polled successfully since the start, the alerts that sinks were told of
+   * before a restart and the engine does not know resolved while the monitor was down.
+   */
+  private void resolveRestored(SourceRunner polled, Instant now) {
+    for (SourceRunner r : sources) {
+      if (r != polled && r.stats().lastSuccess() == null) return;
+    }
+    synchronized (delivery) {
+      if (!restoring) return;
+      restoring = false;
+    }
+    Set<String> known = new java.util.HashSet<>();
+    for (Alert a : evaluator.activeAlerts()) known.add(a.fingerprint());
+    delivery.resolveRestored(known, now);
   }
 
   /** Logs a rule error once, then at most once a minute per rule and cause; tells the listener. */
@@ -695,6 +739,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private final List<InhibitRule> inhibitRules = new ArrayList<>();
     private @Nullable Route route;
     private final Map<String, Delivery.Budget> budgets = new LinkedHashMap<>();
+    private @Nullable StateStore stateStore;
 
     /** Resolved by {@link #build()}. */
     private @Nullable RouteTree routeTree;
@@ -717,6 +762,19 @@ public final class ResourceMonitor implements AutoCloseable {
             "route already set: there is one root route; add children with Route.Builder.route");
       }
       this.route = root;
+      return this;
+    }
+
+    /**
+     * Keeps the silences, what each sink was told and what it was not yet given in {@code store},
+     * so a restart does not announce firing alerts again, resolves those that ended meanwhile, and
+     * delivers what was queued; replicas sharing a store share silences and tell each sink once
+     * (docs/state.md). Without a store everything is in memory. The monitor never closes the store.
+     *
+     * @throws NullPointerException if {@code store} is null
+     */
+    public Builder stateStore(StateStore store) {
+      this.stateStore = requireNonNull(store, "stateStore == null");
       return this;
     }
 

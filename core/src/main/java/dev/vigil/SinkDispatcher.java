@@ -1,13 +1,17 @@
 package dev.vigil;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.vigil.internal.LogThrottle;
 import dev.vigil.internal.Loggers;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Threads;
 import dev.vigil.internal.Throwables;
+import dev.vigil.state.StateStore;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,9 +90,20 @@ final class SinkDispatcher {
 
   /** A notification and the attempts spent on it so far (kept when a dying thread hands it on). */
   private record Queued(
-      List<AlertNotification> notifications, @Nullable AlertGroup group, int attemptsDone) {
+      List<AlertNotification> notifications,
+      @Nullable AlertGroup group,
+      int attemptsDone,
+      @Nullable String outboxKey) {
+    Queued(List<AlertNotification> notifications, @Nullable AlertGroup group, int attemptsDone) {
+      this(notifications, group, attemptsDone, null);
+    }
+
     Queued next() {
-      return new Queued(notifications, group, attemptsDone + 1);
+      return new Queued(notifications, group, attemptsDone + 1, outboxKey);
+    }
+
+    Queued withOutboxKey(String key) {
+      return new Queued(notifications, group, attemptsDone, key);
     }
 
     /** Only reminders: given up first when the queue is full. */
@@ -105,6 +120,13 @@ final class SinkDispatcher {
           : SinkDispatcher.describe(notifications.get(0));
     }
   }
+
+  /** Where queued items are kept until their fate is known, so a restart delivers them; or null. */
+  private final @Nullable StateStore store;
+
+  private final String outbox;
+  private final StateErrors stateErrors = new StateErrors();
+  private long outboxSequence;
 
   /** Notifications in {@link #queue}: a group counts as its notifications. */
   private int queued;
@@ -123,7 +145,10 @@ final class SinkDispatcher {
       int capacity,
       int maxAttempts,
       Duration initialBackoff,
-      Duration maxBackoff) {
+      Duration maxBackoff,
+      @Nullable StateStore store) {
+    this.store = store;
+    this.outbox = "outbox/" + name;
     this.name = name;
     this.sink = sink;
     this.listener = listener;
@@ -168,7 +193,8 @@ final class SinkDispatcher {
     }
   }
 
-  private void enqueue(Queued item) {
+  private void enqueue(Queued fresh) {
+    Queued item = toOutbox(fresh);
     List<Queued> evicted = new ArrayList<>();
     boolean rejected = false;
     lock.lock();
@@ -191,10 +217,118 @@ final class SinkDispatcher {
     } finally {
       lock.unlock();
     }
+    // Rejected while closing: kept in the outbox, so the next start delivers it.
     if (rejected) for (AlertNotification n : item.notifications()) dropped(n, CLOSING);
     for (Queued e : evicted) {
+      fromOutbox(e);
       String why = e.reminders() ? QUEUE_FULL_REMINDER : QUEUE_FULL;
       for (AlertNotification n : e.notifications()) dropped(n, why);
+    }
+  }
+
+  /** Writes {@code q} to the outbox, if there is a store; returns it with its key. */
+  private Queued toOutbox(Queued q) {
+    StateStore st = store;
+    if (st == null) return q;
+    long seq;
+    lock.lock();
+    try {
+      seq = ++outboxSequence;
+    } finally {
+      lock.unlock();
+    }
+    AlertGroup g = q.group();
+    String key =
+        String.format(java.util.Locale.ROOT, "%019d", seq)
+            + ":"
+            + (g != null ? g.idempotencyKey() : q.notifications().get(0).idempotencyKey());
+    try {
+      st.put(outbox, key, StoredNotifications.encodeItem(q.notifications(), g));
+    } catch (IOException e) {
+      stateErrors.failed("write", outbox, e);
+      return q;
+    }
+    return q.withOutboxKey(key);
+  }
+
+  /** Forgets {@code q} in the outbox: it was delivered or given up for good. */
+  private void fromOutbox(Queued q) {
+    StateStore st = store;
+    String key = q.outboxKey();
+    if (st == null || key == null) return;
+    try {
+      st.remove(outbox, key);
+    } catch (IOException e) {
+      stateErrors.failed("write", outbox, e);
+    }
+  }
+
+  /**
+   * Queues what the outbox held when the monitor was built: what was decided for this sink before a
+   * restart and not delivered. Called once, before anything else is queued.
+   *
+   * @return how many notifications were restored
+   */
+  int restoreOutbox() {
+    StateStore st = store;
+    if (st == null) return 0;
+    Map<String, String> records;
+    try {
+      records = st.load(outbox);
+    } catch (IOException e) {
+      stateErrors.failed("load", outbox, e);
+      return 0;
+    }
+    List<String> keys = new ArrayList<>(records.keySet());
+    java.util.Collections.sort(keys);
+    int restored = 0;
+    int unreadable = 0;
+    lock.lock();
+    try {
+      for (String key : keys) {
+        StoredNotifications.Item item;
+        try {
+          item = StoredNotifications.decodeItem(requireNonNull(records.get(key), key));
+        } catch (RuntimeException e) {
+          unreadable++;
+          continue;
+        }
+        int colon = key.indexOf(':');
+        try {
+          outboxSequence = Math.max(outboxSequence, Long.parseLong(key.substring(0, colon)));
+        } catch (RuntimeException e) {
+          // a key of another format: keep its item, its number does not matter
+        }
+        queue.addLast(new Queued(item.notifications(), item.group(), 0, key));
+        queued += item.notifications().size();
+        decided += item.notifications().size();
+        restored += item.notifications().size();
+      }
+      if (!queue.isEmpty()) {
+        ensureThread();
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (unreadable > 0) {
+      stateErrors.failed(
+          "read " + unreadable + " record(s) of", outbox, new IOException("unknown record format"));
+    }
+    if (restored > 0) {
+      log.info("Sink {}: {} notification(s) from before the restart queued again", name, restored);
+    }
+    return restored;
+  }
+
+  /** Makes what the store holds about this delivery durable before the sink hears it. */
+  private void syncStore() {
+    StateStore st = store;
+    if (st == null) return;
+    try {
+      st.sync();
+    } catch (IOException e) {
+      stateErrors.failed("sync", outbox, e);
     }
   }
 
@@ -349,6 +483,7 @@ final class SinkDispatcher {
         deadLettered += size;
         for (int i = 0; i < size; i++) countDrop(DEAD_LETTER);
       }
+      if (!retryIt) fromOutbox(q);
       startThread(); // this thread is dying
       inFlight = null;
       changed.signalAll();
@@ -371,6 +506,7 @@ final class SinkDispatcher {
     List<AlertNotification> notifications = q.notifications();
     AlertGroup group = q.group();
     Retry.Context<Void> context = retry.context();
+    syncStore();
     for (int attempt = q.attemptsDone() + 1; ; attempt++) {
       // Only close() interrupts this thread, and then sets abandoned. A stray interrupt (or an
       // InterruptedException a sink threw) must not poison the deliveries after it.
@@ -379,6 +515,7 @@ final class SinkDispatcher {
         if (group != null) ((AlertGroupSink) sink).deliverGroup(group);
         else sink.deliver(notifications.get(0));
         increment(Counter.DELIVERED, notifications.size());
+        fromOutbox(q);
         context.onComplete();
         for (AlertNotification n : notifications) listener.onDelivered(name, n);
         return;
@@ -392,6 +529,7 @@ final class SinkDispatcher {
           listener.onDeliveryFailed(name, n, t, willRetry);
         }
         if (!willRetry) {
+          fromOutbox(q);
           deadLetter(notifications, t);
           return;
         }
@@ -410,6 +548,7 @@ final class SinkDispatcher {
             }
             for (AlertNotification n : notifications) dropped(n, CLOSED);
           } else {
+            fromOutbox(q);
             deadLetter(notifications, t);
           }
           return;

@@ -1,0 +1,221 @@
+package dev.vigil.tests.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.AlertNotification;
+import dev.vigil.AlertRule;
+import dev.vigil.AlertSink;
+import dev.vigil.Matcher;
+import dev.vigil.NotificationType;
+import dev.vigil.ResourceMonitor;
+import dev.vigil.Schedule;
+import dev.vigil.state.FileStateStore;
+import dev.vigil.state.StateStore;
+import dev.vigil.testing.RecordingSink;
+import dev.vigil.testing.VirtualTime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A monitor with a {@link StateStore} across restarts, black-box, in virtual time: a firing alert
+ * is not announced again; one that resolved while the monitor was down is resolved after the first
+ * poll; what was queued and not delivered is delivered, with its idempotency key; silences stay.
+ * And two monitors sharing one store (replicas) tell each sink once.
+ */
+class RestartTest {
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+
+  @TempDir Path dir;
+
+  private final VirtualTime time = VirtualTime.startingAt(Instant.parse("2026-11-24T10:00:00Z"));
+  private final AtomicReference<Double> cpu = new AtomicReference<>(95.0);
+
+  private ResourceMonitor.Builder monitor(StateStore store, String sinkName, AlertSink sink) {
+    return time.configure(ResourceMonitor.builder())
+        .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+        .source(
+            "cloud",
+            Schedule.every(MINUTE),
+            context -> List.of(dev.vigil.Sample.of("cpu", "vm-1", cpu.get(), context.now())))
+        .rule(
+            AlertRule.builder("HighCpu")
+                .metric("cpu")
+                .above(80)
+                .repeatInterval(Duration.ofMinutes(10))
+                .build())
+        .sink(sinkName, sink)
+        .stateStore(store);
+  }
+
+  private void step(ResourceMonitor m) throws InterruptedException {
+    m.pollNow();
+    assertThat(m.flush(Duration.ofSeconds(5))).isTrue();
+    time.advance(MINUTE);
+  }
+
+  private static List<String> heard(RecordingSink sink) {
+    return sink.notifications().stream().map(n -> n.type() + " " + n.resource()).toList();
+  }
+
+  @Test
+  void aFiringAlertIsNotAnnouncedAgainAfterARestart() throws Exception {
+    RecordingSink before = RecordingSink.create();
+    RecordingSink after = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", before).build()) {
+        step(m);
+      }
+    }
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", after).build()) {
+        for (int i = 0; i < 5; i++) step(m);
+        cpu.set(10.0);
+        step(m);
+      }
+    }
+    assertThat(heard(before)).containsExactly("FIRING vm-1");
+    assertThat(heard(after))
+        .as("no second FIRING; its resolution when it ends")
+        .containsExactly("RESOLVED vm-1");
+  }
+
+  @Test
+  void remindersKeepTheirRhythmAcrossARestart() throws Exception {
+    RecordingSink before = RecordingSink.create();
+    RecordingSink after = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", before).build()) {
+        for (int i = 0; i < 4; i++) step(m); // FIRING at minute 0
+      }
+    }
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", after).build()) {
+        for (int i = 0; i < 12; i++) step(m); // minutes 4..15
+      }
+    }
+    assertThat(heard(before)).containsExactly("FIRING vm-1");
+    assertThat(after.ofType(NotificationType.REMINDER))
+        .as("10 minutes after the FIRING heard before the restart, not after the restart")
+        .singleElement()
+        .satisfies(r -> assertThat(r.at()).isEqualTo(Instant.parse("2026-11-24T10:10:00Z")));
+  }
+
+  @Test
+  void anAlertThatResolvedWhileTheMonitorWasDownIsResolvedAfterTheFirstPoll() throws Exception {
+    RecordingSink before = RecordingSink.create();
+    RecordingSink after = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", before).build()) {
+        step(m);
+      }
+    }
+    cpu.set(10.0); // while the monitor is down
+    time.advance(Duration.ofMinutes(30));
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", after).build()) {
+        m.pollNow();
+        assertThat(m.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(heard(after)).containsExactly("RESOLVED vm-1");
+        AlertNotification resolved = after.notifications().get(0);
+        assertThat(resolved.fingerprint()).isEqualTo(before.notifications().get(0).fingerprint());
+        assertThat(resolved.startsAt()).isEqualTo(before.notifications().get(0).startsAt());
+        assertThat(resolved.endsAt()).isAfterOrEqualTo(resolved.startsAt());
+        step(m);
+        step(m);
+      }
+    }
+    assertThat(heard(after)).as("once").containsExactly("RESOLVED vm-1");
+  }
+
+  @Test
+  void whatWasQueuedAndNotDeliveredIsDeliveredAfterARestart() throws Exception {
+    List<AlertNotification> failedOnce = new CopyOnWriteArrayList<>();
+    AlertSink down =
+        n -> {
+          failedOnce.add(n);
+          throw new java.io.IOException("SMTP server down");
+        };
+    RecordingSink after = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      ResourceMonitor m =
+          monitor(store, "email", down)
+              .deliveryAttempts(100)
+              .deliveryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5))
+              .shutdownTimeout(Duration.ZERO)
+              .build();
+      m.pollNow();
+      dev.vigil.testing.Await.until("a first attempt", () -> !failedOnce.isEmpty());
+      m.close(); // gives up waiting at once: the FIRING is not delivered
+    }
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", after).build()) {
+        assertThat(m.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(after.notifications())
+            .singleElement()
+            .satisfies(
+                n -> {
+                  assertThat(n.type()).isEqualTo(NotificationType.FIRING);
+                  assertThat(n.idempotencyKey()).isEqualTo(failedOnce.get(0).idempotencyKey());
+                });
+        step(m);
+      }
+    }
+    assertThat(after.notifications()).as("and not again").hasSize(1);
+  }
+
+  @Test
+  void silencesSurviveARestart() throws Exception {
+    RecordingSink after = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", RecordingSink.create()).build()) {
+        m.silence(List.of(Matcher.equal("resource", "vm-2")), Duration.ofHours(2), "maintenance");
+      }
+    }
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      try (ResourceMonitor m = monitor(store, "email", after).build()) {
+        assertThat(m.silences())
+            .singleElement()
+            .satisfies(s -> assertThat(s.comment()).isEqualTo("maintenance"));
+      }
+    }
+  }
+
+  @Test
+  void replicasSharingAStoreTellEachSinkOnceAndShareSilences() throws Exception {
+    RecordingSink a = RecordingSink.create();
+    RecordingSink b = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir);
+        ResourceMonitor first = monitor(store, "email", a).build();
+        ResourceMonitor second = monitor(store, "email", b).build()) {
+      for (int i = 0; i <= 20; i++) {
+        first.pollNow();
+        second.pollNow();
+        assertThat(first.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(second.flush(Duration.ofSeconds(5))).isTrue();
+        time.advance(MINUTE);
+      }
+      cpu.set(10.0);
+      first.pollNow();
+      second.pollNow();
+      assertThat(first.flush(Duration.ofSeconds(5))).isTrue();
+      assertThat(second.flush(Duration.ofSeconds(5))).isTrue();
+
+      List<String> all = new java.util.ArrayList<>(heard(a));
+      all.addAll(heard(b));
+      assertThat(all)
+          .as("one FIRING, one reminder per 10 minutes, one RESOLVED, across both replicas")
+          .containsExactlyInAnyOrder(
+              "FIRING vm-1", "REMINDER vm-1", "REMINDER vm-1", "RESOLVED vm-1");
+
+      first.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "deploy");
+      second.pollNow(); // its next evaluation reads the store
+      assertThat(second.silences()).extracting(s -> s.comment()).containsExactly("deploy");
+    }
+  }
+}
