@@ -99,6 +99,9 @@ public final class ResourceMonitor implements AutoCloseable {
   /** The delivery side: mute stages, per-sink notification logs, queues. */
   private final Delivery delivery;
 
+  /** This instance's heartbeat in the state store, and the takeover of stopped ones; or null. */
+  private final @Nullable InstanceLease lease;
+
   /** Silences shared through the state store; null without one. */
   private final @Nullable SilenceSync silenceSync;
 
@@ -134,7 +137,8 @@ public final class ResourceMonitor implements AutoCloseable {
                     b.deliveryAttempts,
                     b.deliveryBackoff,
                     b.maxDeliveryBackoff,
-                    b.stateStore)));
+                    b.stateStore,
+                    b.instanceId)));
     this.sinks = List.copyOf(dispatchers);
     this.shutdownTimeout = b.shutdownTimeout;
     this.suppressor =
@@ -159,6 +163,10 @@ public final class ResourceMonitor implements AutoCloseable {
         store == null ? null : new SilenceSync(store, suppressor, clock, new StateErrors());
     if (silenceSync != null) silenceSync.sync();
     for (SinkDispatcher d : sinks) d.restoreOutbox();
+    this.lease =
+        store == null
+            ? null
+            : new InstanceLease(store, b.instanceId, clock, sinks, new StateErrors());
     this.restoring = delivery.hasRestored();
     if (b.executor != null) {
       this.pollExecutor = b.executor;
@@ -607,6 +615,8 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       SilenceSync sync = silenceSync;
       if (sync != null) sync.sync();
+      InstanceLease l = lease;
+      if (l != null) l.beat();
       delivery.accept(evaluation);
       if (restoring && polled) resolveRestored(runner, evaluation.at());
     } finally {
@@ -740,6 +750,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private @Nullable Route route;
     private final Map<String, Delivery.Budget> budgets = new LinkedHashMap<>();
     private @Nullable StateStore stateStore;
+    private String instanceId = "default";
 
     /** Resolved by {@link #build()}. */
     private @Nullable RouteTree routeTree;
@@ -775,6 +786,22 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public Builder stateStore(StateStore store) {
       this.stateStore = requireNonNull(store, "stateStore == null");
+      return this;
+    }
+
+    /**
+     * Names this monitor among the replicas that share a {@link #stateStore}: each replica needs
+     * its own, stable across its restarts (a pod or host name); {@code default} by default. A
+     * replica keeps its undelivered notifications under its name; those of a replica whose
+     * heartbeat stopped two minutes ago are delivered by another.
+     *
+     * @throws NullPointerException if {@code id} is null
+     * @throws IllegalArgumentException if {@code id} is blank or has characters other than letters,
+     *     digits, '-', '_' and '.'
+     */
+    public Builder instanceId(String id) {
+      checkName(id, "instanceId");
+      this.instanceId = id;
       return this;
     }
 

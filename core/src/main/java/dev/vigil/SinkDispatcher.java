@@ -146,9 +146,10 @@ final class SinkDispatcher {
       int maxAttempts,
       Duration initialBackoff,
       Duration maxBackoff,
-      @Nullable StateStore store) {
+      @Nullable StateStore store,
+      String instanceId) {
     this.store = store;
-    this.outbox = "outbox/" + name;
+    this.outbox = outboxOf(name, instanceId);
     this.name = name;
     this.sink = sink;
     this.listener = listener;
@@ -251,6 +252,11 @@ final class SinkDispatcher {
     return q.withOutboxKey(key);
   }
 
+  /** The outbox space of sink {@code sink} of monitor instance {@code instanceId}. */
+  static String outboxOf(String sink, String instanceId) {
+    return "outbox/" + sink + "/" + instanceId;
+  }
+
   /** Forgets {@code q} in the outbox: it was delivered or given up for good. */
   private void fromOutbox(Queued q) {
     StateStore st = store;
@@ -270,55 +276,95 @@ final class SinkDispatcher {
    * @return how many notifications were restored
    */
   int restoreOutbox() {
-    StateStore st = store;
-    if (st == null) return 0;
-    Map<String, String> records;
-    try {
-      records = st.load(outbox);
-    } catch (IOException e) {
-      stateErrors.failed("load", outbox, e);
-      return 0;
-    }
-    List<String> keys = new ArrayList<>(records.keySet());
-    java.util.Collections.sort(keys);
-    int restored = 0;
-    int unreadable = 0;
-    lock.lock();
-    try {
-      for (String key : keys) {
-        StoredNotifications.Item item;
-        try {
-          item = StoredNotifications.decodeItem(requireNonNull(records.get(key), key));
-        } catch (RuntimeException e) {
-          unreadable++;
-          continue;
-        }
-        int colon = key.indexOf(':');
-        try {
-          outboxSequence = Math.max(outboxSequence, Long.parseLong(key.substring(0, colon)));
-        } catch (RuntimeException e) {
-          // a key of another format: keep its item, its number does not matter
-        }
-        queue.addLast(new Queued(item.notifications(), item.group(), 0, key));
-        queued += item.notifications().size();
-        decided += item.notifications().size();
-        restored += item.notifications().size();
-      }
-      if (!queue.isEmpty()) {
-        ensureThread();
-        changed.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (unreadable > 0) {
-      stateErrors.failed(
-          "read " + unreadable + " record(s) of", outbox, new IOException("unknown record format"));
-    }
+    int restored = take(outbox, false);
     if (restored > 0) {
       log.info("Sink {}: {} notification(s) from before the restart queued again", name, restored);
     }
     return restored;
+  }
+
+  /**
+   * Takes over the outbox of a monitor instance that stopped without delivering it (a replica that
+   * died): each item is claimed by removing it there, so of several replicas each takes an item
+   * once, then queued here.
+   *
+   * @return how many notifications were taken over
+   */
+  int adopt(String otherInstance) {
+    String space = outboxOf(name, otherInstance);
+    if (space.equals(outbox)) return 0;
+    int taken = take(space, true);
+    if (taken > 0) {
+      log.warn(
+          "Sink {}: took over {} undelivered notification(s) of stopped instance {}",
+          name,
+          taken,
+          otherInstance);
+    }
+    return taken;
+  }
+
+  private int take(String space, boolean claim) {
+    StateStore st = store;
+    if (st == null) return 0;
+    Map<String, String> records;
+    try {
+      records = st.load(space);
+    } catch (IOException e) {
+      stateErrors.failed("load", space, e);
+      return 0;
+    }
+    List<String> keys = new ArrayList<>(records.keySet());
+    java.util.Collections.sort(keys);
+    int taken = 0;
+    int unreadable = 0;
+    for (String key : keys) {
+      StoredNotifications.Item item;
+      try {
+        item = StoredNotifications.decodeItem(requireNonNull(records.get(key), key));
+      } catch (RuntimeException e) {
+        unreadable++;
+        continue;
+      }
+      if (claim) {
+        try {
+          if (!st.remove(space, key)) continue; // another replica took it
+        } catch (IOException e) {
+          stateErrors.failed("claim", space, e);
+          continue;
+        }
+        enqueue(new Queued(item.notifications(), item.group(), 0));
+        lock.lock();
+        try {
+          decided += item.notifications().size();
+        } finally {
+          lock.unlock();
+        }
+      } else {
+        lock.lock();
+        try {
+          int colon = key.indexOf(':');
+          try {
+            outboxSequence = Math.max(outboxSequence, Long.parseLong(key.substring(0, colon)));
+          } catch (RuntimeException e) {
+            // a key of another format: keep its item, its number does not matter
+          }
+          queue.addLast(new Queued(item.notifications(), item.group(), 0, key));
+          queued += item.notifications().size();
+          decided += item.notifications().size();
+          ensureThread();
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+      taken += item.notifications().size();
+    }
+    if (unreadable > 0) {
+      stateErrors.failed(
+          "read " + unreadable + " record(s) of", space, new IOException("unknown record format"));
+    }
+    return taken;
   }
 
   /** Makes what the store holds about this delivery durable before the sink hears it. */

@@ -191,8 +191,8 @@ class RestartTest {
     RecordingSink a = RecordingSink.create();
     RecordingSink b = RecordingSink.create();
     try (FileStateStore store = FileStateStore.open(dir);
-        ResourceMonitor first = monitor(store, "email", a).build();
-        ResourceMonitor second = monitor(store, "email", b).build()) {
+        ResourceMonitor first = monitor(store, "email", a).instanceId("replica-a").build();
+        ResourceMonitor second = monitor(store, "email", b).instanceId("replica-b").build()) {
       for (int i = 0; i <= 20; i++) {
         first.pollNow();
         second.pollNow();
@@ -217,5 +217,42 @@ class RestartTest {
       second.pollNow(); // its next evaluation reads the store
       assertThat(second.silences()).extracting(s -> s.comment()).containsExactly("deploy");
     }
+  }
+
+  @Test
+  void aReplicaDeliversWhatAStoppedReplicaHadQueued() throws Exception {
+    List<AlertNotification> failed = new CopyOnWriteArrayList<>();
+    AlertSink down =
+        n -> {
+          failed.add(n);
+          throw new java.io.IOException("SMTP server down");
+        };
+    RecordingSink survivor = RecordingSink.create();
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      ResourceMonitor dying =
+          monitor(store, "email", down)
+              .instanceId("replica-a")
+              .deliveryAttempts(100)
+              .deliveryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5))
+              .shutdownTimeout(Duration.ZERO)
+              .build();
+      dying.pollNow();
+      dev.vigil.testing.Await.until("a first attempt", () -> !failed.isEmpty());
+      dying.close(); // as if it died: its FIRING stays in its outbox
+
+      try (ResourceMonitor other =
+          monitor(store, "email", survivor).instanceId("replica-b").build()) {
+        step(other); // its claim finds the alert told by replica-a: nothing to send itself
+        assertThat(survivor.notifications()).isEmpty();
+        time.advance(Duration.ofMinutes(2)); // replica-a's heartbeat is now two minutes old
+        step(other);
+        assertThat(survivor.notifications())
+            .singleElement()
+            .satisfies(
+                n -> assertThat(n.idempotencyKey()).isEqualTo(failed.get(0).idempotencyKey()));
+        step(other);
+      }
+    }
+    assertThat(survivor.notifications()).as("once").hasSize(1);
   }
 }
