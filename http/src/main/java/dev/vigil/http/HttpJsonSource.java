@@ -158,6 +158,9 @@ public final class HttpJsonSource implements MetricSource {
    */
   private static final long ERROR_BODY_BYTES = 4096;
 
+  /** At most this many resources are named in the message of an incomplete poll. */
+  static final int MAX_NAMED_RESOURCES = 10;
+
   /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
   private static final int MAX_QUOTED_CHARS = 256;
 
@@ -402,6 +405,7 @@ public final class HttpJsonSource implements MetricSource {
   private List<Sample> poll(PollContext context, Calls calls)
       throws SourceException, InterruptedException {
     List<Outcome> outcomes = new ArrayList<>();
+    List<String> late = new ArrayList<>();
     @Nullable Future<Listing> listingFuture = null;
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
@@ -443,13 +447,12 @@ public final class HttpJsonSource implements MetricSource {
       } else {
         // What is not read now is late: taken before cancelling, which turns a stalled request
         // into a Canceled outcome, not a sweep-deadline one.
-        int late = 0;
         for (int i = 0; i < read.length(); i++) {
           Outcome o = read.get(i);
           if (o == null) {
             String id = resources.get(i).id();
             o = Outcome.failed(id, sweepDeadlinePassed(id));
-            late++;
+            late.add(id);
           }
           outcomes.add(o);
         }
@@ -458,7 +461,7 @@ public final class HttpJsonSource implements MetricSource {
         log.debug(
             "Sweep deadline of {} passed: {} of {} resources unread",
             sweepTimeout,
-            late,
+            late.size(),
             read.length());
       }
     } catch (InterruptedException e) {
@@ -471,8 +474,9 @@ public final class HttpJsonSource implements MetricSource {
 
     boolean allFailed = !outcomes.isEmpty();
     for (Outcome o : outcomes) allFailed &= o.failed();
+    SourceException incomplete = incomplete(outcomes, late);
     if (allFailed) {
-      SourceException first = outcomes.get(0).errors().get(0);
+      SourceException first = incomplete != null ? incomplete : outcomes.get(0).errors().get(0);
       int suppressed = 0;
       for (Outcome o : outcomes) {
         for (SourceException e : o.errors()) {
@@ -486,7 +490,81 @@ public final class HttpJsonSource implements MetricSource {
       samples.addAll(o.samples());
       for (SourceException e : o.errors()) context.reportError(o.resource(), e);
     }
+    // The source's health alert names what this poll left unread for reasons of the source.
+    if (incomplete != null) context.reportIncomplete(incomplete);
     return samples;
+  }
+
+  /**
+   * Why the poll left resources unread for reasons of the source rather than theirs, naming them:
+   * the open circuit breaker refused their requests, or the sweep deadline passed before they
+   * answered. Null if neither happened.
+   */
+  private @Nullable SourceException incomplete(List<Outcome> outcomes, List<String> late) {
+    List<String> refused = new ArrayList<>();
+    @Nullable SourceException firstRefusal = null;
+    @Nullable SourceException before = null; // the first other failure: why the circuit opened
+    for (Outcome o : outcomes) {
+      boolean wasRefused = false;
+      for (SourceException e : o.errors()) {
+        if (e.kind() == Kind.CIRCUIT_OPEN) {
+          wasRefused = true;
+          if (firstRefusal == null) firstRefusal = e;
+        } else if (before == null && isTransient(e)) {
+          before = e;
+        }
+      }
+      if (wasRefused) refused.add(o.resource());
+    }
+    String shown = Urls.redact(resourcesUrl);
+    if (firstRefusal != null) {
+      return new SourceException(
+          Kind.CIRCUIT_OPEN,
+          "circuit breaker open: "
+              + refused.size()
+              + " of "
+              + outcomes.size()
+              + " resources not read: "
+              + names(refused)
+              + " ("
+              + firstRefusal.getMessage()
+              + (before == null ? "" : "; it opened after failures such as: " + before.getMessage())
+              + ")",
+          shown,
+          -1,
+          null,
+          null);
+    }
+    if (!late.isEmpty()) {
+      return new SourceException(
+          Kind.TIMEOUT,
+          "sweep deadline (sweepTimeout="
+              + sweepTimeout
+              + ") passed: "
+              + late.size()
+              + " of "
+              + outcomes.size()
+              + " resources did not answer: "
+              + names(late),
+          shown,
+          -1,
+          null,
+          null);
+    }
+    return null;
+  }
+
+  /** The first few resource names, quoted, and how many more there are. */
+  private String names(List<String> resources) {
+    StringBuilder out = new StringBuilder();
+    int shown = Math.min(resources.size(), MAX_NAMED_RESOURCES);
+    for (int i = 0; i < shown; i++) {
+      if (i > 0) out.append(", ");
+      out.append(quote(resources.get(i)));
+    }
+    if (resources.size() > shown)
+      out.append(", ... (and ").append(resources.size() - shown).append(" more)");
+    return out.toString();
   }
 
   private <T> Future<T> submit(Callable<T> task) {
