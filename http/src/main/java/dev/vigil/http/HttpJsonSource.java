@@ -725,7 +725,8 @@ public final class HttpJsonSource implements MetricSource {
       }
       Pagination.Next next =
           pagination.next(
-              new Pagination.Page(first, page, pages, doc, doc.links(), doc.items().size()));
+              new Pagination.Page(
+                  first, page, pages, doc, doc.links(), doc.items().size(), secrets));
       nextPath = next.path();
       page = checkedNextPage(page, next);
     }
@@ -1068,8 +1069,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** What a lookup found, its string values scrubbed of credentials before they are cut. */
   private String what(JsonPointer.Lookup lookup) {
-    if (lookup.found()) return JsonPointer.describe(secrets.scrubValue(lookup.value()));
-    return secrets.scrub(lookup.whatWasFound());
+    return lookup.whatWasFound(secrets);
   }
 
   private SourceException badData(

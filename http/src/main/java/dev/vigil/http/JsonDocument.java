@@ -34,16 +34,17 @@ final class JsonDocument {
     return path;
   }
 
-  /** Records the value met at {@code node}; a scalar on the way to a pointer only as described. */
+  /**
+   * Records the value met at {@code node}; a scalar on the way to a pointer is kept as {@link
+   * Passed}, whole, so that it is scrubbed of credentials before a message describes (and cuts) it.
+   */
   void visit(JsonPicker.Node node, @Nullable Object value, JsonReader reader) throws JsonProblem {
     if (visited[node.id]) {
       throw new JsonProblem(reader.getPath(), "malformed JSON: duplicate key", null);
     }
     visited[node.id] = true;
     values[node.id] =
-        node.target || value instanceof JsonPicker.Container
-            ? value
-            : new Described(JsonPointer.describe(value));
+        node.target || value instanceof JsonPicker.Container ? value : new Passed(value);
   }
 
   /** Sets the response's {@code Link} header values, for {@link Pagination#linkHeader()}. */
@@ -94,6 +95,9 @@ final class JsonDocument {
     return JsonPointer.Lookup.found(at.toString(), values[node.id]);
   }
 
-  /** A scalar met where a container was expected, kept only as its description. */
-  record Described(String description) {}
+  /**
+   * A scalar met where a container was expected (on the way to a selected pointer). Like a selected
+   * string, it was read whole, so the byte cap of the body bounds it.
+   */
+  record Passed(@Nullable Object value) {}
 }
