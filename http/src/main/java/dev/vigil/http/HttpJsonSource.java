@@ -48,14 +48,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
-import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import retrofit2.Response;
-import retrofit2.Retrofit;
 
 /**
  * A {@link MetricSource} that reads a paginated JSON listing of resources from an HTTP API, then
@@ -156,8 +152,6 @@ public final class HttpJsonSource implements MetricSource {
    * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
    * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
    */
-  private static final long ERROR_BODY_BYTES = 4096;
-
   /** At most this many resources are named in the message of an incomplete poll. */
   static final int MAX_NAMED_RESOURCES = 10;
 
@@ -180,7 +174,8 @@ public final class HttpJsonSource implements MetricSource {
   private final @Nullable JsonPointer timestampPointer;
   private final OkHttpClient client;
   private final boolean ownsClient;
-  private final JsonApi api;
+  private final PickingConverterFactory converter;
+  private final @Nullable MetricsUrlTemplate metricsTemplate;
   private final RequestPolicy policy;
   private final Clock clock;
   private final Ticker ticker;
@@ -243,7 +238,6 @@ public final class HttpJsonSource implements MetricSource {
             // A redirect could take the bearer token, or just the request, to another origin.
             .followRedirects(false)
             .followSslRedirects(false)
-            .addInterceptor(HttpJsonSource::limitErrorBody)
             // The last guard: whatever a host interceptor or a future change does, the bearer
             // token is only ever sent to the origin of baseUrl.
             .addNetworkInterceptor(
@@ -256,14 +250,8 @@ public final class HttpJsonSource implements MetricSource {
                   return chain.proceed(request);
                 })
             .build();
-    this.api =
-        new Retrofit.Builder()
-            .baseUrl(baseUrl)
-            .client(client)
-            .addConverterFactory(new PickingConverterFactory(picker(b), b.maxBodyBytes))
-            .validateEagerly(true)
-            .build()
-            .create(JsonApi.class);
+    this.converter = new PickingConverterFactory(picker(b), b.maxBodyBytes);
+    this.metricsTemplate = MetricsUrlTemplate.of(baseUrl, metricsPath);
     Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
     CircuitBreaker breaker =
         b.circuitBreaker != null
@@ -854,6 +842,8 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private static @Nullable Instant parseInstant(String s) {
+    Instant fast = Timestamps.parseUtc(s);
+    if (fast != null) return fast;
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
@@ -862,6 +852,8 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private HttpUrl metricsUrl(String id) throws SourceException {
+    MetricsUrlTemplate template = metricsTemplate;
+    if (template != null) return template.url(id); // the path resolved once, only {id} set
     String path = metricsPath.replace("{id}", Urls.encodePathSegment(id));
     HttpUrl url = baseUrl.resolve(path);
     if (url == null || !Urls.sameOrigin(url, baseUrl)) {
@@ -903,12 +895,17 @@ public final class HttpJsonSource implements MetricSource {
     if (calls.canceled()) throw new Canceled(shown, null);
     String token = currentToken(shown);
     used[0] = token;
-    String authorization = "Bearer " + token;
-    Response<JsonDocument> response;
-    retrofit2.Call<JsonDocument> call = api.get(Urls.originRelative(url), authorization);
+    // OkHttp directly: the URL is built once, not resolved again from a string as Retrofit's @Url
+    // would, and an error body is closed unread instead of buffered.
+    okhttp3.Call call =
+        client.newCall(
+            new okhttp3.Request.Builder()
+                .url(url)
+                .header("Authorization", "Bearer " + token)
+                .build());
     calls.add(call);
-    try {
-      response = call.execute();
+    try (okhttp3.Response response = call.execute()) {
+      return checked(url, shown, response);
     } catch (JsonProblem e) {
       // Path and detail come from the body: scrubbed of credentials, then escaped and cut. The
       // JsonProblem is not kept as the cause: its own message is escaped and cut but not scrubbed.
@@ -917,6 +914,8 @@ public final class HttpJsonSource implements MetricSource {
           secrets.quote(e.rawPath(), JsonProblem.MAX_PATH_CHARS),
           secrets.quote(e.rawDetail(), JsonProblem.MAX_DETAIL_CHARS),
           null);
+    } catch (SourceException e) {
+      throw e; // from checked(): the status, already classified
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
@@ -926,7 +925,6 @@ public final class HttpJsonSource implements MetricSource {
     } finally {
       calls.remove(call);
     }
-    return checked(url, shown, response);
   }
 
   private SourceException failure(String shown, IOException failure) {
@@ -952,12 +950,10 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Returns the body of a 2xx response; anything else is a SourceException. */
-  private JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
-      throws SourceException {
+  private JsonDocument checked(HttpUrl url, String shown, okhttp3.Response response)
+      throws SourceException, IOException {
     if (!response.isSuccessful()) {
-      ResponseBody error = response.errorBody();
-      if (error != null) error.close();
-      int code = response.code();
+      int code = response.code(); // the body is closed unread with the response
       String reason = response.message(); // quote() scrubs it
       String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
@@ -1002,10 +998,11 @@ public final class HttpJsonSource implements MetricSource {
           code,
           retryAfter);
     }
-    JsonDocument body = response.body();
-    if (body == null)
+    if (response.code() == 204 || response.code() == 205) {
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
-    body.links(response.headers().values("Link")); // for Pagination.linkHeader()
+    }
+    JsonDocument body = converter.convert(response.body());
+    body.links(response.headers("Link")); // for Pagination.linkHeader()
     return body;
   }
 
@@ -1086,16 +1083,6 @@ public final class HttpJsonSource implements MetricSource {
         cause);
   }
 
-  /** Keeps at most a few KiB of error bodies: Retrofit buffers them whole. */
-  private static okhttp3.Response limitErrorBody(Interceptor.Chain chain) throws IOException {
-    okhttp3.Response response = chain.proceed(chain.request());
-    if (response.isSuccessful()) return response;
-    try (response) {
-      ResponseBody head = response.peekBody(ERROR_BODY_BYTES);
-      return response.newBuilder().body(head).build();
-    }
-  }
-
   /**
    * Cancels the requests in flight, stops the worker threads, waiting up to 5 seconds for them to
    * end, and evicts the idle connections of the client if this source built it. A host's client is
@@ -1156,7 +1143,7 @@ public final class HttpJsonSource implements MetricSource {
    * closed.
    */
   private static final class Calls {
-    private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
+    private final Set<okhttp3.Call> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
     final SweepBudget sweep;
     private volatile @Nullable SweepRunners runners;
@@ -1175,12 +1162,12 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
-    void add(retrofit2.Call<?> call) {
+    void add(okhttp3.Call call) {
       active.add(call);
       if (canceled) call.cancel();
     }
 
-    void remove(retrofit2.Call<?> call) {
+    void remove(okhttp3.Call call) {
       active.remove(call);
     }
 
@@ -1192,7 +1179,7 @@ public final class HttpJsonSource implements MetricSource {
       canceled = true;
       SweepRunners r = runners;
       if (r != null) r.stop();
-      for (retrofit2.Call<?> call : active) call.cancel();
+      for (okhttp3.Call call : active) call.cancel();
     }
   }
 

@@ -118,42 +118,54 @@ final class JsonPointer {
 
   /** The result of {@link JsonDocument#find}: a value at a path, or why there is none. */
   static final class Lookup {
-    private final String path;
+    private final JsonDocument doc;
+    private final JsonPointer pointer;
+    private final int depth;
     private final boolean found;
     private final @Nullable Object value;
     private final boolean parentIsScalar;
     private final @Nullable Object parent;
 
     private Lookup(
-        String path,
+        JsonDocument doc,
+        JsonPointer pointer,
+        int depth,
         boolean found,
         @Nullable Object value,
         boolean parentIsScalar,
         @Nullable Object parent) {
-      this.path = path;
+      this.doc = doc;
+      this.pointer = pointer;
+      this.depth = depth;
       this.found = found;
       this.value = value;
       this.parentIsScalar = parentIsScalar;
       this.parent = parent;
     }
 
-    static Lookup found(String path, @Nullable Object value) {
-      return new Lookup(path, true, value, false, null);
+    /** Found {@code value} after all {@code depth} tokens of {@code pointer}. */
+    static Lookup found(JsonDocument doc, JsonPointer pointer, int depth, @Nullable Object value) {
+      return new Lookup(doc, pointer, depth, true, value, false, null);
     }
 
-    static Lookup missing(String path) {
-      return new Lookup(path, false, null, false, null);
+    /** Nothing at the first {@code depth} tokens of {@code pointer}. */
+    static Lookup missing(JsonDocument doc, JsonPointer pointer, int depth) {
+      return new Lookup(doc, pointer, depth, false, null, false, null);
     }
 
-    /** Missing because {@code parent}, a scalar as read, is where an object or array should be. */
-    static Lookup notAContainer(String path, @Nullable Object parent) {
+    /**
+     * Missing because {@code parent}, a scalar as read, is where an object or array should be:
+     * after the first {@code depth} tokens of {@code pointer}.
+     */
+    static Lookup notAContainer(
+        JsonDocument doc, JsonPointer pointer, int depth, @Nullable Object parent) {
       Object raw = parent instanceof JsonDocument.Passed p ? p.value() : parent;
-      return new Lookup(path, false, null, true, raw);
+      return new Lookup(doc, pointer, depth, false, null, true, raw);
     }
 
-    /** The Moshi-style path looked at, such as {@code $.metrics.cpu_usage}. */
+    /** The Moshi-style path looked at, such as {@code $.metrics.cpu_usage}; made when asked. */
     String path() {
-      return path;
+      return doc.path(pointer, depth);
     }
 
     boolean found() {
