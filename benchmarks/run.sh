@@ -3,6 +3,7 @@
 #
 #   benchmarks/run.sh                      # 3 rounds, 5,000 resources, 16 connections
 #   ROUNDS=5 RESOURCES=10000 benchmarks/run.sh
+#   OKHTTP_FLOOR=1 benchmarks/run.sh       # also OkHttp alone (OkHttpFloor), blocking and async
 #
 # Needs: nginx and wrk (Debian: apt-get install nginx wrk), curl, a JDK 17, and the build
 # (done here with ./mvnw -o package -pl benchmarks -am; SKIP_BUILD=1 skips it).
@@ -164,6 +165,13 @@ for round in $(seq "$ROUNDS"); do
     "$base/" "$RESOURCES" "$CONCURRENCY" "$WARMUP" "$SWEEPS" >"$work/vigil.log"
   connections=$(($(accepted) - accepted_before - 1))
   cat "$work/vigil.log"
+  if [[ "${OKHTTP_FLOOR:-0}" == 1 ]]; then # OkHttp alone, blocking and async: the floor
+    for mode in sync async; do
+      # shellcheck disable=SC2086
+      java $JAVA_OPTS -cp "$classpath" dev.vigil.benchmarks.OkHttpFloor \
+        "$base/" "$RESOURCES" "$CONCURRENCY" "$WARMUP" "$SWEEPS" "$mode" | grep '^FLOOR'
+    done
+  fi
   vigil=$(grep '^RESULT' "$work/vigil.log")
   get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$vigil"; }
   rate=$(get resources_per_s)

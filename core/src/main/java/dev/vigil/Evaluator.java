@@ -120,9 +120,23 @@ final class Evaluator {
    */
   synchronized Evaluation ingest(
       String source, List<Sample> samples, Set<String> failed, Instant now) {
+    return ingest(source, samples, failed, null, now);
+  }
+
+  /**
+   * As {@link #ingest(String, List, Set, Instant)}; if {@code incomplete} is not null the source
+   * said the poll is incomplete as a whole ({@link PollContext#reportIncomplete}): the samples are
+   * evaluated, and the source's health alert fires with that cause as for a failed poll.
+   */
+  synchronized Evaluation ingest(
+      String source,
+      List<Sample> samples,
+      Set<String> failed,
+      @Nullable Throwable incomplete,
+      Instant now) {
     Emitter emit = new Emitter();
     try {
-      ingest(source, samples, failed, now, emit);
+      ingest(source, samples, failed, incomplete, now, emit);
       return evaluation(now, emit, null);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
@@ -131,9 +145,18 @@ final class Evaluator {
   }
 
   private void ingest(
-      String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
+      String source,
+      List<Sample> samples,
+      Set<String> failed,
+      @Nullable Throwable incomplete,
+      Instant now,
+      Emitter emit) {
     SourceState src = sources.computeIfAbsent(source, SourceState::new);
-    src.succeeded(now, emit);
+    if (incomplete == null) {
+      src.succeeded(now, emit);
+    } else {
+      src.failed(incomplete, now, emit);
+    }
     for (String resource : failed) src.resourceSeen.put(resource, now);
 
     Set<SeriesKey> touched = new LinkedHashSet<>();
@@ -991,7 +1014,7 @@ final class Evaluator {
     }
   }
 
-  /** auth, timeout, http_status, bad_data, connection, or error for anything else. */
+  /** auth, timeout, http_status, bad_data, connection, circuit_open, or error for anything else. */
   static String cause(Throwable error) {
     if (error instanceof SourceException se) return se.kind().name().toLowerCase(Locale.ROOT);
     if (error instanceof java.net.SocketTimeoutException) return "timeout";

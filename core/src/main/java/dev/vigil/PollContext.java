@@ -24,4 +24,18 @@ public interface PollContext {
    * @param error what went wrong; its message must not contain secrets
    */
   void reportError(String resource, Exception error);
+
+  /**
+   * Reports that this poll is incomplete as a whole although it returns samples: the source left
+   * resources unread for a reason of its own rather than theirs, such as a sweep deadline that
+   * passed or an open circuit breaker. The monitor evaluates the samples returned as usual and
+   * fires the source's {@code SourceHealth} alert with {@code error} as its cause, as for a failed
+   * poll; the next complete poll resolves it. The error's message becomes the alert's summary, so
+   * it should name the resources left unread (or the first few, and how many); report each of them
+   * through {@link #reportError} as well. Of several calls in one poll, the first counts. The
+   * default does nothing.
+   *
+   * @param error why the poll is incomplete; its message must not contain secrets
+   */
+  default void reportIncomplete(Exception error) {}
 }

@@ -601,7 +601,10 @@ public final class ResourceMonitor implements AutoCloseable {
     Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt), true);
+    handOff(
+        runner,
+        evaluator.ingest(runner.name, samples, failed, context.incomplete(), startedAt),
+        true);
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), took);
@@ -682,6 +685,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private final AtomicInteger errorCount = new AtomicInteger();
     private final AtomicReference<Map.@Nullable Entry<String, Exception>> firstError =
         new AtomicReference<>();
+    private final AtomicReference<@Nullable Exception> incomplete = new AtomicReference<>();
 
     Context(SourceRunner runner, Instant now) {
       this.runner = runner;
@@ -707,6 +711,16 @@ public final class ResourceMonitor implements AutoCloseable {
       firstError.compareAndSet(null, Map.entry(resource, error));
       runner.resourceFailed(error);
       listener.onSourceError(runner.name, resource, error);
+    }
+
+    @Override
+    public void reportIncomplete(Exception error) {
+      incomplete.compareAndSet(null, requireNonNull(error, "error == null"));
+    }
+
+    /** Why the poll is incomplete, as {@link #reportIncomplete} said first; null if it is not. */
+    @Nullable Exception incomplete() {
+      return incomplete.get();
     }
 
     /** One log line for all the resources that failed in this poll, if any did. */

@@ -3,12 +3,9 @@ package dev.vigil.benchmarks;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.http.HttpJsonSource;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,23 +104,23 @@ public final class SweepBenchmark {
       Meters.Snapshot after = meters.snapshot();
 
       long read = (long) resources * sweeps;
-      double wallSeconds = (after.wallNanos - before.wallNanos) / 1e9;
-      double cpuMicros = (after.cpuNanos - before.cpuNanos) / 1e3;
+      double wallSeconds = (after.wallNanos() - before.wallNanos()) / 1e9;
+      double cpuMicros = (after.cpuNanos() - before.cpuNanos()) / 1e3;
       long allocated = 0;
       int ended = 0;
-      for (Map.Entry<Long, Long> t : after.allocatedByThread.entrySet()) {
-        allocated += t.getValue() - before.allocatedByThread.getOrDefault(t.getKey(), 0L);
+      for (Map.Entry<Long, Long> t : after.allocatedByThread().entrySet()) {
+        allocated += t.getValue() - before.allocatedByThread().getOrDefault(t.getKey(), 0L);
       }
-      for (Long id : before.allocatedByThread.keySet()) {
-        if (!after.allocatedByThread.containsKey(id)) ended++;
+      for (Long id : before.allocatedByThread().keySet()) {
+        if (!after.allocatedByThread().containsKey(id)) ended++;
       }
       // Where the CPU time went: Java threads grouped by name (digits dropped); the rest of the
       // process CPU time is the JVM's own threads (GC, JIT compiler).
       Map<String, Double> cpuByGroup = new java.util.TreeMap<>();
       double javaThreads = 0;
-      for (Map.Entry<Long, Long> t : after.cpuByThread.entrySet()) {
-        double us = (t.getValue() - before.cpuByThread.getOrDefault(t.getKey(), 0L)) / 1e3;
-        String group = after.names.getOrDefault(t.getKey(), "?").replaceAll("[0-9]+", "N");
+      for (Map.Entry<Long, Long> t : after.cpuByThread().entrySet()) {
+        double us = (t.getValue() - before.cpuByThread().getOrDefault(t.getKey(), 0L)) / 1e3;
+        String group = after.names().getOrDefault(t.getKey(), "?").replaceAll("[0-9]+", "N");
         cpuByGroup.merge(group, us, Double::sum);
         javaThreads += us;
       }
@@ -150,9 +147,9 @@ public final class SweepBenchmark {
           cpuMicros / read,
           (double) allocated / read,
           cpuMicros / 1e6 / wallSeconds,
-          after.gcCount - before.gcCount,
-          after.gcMillis - before.gcMillis,
-          after.threadsStarted - before.threadsStarted,
+          after.gcCount() - before.gcCount(),
+          after.gcMillis() - before.gcMillis(),
+          after.threadsStarted() - before.threadsStarted(),
           ended);
     } finally {
       source.close();
@@ -191,61 +188,6 @@ public final class SweepBenchmark {
     public void reportError(String resource, Exception error) {
       errors.incrementAndGet();
       firstError.compareAndSet(null, error);
-    }
-  }
-
-  /** The JVM's counters: wall time, process CPU time, bytes allocated per thread, GC. */
-  private static final class Meters {
-    private final com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-    Meters() {
-      if (!threads.isThreadAllocatedMemorySupported()) {
-        throw new IllegalStateException("this JVM does not count allocated bytes per thread");
-      }
-      threads.setThreadAllocatedMemoryEnabled(true);
-    }
-
-    record Snapshot(
-        long wallNanos,
-        long cpuNanos,
-        Map<Long, Long> allocatedByThread,
-        Map<Long, Long> cpuByThread,
-        Map<Long, String> names,
-        long threadsStarted,
-        long gcCount,
-        long gcMillis) {}
-
-    Snapshot snapshot() {
-      long[] ids = threads.getAllThreadIds();
-      long[] bytes = threads.getThreadAllocatedBytes(ids);
-      Map<Long, Long> byThread = new HashMap<>();
-      Map<Long, Long> cpuByThread = new HashMap<>();
-      Map<Long, String> names = new HashMap<>();
-      for (int i = 0; i < ids.length; i++) {
-        if (bytes[i] >= 0) byThread.put(ids[i], bytes[i]); // -1: the thread has ended meanwhile
-        long cpu = threads.getThreadCpuTime(ids[i]);
-        if (cpu >= 0) cpuByThread.put(ids[i], cpu);
-        java.lang.management.ThreadInfo info = threads.getThreadInfo(ids[i]);
-        if (info != null) names.put(ids[i], info.getThreadName());
-      }
-      long gcCount = 0;
-      long gcMillis = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        gcCount += Math.max(0, gc.getCollectionCount());
-        gcMillis += Math.max(0, gc.getCollectionTime());
-      }
-      return new Snapshot(
-          System.nanoTime(),
-          os.getProcessCpuTime(),
-          byThread,
-          cpuByThread,
-          names,
-          threads.getTotalStartedThreadCount(),
-          gcCount,
-          gcMillis);
     }
   }
 }

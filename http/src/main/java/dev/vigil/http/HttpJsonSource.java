@@ -48,14 +48,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
-import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import retrofit2.Response;
-import retrofit2.Retrofit;
 
 /**
  * A {@link MetricSource} that reads a paginated JSON listing of resources from an HTTP API, then
@@ -156,7 +152,8 @@ public final class HttpJsonSource implements MetricSource {
    * Label names the engine sets on every alert itself ({@code Evaluator.alertLabels}, and {@code
    * AlertRule.Builder#label} refuses them too): a resource label of that name would be overwritten.
    */
-  private static final long ERROR_BODY_BYTES = 4096;
+  /** At most this many resources are named in the message of an incomplete poll. */
+  static final int MAX_NAMED_RESOURCES = 10;
 
   /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
   private static final int MAX_QUOTED_CHARS = 256;
@@ -177,7 +174,8 @@ public final class HttpJsonSource implements MetricSource {
   private final @Nullable JsonPointer timestampPointer;
   private final OkHttpClient client;
   private final boolean ownsClient;
-  private final JsonApi api;
+  private final PickingConverterFactory converter;
+  private final @Nullable MetricsUrlTemplate metricsTemplate;
   private final RequestPolicy policy;
   private final Clock clock;
   private final Ticker ticker;
@@ -240,7 +238,6 @@ public final class HttpJsonSource implements MetricSource {
             // A redirect could take the bearer token, or just the request, to another origin.
             .followRedirects(false)
             .followSslRedirects(false)
-            .addInterceptor(HttpJsonSource::limitErrorBody)
             // The last guard: whatever a host interceptor or a future change does, the bearer
             // token is only ever sent to the origin of baseUrl.
             .addNetworkInterceptor(
@@ -253,14 +250,8 @@ public final class HttpJsonSource implements MetricSource {
                   return chain.proceed(request);
                 })
             .build();
-    this.api =
-        new Retrofit.Builder()
-            .baseUrl(baseUrl)
-            .client(client)
-            .addConverterFactory(new PickingConverterFactory(picker(b), b.maxBodyBytes))
-            .validateEagerly(true)
-            .build()
-            .create(JsonApi.class);
+    this.converter = new PickingConverterFactory(picker(b), b.maxBodyBytes);
+    this.metricsTemplate = MetricsUrlTemplate.of(baseUrl, metricsPath);
     Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
     CircuitBreaker breaker =
         b.circuitBreaker != null
@@ -402,6 +393,7 @@ public final class HttpJsonSource implements MetricSource {
   private List<Sample> poll(PollContext context, Calls calls)
       throws SourceException, InterruptedException {
     List<Outcome> outcomes = new ArrayList<>();
+    List<String> late = new ArrayList<>();
     @Nullable Future<Listing> listingFuture = null;
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
@@ -443,13 +435,12 @@ public final class HttpJsonSource implements MetricSource {
       } else {
         // What is not read now is late: taken before cancelling, which turns a stalled request
         // into a Canceled outcome, not a sweep-deadline one.
-        int late = 0;
         for (int i = 0; i < read.length(); i++) {
           Outcome o = read.get(i);
           if (o == null) {
             String id = resources.get(i).id();
             o = Outcome.failed(id, sweepDeadlinePassed(id));
-            late++;
+            late.add(id);
           }
           outcomes.add(o);
         }
@@ -458,7 +449,7 @@ public final class HttpJsonSource implements MetricSource {
         log.debug(
             "Sweep deadline of {} passed: {} of {} resources unread",
             sweepTimeout,
-            late,
+            late.size(),
             read.length());
       }
     } catch (InterruptedException e) {
@@ -471,8 +462,9 @@ public final class HttpJsonSource implements MetricSource {
 
     boolean allFailed = !outcomes.isEmpty();
     for (Outcome o : outcomes) allFailed &= o.failed();
+    SourceException incomplete = incomplete(outcomes, late);
     if (allFailed) {
-      SourceException first = outcomes.get(0).errors().get(0);
+      SourceException first = incomplete != null ? incomplete : outcomes.get(0).errors().get(0);
       int suppressed = 0;
       for (Outcome o : outcomes) {
         for (SourceException e : o.errors()) {
@@ -486,7 +478,81 @@ public final class HttpJsonSource implements MetricSource {
       samples.addAll(o.samples());
       for (SourceException e : o.errors()) context.reportError(o.resource(), e);
     }
+    // The source's health alert names what this poll left unread for reasons of the source.
+    if (incomplete != null) context.reportIncomplete(incomplete);
     return samples;
+  }
+
+  /**
+   * Why the poll left resources unread for reasons of the source rather than theirs, naming them:
+   * the open circuit breaker refused their requests, or the sweep deadline passed before they
+   * answered. Null if neither happened.
+   */
+  private @Nullable SourceException incomplete(List<Outcome> outcomes, List<String> late) {
+    List<String> refused = new ArrayList<>();
+    @Nullable SourceException firstRefusal = null;
+    @Nullable SourceException before = null; // the first other failure: why the circuit opened
+    for (Outcome o : outcomes) {
+      boolean wasRefused = false;
+      for (SourceException e : o.errors()) {
+        if (e.kind() == Kind.CIRCUIT_OPEN) {
+          wasRefused = true;
+          if (firstRefusal == null) firstRefusal = e;
+        } else if (before == null && isTransient(e)) {
+          before = e;
+        }
+      }
+      if (wasRefused) refused.add(o.resource());
+    }
+    String shown = Urls.redact(resourcesUrl);
+    if (firstRefusal != null) {
+      return new SourceException(
+          Kind.CIRCUIT_OPEN,
+          "circuit breaker open: "
+              + refused.size()
+              + " of "
+              + outcomes.size()
+              + " resources not read: "
+              + names(refused)
+              + " ("
+              + firstRefusal.getMessage()
+              + (before == null ? "" : "; it opened after failures such as: " + before.getMessage())
+              + ")",
+          shown,
+          -1,
+          null,
+          null);
+    }
+    if (!late.isEmpty()) {
+      return new SourceException(
+          Kind.TIMEOUT,
+          "sweep deadline (sweepTimeout="
+              + sweepTimeout
+              + ") passed: "
+              + late.size()
+              + " of "
+              + outcomes.size()
+              + " resources did not answer: "
+              + names(late),
+          shown,
+          -1,
+          null,
+          null);
+    }
+    return null;
+  }
+
+  /** The first few resource names, quoted, and how many more there are. */
+  private String names(List<String> resources) {
+    StringBuilder out = new StringBuilder();
+    int shown = Math.min(resources.size(), MAX_NAMED_RESOURCES);
+    for (int i = 0; i < shown; i++) {
+      if (i > 0) out.append(", ");
+      out.append(quote(resources.get(i)));
+    }
+    if (resources.size() > shown)
+      out.append(", ... (and ").append(resources.size() - shown).append(" more)");
+    return out.toString();
   }
 
   private <T> Future<T> submit(Callable<T> task) {
@@ -647,7 +713,8 @@ public final class HttpJsonSource implements MetricSource {
       }
       Pagination.Next next =
           pagination.next(
-              new Pagination.Page(first, page, pages, doc, doc.links(), doc.items().size()));
+              new Pagination.Page(
+                  first, page, pages, doc, doc.links(), doc.items().size(), secrets));
       nextPath = next.path();
       page = checkedNextPage(page, next);
     }
@@ -775,6 +842,8 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private static @Nullable Instant parseInstant(String s) {
+    Instant fast = Timestamps.parseUtc(s);
+    if (fast != null) return fast;
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
@@ -783,6 +852,8 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   private HttpUrl metricsUrl(String id) throws SourceException {
+    MetricsUrlTemplate template = metricsTemplate;
+    if (template != null) return template.url(id); // the path resolved once, only {id} set
     String path = metricsPath.replace("{id}", Urls.encodePathSegment(id));
     HttpUrl url = baseUrl.resolve(path);
     if (url == null || !Urls.sameOrigin(url, baseUrl)) {
@@ -824,12 +895,17 @@ public final class HttpJsonSource implements MetricSource {
     if (calls.canceled()) throw new Canceled(shown, null);
     String token = currentToken(shown);
     used[0] = token;
-    String authorization = "Bearer " + token;
-    Response<JsonDocument> response;
-    retrofit2.Call<JsonDocument> call = api.get(Urls.originRelative(url), authorization);
+    // OkHttp directly: the URL is built once, not resolved again from a string as Retrofit's @Url
+    // would, and an error body is closed unread instead of buffered.
+    okhttp3.Call call =
+        client.newCall(
+            new okhttp3.Request.Builder()
+                .url(url)
+                .header("Authorization", "Bearer " + token)
+                .build());
     calls.add(call);
-    try {
-      response = call.execute();
+    try (okhttp3.Response response = call.execute()) {
+      return checked(url, shown, response);
     } catch (JsonProblem e) {
       // Path and detail come from the body: scrubbed of credentials, then escaped and cut. The
       // JsonProblem is not kept as the cause: its own message is escaped and cut but not scrubbed.
@@ -838,6 +914,8 @@ public final class HttpJsonSource implements MetricSource {
           secrets.quote(e.rawPath(), JsonProblem.MAX_PATH_CHARS),
           secrets.quote(e.rawDetail(), JsonProblem.MAX_DETAIL_CHARS),
           null);
+    } catch (SourceException e) {
+      throw e; // from checked(): the status, already classified
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
@@ -847,7 +925,6 @@ public final class HttpJsonSource implements MetricSource {
     } finally {
       calls.remove(call);
     }
-    return checked(url, shown, response);
   }
 
   private SourceException failure(String shown, IOException failure) {
@@ -873,12 +950,10 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Returns the body of a 2xx response; anything else is a SourceException. */
-  private JsonDocument checked(HttpUrl url, String shown, Response<JsonDocument> response)
-      throws SourceException {
+  private JsonDocument checked(HttpUrl url, String shown, okhttp3.Response response)
+      throws SourceException, IOException {
     if (!response.isSuccessful()) {
-      ResponseBody error = response.errorBody();
-      if (error != null) error.close();
-      int code = response.code();
+      int code = response.code(); // the body is closed unread with the response
       String reason = response.message(); // quote() scrubs it
       String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
       if (code == 401 || code == 403) {
@@ -923,10 +998,11 @@ public final class HttpJsonSource implements MetricSource {
           code,
           retryAfter);
     }
-    JsonDocument body = response.body();
-    if (body == null)
+    if (response.code() == 204 || response.code() == 205) {
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
-    body.links(response.headers().values("Link")); // for Pagination.linkHeader()
+    }
+    JsonDocument body = converter.convert(response.body());
+    body.links(response.headers("Link")); // for Pagination.linkHeader()
     return body;
   }
 
@@ -990,8 +1066,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** What a lookup found, its string values scrubbed of credentials before they are cut. */
   private String what(JsonPointer.Lookup lookup) {
-    if (lookup.found()) return JsonPointer.describe(secrets.scrubValue(lookup.value()));
-    return secrets.scrub(lookup.whatWasFound());
+    return lookup.whatWasFound(secrets);
   }
 
   private SourceException badData(
@@ -1006,16 +1081,6 @@ public final class HttpJsonSource implements MetricSource {
         -1,
         safePath,
         cause);
-  }
-
-  /** Keeps at most a few KiB of error bodies: Retrofit buffers them whole. */
-  private static okhttp3.Response limitErrorBody(Interceptor.Chain chain) throws IOException {
-    okhttp3.Response response = chain.proceed(chain.request());
-    if (response.isSuccessful()) return response;
-    try (response) {
-      ResponseBody head = response.peekBody(ERROR_BODY_BYTES);
-      return response.newBuilder().body(head).build();
-    }
   }
 
   /**
@@ -1078,7 +1143,7 @@ public final class HttpJsonSource implements MetricSource {
    * closed.
    */
   private static final class Calls {
-    private final Set<retrofit2.Call<?>> active = ConcurrentHashMap.newKeySet();
+    private final Set<okhttp3.Call> active = ConcurrentHashMap.newKeySet();
     private volatile boolean canceled;
     final SweepBudget sweep;
     private volatile @Nullable SweepRunners runners;
@@ -1097,12 +1162,12 @@ public final class HttpJsonSource implements MetricSource {
     }
 
     /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
-    void add(retrofit2.Call<?> call) {
+    void add(okhttp3.Call call) {
       active.add(call);
       if (canceled) call.cancel();
     }
 
-    void remove(retrofit2.Call<?> call) {
+    void remove(okhttp3.Call call) {
       active.remove(call);
     }
 
@@ -1114,7 +1179,7 @@ public final class HttpJsonSource implements MetricSource {
       canceled = true;
       SweepRunners r = runners;
       if (r != null) r.stop();
-      for (retrofit2.Call<?> call : active) call.cancel();
+      for (okhttp3.Call call : active) call.cancel();
     }
   }
 

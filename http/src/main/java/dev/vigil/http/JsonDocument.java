@@ -34,16 +34,17 @@ final class JsonDocument {
     return path;
   }
 
-  /** Records the value met at {@code node}; a scalar on the way to a pointer only as described. */
+  /**
+   * Records the value met at {@code node}; a scalar on the way to a pointer is kept as {@link
+   * Passed}, whole, so that it is scrubbed of credentials before a message describes (and cuts) it.
+   */
   void visit(JsonPicker.Node node, @Nullable Object value, JsonReader reader) throws JsonProblem {
     if (visited[node.id]) {
       throw new JsonProblem(reader.getPath(), "malformed JSON: duplicate key", null);
     }
     visited[node.id] = true;
     values[node.id] =
-        node.target || value instanceof JsonPicker.Container
-            ? value
-            : new Described(JsonPointer.describe(value));
+        node.target || value instanceof JsonPicker.Container ? value : new Passed(value);
   }
 
   /** Sets the response's {@code Link} header values, for {@link Pagination#linkHeader()}. */
@@ -71,29 +72,52 @@ final class JsonDocument {
   /**
    * Looks up {@code pointer}, which must be compiled into this document's picker: the value there
    * (a {@code Double}, {@code String}, {@code Boolean}, null, or a {@link JsonPicker.Container}
-   * marker), or why there is none, with the Moshi-style path looked at.
+   * marker), or why there is none. The Moshi-style path looked at is made only when asked for
+   * ({@link JsonPointer.Lookup#path()}): messages need it, a value that is read does not.
    */
   JsonPointer.Lookup find(JsonPointer pointer) {
     picker.node(pointer); // fails for a pointer this document was not read for
-    StringBuilder at = new StringBuilder(path);
     JsonPicker.Node node = picker.root();
-    if (!visited[node.id]) return JsonPointer.Lookup.missing(at.toString());
-    for (String token : pointer.tokens()) {
+    if (!visited[node.id]) return JsonPointer.Lookup.missing(this, pointer, 0);
+    List<String> tokens = pointer.tokens();
+    for (int depth = 0; depth < tokens.size(); depth++) {
       Object v = values[node.id];
-      if (v == JsonPicker.Container.OBJECT) {
-        at.append('.').append(token);
-      } else if (v == JsonPicker.Container.ARRAY) {
-        at.append('[').append(token).append(']');
-      } else {
-        return JsonPointer.Lookup.notAContainer(at.toString(), v);
+      if (v != JsonPicker.Container.OBJECT && v != JsonPicker.Container.ARRAY) {
+        return JsonPointer.Lookup.notAContainer(this, pointer, depth, v);
       }
-      JsonPicker.Node child = node.names.get(token);
-      if (child == null || !visited[child.id]) return JsonPointer.Lookup.missing(at.toString());
+      JsonPicker.Node child = node.names.get(tokens.get(depth));
+      if (child == null || !visited[child.id]) {
+        return JsonPointer.Lookup.missing(this, pointer, depth + 1);
+      }
       node = child;
     }
-    return JsonPointer.Lookup.found(at.toString(), values[node.id]);
+    return JsonPointer.Lookup.found(this, pointer, tokens.size(), values[node.id]);
   }
 
-  /** A scalar met where a container was expected, kept only as its description. */
-  record Described(String description) {}
+  /**
+   * The Moshi-style path of the first {@code depth} tokens of {@code pointer} in this document,
+   * such as {@code $.metrics.cpu_usage} or {@code $.items[3]}; each of those tokens but the last
+   * was found here, inside an object or array.
+   */
+  String path(JsonPointer pointer, int depth) {
+    StringBuilder at = new StringBuilder(path);
+    JsonPicker.Node node = picker.root();
+    List<String> tokens = pointer.tokens();
+    for (int i = 0; i < depth; i++) {
+      String token = tokens.get(i);
+      if (values[node.id] == JsonPicker.Container.ARRAY) {
+        at.append('[').append(token).append(']');
+      } else {
+        at.append('.').append(token);
+      }
+      if (i + 1 < depth) node = java.util.Objects.requireNonNull(node.names.get(token));
+    }
+    return at.toString();
+  }
+
+  /**
+   * A scalar met where a container was expected (on the way to a selected pointer). Like a selected
+   * string, it was read whole, so the byte cap of the body bounds it.
+   */
+  record Passed(@Nullable Object value) {}
 }

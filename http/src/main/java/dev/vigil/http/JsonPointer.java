@@ -100,7 +100,8 @@ final class JsonPointer {
   /**
    * Describes a JSON value for error messages, Moshi style: {@code STRING "80%"}. A string is
    * escaped and cut after 40 characters with {@link Strings#escape}, and its quotes escaped, so it
-   * stays on one line.
+   * stays on one line. Server text: scrub it of credentials before ({@link
+   * Lookup#whatWasFound(Secrets)} does), or the cut could leave part of a secret.
    */
   static String describe(@Nullable Object value) {
     if (value == null) return "NULL";
@@ -111,43 +112,60 @@ final class JsonPointer {
     if (value instanceof Number n) return "NUMBER " + n;
     if (value instanceof Boolean b) return "BOOLEAN " + b;
     if (value instanceof JsonPicker.Container c) return c.name();
-    if (value instanceof JsonDocument.Described d) return d.description();
+    if (value instanceof JsonDocument.Passed p) return describe(p.value());
     return value.getClass().getSimpleName();
   }
 
   /** The result of {@link JsonDocument#find}: a value at a path, or why there is none. */
   static final class Lookup {
-    private final String path;
+    private final JsonDocument doc;
+    private final JsonPointer pointer;
+    private final int depth;
     private final boolean found;
     private final @Nullable Object value;
-    private final @Nullable String problem;
+    private final boolean parentIsScalar;
+    private final @Nullable Object parent;
 
-    private Lookup(String path, boolean found, @Nullable Object value, @Nullable String problem) {
-      this.path = path;
+    private Lookup(
+        JsonDocument doc,
+        JsonPointer pointer,
+        int depth,
+        boolean found,
+        @Nullable Object value,
+        boolean parentIsScalar,
+        @Nullable Object parent) {
+      this.doc = doc;
+      this.pointer = pointer;
+      this.depth = depth;
       this.found = found;
       this.value = value;
-      this.problem = problem;
+      this.parentIsScalar = parentIsScalar;
+      this.parent = parent;
     }
 
-    static Lookup found(String path, @Nullable Object value) {
-      return new Lookup(path, true, value, null);
+    /** Found {@code value} after all {@code depth} tokens of {@code pointer}. */
+    static Lookup found(JsonDocument doc, JsonPointer pointer, int depth, @Nullable Object value) {
+      return new Lookup(doc, pointer, depth, true, value, false, null);
     }
 
-    static Lookup missing(String path) {
-      return new Lookup(path, false, null, "missing");
+    /** Nothing at the first {@code depth} tokens of {@code pointer}. */
+    static Lookup missing(JsonDocument doc, JsonPointer pointer, int depth) {
+      return new Lookup(doc, pointer, depth, false, null, false, null);
     }
 
-    static Lookup notAContainer(String path, @Nullable Object parent) {
-      return new Lookup(
-          path,
-          false,
-          null,
-          "missing: its parent is " + describe(parent) + ", not an object or array");
+    /**
+     * Missing because {@code parent}, a scalar as read, is where an object or array should be:
+     * after the first {@code depth} tokens of {@code pointer}.
+     */
+    static Lookup notAContainer(
+        JsonDocument doc, JsonPointer pointer, int depth, @Nullable Object parent) {
+      Object raw = parent instanceof JsonDocument.Passed p ? p.value() : parent;
+      return new Lookup(doc, pointer, depth, false, null, true, raw);
     }
 
-    /** The Moshi-style path looked at, such as {@code $.metrics.cpu_usage}. */
+    /** The Moshi-style path looked at, such as {@code $.metrics.cpu_usage}; made when asked. */
     String path() {
-      return path;
+      return doc.path(pointer, depth);
     }
 
     boolean found() {
@@ -158,9 +176,17 @@ final class JsonPointer {
       return value;
     }
 
-    /** What was found, for "expected X but was ..." messages: the value, or why there is none. */
-    String whatWasFound() {
-      return found ? describe(value) : String.valueOf(problem);
+    /**
+     * What was found, for "expected X but was ..." messages: the value, or why there is none. The
+     * server's text in it (the value, or the scalar where its parent should be) is scrubbed of
+     * {@code secrets} first and only then cut, so that no part of a credential is left.
+     */
+    String whatWasFound(Secrets secrets) {
+      if (found) return describe(secrets.scrubValue(value));
+      if (!parentIsScalar) return "missing";
+      return "missing: its parent is "
+          + describe(secrets.scrubValue(parent))
+          + ", not an object or array";
     }
   }
 }

@@ -116,9 +116,18 @@ public abstract sealed class Pagination
   /** What the next page is, from what this page gave. */
   abstract Next next(Page page);
 
-  /** What the listing code knows about the page just read. */
+  /**
+   * What the listing code knows about the page just read, and the source's credentials, to be
+   * scrubbed from any server text a problem quotes before it is cut.
+   */
   record Page(
-      HttpUrl first, HttpUrl url, int number, JsonDocument doc, List<String> links, int items) {}
+      HttpUrl first,
+      HttpUrl url,
+      int number,
+      JsonDocument doc,
+      List<String> links,
+      int items,
+      Secrets secrets) {}
 
   /**
    * The next page: a URL, or none, or a problem (bad data at {@code path}).
@@ -154,11 +163,13 @@ public abstract sealed class Pagination
       if (!next.found() || next.value() == null) return Next.END;
       if (!(next.value() instanceof String link) || link.isBlank()) {
         return Next.bad(
-            next.path(), "expected a link string or null but was " + next.whatWasFound());
+            next.path(),
+            "expected a link string or null but was " + next.whatWasFound(page.secrets()));
       }
       HttpUrl resolved = page.url().resolve(link);
       if (resolved == null) {
-        return Next.bad(next.path(), "the next link is not a valid URL: " + next.whatWasFound());
+        return Next.bad(
+            next.path(), "the next link is not a valid URL: " + next.whatWasFound(page.secrets()));
       }
       return new Next(resolved, next.path(), null, true);
     }
@@ -181,9 +192,7 @@ public abstract sealed class Pagination
         if (resolved == null) {
           return Next.bad(
               "Link header",
-              "the next link is not a valid URL: \""
-                  + dev.vigil.internal.Strings.escape(target, 40)
-                  + "\"");
+              "the next link is not a valid URL: \"" + page.secrets().quote(target, 40) + "\"");
         }
         return new Next(resolved, "Link header", null, true);
       }
@@ -225,7 +234,8 @@ public abstract sealed class Pagination
       if (!token.found() || token.value() == null) return Next.END;
       if (!(token.value() instanceof String text)) {
         return Next.bad(
-            token.path(), "expected a page token string or null but was " + token.whatWasFound());
+            token.path(),
+            "expected a page token string or null but was " + token.whatWasFound(page.secrets()));
       }
       if (text.isEmpty()) return Next.END;
       return new Next(

@@ -23,6 +23,10 @@ import retrofit2.Retrofit;
  * become {@link JsonProblem}s carrying the JSON path; failures of the network while reading the
  * body stay the plain {@link IOException}s they were. Thread safe.
  *
+ * <p>The source calls {@link #convert} itself on each OkHttp response (it builds every request's
+ * {@code HttpUrl} once and gives it to OkHttp directly, with no Retrofit call in between); as a
+ * {@code Converter.Factory} the class also serves any Retrofit service that wants the same picking.
+ *
  * <p>Memory while converting one body: the Okio buffer between socket and reader (one or two 8 KiB
  * segments) plus what the picker keeps (see {@link JsonPicker}); never the body itself.
  */

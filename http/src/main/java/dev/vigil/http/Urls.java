@@ -45,20 +45,6 @@ final class Urls {
     return false;
   }
 
-  /**
-   * Returns {@code url} as a reference relative to its origin, {@code /path?query}, which resolves
-   * against any URL of that origin to {@code url} again without parsing and canonicalizing a host:
-   * what Retrofit does with every {@code @Url}. A path that starts with {@code //} is returned as
-   * the whole URL, since as a reference it would name a host.
-   */
-  static String originRelative(HttpUrl url) {
-    String text = url.toString();
-    // User info is percent-encoded in HttpUrl's text, so the first '/' after "://" starts the path.
-    int path = text.indexOf('/', url.scheme().length() + 3);
-    if (path < 0 || text.startsWith("//", path)) return text;
-    return text.substring(path);
-  }
-
   /** Returns scheme://host:port of {@code url}, for messages about foreign origins. */
   static String origin(HttpUrl url) {
     return url.scheme() + "://" + url.host() + ":" + url.port();

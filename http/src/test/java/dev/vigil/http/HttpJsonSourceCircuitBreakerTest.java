@@ -115,7 +115,12 @@ class HttpJsonSourceCircuitBreakerTest {
     HttpJsonSource source = source();
     storm();
     SourceException first = catchThrowableOfType(SourceException.class, () -> source.poll(context));
-    // Every resource failed, so the poll threw the first failure with the others suppressed.
+    // Every resource failed, so the poll threw why: the open circuit, naming what it refused,
+    // with every resource's failure suppressed.
+    assertThat(first.kind()).isEqualTo(Kind.CIRCUIT_OPEN);
+    assertThat(first.getMessage())
+        .startsWith("circuit breaker open: ")
+        .contains(" of 100 resources not read: ");
     assertThat(first.getSuppressed())
         .extracting(t -> ((SourceException) t).kind())
         .contains(Kind.CIRCUIT_OPEN);

@@ -144,6 +144,64 @@ class HttpJsonSourceSecretsTest {
     assertThat(shown).contains("expected a number but was STRING \"" + "x".repeat(30) + "REDA");
   }
 
+  /** A 64-char token, longer than the 40 chars a quoted JSON value is cut to. */
+  static final String LONG_TOKEN =
+      "tok-9f8e7d6c5b4a39281706f5e4d3c2b1a0-ZYXWVUTSRQPONMLKJIHGFEDCBA9";
+
+  /** Builds a source with {@link #LONG_TOKEN}, which the fake cloud accepts. */
+  HttpJsonSource longTokenSource() {
+    cloud.acceptedToken = LONG_TOKEN::equals;
+    return build(builder().bearerToken(LONG_TOKEN));
+  }
+
+  /** No 10-char piece of the long token, anywhere: what a cut before scrubbing would leave. */
+  static void assertNoPartOfTheLongToken(String shown) {
+    for (int i = 0; i + 10 <= LONG_TOKEN.length(); i++) {
+      assertThat(shown).doesNotContain(LONG_TOKEN.substring(i, i + 10));
+    }
+  }
+
+  /**
+   * Scrubbed first, cut after: a 64-char token echoed in a JSON value that a bad-data error quotes
+   * (a metric's value, and the parent of a metric that is a string instead of an object) leaves no
+   * part of itself in the 40 chars the message keeps.
+   */
+  @Test
+  void tokenLongerThanTheQuotedValueEchoedInAJsonValueLeavesNoPartOfItself() throws Exception {
+    assertThat(LONG_TOKEN).hasSize(64);
+    cloud.always(metricsPath("vm-1"), "{\"metrics\":\"token=" + LONG_TOKEN + "\"}");
+    cloud.always(metricsPath("vm-2"), "{\"metrics\":{\"cpu_usage\":\"" + LONG_TOKEN + "\"}}");
+
+    String shown = pollAndCollectEverythingShown(longTokenSource());
+
+    assertNoPartOfTheLongToken(shown);
+    assertThat(shown)
+        .contains("missing: its parent is STRING \"token=REDACTED\", not an object or array")
+        .contains("expected a number but was STRING \"REDACTED\"");
+  }
+
+  /** The same for the listing: a next link, and a Link header target, that are not valid URLs. */
+  @Test
+  void tokenLongerThanTheQuotedValueEchoedInABadNextLinkLeavesNoPartOfItself() throws Exception {
+    cloud.always(
+        "/v1/resources/page-1.json", "{\"items\":[],\"next\":\"http://[" + LONG_TOKEN + "\"}");
+    assertNoPartOfTheLongToken(pollAndCollectEverythingShown(longTokenSource()));
+
+    cloud.always(
+        "/v1/resources/page-1.json",
+        new MockResponse.Builder()
+            .code(200)
+            .setHeader("Link", "<http://[" + LONG_TOKEN + ">; rel=\"next\"")
+            .body("{\"items\":[]}")
+            .build());
+    HttpJsonSource linkHeader =
+        build(builder().bearerToken(LONG_TOKEN).pagination(Pagination.linkHeader()));
+    String shown = pollAndCollectEverythingShown(linkHeader);
+
+    assertNoPartOfTheLongToken(shown);
+    assertThat(shown).contains("the next link is not a valid URL: \"http://[REDACTED\"");
+  }
+
   @Test
   void tokenEchoedAsAJsonKeyOfAMalformedBodyAppearsNowhere() throws Exception {
     cloud.always(metricsPath("vm-1"), "{\"metrics\":{\"" + TOKEN + "\": ");

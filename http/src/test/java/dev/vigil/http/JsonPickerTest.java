@@ -36,7 +36,7 @@ class JsonPickerTest {
                 + "{\"id\":7,\"tags\":\"none\"}],\"next\":\"/p2\"}");
 
     assertThat(doc.find(next).value()).isEqualTo("/p2");
-    assertThat(doc.find(cpu).whatWasFound()).isEqualTo("missing");
+    assertThat(doc.find(cpu).whatWasFound(new Secrets())).isEqualTo("missing");
     assertThat(doc.items()).hasSize(2);
     JsonDocument first = doc.items().get(0);
     assertThat(first.path()).isEqualTo("$.items[0]");
@@ -45,7 +45,7 @@ class JsonPickerTest {
     JsonDocument second = doc.items().get(1);
     assertThat(second.find(id).value()).isEqualTo(7.0);
     assertThat(second.find(region).path()).isEqualTo("$.items[1].tags");
-    assertThat(second.find(region).whatWasFound())
+    assertThat(second.find(region).whatWasFound(new Secrets()))
         .isEqualTo("missing: its parent is STRING \"none\", not an object or array");
   }
 
@@ -79,6 +79,6 @@ class JsonPickerTest {
   void containersAtASelectedPointerAreMarkedNotKept() throws IOException {
     JsonDocument doc = read(listing(2), "{\"metrics\":{\"cpu\":{\"big\":[1,2,3]}}}");
     assertThat(doc.find(cpu).value()).isEqualTo(JsonPicker.Container.OBJECT);
-    assertThat(doc.find(cpu).whatWasFound()).isEqualTo("OBJECT");
+    assertThat(doc.find(cpu).whatWasFound(new Secrets())).isEqualTo("OBJECT");
   }
 }

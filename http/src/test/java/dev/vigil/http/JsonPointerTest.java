@@ -59,7 +59,7 @@ class JsonPointerTest {
     JsonPointer.Lookup l = lookup(DOC, "/a~1b/c");
     assertThat(l.found()).isFalse();
     assertThat(l.path()).isEqualTo("$.a/b");
-    assertThat(l.whatWasFound())
+    assertThat(l.whatWasFound(new Secrets()))
         .isEqualTo("missing: its parent is NUMBER 1.0, not an object or array");
   }
 

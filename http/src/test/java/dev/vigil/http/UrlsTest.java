@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class UrlsTest {
   @Test
@@ -28,39 +26,6 @@ class UrlsTest {
     assertThat(Urls.redact(url)).isSameAs(url.toString());
     assertThat(Urls.redact(HttpUrl.get("https://api.example.com/v1?page=2")))
         .isEqualTo("https://api.example.com/v1?page=2");
-  }
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "https://api.example.com/v1/resources/vm-1/metrics",
-        "https://api.example.com:8443/v1/a%2Fb%20c%3Fd/metrics?x=1&y=%20#frag",
-        "http://[::1]:8080/v1/x",
-        "https://me:p%2Fw@api.example.com/v1/x",
-        "https://api.example.com/",
-        "https://xn--mnchen-3ya.example/v1/x"
-      })
-  void originRelativeReferenceResolvesToTheSameUrl(String text) {
-    HttpUrl url = HttpUrl.get(text);
-    HttpUrl base = url.newBuilder().username("").password("").encodedPath("/base/").build();
-
-    String reference = Urls.originRelative(url);
-
-    assertThat(reference).startsWith("/").doesNotStartWith("//");
-    assertThat(base.resolve(reference))
-        .isEqualTo(url.newBuilder().username("").password("").build());
-  }
-
-  @Test
-  void originRelativeKeepsAPathStartingWithTwoSlashesAbsoluteSoItCannotNameAHost() {
-    HttpUrl url = HttpUrl.get("https://api.example.com//evil.example/x");
-    HttpUrl base = HttpUrl.get("https://api.example.com/");
-
-    assertThat(Urls.originRelative(url)).isEqualTo("https://api.example.com//evil.example/x");
-    assertThat(base.resolve(Urls.originRelative(url))).isEqualTo(url);
-    assertThat(base.resolve("//evil.example/x").host())
-        .as("what the reference would have done")
-        .isEqualTo("evil.example");
   }
 
   @Test

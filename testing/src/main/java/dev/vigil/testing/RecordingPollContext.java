@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link PollContext} for unit-testing a {@link MetricSource} without a monitor: it gives the
@@ -21,11 +22,15 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Thread safe: a source may report errors from its own worker threads.
+ *
+ * <p>{@link #incomplete()} is the first error passed to {@link #reportIncomplete}, as the monitor
+ * keeps it.
  */
 public final class RecordingPollContext implements PollContext {
   private final String sourceName;
   private final Clock clock;
   private final List<Map.Entry<String, Exception>> errors = new ArrayList<>();
+  private @Nullable Exception incomplete;
 
   private RecordingPollContext(String sourceName, Clock clock) {
     this.sourceName = sourceName;
@@ -58,6 +63,20 @@ public final class RecordingPollContext implements PollContext {
     errors.add(
         Map.entry(
             requireNonNull(resource, "resource == null"), requireNonNull(error, "error == null")));
+  }
+
+  @Override
+  public synchronized void reportIncomplete(Exception error) {
+    requireNonNull(error, "error == null");
+    if (incomplete == null) incomplete = error;
+  }
+
+  /**
+   * The first error reported through {@link #reportIncomplete}: why the source said the poll is
+   * incomplete as a whole; null if it did not.
+   */
+  public synchronized @Nullable Exception incomplete() {
+    return incomplete;
   }
 
   /** The errors reported so far, as (resource, error) pairs in order. */

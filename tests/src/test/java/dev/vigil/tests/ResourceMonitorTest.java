@@ -548,6 +548,52 @@ class ResourceMonitorTest {
   }
 
   @Test
+  void incompletePollIsEvaluatedAndFiresTheHealthAlertWithItsCauseUntilAPollIsComplete() {
+    AtomicInteger polls = new AtomicInteger();
+    MetricSource deadline =
+        context -> {
+          if (polls.incrementAndGet() == 1) {
+            context.reportError("vm-2", new IOException("vm-2: no answer before the deadline"));
+            context.reportIncomplete(
+                new dev.vigil.SourceException(
+                    dev.vigil.SourceException.Kind.TIMEOUT,
+                    "sweep deadline passed: 1 of 2 resources did not answer: vm-2",
+                    null,
+                    -1,
+                    null,
+                    null));
+            context.reportIncomplete(new IOException("a second report: ignored"));
+          }
+          return List.of(Sample.of("cpu_usage", "vm-1", 99, context.now()));
+        };
+    ResourceMonitor monitor =
+        track(
+            builder()
+                .source("cloud", Schedule.every(MINUTE), deadline)
+                .rule(highCpu)
+                .sink("rec", sink)
+                .build());
+
+    monitor.pollNow();
+
+    assertThat(monitor.activeAlerts())
+        .extracting(a -> a.rule() + " " + a.resource())
+        .containsExactly("HighCpu vm-1", "SourceHealth cloud");
+    Alert health = monitor.activeAlerts().get(1);
+    assertThat(health.labels()).containsEntry("cause", "timeout");
+    assertThat(health.summary())
+        .isEqualTo(
+            "Source cloud is failing (timeout): sweep deadline passed: 1 of 2 resources did not"
+                + " answer: vm-2");
+
+    clock.advance(MINUTE);
+    monitor.pollNow(); // complete
+
+    assertThat(monitor.activeAlerts()).extracting(Alert::rule).containsExactly("HighCpu");
+    assertThat(monitor.stats().sources().get("cloud").polls()).isEqualTo(2);
+  }
+
+  @Test
   void listenerThatThrowsIsIgnored() {
     MonitorListener throwing =
         new MonitorListener() {
