@@ -128,6 +128,7 @@ final class Delivery {
     this.routes = requireNonNull(routes, "routes == null");
     Map<String, Outlet> byName = new LinkedHashMap<>();
     for (SinkDispatcher d : sinks) {
+      d.guardSyncWith(lock); // a claim and its outbox record are written under this lock
       Budget b = budgets.get(d.name());
       SinkBudget budget = b == null ? null : new SinkBudget(b.limit(), b.per(), maxWaiting);
       byName.put(d.name(), new Outlet(d.name(), d, budget));

@@ -367,14 +367,29 @@ final class SinkDispatcher {
     return taken;
   }
 
+  /**
+   * Held while the store is synced: the lock under which delivery writes a notification's claim and
+   * its outbox record, so that a sync never falls between the two.
+   */
+  private java.util.concurrent.locks.@Nullable Lock syncGuard;
+
+  /** Syncs the store only under {@code guard} (delivery's own lock). */
+  void guardSyncWith(java.util.concurrent.locks.Lock guard) {
+    this.syncGuard = guard;
+  }
+
   /** Makes what the store holds about this delivery durable before the sink hears it. */
   private void syncStore() {
     StateStore st = store;
     if (st == null) return;
+    java.util.concurrent.locks.Lock guard = syncGuard;
+    if (guard != null) guard.lock();
     try {
       st.sync();
     } catch (IOException e) {
       stateErrors.failed("sync", outbox, e);
+    } finally {
+      if (guard != null) guard.unlock();
     }
   }
 

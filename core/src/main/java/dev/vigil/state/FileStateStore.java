@@ -24,14 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link StateStore} in a directory of its own, for one process: no server needed. Every write is
- * appended to a write-ahead log ({@code state.log}); {@link #sync()} forces it to disk (fsync).
- * Each record carries its length and a CRC-32C checksum, so a torn or corrupted record is detected
- * on open, skipped and reported (a WARN, and {@link #corruptRecords()}), never loaded as garbage.
- * When the log grows past twice the live data (and at least {@value #MIN_COMPACT_BYTES} bytes), or
- * after a corrupt record was found, it is compacted: the live records are written to a new file,
- * forced, and atomically renamed over the log, so a crash at any point leaves either the old or the
- * new log whole. The data is also held in memory, so reads never touch the disk.
+ * A {@link StateStore} in a directory of its own, for one process: no server needed. Writes are
+ * collected and appended to a write-ahead log ({@code state.log}) by {@link #sync()} as one batch
+ * under one checksum, in one write, then forced to disk (fsync): what was written between two syncs
+ * is in the log all together or not at all, so a crash never keeps a claim and loses the
+ * notification written with it. Each record carries its length and a CRC-32C checksum, so a torn or
+ * corrupted record is detected on open, skipped and reported (a WARN, and {@link
+ * #corruptRecords()}), never loaded as garbage. When the log grows past twice the live data (and at
+ * least {@value #MIN_COMPACT_BYTES} bytes), or after a corrupt record was found, it is compacted:
+ * the live records are written to a new file, forced, and atomically renamed over the log, so a
+ * crash at any point leaves either the old or the new log whole. The data is also held in memory,
+ * so reads never touch the disk.
  *
  * <p>One process at a time: {@link #open} takes an exclusive lock on {@code state.lock} and fails
  * if another process (or another store in this one) holds it. For replicas use the PostgreSQL
@@ -52,6 +55,15 @@ public final class FileStateStore implements StateStore {
 
   private static final byte PUT = 1;
   private static final byte REMOVE = 2;
+
+  /** Records written together: one checksum over all of them, so all or none are replayed. */
+  private static final byte BATCH = 3;
+
+  /** Past this many bytes the pending batch is written without waiting for sync(). */
+  private static final int MAX_PENDING_BYTES = 1 << 20;
+
+  /** Records written since the last sync(), not yet in the file. */
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
   private final Path directory;
   private final Path logFile;
@@ -172,6 +184,7 @@ public final class FileStateStore implements StateStore {
   public synchronized void sync() throws IOException {
     checkOpen();
     if (!dirty) return;
+    writePending();
     channel.force(false);
     dirty = false;
   }
@@ -181,7 +194,10 @@ public final class FileStateStore implements StateStore {
     if (closed) return;
     closed = true;
     try {
-      if (dirty) channel.force(false);
+      if (dirty) {
+        writePending();
+        channel.force(false);
+      }
       channel.close();
     } finally {
       try {
@@ -205,12 +221,22 @@ public final class FileStateStore implements StateStore {
     requireNonNull(space, "space == null");
     requireNonNull(key, "key == null");
     byte[] record = record(op, space, key, value);
-    ByteBuffer buffer = ByteBuffer.wrap(record);
-    while (buffer.hasRemaining()) channel.write(buffer);
-    logBytes += record.length;
+    pending.write(record, 0, record.length);
     dirty = true;
     apply(op, space, key, value);
-    if (logBytes > MIN_COMPACT_BYTES && logBytes > 2 * liveBytes) compact();
+    if (pending.size() > MAX_PENDING_BYTES) writePending();
+    long bytes = logBytes + pending.size();
+    if (bytes > MIN_COMPACT_BYTES && bytes > 2 * liveBytes) compact();
+  }
+
+  /** Writes the pending records to the log as one batch, in one write. */
+  private void writePending() throws IOException {
+    if (pending.size() == 0) return;
+    byte[] batch = frame(BATCH, pending.toByteArray());
+    pending.reset();
+    ByteBuffer buffer = ByteBuffer.wrap(batch);
+    while (buffer.hasRemaining()) channel.write(buffer);
+    logBytes += batch.length;
   }
 
   private void apply(byte op, String space, String key, @Nullable String value) {
@@ -236,7 +262,18 @@ public final class FileStateStore implements StateStore {
     } catch (IOException e) {
       throw new IllegalStateException("writing to memory failed", e);
     }
-    byte[] body = payload.toByteArray();
+    return frame(payload.toByteArray());
+  }
+
+  /** A batch: its op, then records, under one length and checksum. */
+  private static byte[] frame(byte op, byte[] records) {
+    byte[] body = new byte[records.length + 1];
+    body[0] = op;
+    System.arraycopy(records, 0, body, 1, records.length);
+    return frame(body);
+  }
+
+  private static byte[] frame(byte[] body) {
     CRC32C crc = new CRC32C();
     crc.update(body);
     ByteBuffer record = ByteBuffer.allocate(8 + body.length);
@@ -293,8 +330,9 @@ public final class FileStateStore implements StateStore {
     return corrupt;
   }
 
-  /** Applies one checksummed record; false if it does not parse. */
+  /** Applies one checksummed record (or batch, all of it); false if it does not parse. */
   private boolean applyRecord(byte[] body) {
+    if (body.length > 0 && body[0] == BATCH) return applyBatch(body);
     ByteBuffer in = ByteBuffer.wrap(body);
     try {
       byte op = in.get();
@@ -316,6 +354,39 @@ public final class FileStateStore implements StateStore {
     }
   }
 
+  /** The records of a batch, checked first and applied only if every one parses. */
+  private boolean applyBatch(byte[] body) {
+    ByteBuffer in = ByteBuffer.wrap(body, 1, body.length - 1);
+    java.util.List<byte[]> records = new java.util.ArrayList<>();
+    while (in.hasRemaining()) {
+      if (in.remaining() < 8) return false;
+      int length = in.getInt();
+      int checksum = in.getInt();
+      if (length < 1 || length > in.remaining()) return false;
+      byte[] r = new byte[length];
+      in.get(r);
+      CRC32C crc = new CRC32C();
+      crc.update(r);
+      if ((int) crc.getValue() != checksum || r[0] == BATCH || !parses(r)) return false;
+      records.add(r);
+    }
+    for (byte[] r : records) applyRecord(r);
+    return true;
+  }
+
+  private static boolean parses(byte[] body) {
+    ByteBuffer in = ByteBuffer.wrap(body);
+    try {
+      byte op = in.get();
+      readString(in);
+      readString(in);
+      if (op == PUT) readString(in);
+      return (op == PUT || op == REMOVE) && !in.hasRemaining();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private static String readString(ByteBuffer in) {
     int n = in.getInt();
     if (n < 0 || n > in.remaining()) throw new IllegalArgumentException("bad length " + n);
@@ -331,6 +402,7 @@ public final class FileStateStore implements StateStore {
 
   /** Writes the live records to a new file, forces it, and renames it over the log. */
   private void compact() throws IOException {
+    pending.reset(); // the snapshot below holds what it held
     Path tmp = directory.resolve(LOG_FILE + ".tmp");
     long bytes = 0;
     try (FileChannel out =

@@ -64,7 +64,9 @@ class FileStateStoreTest extends StateStoreContract {
   void aRecordWithAFlippedBitIsSkippedNotLoaded(@TempDir Path d) throws Exception {
     try (FileStateStore s = FileStateStore.open(d)) {
       s.put("s", "a", "alpha");
+      s.sync(); // each sync writes one batch under one checksum
       s.put("s", "b", "bravo");
+      s.sync();
       s.put("s", "c", "charlie");
     }
     byte[] data = Files.readAllBytes(d.resolve("state.log"));
@@ -75,6 +77,26 @@ class FileStateStoreTest extends StateStoreContract {
     try (FileStateStore s = FileStateStore.open(d)) {
       assertThat(s.corruptRecords()).isEqualTo(1);
       assertThat(s.load("s")).isEqualTo(Map.of("a", "alpha", "c", "charlie"));
+    }
+  }
+
+  @Test
+  void whatWasWrittenBetweenTwoSyncsIsLoadedAllOrNothing(@TempDir Path d) throws Exception {
+    try (FileStateStore s = FileStateStore.open(d)) {
+      s.put("s", "a", "1");
+      s.sync();
+      s.put("nflog", "fp", "told"); // a claim
+      s.put("outbox", "1:fp", "FIRING"); // and the notification it promises
+      s.sync();
+    }
+    byte[] data = Files.readAllBytes(d.resolve("state.log"));
+    String text = new String(data, java.nio.charset.StandardCharsets.ISO_8859_1);
+    data[text.indexOf("FIRING")] ^= 0x01; // the second record of the batch is damaged
+    Files.write(d.resolve("state.log"), data);
+    try (FileStateStore s = FileStateStore.open(d)) {
+      assertThat(s.corruptRecords()).isEqualTo(1);
+      assertThat(s.get("nflog", "fp")).as("never the claim without its notification").isNull();
+      assertThat(s.load("s")).isEqualTo(Map.of("a", "1"));
     }
   }
 
