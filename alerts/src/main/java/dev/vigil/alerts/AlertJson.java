@@ -61,4 +61,14 @@ final class AlertJson {
   static Map<String, @Nullable Object> object() {
     return new LinkedHashMap<>();
   }
+
+  /**
+   * An ordered map of {@code name, value} pairs: payloads must never be built with {@code Map.of},
+   * whose iteration order changes from one JVM run to the next.
+   */
+  static Map<String, @Nullable Object> object(Object... pairs) {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) m.put((String) pairs[i], pairs[i + 1]);
+    return m;
+  }
 }

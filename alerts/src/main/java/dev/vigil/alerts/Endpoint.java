@@ -68,11 +68,19 @@ final class Endpoint {
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     List<String> secrets = new ArrayList<>();
-    if (secretPath) {
-      if (path.length() > 1) secrets.add(path);
-      if (uri.getRawQuery() != null) secrets.add(uri.getRawQuery());
-    } else if (uri.getRawQuery() != null) {
-      secrets.add(uri.getRawQuery());
+    String query = uri.getRawQuery();
+    if (secretPath && path.length() > 1) {
+      secrets.add(path);
+      // A receiver may echo one segment (the token) rather than the whole path.
+      for (String segment : path.split("/", -1)) if (segment.length() >= 8) secrets.add(segment);
+    }
+    if (query != null) {
+      secrets.add(query);
+      for (String pair : query.split("&", -1)) {
+        int eq = pair.indexOf('=');
+        String value = eq < 0 ? pair : pair.substring(eq + 1);
+        if (value.length() >= 4) secrets.add(value);
+      }
     }
     secrets.sort((a, b) -> b.length() - a.length());
     String shown = secretPath ? origin + (path.length() > 1 ? "/…" : "") : origin + path;
