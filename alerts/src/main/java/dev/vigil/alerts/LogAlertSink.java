@@ -2,8 +2,9 @@ package dev.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.AlertGroup;
+import dev.vigil.AlertGroupSink;
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
 import dev.vigil.internal.Templates;
 import java.time.Instant;
@@ -39,9 +40,14 @@ import org.slf4j.event.Level;
  * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code \}{@code
  * uXXXX}) in every value, so a label can never forge a second log line.
  *
+ * <p><b>Groups.</b> A group ({@link AlertGroupSink}) logs one line that introduces it, {@code
+ * alert-group kind=GROUP key="{}:{alertname=\"HighCpu\"}" size=3 firing=2 resolved=1
+ * idempotencyKey=group-... groupLabels={alertname=HighCpu}}, at the level of its most urgent
+ * notification, then the line of each notification as above.
+ *
  * <p>Immutable and thread safe; {@link #close()} does nothing.
  */
-public final class LogAlertSink implements AlertSink {
+public final class LogAlertSink implements AlertGroupSink {
   /** The logger name used by {@link #create()}. */
   public static final String DEFAULT_LOGGER = "dev.vigil.alerts";
 
@@ -72,6 +78,44 @@ public final class LogAlertSink implements AlertSink {
     Level level = level(notification);
     if (!logger.isEnabledForLevel(level)) return;
     logger.atLevel(level).log(format(notification));
+  }
+
+  /**
+   * Logs one line for {@code group}, then one line per notification.
+   *
+   * @throws NullPointerException if {@code group} is null
+   */
+  @Override
+  public void deliverGroup(AlertGroup group) {
+    requireNonNull(group, "group == null");
+    Level level = Level.INFO;
+    for (AlertNotification n : group.notifications()) {
+      Level l = level(n);
+      if (l.toInt() > level.toInt()) level = l;
+    }
+    if (logger.isEnabledForLevel(level)) logger.atLevel(level).log(format(group));
+    for (AlertNotification n : group.notifications()) deliver(n);
+  }
+
+  /** Returns the line that introduces {@code g}. */
+  static String format(AlertGroup g) {
+    StringBuilder line = new StringBuilder(160).append("alert-group");
+    pair(line, "kind", g.kind().name());
+    pair(line, "key", g.groupKey());
+    pair(line, "size", Integer.toString(g.notifications().size()));
+    pair(line, "firing", Integer.toString(g.firing()));
+    pair(line, "resolved", Integer.toString(g.resolved()));
+    pair(line, "idempotencyKey", g.idempotencyKey());
+    line.append(" groupLabels={");
+    boolean first = true;
+    for (Map.Entry<String, String> label : g.groupLabels().entrySet()) {
+      if (!first) line.append(',');
+      first = false;
+      line.append(Text.logValue(label.getKey()))
+          .append('=')
+          .append(Text.logValue(label.getValue()));
+    }
+    return line.append('}').toString();
   }
 
   /** Returns the level a notification is logged at. */

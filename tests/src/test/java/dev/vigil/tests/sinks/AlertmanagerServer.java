@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Starts Debian's {@code prometheus-alertmanager} (0.25) on 127.0.0.1 with a route that sends every
- * group to a {@link HookReceiver} at once ({@code group_wait} 1 s), resolved notifications
- * included. Alone ({@code --cluster.listen-address=} empty disables gossip) or in a cluster of
- * peers on 127.0.0.1.
+ * group to a {@link HookReceiver} soon ({@code group_wait} 1 s, {@code group_interval} 6 s),
+ * resolved notifications included. Alone ({@code --cluster.listen-address=} empty disables gossip)
+ * or in a cluster of peers on 127.0.0.1.
  */
 final class AlertmanagerServer {
   private AlertmanagerServer() {}
@@ -29,7 +29,9 @@ final class AlertmanagerServer {
         "  receiver: hook",
         "  group_by: ['alertname']",
         "  group_wait: 1s",
-        "  group_interval: 1s",
+        // Longer than the peer timeout, as in production (5m against 15s): a member that waited
+        // out its peer timeout must not flush a stale group after the other one already did.
+        "  group_interval: 6s",
         "  repeat_interval: 1h",
         "receivers:",
         "  - name: hook",
@@ -65,7 +67,7 @@ final class AlertmanagerServer {
       for (int peer : peerPorts) command.add("--cluster.peer=127.0.0.1:" + peer);
       // The second member waits one peer timeout before it notifies, long enough for the
       // first one's notification log entry to reach it.
-      command.add("--cluster.peer-timeout=3s");
+      command.add("--cluster.peer-timeout=2s");
       command.add("--cluster.gossip-interval=100ms");
       command.add("--cluster.pushpull-interval=1s");
       command.add("--cluster.settle-timeout=5s");
