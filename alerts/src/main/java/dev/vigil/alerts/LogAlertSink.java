@@ -9,9 +9,11 @@ import dev.vigil.AlertStatus;
 import dev.vigil.internal.Templates;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Writes one SLF4J log line per notification, as {@code key=value} pairs:
@@ -40,6 +42,11 @@ import org.slf4j.event.Level;
  * quoted; CR, LF and other control characters are escaped ({@code \n}, {@code \r}, {@code \}{@code
  * uXXXX}) in every value, so a label can never forge a second log line.
  *
+ * <p><b>Fields.</b> With {@link Builder#keyValues(boolean)} each line also carries the
+ * notification's fields as SLF4J 2 key-value pairs ({@code alert.status}, {@code alert.rule},
+ * {@code alert.value}, {@code alert.label.region}, ...; see {@link #keyValues}), so JSON encoders
+ * write them as fields. Off by default: plain-text encoders would print every fact twice.
+ *
  * <p><b>Groups.</b> A group ({@link AlertGroupSink}) logs one line that introduces it, {@code
  * alert-group kind=GROUP key="{}:{alertname=\"HighCpu\"}" size=3 firing=2 resolved=1
  * idempotencyKey=group-... groupLabels={alertname=HighCpu}}, at the level of its most urgent
@@ -52,9 +59,12 @@ public final class LogAlertSink implements AlertGroupSink {
   public static final String DEFAULT_LOGGER = "dev.vigil.alerts";
 
   private final Logger logger;
+  private final boolean keyValues;
 
   private LogAlertSink(Builder builder) {
-    this.logger = LoggerFactory.getLogger(builder.logger);
+    Logger given = builder.instance;
+    this.logger = given != null ? given : LoggerFactory.getLogger(builder.logger);
+    this.keyValues = builder.keyValues;
   }
 
   /** Returns a sink that logs to the logger {@value #DEFAULT_LOGGER}. */
@@ -77,7 +87,9 @@ public final class LogAlertSink implements AlertGroupSink {
     requireNonNull(notification, "notification == null");
     Level level = level(notification);
     if (!logger.isEnabledForLevel(level)) return;
-    logger.atLevel(level).log(format(notification));
+    LoggingEventBuilder event = logger.atLevel(level);
+    if (keyValues) event = keyValues(event, notification);
+    event.log(format(notification));
   }
 
   /**
@@ -116,6 +128,41 @@ public final class LogAlertSink implements AlertGroupSink {
           .append(Text.logValue(label.getValue()));
     }
     return line.append('}').toString();
+  }
+
+  /**
+   * Adds the notification's fields as SLF4J 2 key-value pairs, for encoders that write them as
+   * fields (logstash-logback-encoder, Log4j's JSON layouts): {@code alert.status}, {@code
+   * alert.type}, {@code alert.rule}, {@code alert.severity}, {@code alert.resource}, {@code
+   * alert.value} and {@code alert.threshold} (numbers), {@code alert.startsAt}, {@code
+   * alert.endsAt}, {@code alert.fingerprint}, {@code alert.idempotencyKey}, {@code alert.summary},
+   * {@code alert.description} and {@code alert.label.<name>} per label. Text values are escaped as
+   * in the line ({@code \n}, {@code \}{@code uXXXX}), because some encoders (slf4j-simple) print
+   * pairs as they are.
+   */
+  static LoggingEventBuilder keyValues(LoggingEventBuilder event, AlertNotification n) {
+    LoggingEventBuilder e = event;
+    e = e.addKeyValue("alert.status", n.status().name());
+    e = e.addKeyValue("alert.type", n.type().name());
+    e = e.addKeyValue("alert.rule", Text.escape(n.rule()));
+    e = e.addKeyValue("alert.severity", n.severity().name());
+    e = e.addKeyValue("alert.resource", Text.escape(n.resource()));
+    e = e.addKeyValue("alert.value", n.value());
+    e = e.addKeyValue("alert.threshold", n.threshold());
+    e = e.addKeyValue("alert.startsAt", n.startsAt().toString());
+    Instant endsAt = n.endsAt();
+    if (endsAt != null) e = e.addKeyValue("alert.endsAt", endsAt.toString());
+    e = e.addKeyValue("alert.fingerprint", Text.escape(n.fingerprint()));
+    e = e.addKeyValue("alert.idempotencyKey", n.idempotencyKey());
+    e = e.addKeyValue("alert.summary", Text.escape(n.summary()));
+    if (!n.description().isEmpty())
+      e = e.addKeyValue("alert.description", Text.escape(n.description()));
+    for (Map.Entry<String, String> label : n.labels().entrySet()) {
+      e =
+          e.addKeyValue(
+              "alert.label." + Text.escape(label.getKey()), Text.escape(label.getValue()));
+    }
+    return e;
   }
 
   /** Returns the level a notification is logged at. */
@@ -184,6 +231,8 @@ public final class LogAlertSink implements AlertGroupSink {
   /** Builds a {@link LogAlertSink}. Not thread safe. */
   public static final class Builder {
     private String logger = DEFAULT_LOGGER;
+    private @Nullable Logger instance;
+    private boolean keyValues;
 
     private Builder() {}
 
@@ -197,6 +246,21 @@ public final class LogAlertSink implements AlertGroupSink {
       requireNonNull(name, "logger == null");
       if (name.isBlank()) throw new IllegalArgumentException("logger is blank");
       this.logger = name;
+      return this;
+    }
+
+    /**
+     * Adds the notification's fields to every event as SLF4J 2 key-value pairs, for JSON encoders
+     * (logstash-logback-encoder, Log4j's JSON template layout). Off by default.
+     */
+    public Builder keyValues(boolean enabled) {
+      this.keyValues = enabled;
+      return this;
+    }
+
+    /** For tests: logs to {@code logger} itself. */
+    Builder loggerInstance(Logger logger) {
+      this.instance = requireNonNull(logger, "logger == null");
       return this;
     }
 
