@@ -158,6 +158,11 @@ final class HttpTransport implements AutoCloseable {
       throw new IOException("POST " + endpoint + ": no response within " + settings.timeout);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof java.net.http.HttpTimeoutException
+          && !(cause instanceof java.net.http.HttpConnectTimeoutException)) {
+        // The JDK's own request timeout (until the headers) fired before our whole-call deadline.
+        throw new IOException("POST " + endpoint + ": no response within " + settings.timeout);
+      }
       throw Secrets.scrubbedIo("POST " + endpoint + " failed", cause, hidden);
     }
     return new Response(

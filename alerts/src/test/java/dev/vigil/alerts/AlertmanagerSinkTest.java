@@ -53,7 +53,8 @@ class AlertmanagerSinkTest {
   }
 
   private AlertmanagerSink sink() {
-    return sink(HttpSettings.builder().timeout(Duration.ofMillis(500)).build());
+    // Generous: the first request of a JVM loads the HTTP client, on a machine shared by builds.
+    return sink(HttpSettings.builder().timeout(Duration.ofSeconds(3)).build());
   }
 
   private static MockResponse ok() {
@@ -136,11 +137,11 @@ class AlertmanagerSinkTest {
 
   @Test
   void aHangingInstanceNeverBlocksTheOther() throws Exception {
-    am0.enqueue(ok().newBuilder().headersDelay(10, TimeUnit.SECONDS).build());
+    am0.enqueue(ok().newBuilder().headersDelay(30, TimeUnit.SECONDS).build());
     am1.enqueue(ok());
     long start = System.nanoTime();
     sink().deliver(Notifications.firing(Severity.WARNING)); // one accepted: delivered
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     assertThat(am1.getRequestCount()).isEqualTo(1);
   }
 
