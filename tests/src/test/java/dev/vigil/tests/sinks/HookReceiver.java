@@ -10,12 +10,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A webhook receiver on 127.0.0.1 for Alertmanager's {@code webhook_config}: records every body it
- * is posted and answers 200. Closed with the test.
+ * A webhook receiver on 127.0.0.1 (for Alertmanager's {@code webhook_config} and Vigil's {@code
+ * WebhookAlertSink}): records every body and {@code Idempotency-Key} it is posted and answers 200,
+ * or the statuses a test queued. Closed with the test.
  */
 final class HookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<String> bodies = new CopyOnWriteArrayList<>();
+  private final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
+  private final java.util.Queue<Integer> answers =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   HookReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -25,7 +29,10 @@ final class HookReceiver implements AutoCloseable {
           try (InputStream in = exchange.getRequestBody()) {
             bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
           }
-          exchange.sendResponseHeaders(200, -1);
+          String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+          idempotencyKeys.add(key == null ? "" : key);
+          Integer status = answers.poll();
+          exchange.sendResponseHeaders(status == null ? 200 : status, -1);
           exchange.close();
         });
     server.start();
@@ -33,6 +40,16 @@ final class HookReceiver implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+  }
+
+  /** Answers the next request with {@code status} (later ones with 200, unless queued too). */
+  void answer(int status) {
+    answers.add(status);
+  }
+
+  /** The {@code Idempotency-Key} of every request, in order. */
+  List<String> idempotencyKeys() {
+    return List.copyOf(idempotencyKeys);
   }
 
   /** The bodies received so far, in order. */
