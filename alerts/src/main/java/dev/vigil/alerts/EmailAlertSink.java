@@ -2,21 +2,27 @@ package dev.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.vigil.AlertGroup;
+import dev.vigil.AlertGroupSink;
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertSink;
 import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
+import dev.vigil.PermanentDeliveryException;
 import dev.vigil.internal.Durations;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Templates;
+import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +45,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one plain-text email per notification over SMTP, with Jakarta Mail.
@@ -81,7 +89,27 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Failure.</b> {@link #deliver} either sends the email or throws a {@link MessagingException}
  * naming the SMTP server and the innermost cause, such as a certificate that does not match the
  * host (the monitor then retries); connecting, reading and writing are bounded by the configured
- * timeouts.
+ * timeouts. A 5xx reply (RFC 5321 section 4.2.1: permanent negative completion, such as 550 mailbox
+ * unavailable or 535 authentication failed) throws {@link PermanentDeliveryException} instead,
+ * which is not retried; 4xx replies and connection failures stay transient. Once the server
+ * accepted the message (250 after {@code DATA}) it is delivered: a failing {@code QUIT} or
+ * connection close afterwards is logged at DEBUG, never reported as a failure (a retry would send
+ * the email again). When the server accepts some recipients and rejects others, the email goes to
+ * those it accepted, the delivery counts as done, and the rejected recipients are logged at WARN.
+ *
+ * <p><b>Groups.</b> As an {@link AlertGroupSink} the sink sends one digest email per {@link
+ * AlertGroup}: the subject says how many alerts fire and resolve ({@code [Vigil] 50 alerts: 50
+ * FIRING (alertname=HighCpu)}), the body lists each alert with its headline, summary and facts. Its
+ * {@code Message-ID} derives from {@link AlertGroup#idempotencyKey()}, so a retried digest keeps
+ * its id and mail systems drop the duplicate.
+ *
+ * <p><b>Subject.</b> At most {@value #MAX_SUBJECT} characters, cut on a grapheme boundary (an emoji
+ * joined with U+200D, a flag or a letter with its combining marks stays whole) and ended with
+ * {@code …}; the full summary is in the body.
+ *
+ * <p><b>Checking the settings.</b> {@link #verify()} connects, upgrades with STARTTLS, logs in and
+ * quits, without sending anything: call it at startup to learn about a wrong host, port, security
+ * or password then, not when the first alert is lost.
  *
  * <p><b>Threading and lifecycle.</b> The sink holds one {@link Session}, built once, and opens one
  * SMTP connection per notification, on the caller's thread. It is thread safe. The write timeout of
@@ -89,7 +117,18 @@ import org.jspecify.annotations.Nullable;
  * started on the first write and ended after a minute idle. {@link #close()} forgets the password
  * and stops that thread; a closed sink refuses to deliver.
  */
-public final class EmailAlertSink implements AlertSink {
+public final class EmailAlertSink implements AlertGroupSink {
+  private static final Logger log = LoggerFactory.getLogger(EmailAlertSink.class);
+
+  /**
+   * The most characters of a subject; the full summary stays in the body. Mail clients show about
+   * 60 to 80; RFC 5322 section 2.1.1 asks for lines under 78 characters, which encoded words fold.
+   */
+  static final int MAX_SUBJECT = 200;
+
+  /** An SMTP reply code at the start of a server reply (RFC 5321 section 4.2). */
+  private static final Pattern REPLY_CODE =
+      Pattern.compile("^([2-5])[0-9]{2}[ -].*", Pattern.DOTALL);
 
   /** How the connection to the SMTP server is protected. */
   public enum Security {
@@ -131,6 +170,7 @@ public final class EmailAlertSink implements AlertSink {
   private final InternetAddress from;
   private final List<InternetAddress> to;
   private final String subjectPrefix;
+  private final boolean html;
   private final Session session;
 
   private final Object lock = new Object();
@@ -162,6 +202,7 @@ public final class EmailAlertSink implements AlertSink {
     this.from = requireNonNull(b.from);
     this.to = List.copyOf(b.to);
     this.subjectPrefix = b.subjectPrefix;
+    this.html = b.html;
     this.writeTimeouts = new ScheduledThreadPoolExecutor(1, WRITE_TIMEOUT_THREADS);
     writeTimeouts.setRemoveOnCancelPolicy(true); // a write that finished leaves no task behind
     writeTimeouts.setKeepAliveTime(1, TimeUnit.MINUTES);
@@ -181,6 +222,8 @@ public final class EmailAlertSink implements AlertSink {
     props.put(p + ".executor.writetimeout", writeTimeouts); // an object, not a string
     props.setProperty(p + ".auth", Boolean.toString(username != null));
     props.setProperty(p + ".from", from.getAddress());
+    // Send to the recipients the server accepts even if it rejects others (reported, not retried).
+    props.setProperty(p + ".sendpartial", "true");
     switch (security) {
       case STARTTLS -> {
         props.setProperty(p + ".starttls.enable", "true");
@@ -211,60 +254,188 @@ public final class EmailAlertSink implements AlertSink {
    *
    * @throws NullPointerException if {@code notification} is null
    * @throws IllegalStateException if this sink is closed
+   * @throws PermanentDeliveryException if the server answered with a 5xx reply (550, 535, ...); its
+   *     cause is the {@link MessagingException} described next
    * @throws MessagingException if the email could not be sent; the message names the SMTP server
    *     and the alert and quotes the server's reply (at most {@value #MAX_SERVER_TEXT} characters),
    *     never the password: should the server echo the password or its Base64 form, both the
    *     message and the cause are scrubbed
    */
   @Override
-  public void deliver(AlertNotification notification) throws MessagingException {
+  public void deliver(AlertNotification notification)
+      throws MessagingException, PermanentDeliveryException {
     requireNonNull(notification, "notification == null");
-    @Nullable String secret;
-    synchronized (lock) {
-      if (closed) throw new IllegalStateException("EmailAlertSink is closed");
-      char[] pw = password;
-      secret = pw == null ? null : new String(pw);
-      inFlight++;
-    }
-    try {
-      send(notification, secret);
-    } finally {
-      boolean last;
-      synchronized (lock) {
-        last = --inFlight == 0 && closed;
-      }
-      if (last) writeTimeouts.shutdownNow(); // close() left it to the last delivery
-    }
+    MimeMessage message = message(notification);
+    send(
+        message,
+        "the email for alert "
+            + Text.escape(notification.rule())
+            + " on "
+            + Text.escape(notification.resource()));
   }
 
-  private void send(AlertNotification notification, @Nullable String secret)
-      throws MessagingException {
-    MimeMessage message = message(notification);
+  /**
+   * Sends one digest email for {@code group}; a group of one is sent as {@link
+   * #deliver(AlertNotification)} sends a notification, with its threading headers.
+   *
+   * @throws NullPointerException if {@code group} is null
+   * @throws IllegalStateException if this sink is closed
+   * @throws PermanentDeliveryException if the server answered with a 5xx reply
+   * @throws MessagingException if the email could not be sent
+   */
+  @Override
+  public void deliverGroup(AlertGroup group) throws MessagingException, PermanentDeliveryException {
+    requireNonNull(group, "group == null");
+    if (group.notifications().size() == 1) {
+      deliver(group.notifications().get(0));
+      return;
+    }
+    send(digest(group), "the digest of " + group.notifications().size() + " alerts");
+  }
+
+  /**
+   * Connects to the SMTP server, upgrades the connection with STARTTLS (or speaks TLS, for {@link
+   * Security#SMTPS}), logs in when credentials are set, and quits, without sending anything.
+   *
+   * @throws IllegalStateException if this sink is closed
+   * @throws MessagingException naming the server and what failed: the connection, the TLS handshake
+   *     or certificate, a server that does not offer STARTTLS, or the login; never the password
+   */
+  public void verify() throws MessagingException {
+    @Nullable String secret = acquire();
     try {
       Transport transport = session.getTransport(protocol);
       try {
         transport.connect(host, port, username, secret);
-        transport.sendMessage(message, message.getAllRecipients());
       } finally {
-        transport.close();
+        closeQuietly(transport, false);
       }
     } catch (MessagingException e) {
       List<String> secrets = secretForms(username, secret);
       throw new MessagingException(
-          "Could not send the email for alert "
-              + Text.escape(notification.rule())
-              + " on "
-              + Text.escape(notification.resource())
-              + " via "
+          "SMTP settings do not work: "
               + host
               + ":"
               + port
               + " ("
               + security
+              + (username != null ? ", user " + username : "")
               + "): "
               + serverText(String.valueOf(e.getMessage()) + rootCause(e), secrets),
           scrubbed(e, secrets));
+    } finally {
+      release();
     }
+  }
+
+  private @Nullable String acquire() {
+    synchronized (lock) {
+      if (closed) throw new IllegalStateException("EmailAlertSink is closed");
+      char[] pw = password;
+      inFlight++;
+      return pw == null ? null : new String(pw);
+    }
+  }
+
+  private void release() {
+    boolean last;
+    synchronized (lock) {
+      last = --inFlight == 0 && closed;
+    }
+    if (last) writeTimeouts.shutdownNow(); // close() left it to the last delivery
+  }
+
+  private void send(MimeMessage message, String what)
+      throws MessagingException, PermanentDeliveryException {
+    @Nullable String secret = acquire();
+    try {
+      Transport transport = session.getTransport(protocol);
+      boolean accepted = false;
+      try {
+        transport.connect(host, port, username, secret);
+        transport.sendMessage(message, message.getAllRecipients());
+        accepted = true;
+      } catch (SendFailedException e) {
+        Address[] sent = e.getValidSentAddresses();
+        if (sent == null || sent.length == 0) throw e;
+        accepted = true; // the server took it for some recipients: a retry would send it twice
+        log.warn(
+            "Sent {} via {}:{} to {}, but the server rejected {}: {}",
+            what,
+            host,
+            port,
+            Arrays.toString(sent),
+            Arrays.toString(e.getInvalidAddresses()),
+            serverText(String.valueOf(innermostReply(e)), secretForms(username, secret)));
+      } finally {
+        closeQuietly(transport, accepted);
+      }
+    } catch (MessagingException e) {
+      List<String> secrets = secretForms(username, secret);
+      MessagingException failure =
+          new MessagingException(
+              "Could not send "
+                  + what
+                  + " via "
+                  + host
+                  + ":"
+                  + port
+                  + " ("
+                  + security
+                  + "): "
+                  + serverText(String.valueOf(e.getMessage()) + rootCause(e), secrets),
+              scrubbed(e, secrets));
+      if (isPermanent(e)) {
+        throw new PermanentDeliveryException(
+            failure.getMessage() + " (a 5xx reply: not retried)", failure);
+      }
+      throw failure;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Closes {@code transport} (sends {@code QUIT}). Once the message was accepted, a failure here
+   * changes nothing: the email is delivered, and reporting a failure would make the monitor send it
+   * again. Before that, a failure to close is dropped in favour of the failure that got us here.
+   */
+  private void closeQuietly(Transport transport, boolean accepted) {
+    try {
+      transport.close();
+    } catch (MessagingException e) {
+      if (accepted) {
+        log.debug(
+            "The server {}:{} accepted the email; QUIT or closing failed afterwards: {}",
+            host,
+            port,
+            Text.escape(String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  /**
+   * True if the innermost SMTP reply in {@code e} (its chain of causes and next exceptions) is a
+   * 5xx: a permanent negative completion reply, which retrying cannot change.
+   */
+  static boolean isPermanent(MessagingException e) {
+    String reply = innermostReply(e);
+    return reply != null && reply.charAt(0) == '5';
+  }
+
+  /** The last server reply text found in {@code e}'s chain, or null. */
+  private static @Nullable String innermostReply(Exception e) {
+    String found = null;
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 10; depth++) {
+      String m = t.getMessage();
+      if (m != null && REPLY_CODE.matcher(m.strip()).matches()) found = m.strip();
+      Throwable next = t instanceof MessagingException me ? me.getNextException() : null;
+      if (next == null || next == t) next = t.getCause();
+      if (next == t) break;
+      t = next;
+    }
+    return found;
   }
 
   /**
@@ -355,7 +526,7 @@ public final class EmailAlertSink implements AlertSink {
       message.setHeader("References", threadId);
     }
     message.setHeader("Auto-Submitted", "auto-generated");
-    message.setText(body(n), StandardCharsets.UTF_8.name());
+    setBody(message, body(n), html ? HtmlBodies.notification(n) : null);
     message.saveChanges();
     return message;
   }
@@ -409,7 +580,50 @@ public final class EmailAlertSink implements AlertSink {
         .append(n.resource())
         .append(": ")
         .append(n.summary());
-    return Text.headerSafe(s.toString());
+    return Graphemes.cut(Text.headerSafe(s.toString()), MAX_SUBJECT);
+  }
+
+  /** Builds the digest email for a group of several notifications. */
+  MimeMessage digest(AlertGroup g) throws MessagingException {
+    String id = "<" + g.idempotencyKey() + MESSAGE_ID_DOMAIN + ">";
+    MimeMessage message = new FixedIdMessage(session, id);
+    message.setFrom(from);
+    message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
+    String subject = (subjectPrefix.isEmpty() ? "" : subjectPrefix + " ") + Summaries.title(g);
+    message.setSubject(
+        Graphemes.cut(Text.headerSafe(subject), MAX_SUBJECT), StandardCharsets.UTF_8.name());
+    message.setHeader("Auto-Submitted", "auto-generated");
+    setBody(message, digestBody(g), html ? HtmlBodies.digest(g) : null);
+    message.saveChanges();
+    return message;
+  }
+
+  /** The plain-text digest: the title, then per alert its headline, summary and facts. */
+  static String digestBody(AlertGroup g) {
+    StringBuilder b = new StringBuilder(128 * g.notifications().size());
+    b.append(Summaries.title(g)).append("\n\n");
+    for (AlertNotification n : g.notifications()) {
+      b.append("* ").append(Summaries.headline(n)).append('\n');
+      b.append("  ").append(Text.escape(n.summary())).append('\n');
+      b.append("  ").append(Summaries.facts(n)).append('\n');
+      b.append("  fingerprint ").append(Text.escape(n.fingerprint())).append("\n\n");
+    }
+    b.append("-- \nSent by Vigil.\n");
+    return b.toString();
+  }
+
+  /** Sets a text body, or text and HTML as {@code multipart/alternative}. */
+  private static void setBody(MimeMessage message, String text, @Nullable String htmlText)
+      throws MessagingException {
+    if (htmlText == null) {
+      message.setText(text, StandardCharsets.UTF_8.name());
+      return;
+    }
+    MimeBodyPart plain = new MimeBodyPart();
+    plain.setText(text, StandardCharsets.UTF_8.name());
+    MimeBodyPart rich = new MimeBodyPart();
+    rich.setText(htmlText, StandardCharsets.UTF_8.name(), "html");
+    message.setContent(new MimeMultipart("alternative", plain, rich));
   }
 
   /**
@@ -526,6 +740,7 @@ public final class EmailAlertSink implements AlertSink {
     private @Nullable InternetAddress from;
     private final List<InternetAddress> to = new ArrayList<>();
     private String subjectPrefix = "[Vigil]";
+    private boolean html;
     private Duration connectTimeout = DEFAULT_TIMEOUT;
     private Duration readTimeout = DEFAULT_TIMEOUT;
     private Duration writeTimeout = DEFAULT_TIMEOUT;
@@ -652,6 +867,15 @@ public final class EmailAlertSink implements AlertSink {
             "subjectPrefix holds control characters: \"" + Text.escape(prefix) + "\"");
       }
       this.subjectPrefix = prefix.strip();
+      return this;
+    }
+
+    /**
+     * Adds an HTML part to every email, next to the plain text ({@code multipart/alternative}): the
+     * same content as a table, every value from the alert HTML-escaped. Off by default.
+     */
+    public Builder html(boolean enabled) {
+      this.html = enabled;
       return this;
     }
 

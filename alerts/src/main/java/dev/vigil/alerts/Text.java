@@ -10,9 +10,12 @@ final class Text {
   /**
    * Returns true for characters that could break a line, a header or a terminal: C0 and C1 controls
    * (CR, LF, TAB, NEL...), DEL, Unicode line and paragraph separators, invisible format characters
-   * (such as bidirectional overrides) and unpaired surrogates.
+   * (such as bidirectional overrides) and unpaired surrogates. The zero-width joiner and non-joiner
+   * (U+200D, U+200C) are format characters too, but safe: they join emoji sequences (👩‍💻) and
+   * letters of Indic and Persian scripts, and can neither end a line nor reorder text.
    */
   static boolean isUnsafe(int codePoint) {
+    if (codePoint == 0x200D || codePoint == 0x200C) return false;
     return switch (Character.getType(codePoint)) {
       case Character.CONTROL,
           Character.FORMAT,

@@ -14,6 +14,7 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.vigil.AlertNotification;
 import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
+import dev.vigil.PermanentDeliveryException;
 import dev.vigil.Severity;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -319,8 +320,13 @@ class EmailAlertSinkTest {
 
     try (CapturedStderr err = new CapturedStderr()) {
       assertThatThrownBy(() -> sink.deliver(firing(Severity.WARNING)))
-          .isInstanceOf(MessagingException.class)
-          .hasCauseInstanceOf(AuthenticationFailedException.class)
+          // 535 is a 5xx reply: permanent, with the scrubbed MessagingException as its cause.
+          .isInstanceOf(PermanentDeliveryException.class)
+          .satisfies(
+              e ->
+                  assertThat(e.getCause())
+                      .isInstanceOf(MessagingException.class)
+                      .hasCauseInstanceOf(AuthenticationFailedException.class))
           .hasMessageContaining("127.0.0.1:" + greenMail.getSmtp().getPort())
           .satisfies(e -> assertThat(stackTraceText(e)).doesNotContain(PASSWORD));
       assertThat(err.text()).doesNotContain(PASSWORD);
@@ -351,8 +357,12 @@ class EmailAlertSinkTest {
       Throwable thrown = catchThrowable(() -> sink.deliver(firing(Severity.WARNING)));
 
       assertThat(thrown)
-          .isInstanceOf(MessagingException.class)
-          .hasCauseInstanceOf(AuthenticationFailedException.class)
+          .isInstanceOf(PermanentDeliveryException.class)
+          .satisfies(
+              e ->
+                  assertThat(e.getCause())
+                      .isInstanceOf(MessagingException.class)
+                      .hasCauseInstanceOf(AuthenticationFailedException.class))
           .hasMessageContaining("535 5.7.8 Authentication failed for ")
           .hasMessageContaining("****");
       String trace = stackTraceText(thrown);
