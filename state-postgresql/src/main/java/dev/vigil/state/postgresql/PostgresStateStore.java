@@ -50,9 +50,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Deadlines.</b> No call waits forever for a database that is gone: getting a connection is
  * bounded by {@link Builder#connectTimeout} and each statement by {@link Builder#statementTimeout}
- * (PostgreSQL's {@code statement_timeout}, a JDBC query timeout and, one second later, the socket's
- * read timeout). A failed call throws an {@link IOException} naming the operation and the space;
- * the password is never in a message, a log line or {@link #toString()}.
+ * (PostgreSQL's {@code statement_timeout} on the store's own connections and, one second later, the
+ * socket's read timeout on every connection). A failed call throws an {@link IOException} naming
+ * the operation and the space; the password is never in a message, a log line or {@link
+ * #toString()}.
  *
  * <p><b>Thread safety.</b> Thread safe; calls run concurrently on up to {@link
  * Builder#maximumPoolSize} connections. <b>Lifecycle.</b> The application builds the store and
@@ -69,7 +70,6 @@ public final class PostgresStateStore implements StateStore {
   private final @Nullable HikariDataSource ownPool;
   private final String schema;
   private final String description;
-  private final int queryTimeoutSeconds;
   private final int networkTimeoutMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -90,7 +90,6 @@ public final class PostgresStateStore implements StateStore {
     this.ownPool = ownPool;
     this.schema = schema;
     this.description = description;
-    this.queryTimeoutSeconds = ceilSeconds(statementTimeout);
     this.networkTimeoutMillis =
         (int) Math.min(Integer.MAX_VALUE, statementTimeout.plusSeconds(1).toMillis());
     String table = schema + ".vigil_state";
@@ -281,10 +280,14 @@ public final class PostgresStateStore implements StateStore {
         });
   }
 
-  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
-    PreparedStatement p = c.prepareStatement(sql);
-    p.setQueryTimeout(queryTimeoutSeconds);
-    return p;
+  /**
+   * No JDBC query timeout on purpose: pgjdbc's is a cancel request over a new connection, and when
+   * the statement ends it waits for that request for up to {@code cancelSignalTimeout} (10 s), so
+   * against a hung database a 1 s query timeout took 11 s. PostgreSQL's own {@code
+   * statement_timeout} and the socket read timeout bound the statement instead.
+   */
+  private static PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    return c.prepareStatement(sql);
   }
 
   /** What one call does with a connection whose socket has this store's read deadline. */
@@ -430,9 +433,9 @@ public final class PostgresStateStore implements StateStore {
 
     /**
      * How long one statement may run; 5 s by default. PostgreSQL cancels it then ({@code
-     * statement_timeout}, set on the store's own connections), the driver asks for a cancel too
-     * (JDBC query timeout, whole seconds), and one second later the socket gives up on a database
-     * that does not answer at all.
+     * statement_timeout}, set on the store's own connections; with {@link #dataSource} set it on
+     * yours), and one second later the socket gives up on a database that does not answer at all
+     * ({@link Connection#setNetworkTimeout}, on every connection).
      *
      * @throws IllegalArgumentException if it is not positive or too long
      */

@@ -24,6 +24,11 @@ final class StoreFailures {
     String state = e.getSQLState();
     if (state != null) m.append(" [SQLState ").append(state).append(']');
     m.append(": ").append(e.getMessage());
+    // HikariCP's "Connection is not available" carries why (refused, authentication) as its cause.
+    Throwable cause = e.getCause();
+    if (cause instanceof SQLException && cause.getMessage() != null) {
+      m.append(" (").append(cause.getMessage()).append(')');
+    }
     return new IOException(m.toString(), e);
   }
 }

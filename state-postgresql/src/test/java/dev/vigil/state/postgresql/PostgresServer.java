@@ -100,9 +100,13 @@ final class PostgresServer implements AutoCloseable {
     signal("-STOP");
   }
 
-  /** Resumes a {@link #freeze() frozen} server. */
+  /**
+   * Resumes a {@link #freeze() frozen} server, and the {@code runuser} above it: {@code runuser},
+   * like {@code su}, stops itself when its child stops, and would otherwise never reap it.
+   */
   void thaw() throws IOException, InterruptedException {
     signal("-CONT");
+    run(List.of("kill", "-CONT", String.valueOf(process.pid())));
   }
 
   /** Fast shutdown (every session is ended); {@link #restart()} starts it again. */
