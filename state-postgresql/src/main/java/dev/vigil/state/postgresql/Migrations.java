@@ -24,7 +24,7 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The first key of Vigil's advisory locks ("VIGL"); the second is the hash of the schema. */
-  static final int ADVISORY_LOCK_CLASS = 0x5649474C;
+  static final int ADVISORY_LOCK_CLASS = 0x5649474C; // 1447642956
 
   /** One versioned step; {@code sql} statements name the schema as {@code %1$s}. */
   record Migration(int version, String description, List<String> sql) {}
@@ -38,7 +38,7 @@ final class Migrations {
                   "CREATE TABLE %1$s.vigil_state ("
                       + " space text COLLATE \"C\" NOT NULL,"
                       + " key text COLLATE \"C\" NOT NULL,"
-                      + " value text NOT NULL,"
+                      + " value text COLLATE \"C\" NOT NULL,"
                       + " updated_at timestamptz NOT NULL DEFAULT now(),"
                       + " PRIMARY KEY (space, key))")));
 

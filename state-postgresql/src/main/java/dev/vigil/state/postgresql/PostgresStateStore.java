@@ -304,13 +304,28 @@ public final class PostgresStateStore implements StateStore {
     try (Connection c = dataSource.getConnection()) {
       int previous = c.getNetworkTimeout();
       c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
-      T result = body.run(c);
-      if (!c.getAutoCommit()) c.commit();
-      // Hikari resets it on close; a data source of the application's may not.
-      c.setNetworkTimeout(DIRECT, previous);
-      return result;
+      try {
+        T result = body.run(c);
+        if (!c.getAutoCommit()) c.commit();
+        return result;
+      } finally {
+        restoreNetworkTimeout(c, previous);
+      }
     } catch (SQLException e) {
       throw StoreFailures.of(operation, space, schema, e);
+    }
+  }
+
+  /**
+   * HikariCP resets the network timeout when a connection returns; a pool of the application's may
+   * not. A connection that broke (the usual reason the body failed) is discarded by its pool, so a
+   * failure here changes nothing and must not hide the body's exception.
+   */
+  private static void restoreNetworkTimeout(Connection c, int previous) {
+    try {
+      if (!c.isClosed()) c.setNetworkTimeout(DIRECT, previous);
+    } catch (SQLException broken) {
+      // the pool discards a broken connection; see above
     }
   }
 
@@ -532,8 +547,13 @@ public final class PostgresStateStore implements StateStore {
 
     private static PostgresStateStore migrated(PostgresStateStore store) throws IOException {
       try (Connection c = store.dataSource.getConnection()) {
+        int previous = c.getNetworkTimeout();
         c.setNetworkTimeout(DIRECT, store.networkTimeoutMillis);
-        Migrations.migrate(c, store.schema);
+        try {
+          Migrations.migrate(c, store.schema);
+        } finally {
+          restoreNetworkTimeout(c, previous);
+        }
       } catch (SQLException e) {
         throw StoreFailures.of("migrate", null, store.schema, e);
       }
