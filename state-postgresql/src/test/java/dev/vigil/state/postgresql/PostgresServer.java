@@ -34,13 +34,16 @@ final class PostgresServer implements AutoCloseable {
   /** Distinctive, so that a test can look for it in messages, logs and toString(). */
   static final String PASSWORD = "pw-Vigil-7f3a9c-do-not-print";
 
-  private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+  /** Debian bookworm's PostgreSQL 15; on another release, the newest one installed. */
+  private static final Path BIN = binaries();
+
   private static final Duration READY = Duration.ofSeconds(30);
 
   private final Path dir;
   private final Path data;
   private final int port;
   private Process process;
+  private boolean frozen;
 
   private PostgresServer(Path dir, int port, Process process) {
     this.dir = dir;
@@ -97,6 +100,7 @@ final class PostgresServer implements AutoCloseable {
    * like a database host that hangs. {@link #thaw()} resumes it.
    */
   void freeze() throws IOException, InterruptedException {
+    frozen = true;
     signal("-STOP");
   }
 
@@ -105,8 +109,10 @@ final class PostgresServer implements AutoCloseable {
    * like {@code su}, stops itself when its child stops, and would otherwise never reap it.
    */
   void thaw() throws IOException, InterruptedException {
+    if (!frozen) return;
     signal("-CONT");
     run(List.of("kill", "-CONT", String.valueOf(process.pid())));
+    frozen = false;
   }
 
   /** Fast shutdown (every session is ended); {@link #restart()} starts it again. */
@@ -185,12 +191,18 @@ final class PostgresServer implements AutoCloseable {
         });
   }
 
+  /** Signals the postmaster, then its backends; a backend may have exited in between. */
   private void signal(String signal) throws IOException, InterruptedException {
     long postmaster = Long.parseLong(readLines(data.resolve("postmaster.pid")).get(0).trim());
-    List<String> command = new ArrayList<>(List.of("kill", signal, String.valueOf(postmaster)));
+    run(List.of("kill", signal, String.valueOf(postmaster)));
+    List<String> backends = new ArrayList<>(List.of("kill", signal));
     ProcessHandle.of(postmaster)
-        .ifPresent(p -> p.descendants().forEach(d -> command.add(String.valueOf(d.pid()))));
-    run(command);
+        .ifPresent(p -> p.descendants().forEach(d -> backends.add(String.valueOf(d.pid()))));
+    if (backends.size() > 2) {
+      Process kill = new ProcessBuilder(backends).redirectErrorStream(true).start();
+      kill.getInputStream().readAllBytes();
+      kill.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   private static List<String> readLines(Path p) {
@@ -201,10 +213,25 @@ final class PostgresServer implements AutoCloseable {
     }
   }
 
+  private static Path binaries() {
+    Path root = Path.of("/usr/lib/postgresql");
+    Path preferred = root.resolve("15/bin");
+    if (Files.isDirectory(preferred) || !Files.isDirectory(root)) return preferred;
+    try (Stream<Path> versions = Files.list(root)) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+"))
+          .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+          .map(v -> v.resolve("bin"))
+          .orElse(preferred);
+    } catch (IOException e) {
+      return preferred;
+    }
+  }
+
   private static void requireBinaries() {
     boolean present =
         Files.isExecutable(BIN.resolve("postgres")) && Files.isExecutable(BIN.resolve("initdb"));
-    String message = "PostgreSQL 15 is not installed in " + BIN + " (run .ci/install-services)";
+    String message = "PostgreSQL is not installed in " + BIN + " (run .ci/install-services)";
     if (!present && System.getenv("CI") != null) throw new IllegalStateException(message);
     assumeTrue(present, message);
   }
