@@ -167,7 +167,22 @@ final class SinkDispatcher {
             "vigil-sink-" + name,
             RetryConfig.custom()
                 .maxAttempts(maxAttempts)
-                .intervalFunction(interval)
+                .intervalBiFunction(
+                    (attempt, outcome) -> {
+                      Throwable t = outcome.isLeft() ? outcome.getLeft() : null;
+                      if (t instanceof ExecutionException && t.getCause() != null) {
+                        t = t.getCause();
+                      }
+                      if (t instanceof RetryAfterHint hint) {
+                        Duration wait = hint.retryAfter().orElse(null);
+                        if (wait != null && !wait.isNegative()) {
+                          return Math.min(
+                              wait.toMillis(),
+                              Duration.ofMinutes(RetryAfterHint.MAX_WAIT_MINUTES).toMillis());
+                        }
+                      }
+                      return interval.apply(attempt);
+                    })
                 .retryOnException(t -> !(t instanceof PermanentDeliveryException) && !abandoned)
                 .build());
     this.threads = new NamedThreadFactory("sink-" + name);

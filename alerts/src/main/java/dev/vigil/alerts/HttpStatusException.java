@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * URL is itself a credential: only its scheme, host and port are shown), the status and at most 200
  * characters of the response body, with every configured secret replaced by {@code ****}.
  */
-public final class HttpStatusException extends IOException {
+public final class HttpStatusException extends IOException implements dev.vigil.RetryAfterHint {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -32,6 +32,7 @@ public final class HttpStatusException extends IOException {
   }
 
   /** How long the receiver asked to wait ({@code Retry-After}), if it did. */
+  @Override
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
