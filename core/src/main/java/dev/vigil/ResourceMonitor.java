@@ -547,13 +547,13 @@ public final class ResourceMonitor implements AutoCloseable {
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
-      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt));
+      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt, t0));
       return;
     }
     Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
-    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt));
+    handOff(runner, evaluator.ingest(runner.name, samples, failed, startedAt, t0));
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), took);
