@@ -437,7 +437,9 @@ public final class AlertRule {
 
     /**
      * Keeps the alert pending until the condition held for {@code duration} (Prometheus {@code
-     * for}); zero by default: fire on the first breach.
+     * for}), measured on the monitor's monotonic ticker; zero by default: fire on the first breach.
+     * An evaluation that does not breach resets it, and so does, under {@link MissingData#MISSING},
+     * a missing datapoint: as in Prometheus, the series is then absent.
      *
      * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is negative
@@ -448,9 +450,11 @@ public final class AlertRule {
     }
 
     /**
-     * Fires only when {@code m} of the last {@code n} evaluations breached (CloudWatch "datapoints
-     * to alarm"); 1 of 1 by default. Resolves when fewer than {@code m} of the last {@code n}
-     * breached.
+     * Fires only when {@code m} of {@code n} datapoints breached (CloudWatch "datapoints to
+     * alarm"); 1 of 1 by default. As in CloudWatch, the rule looks at an evaluation range of {@code
+     * n + max(n / 3, 2)} polls (at most 64): with {@code n} real datapoints in it the most recent
+     * {@code n} decide; with fewer, the {@link #missingData} policy fills the rest. Resolves when
+     * fewer than {@code m} of those breach. See {@code docs/rules.md}, "Missing data".
      *
      * @throws IllegalArgumentException unless {@code 1 <= m <= n <= }{@value
      *     #MAX_EVALUATION_PERIODS}
@@ -521,10 +525,13 @@ public final class AlertRule {
 
     /**
      * Turns on flap detection in the style of Nagios: the weighted percentage of state changes over
-     * the last 21 evaluations; flapping starts above {@code highPercent} and stops below {@code
-     * lowPercent}. While flapping, firing and resolved notifications are held and one {@link
-     * NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED} are
-     * sent. Off by default; Nagios uses 20 and 30 for services.
+     * the last 21 evaluations, where OK, WARNING-level firing and CRITICAL firing are three states
+     * and a new alert starts from OK; flapping starts at or above {@code highPercent} and stops at
+     * or below {@code lowPercent}. Flapping is checked before notifying, so the transition that
+     * starts a flap is held too. While flapping, firing and resolved notifications are held and one
+     * {@link NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED}
+     * are sent, the stop followed by the notification owed for the current state. Off by default;
+     * Nagios uses 20 and 30 for services.
      *
      * @throws IllegalArgumentException unless {@code 0 <= lowPercent < highPercent <= 100}
      */
