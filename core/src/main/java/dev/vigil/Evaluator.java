@@ -66,6 +66,12 @@ final class Evaluator {
 
   private final List<RuleRuntime> rules = new ArrayList<>();
 
+  /** Absent rules not yet satisfied: no matching series reported since the first poll. */
+  private final List<RuleRuntime> absentUnseen = new ArrayList<>();
+
+  /** Ticker reading of the first evaluation: absent rules count their grace from it. */
+  private long firstNanos = NONE;
+
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
 
@@ -124,6 +130,7 @@ final class Evaluator {
       for (String metric : rt.metrics)
         rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
       if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
+      if (rule.absentGrace() != null) absentUnseen.add(rt);
       for (Condition leaf : rt.leaves) {
         Window w = leaf.aggregation.window();
         if (w != null)
@@ -172,6 +179,7 @@ final class Evaluator {
         series.put(key, s);
         seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
         seriesByResource.computeIfAbsent(key.resource(), r -> new LinkedHashSet<>()).add(s);
+        if (!absentUnseen.isEmpty()) sighted(key);
       }
       s.add(sample.value(), nowNanos);
       touched.add(key);
@@ -180,7 +188,7 @@ final class Evaluator {
     Set<AlertKey> evaluated = new HashSet<>();
     for (SeriesKey key : touched) {
       for (RuleRuntime rt : rulesByMetric.getOrDefault(key.metric(), List.of())) {
-        if (rt.rule.heartbeat() != null) continue;
+        if (rt.rule.condition() == null) continue; // heartbeat and absent rules: see tick()
         AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
         if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
         try {
@@ -235,6 +243,7 @@ final class Evaluator {
    */
   private void observe(Instant now, long nanos) {
     nowNanos = nanos;
+    if (firstNanos == NONE) firstNanos = nanos;
     long offset = now.toEpochMilli() - Math.floorDiv(nanos, 1_000_000L);
     if (clockOffsetMillis != NONE
         && Math.abs(offset - clockOffsetMillis) > CLOCK_STEP_TOLERANCE_MILLIS) {
@@ -274,8 +283,70 @@ final class Evaluator {
         ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure);
   }
 
-  /** Time-driven work, run after every poll: heartbeats. Costs O(heartbeat series). */
+  /** A new series {@code key}: the absent rules it matches are satisfied from now on. */
+  private void sighted(SeriesKey key) {
+    Map<String, String> labels = null;
+    for (RuleRuntime rt : absentUnseen) {
+      if (!rt.rule.metric().equals(key.metric())) continue;
+      if (labels == null) {
+        labels = new HashMap<>(key.labels());
+        labels.put("resource", key.resource());
+      }
+      boolean all = true;
+      for (Matcher m : rt.rule.absentMatchers()) all &= m.matches(labels);
+      if (all) rt.absentSighted = true;
+    }
+  }
+
+  /**
+   * Absent rules, like Prometheus' {@code absent()}: after the grace from the first poll, one alert
+   * per rule fires while no matching series was reported; the first one resolves it and the rule is
+   * done (a series that stops later is the business of a heartbeat). O(absent rules).
+   */
+  private void absent(Instant now, Emitter emit) {
+    for (var it = absentUnseen.iterator(); it.hasNext(); ) {
+      RuleRuntime rt = it.next();
+      boolean seen = rt.absentSighted;
+      if (!seen && nowNanos - firstNanos < rt.absentGraceNanos) continue;
+      AlertKey ak = absentKey(rt.rule);
+      Entry e = entries.get(ak);
+      if (seen && e == null) {
+        it.remove(); // seen within the grace: never absent
+        continue;
+      }
+      e = entry(ak, rt, "");
+      e.lastEvaluatedAt = now;
+      e.value = seen ? 1 : 0;
+      e.threshold = 1;
+      e.recordPeriod(true, !seen);
+      decide(
+          e,
+          !seen,
+          rt.rule.severity(),
+          now,
+          emit,
+          seen
+              ? "a matching series was reported"
+              : "no series of " + rt.rule.metric() + rt.rule.absentMatchers() + " reported");
+      if (seen) it.remove();
+    }
+  }
+
+  /** The alert of an absent rule: resource and labels from its equality matchers. */
+  private static AlertKey absentKey(AlertRule rule) {
+    String resource = rule.metric();
+    Map<String, String> labels = new TreeMap<>();
+    for (Matcher m : rule.absentMatchers()) {
+      if (m.type() != Matcher.Type.EQUAL) continue;
+      if (m.name().equals("resource")) resource = m.value();
+      else labels.put(m.name(), m.value());
+    }
+    return new AlertKey(rule.name(), resource, Map.copyOf(labels));
+  }
+
+  /** Time-driven work, run after every poll: heartbeats and absent rules. */
   private void tick(Instant now, Emitter emit) {
+    if (!absentUnseen.isEmpty()) absent(now, emit);
     for (RuleRuntime rt : rules) {
       Duration max = rt.rule.heartbeat();
       if (max == null) continue;
@@ -937,12 +1008,18 @@ final class Evaluator {
     final long forNanos;
     final long keepFiringNanos;
     final long staleNanos;
+    final long absentGraceNanos;
+
+    /** For an absent rule: a matching series was reported. Guarded by the evaluator's lock. */
+    boolean absentSighted;
 
     RuleRuntime(AlertRule rule) {
       this.rule = rule;
       this.forNanos = nanos(rule.forDuration());
       this.keepFiringNanos = nanos(rule.keepFiringFor());
       this.staleNanos = nanos(rule.staleAfter());
+      Duration grace = rule.absentGrace();
+      this.absentGraceNanos = grace == null ? 0 : nanos(grace);
       for (Condition c :
           new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
         if (c != null) c.collectLeaves(leaves);
