@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,7 +76,8 @@ final class Evaluator {
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
 
-  private final Map<String, Set<Window>> windowsByMetric = new HashMap<>();
+  /** The windows each metric's rules read, with the aggregates they read from each. */
+  private final Map<String, WindowSpec[]> windowsByMetric = new HashMap<>();
 
   /** Metrics read by heartbeat rules: their series are kept while the resource is silent. */
   private final Set<String> heartbeatMetrics = new HashSet<>();
@@ -134,7 +136,9 @@ final class Evaluator {
       for (Condition leaf : rt.leaves) {
         Window w = leaf.aggregation.window();
         if (w != null)
-          windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
+          windowsByMetric.put(
+              leaf.metric,
+              WindowSpec.add(windowsByMetric.get(leaf.metric), w, leaf.aggregation.kind));
         if (w != null && w.duration().compareTo(stale) > 0) stale = w.duration();
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
@@ -166,16 +170,16 @@ final class Evaluator {
       String source, List<Sample> samples, Set<String> failed, Instant now, Emitter emit) {
     SourceState src = sources.computeIfAbsent(source, SourceState::new);
     src.succeeded(now, emit);
-    for (String resource : failed) src.resourceSeen.put(resource, nowNanos);
+    for (String resource : failed) src.seen(resource, nowNanos);
 
     Set<SeriesKey> touched = new LinkedHashSet<>();
     for (Sample sample : samples) {
-      src.resourceSeen.put(sample.resource(), nowNanos);
+      src.seen(sample.resource(), nowNanos);
       if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
       SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
       Series s = series.get(key);
       if (s == null) {
-        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), Set.of()));
+        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), WindowSpec.NONE));
         series.put(key, s);
         seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
         seriesByResource.computeIfAbsent(key.resource(), r -> new LinkedHashSet<>()).add(s);
@@ -711,20 +715,26 @@ final class Evaluator {
    */
   private void sweep(
       SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
-    // Rule and resource pairs evaluated in this poll, under any labels.
-    Set<List<String>> ruleResources = new HashSet<>();
-    for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
+    // Rule and resource pairs evaluated in this poll, under any labels: made when first needed.
+    Set<List<String>> ruleResources = null;
     for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
       if (e.rt.rule.heartbeat() != null || failed.contains(e.key.resource())) continue;
-      Long seen = src.resourceSeen.get(e.key.resource());
+      long[] seen = src.resourceSeen.get(e.key.resource());
       long stale = e.rt.staleNanos;
-      if (seen == null || nowNanos - seen >= stale) {
+      if (seen == null || nowNanos - seen[0] >= stale) {
         // The resource is no longer listed: after the staleness period its alerts resolve.
         gone(e, now, emit, "resource gone");
         continue;
       }
       if (evaluated.contains(e.key)) continue;
-      if (e.lastDataNanos != NONE
+      if (e.lastDataNanos != NONE && nowNanos - e.lastDataNanos >= stale) {
+        if (ruleResources == null) {
+          ruleResources = new HashSet<>();
+          for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
+        }
+      }
+      if (ruleResources != null
+          && e.lastDataNanos != NONE
           && nowNanos - e.lastDataNanos >= stale
           && ruleResources.contains(List.of(e.key.rule(), e.key.resource()))) {
         // The metric still arrives for the resource, under other labels (a label changed): this
@@ -755,8 +765,8 @@ final class Evaluator {
     // Forget the series of resources gone for longer than any rule looks back; heartbeat series
     // stay, so that a dead man's switch keeps firing for a resource that went silent.
     for (var it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Long> seen = it.next();
-      if (nowNanos - seen.getValue() < maxStaleNanos) continue;
+      Map.Entry<String, long[]> seen = it.next();
+      if (nowNanos - seen.getValue()[0] < maxStaleNanos) continue;
       Set<Series> ofResource = seriesByResource.getOrDefault(seen.getKey(), Set.of());
       for (Series s : new ArrayList<>(ofResource)) {
         if (!s.source.equals(src.name) || heartbeatMetrics.contains(s.key.metric())) continue;
@@ -811,8 +821,10 @@ final class Evaluator {
   }
 
   private static void history(Entry e, AlertState from, AlertState to, Instant now, String why) {
-    if (e.history.size() == HISTORY_LIMIT) e.history.removeFirst();
-    e.history.addLast(new AlertTransition(e.stamp(now), from, to, e.value, why));
+    ArrayDeque<AlertTransition> h = e.history;
+    if (h == null) e.history = h = new ArrayDeque<>(4);
+    if (h.size() == HISTORY_LIMIT) h.removeFirst();
+    h.addLast(new AlertTransition(e.stamp(now), from, to, e.value, why));
   }
 
   /**
@@ -906,7 +918,8 @@ final class Evaluator {
 
   synchronized List<AlertTransition> history(String fingerprint) {
     Entry e = byFingerprint.get(fingerprint);
-    return e == null ? List.of() : List.copyOf(e.history);
+    ArrayDeque<AlertTransition> h = e == null ? null : e.history;
+    return h == null ? List.of() : List.copyOf(h);
   }
 
   /** Sample labels, then the rule's labels, then the reserved ones: later ones win. */
@@ -943,11 +956,47 @@ final class Evaluator {
       double threshold,
       double criticalThreshold) {}
 
+  /**
+   * A window some rule reads from a metric, and whether any reads its extremes (min, max) or its
+   * trend (predict_linear): a window read for its average keeps neither.
+   */
+  record WindowSpec(Window window, boolean extremes, boolean trend) {
+    static final WindowSpec[] NONE = new WindowSpec[0];
+
+    /** {@code specs} with {@code window} read for {@code kind}, merged into one spec per window. */
+    static WindowSpec[] add(WindowSpec @Nullable [] specs, Window window, Aggregation.Kind kind) {
+      boolean extremes = kind == Aggregation.Kind.MIN || kind == Aggregation.Kind.MAX;
+      boolean trend = kind == Aggregation.Kind.PREDICT_LINEAR;
+      WindowSpec[] out = specs == null ? NONE : specs;
+      for (int i = 0; i < out.length; i++) {
+        WindowSpec s = out[i];
+        if (s.window.equals(window)) {
+          out = out.clone();
+          out[i] = new WindowSpec(window, s.extremes || extremes, s.trend || trend);
+          return out;
+        }
+      }
+      out = Arrays.copyOf(out, out.length + 1);
+      out[out.length - 1] = new WindowSpec(window, extremes, trend);
+      return out;
+    }
+
+    SampleWindow create() {
+      return SampleWindow.of(
+          window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
+    }
+  }
+
   /** One series: the latest value and the windows its rules need. Not thread safe. */
   static final class Series {
     final SeriesKey key;
     final String source;
-    final Map<Window, SampleWindow> windows = new HashMap<>();
+
+    /** The windows, shared by every series of the metric, and this series' samples in each. */
+    final WindowSpec[] specs;
+
+    final SampleWindow[] windows;
+
     double last = Double.NaN;
 
     /** Ticker reading of the last sample. */
@@ -956,16 +1005,12 @@ final class Evaluator {
     /** The same in milliseconds, the time base of the windows. */
     long lastMillis = NONE;
 
-    Series(SeriesKey key, String source, Set<Window> needed) {
+    Series(SeriesKey key, String source, WindowSpec[] specs) {
       this.key = key;
       this.source = source;
-      for (Window w : needed) {
-        windows.put(
-            w,
-            w.duration().isZero()
-                ? SampleWindow.ofCount(w.count())
-                : SampleWindow.ofDuration(w.duration()));
-      }
+      this.specs = specs;
+      this.windows = new SampleWindow[specs.length];
+      for (int i = 0; i < specs.length; i++) windows[i] = specs[i].create();
     }
 
     /** Adds a sample taken at ticker reading {@code nanos}. */
@@ -974,14 +1019,17 @@ final class Evaluator {
       last = value;
       lastNanos = nanos;
       lastMillis = millis;
-      for (SampleWindow w : windows.values()) w.add(millis, value);
+      for (SampleWindow w : windows) w.add(millis, value);
     }
 
     double aggregate(Aggregation a, long nowNanos) {
       if (a.kind == Aggregation.Kind.LATEST) return last;
       Window window = a.window;
       if (window == null) return Double.NaN;
-      SampleWindow w = windows.get(window);
+      SampleWindow w = null;
+      for (int i = 0; i < specs.length; i++) {
+        if (specs[i].window.equals(window)) w = windows[i];
+      }
       if (w == null) return Double.NaN;
       w.evictExpired(Math.max(Math.floorDiv(nowNanos, 1_000_000L), lastMillis));
       if (w.isEmpty()) return Double.NaN;
@@ -1147,7 +1195,9 @@ final class Evaluator {
     boolean flapStartedOnProblem;
 
     private @Nullable FlapDetector flapDetector;
-    final ArrayDeque<AlertTransition> history = new ArrayDeque<>();
+
+    /** The last transitions; null until the first, so that an alert that never moved holds none. */
+    @Nullable ArrayDeque<AlertTransition> history;
 
     Entry(AlertKey key, RuleRuntime rt, String source) {
       this.key = key;
@@ -1211,7 +1261,14 @@ final class Evaluator {
     final String name;
 
     /** Ticker reading of the last successful poll that listed each resource. */
-    final Map<String, Long> resourceSeen = new HashMap<>();
+    final Map<String, long[]> resourceSeen = new HashMap<>();
+
+    /** Records that {@code resource} was listed by the poll under way, without boxing. */
+    void seen(String resource, long nanos) {
+      long[] at = resourceSeen.get(resource);
+      if (at == null) resourceSeen.put(resource, new long[] {nanos});
+      else at[0] = nanos;
+    }
 
     @Nullable Alert health;
     int consecutiveFailures;
