@@ -65,6 +65,9 @@ final class Evaluator {
   /** Numbers the evaluations, so that delivery hands them on in the order they happened. */
   private long sequence;
 
+  /** Numbers the successful polls: what a series or an alert was last touched or evaluated by. */
+  private long polls;
+
   private final List<RuleRuntime> rules = new ArrayList<>();
 
   /** Absent rules not yet satisfied: no matching series reported since the first poll. */
@@ -172,7 +175,8 @@ final class Evaluator {
     src.succeeded(now, emit);
     for (String resource : failed) src.seen(resource, nowNanos);
 
-    Set<SeriesKey> touched = new LinkedHashSet<>();
+    long poll = ++polls;
+    List<Series> touched = new ArrayList<>(samples.size());
     for (Sample sample : samples) {
       src.seen(sample.resource(), nowNanos);
       if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
@@ -186,17 +190,24 @@ final class Evaluator {
         if (!absentUnseen.isEmpty()) sighted(key);
       }
       s.add(sample.value(), nowNanos);
-      touched.add(key);
+      if (s.touchedPoll != poll) touched.add(s);
+      s.touchedPoll = poll;
     }
 
-    Set<AlertKey> evaluated = new HashSet<>();
-    for (SeriesKey key : touched) {
-      for (RuleRuntime rt : rulesByMetric.getOrDefault(key.metric(), List.of())) {
+    for (Series s : touched) {
+      SeriesKey key = s.key;
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(key.metric(), List.of());
+      for (int i = 0; i < readers.size(); i++) {
+        RuleRuntime rt = readers.get(i);
         if (rt.rule.condition() == null) continue; // heartbeat and absent rules: see tick()
-        AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
-        if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
         try {
-          Entry e = entry(ak, rt, source);
+          Entry e = s.entry(i);
+          if (e == null) {
+            e = entry(new AlertKey(rt.rule.name(), key.resource(), key.labels()), rt, source);
+            s.cache(i, readers.size(), e);
+          }
+          if (e.evaluatedPoll == poll) continue; // one evaluation per poll, with the latest values
+          e.evaluatedPoll = poll;
           evaluate(e, rt.evaluate(this, key.resource(), key.labels()), now, emit);
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
@@ -204,7 +215,7 @@ final class Evaluator {
         }
       }
     }
-    sweep(src, evaluated, failed, now, emit);
+    sweep(src, poll, failed, now, emit);
     tick(now, emit);
   }
 
@@ -390,6 +401,7 @@ final class Evaluator {
   }
 
   private void forget(Entry e) {
+    e.forgotten = true; // series that cached it look it up again
     entries.remove(e.key);
     byFingerprint.remove(e.fingerprint);
     open.remove(e);
@@ -713,8 +725,7 @@ final class Evaluator {
    * After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. Only the
    * alerts of this source are looked at; resources the source reported as failed are left alone.
    */
-  private void sweep(
-      SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
+  private void sweep(SourceState src, long poll, Set<String> failed, Instant now, Emitter emit) {
     // Rule and resource pairs evaluated in this poll, under any labels: made when first needed.
     Set<List<String>> ruleResources = null;
     for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
@@ -726,11 +737,15 @@ final class Evaluator {
         gone(e, now, emit, "resource gone");
         continue;
       }
-      if (evaluated.contains(e.key)) continue;
+      if (e.evaluatedPoll == poll) continue;
       if (e.lastDataNanos != NONE && nowNanos - e.lastDataNanos >= stale) {
         if (ruleResources == null) {
           ruleResources = new HashSet<>();
-          for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
+          for (Entry other : entries.values()) {
+            if (other.evaluatedPoll == poll) {
+              ruleResources.add(List.of(other.key.rule(), other.key.resource()));
+            }
+          }
         }
       }
       if (ruleResources != null
@@ -999,6 +1014,12 @@ final class Evaluator {
 
     double last = Double.NaN;
 
+    /** The last poll that brought a sample of this series. */
+    long touchedPoll;
+
+    /** The alerts of the rules reading this series' metric, by their index there; lazily. */
+    private Entry @Nullable [] entries;
+
     /** Ticker reading of the last sample. */
     long lastNanos = NONE;
 
@@ -1011,6 +1032,20 @@ final class Evaluator {
       this.specs = specs;
       this.windows = new SampleWindow[specs.length];
       for (int i = 0; i < specs.length; i++) windows[i] = specs[i].create();
+    }
+
+    /** The cached alert of the {@code i}-th rule reading this metric, if it is still known. */
+    @Nullable Entry entry(int i) {
+      Entry[] cached = entries;
+      if (cached == null) return null;
+      Entry e = cached[i];
+      return e == null || e.forgotten ? null : e;
+    }
+
+    void cache(int i, int rules, Entry e) {
+      Entry[] cached = entries;
+      if (cached == null) entries = cached = new Entry[rules];
+      cached[i] = e;
     }
 
     /** Adds a sample taken at ticker reading {@code nanos}. */
@@ -1190,6 +1225,12 @@ final class Evaluator {
     long periodBreach;
 
     boolean flapping;
+
+    /** The last poll that evaluated this alert. */
+    long evaluatedPoll;
+
+    /** Forgotten by the evaluator: a series' cached reference to it is stale. */
+    boolean forgotten;
 
     /** Whether the flap under way started while firing, with the sinks told so. */
     boolean flapStartedOnProblem;
