@@ -535,6 +535,7 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       samples = runner.source.poll(context);
       requireNonNull(samples, () -> "source " + runner.name + " returned null");
+      PollCheck.check(runner.name, samples); // a bad sample fails the poll, naming its index
     } catch (InterruptedException e) {
       // Someone is stopping this thread (close(), or the host shutting its executor down): not a
       // failure of the source, so no health alert; keep the interrupt for whoever runs us.
