@@ -6,7 +6,9 @@ import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.Templates;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +52,8 @@ public final class AlertRule {
   private final @Nullable Condition criticalCondition;
   private final @Nullable Condition clearCondition;
   private final @Nullable Duration heartbeat;
+  private final @Nullable Duration absentGrace;
+  private final List<Matcher> absentMatchers;
   private final String metric;
   private final Severity severity;
   private final Duration forDuration;
@@ -72,6 +76,8 @@ public final class AlertRule {
     this.criticalCondition = b.criticalCondition;
     this.clearCondition = b.clearCondition;
     this.heartbeat = b.heartbeat;
+    this.absentGrace = b.absentGrace;
+    this.absentMatchers = List.copyOf(b.absentMatchers);
     this.metric = condition != null ? condition.primaryMetric() : requireNonNull(b.metric);
     this.severity = b.severity;
     this.forDuration = b.forDuration;
@@ -110,7 +116,7 @@ public final class AlertRule {
     return metric;
   }
 
-  /** The condition at the rule's {@link #severity()}; null for a heartbeat rule. */
+  /** The condition at the rule's {@link #severity()}; null for a heartbeat or absent rule. */
   public @Nullable Condition condition() {
     return condition;
   }
@@ -130,6 +136,22 @@ public final class AlertRule {
   /** For a heartbeat rule, how long a series may go without a sample; null otherwise. */
   public @Nullable Duration heartbeat() {
     return heartbeat;
+  }
+
+  /**
+   * For an absent rule, how long after the monitor's first poll a series that was never reported
+   * starts to count as absent; null otherwise.
+   */
+  public @Nullable Duration absentGrace() {
+    return absentGrace;
+  }
+
+  /**
+   * For an absent rule, the label matchers a series of the metric must match (on its labels and
+   * {@code resource}); empty otherwise, or for any series of the metric.
+   */
+  public List<Matcher> absentMatchers() {
+    return absentMatchers;
   }
 
   /** The base severity of the alerts. */
@@ -212,7 +234,9 @@ public final class AlertRule {
     return "AlertRule{"
         + name
         + ": "
-        + (heartbeat != null ? "no " + metric + " for " + heartbeat : condition)
+        + (heartbeat != null
+            ? "no " + metric + " for " + heartbeat
+            : absentGrace != null ? "absent(" + metric + absentMatchers + ")" : condition)
         + (criticalCondition != null ? ", critical " + criticalCondition : "")
         + ", "
         + severity
@@ -236,6 +260,8 @@ public final class AlertRule {
     private @Nullable Condition clearCondition;
     private @Nullable Function<Condition.Operand, Condition> clearShortcut;
     private @Nullable Duration heartbeat;
+    private @Nullable Duration absentGrace;
+    private final List<Matcher> absentMatchers = new ArrayList<>();
     private Severity severity = Severity.WARNING;
     private Duration forDuration = Duration.ZERO;
     private int datapointsToAlarm = 1;
@@ -426,6 +452,32 @@ public final class AlertRule {
     }
 
     /**
+     * Makes this an absent rule, like Prometheus' {@code absent(metric{matchers})}: one alert fires
+     * when no series of the metric that matches {@code matchers} (on its labels and {@code
+     * resource}) has been reported since the monitor's first poll, once {@code grace} passed after
+     * that poll, and resolves when the first such series arrives. For series that were reported and
+     * then stopped, use {@link #heartbeat}. The alert's {@code resource} is the value of an {@code
+     * equal("resource", ...)} matcher, or the metric; its other labels are the other equality
+     * matchers' values, as Prometheus gives {@code absent()}'s result. Excludes thresholds and
+     * heartbeats.
+     *
+     * <pre>{@code
+     * AlertRule.builder("NoCpuFromEu").metric("cpu_usage")
+     *     .absent(Duration.ofMinutes(5), Matcher.equal("region", "eu-west-1")).build();
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code grace}, {@code matchers} or a matcher is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public Builder absent(Duration grace, Matcher... matchers) {
+      this.absentGrace = Durations.nonNegative(grace, "absent grace");
+      requireNonNull(matchers, "matchers == null");
+      absentMatchers.clear();
+      for (Matcher m : matchers) absentMatchers.add(requireNonNull(m, "matcher == null"));
+      return this;
+    }
+
+    /**
      * Sets the base severity; {@link Severity#WARNING} by default.
      *
      * @throws NullPointerException if {@code severity} is null
@@ -437,7 +489,9 @@ public final class AlertRule {
 
     /**
      * Keeps the alert pending until the condition held for {@code duration} (Prometheus {@code
-     * for}); zero by default: fire on the first breach.
+     * for}), measured on the monitor's monotonic ticker; zero by default: fire on the first breach.
+     * An evaluation that does not breach resets it, and so does, under {@link MissingData#MISSING},
+     * a missing datapoint: as in Prometheus, the series is then absent.
      *
      * @throws NullPointerException if {@code duration} is null
      * @throws IllegalArgumentException if {@code duration} is negative
@@ -448,9 +502,11 @@ public final class AlertRule {
     }
 
     /**
-     * Fires only when {@code m} of the last {@code n} evaluations breached (CloudWatch "datapoints
-     * to alarm"); 1 of 1 by default. Resolves when fewer than {@code m} of the last {@code n}
-     * breached.
+     * Fires only when {@code m} of {@code n} datapoints breached (CloudWatch "datapoints to
+     * alarm"); 1 of 1 by default. As in CloudWatch, the rule looks at an evaluation range of {@code
+     * n + max(n / 3, 2)} polls (at most 64): with {@code n} real datapoints in it the most recent
+     * {@code n} decide; with fewer, the {@link #missingData} policy fills the rest. Resolves when
+     * fewer than {@code m} of those breach. See {@code docs/rules.md}, "Missing data".
      *
      * @throws IllegalArgumentException unless {@code 1 <= m <= n <= }{@value
      *     #MAX_EVALUATION_PERIODS}
@@ -521,10 +577,13 @@ public final class AlertRule {
 
     /**
      * Turns on flap detection in the style of Nagios: the weighted percentage of state changes over
-     * the last 21 evaluations; flapping starts above {@code highPercent} and stops below {@code
-     * lowPercent}. While flapping, firing and resolved notifications are held and one {@link
-     * NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED} are
-     * sent. Off by default; Nagios uses 20 and 30 for services.
+     * the last 21 evaluations, where OK, WARNING-level firing and CRITICAL firing are three states
+     * and a new alert starts from OK; flapping starts at or above {@code highPercent} and stops at
+     * or below {@code lowPercent}. Flapping is checked before notifying, so the transition that
+     * starts a flap is held too. While flapping, firing and resolved notifications are held and one
+     * {@link NotificationType#FLAPPING_STARTED} and one {@link NotificationType#FLAPPING_STOPPED}
+     * are sent, the stop followed by the notification owed for the current state. Off by default;
+     * Nagios uses 20 and 30 for services.
      *
      * @throws IllegalArgumentException unless {@code 0 <= lowPercent < highPercent <= 100}
      */
@@ -599,7 +658,8 @@ public final class AlertRule {
       if (shortcuts && metric == null) {
         throw new IllegalStateException("rule " + name + ": metric is not set");
       }
-      if (aggregation.kind != Aggregation.Kind.LATEST && (heartbeat != null || !shortcuts)) {
+      if (aggregation.kind != Aggregation.Kind.LATEST
+          && (heartbeat != null || absentGrace != null || !shortcuts)) {
         // It would be silently ignored: say so instead.
         throw new IllegalStateException(
             "rule "
@@ -617,6 +677,17 @@ public final class AlertRule {
       if (conditionShortcut != null) condition = conditionShortcut.apply(operand);
       if (criticalShortcut != null) criticalCondition = criticalShortcut.apply(operand);
       if (clearShortcut != null) clearCondition = clearShortcut.apply(operand);
+      if (absentGrace != null) {
+        if (condition != null
+            || criticalCondition != null
+            || clearCondition != null
+            || heartbeat != null) {
+          throw new IllegalStateException(
+              "rule " + name + ": absent excludes thresholds, conditions and heartbeat");
+        }
+        if (metric == null) throw new IllegalStateException("rule " + name + ": metric is not set");
+        return new AlertRule(this, null);
+      }
       if (heartbeat != null) {
         if (condition != null || criticalCondition != null || clearCondition != null) {
           throw new IllegalStateException(

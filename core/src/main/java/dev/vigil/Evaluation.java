@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sequence numbers the evaluations from 1 in the order the engine made them, so that
  *     delivery keeps that order even when several poll threads hand theirs on at once
- * @param at when the evaluation ran (the poll's start on the wall clock)
+ * @param at when the evaluation ran (the poll's start on the wall clock), for timestamps
+ * @param nanos the same on the monotonic {@link Ticker}, for durations (reminders, grace): only
+ *     differences between two evaluations' readings mean something, and a step of the wall clock
+ *     changes none of them
  * @param notifications the transitions, in the order they happened
  * @param ruleFailures rules that threw meanwhile
  * @param active the alerts that may be open in a sink after this evaluation: firing, without data
@@ -22,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 record Evaluation(
     long sequence,
     Instant at,
+    long nanos,
     List<AlertNotification> notifications,
     List<RuleFailure> ruleFailures,
     List<ActiveAlert> active,

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.FlapDetector;
 import dev.vigil.internal.Labels;
+import dev.vigil.internal.Loggers;
 import dev.vigil.internal.SampleWindow;
 import dev.vigil.internal.Templates;
 import dev.vigil.internal.Throwables;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +42,12 @@ final class Evaluator {
   static final String SOURCE_HEALTH_RULE = "SourceHealth";
   static final int HISTORY_LIMIT = 32;
 
+  /** A wall-clock jump against the ticker larger than this is logged as a clock step. */
+  static final long CLOCK_STEP_TOLERANCE_MILLIS = 1_000;
+
+  /** "Not set" for the ticker readings below. */
+  private static final long NONE = Long.MIN_VALUE;
+
   /** What one evaluation produced, collected under the lock and returned as one value. */
   private static final class Emitter {
     final List<AlertNotification> notifications = new ArrayList<>();
@@ -57,17 +65,34 @@ final class Evaluator {
   /** Numbers the evaluations, so that delivery hands them on in the order they happened. */
   private long sequence;
 
+  /** Numbers the successful polls: what a series or an alert was last touched or evaluated by. */
+  private long polls;
+
   private final List<RuleRuntime> rules = new ArrayList<>();
+
+  /** Absent rules not yet satisfied: no matching series reported since the first poll. */
+  private final List<RuleRuntime> absentUnseen = new ArrayList<>();
+
+  /** Ticker reading of the first evaluation: absent rules count their grace from it. */
+  private long firstNanos = NONE;
 
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
 
-  private final Map<String, Set<Window>> windowsByMetric = new HashMap<>();
+  /** The windows each metric's rules read, with the aggregates they read from each. */
+  private final Map<String, WindowSpec[]> windowsByMetric = new HashMap<>();
 
   /** Metrics read by heartbeat rules: their series are kept while the resource is silent. */
   private final Set<String> heartbeatMetrics = new HashSet<>();
 
-  private final Duration maxStaleAfter;
+  /** The longest any rule looks back (windows, staleAfter): series kept that long, in nanos. */
+  private final long maxStaleNanos;
+
+  /**
+   * The notifications of the evaluation under way of an alert whose rule detects flapping, held
+   * until {@link #settle} checked for flapping; null otherwise.
+   */
+  private @Nullable List<AlertNotification> deferred;
 
   private final Map<SeriesKey, Series> series = new HashMap<>();
   private final Map<String, Set<Series>> seriesByMetric = new HashMap<>();
@@ -83,6 +108,16 @@ final class Evaluator {
   private final Map<String, SourceState> sources = new HashMap<>();
 
   private final int sourceFailuresToAlert;
+
+  /**
+   * The ticker reading (nanoseconds) of the evaluation under way: every duration the engine
+   * measures ({@code for}, {@code keepFiringFor}, {@code staleAfter}, heartbeats, windows) is a
+   * difference of two such readings, so a step of the wall clock changes none of them.
+   */
+  private long nowNanos;
+
+  /** Wall clock minus ticker, in milliseconds, at the last evaluation: a jump is a clock step. */
+  private long clockOffsetMillis = NONE;
 
   Evaluator(List<AlertRule> alertRules) {
     this(alertRules, 1);
@@ -100,15 +135,18 @@ final class Evaluator {
       for (String metric : rt.metrics)
         rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
       if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
+      if (rule.absentGrace() != null) absentUnseen.add(rt);
       for (Condition leaf : rt.leaves) {
         Window w = leaf.aggregation.window();
         if (w != null)
-          windowsByMetric.computeIfAbsent(leaf.metric, m -> new LinkedHashSet<>()).add(w);
+          windowsByMetric.put(
+              leaf.metric,
+              WindowSpec.add(windowsByMetric.get(leaf.metric), w, leaf.aggregation.kind));
         if (w != null && w.duration().compareTo(stale) > 0) stale = w.duration();
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
     }
-    this.maxStaleAfter = stale;
+    this.maxStaleNanos = nanos(stale);
   }
 
   // ---------------------------------------------------------------- polls
@@ -119,22 +157,25 @@ final class Evaluator {
    * as for a failing source.
    */
   synchronized Evaluation ingest(
-      String source, List<Sample> samples, Set<String> failed, Instant now) {
-    return ingest(source, samples, failed, null, now);
+      String source, List<Sample> samples, Set<String> failed, Instant now, long nanos) {
+    return ingest(source, samples, failed, null, now, nanos);
   }
 
   /**
-   * As {@link #ingest(String, List, Set, Instant)}; if {@code incomplete} is not null the source
-   * said the poll is incomplete as a whole ({@link PollContext#reportIncomplete}): the samples are
-   * evaluated, and the source's health alert fires with that cause as for a failed poll.
+   * As {@link #ingest(String, List, Set, Instant, long)}; if {@code incomplete} is not null the
+   * source said the poll is incomplete as a whole ({@link PollContext#reportIncomplete}): the
+   * samples are evaluated, and the source's health alert fires with that cause as for a failed
+   * poll.
    */
   synchronized Evaluation ingest(
       String source,
       List<Sample> samples,
       Set<String> failed,
       @Nullable Throwable incomplete,
-      Instant now) {
+      Instant now,
+      long nanos) {
     Emitter emit = new Emitter();
+    observe(now, nanos);
     try {
       ingest(source, samples, failed, incomplete, now, emit);
       return evaluation(now, emit, null);
@@ -157,46 +198,61 @@ final class Evaluator {
     } else {
       src.failed(incomplete, now, emit);
     }
-    for (String resource : failed) src.resourceSeen.put(resource, now);
+    for (String resource : failed) src.seen(resource, nowNanos);
 
-    Set<SeriesKey> touched = new LinkedHashSet<>();
+    long poll = ++polls;
+    List<Series> touched = new ArrayList<>(samples.size());
     for (Sample sample : samples) {
-      src.resourceSeen.put(sample.resource(), now);
+      src.seen(sample.resource(), nowNanos);
       if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
       SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
       Series s = series.get(key);
       if (s == null) {
-        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), Set.of()));
+        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), WindowSpec.NONE));
         series.put(key, s);
         seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
         seriesByResource.computeIfAbsent(key.resource(), r -> new LinkedHashSet<>()).add(s);
+        if (!absentUnseen.isEmpty()) sighted(key);
       }
-      s.add(sample.value(), now);
-      touched.add(key);
+      s.add(sample.value(), nowNanos);
+      if (s.touchedPoll != poll) touched.add(s);
+      s.touchedPoll = poll;
     }
 
-    Set<AlertKey> evaluated = new HashSet<>();
-    for (SeriesKey key : touched) {
-      for (RuleRuntime rt : rulesByMetric.getOrDefault(key.metric(), List.of())) {
-        if (rt.rule.heartbeat() != null) continue;
-        AlertKey ak = new AlertKey(rt.rule.name(), key.resource(), key.labels());
-        if (!evaluated.add(ak)) continue; // one evaluation per poll, with the latest values
+    for (Series s : touched) {
+      SeriesKey key = s.key;
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(key.metric(), List.of());
+      for (int i = 0; i < readers.size(); i++) {
+        RuleRuntime rt = readers.get(i);
+        if (rt.rule.condition() == null) continue; // heartbeat and absent rules: see tick()
         try {
-          Entry e = entry(ak, rt, source);
-          evaluate(e, rt.evaluate(this, key.resource(), key.labels(), now), now, emit);
+          Entry e = s.entry(i);
+          if (e == null) {
+            e = entry(new AlertKey(rt.rule.name(), key.resource(), key.labels()), rt, source);
+            s.cache(i, readers.size(), e);
+          }
+          if (e.evaluatedPoll == poll) continue; // one evaluation per poll, with the latest values
+          e.evaluatedPoll = poll;
+          evaluate(e, rt.evaluate(this, key.resource(), key.labels()), now, emit);
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
           emit.ruleFailed(rt.rule.name(), key.toString(), t);
         }
       }
     }
-    sweep(src, evaluated, failed, now, emit);
+    sweep(src, poll, failed, now, emit);
     tick(now, emit);
   }
 
+  /** As {@link #ingest(String, List, Set, Instant, long)} with a ticker that follows the clock. */
+  Evaluation ingest(String source, List<Sample> samples, Set<String> failed, Instant now) {
+    return ingest(source, samples, failed, now, tickerFor(now));
+  }
+
   /** A poll of {@code source} failed: its alerts keep their state; its health alert fires. */
-  synchronized Evaluation sourceFailed(String source, Throwable error, Instant now) {
+  synchronized Evaluation sourceFailed(String source, Throwable error, Instant now, long nanos) {
     Emitter emit = new Emitter();
+    observe(now, nanos);
     try {
       sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
       tick(now, emit);
@@ -205,6 +261,39 @@ final class Evaluator {
       Throwables.rethrowIfFatal(t);
       return evaluation(now, emit, t);
     }
+  }
+
+  /** {@code d} in nanoseconds, saturated: durations beyond 292 years are forever. */
+  static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** A ticker reading for callers (white-box tests) whose clock never steps. */
+  private static long tickerFor(Instant now) {
+    return Math.multiplyExact(now.toEpochMilli(), 1_000_000L);
+  }
+
+  /**
+   * Takes the time of the evaluation under way: {@code nanos} for durations, {@code now} for
+   * timestamps. Logs a step of the wall clock against the ticker once, when it is first seen.
+   */
+  private void observe(Instant now, long nanos) {
+    nowNanos = nanos;
+    if (firstNanos == NONE) firstNanos = nanos;
+    long offset = now.toEpochMilli() - Math.floorDiv(nanos, 1_000_000L);
+    if (clockOffsetMillis != NONE
+        && Math.abs(offset - clockOffsetMillis) > CLOCK_STEP_TOLERANCE_MILLIS) {
+      Loggers.RULES.warn(
+          "Wall clock stepped by {} against the monotonic ticker: rule durations (for,"
+              + " keepFiringFor, staleAfter, heartbeat, windows) keep following the ticker;"
+              + " alert timestamps follow the clock and never go back within an alert",
+          Duration.ofMillis(offset - clockOffsetMillis));
+    }
+    clockOffsetMillis = offset;
   }
 
   /**
@@ -230,23 +319,89 @@ final class Evaluator {
                 Duration.ZERO));
       }
     }
-    return new Evaluation(++sequence, now, emit.notifications, emit.ruleFailures, active, failure);
+    return new Evaluation(
+        ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure);
   }
 
-  /** Time-driven work, run after every poll: heartbeats. Costs O(heartbeat series). */
+  /** A new series {@code key}: the absent rules it matches are satisfied from now on. */
+  private void sighted(SeriesKey key) {
+    Map<String, String> labels = null;
+    for (RuleRuntime rt : absentUnseen) {
+      if (!rt.rule.metric().equals(key.metric())) continue;
+      if (labels == null) {
+        labels = new HashMap<>(key.labels());
+        labels.put("resource", key.resource());
+      }
+      boolean all = true;
+      for (Matcher m : rt.rule.absentMatchers()) all &= m.matches(labels);
+      if (all) rt.absentSighted = true;
+    }
+  }
+
+  /**
+   * Absent rules, like Prometheus' {@code absent()}: after the grace from the first poll, one alert
+   * per rule fires while no matching series was reported; the first one resolves it and the rule is
+   * done (a series that stops later is the business of a heartbeat). O(absent rules).
+   */
+  private void absent(Instant now, Emitter emit) {
+    for (var it = absentUnseen.iterator(); it.hasNext(); ) {
+      RuleRuntime rt = it.next();
+      boolean seen = rt.absentSighted;
+      if (!seen && nowNanos - firstNanos < rt.absentGraceNanos) continue;
+      AlertKey ak = absentKey(rt.rule);
+      Entry e = entries.get(ak);
+      if (seen && e == null) {
+        it.remove(); // seen within the grace: never absent
+        continue;
+      }
+      e = entry(ak, rt, "");
+      e.lastEvaluatedAt = now;
+      e.value = seen ? 1 : 0;
+      e.threshold = 1;
+      e.recordPeriod(true, !seen);
+      decide(
+          e,
+          !seen,
+          rt.rule.severity(),
+          now,
+          emit,
+          seen
+              ? "a matching series was reported"
+              : "no series of " + rt.rule.metric() + rt.rule.absentMatchers() + " reported");
+      if (seen) it.remove();
+    }
+  }
+
+  /** The alert of an absent rule: resource and labels from its equality matchers. */
+  private static AlertKey absentKey(AlertRule rule) {
+    String resource = rule.metric();
+    Map<String, String> labels = new TreeMap<>();
+    for (Matcher m : rule.absentMatchers()) {
+      if (m.type() != Matcher.Type.EQUAL) continue;
+      if (m.name().equals("resource")) resource = m.value();
+      else labels.put(m.name(), m.value());
+    }
+    return new AlertKey(rule.name(), resource, Map.copyOf(labels));
+  }
+
+  /** Time-driven work, run after every poll: heartbeats and absent rules. */
   private void tick(Instant now, Emitter emit) {
+    if (!absentUnseen.isEmpty()) absent(now, emit);
     for (RuleRuntime rt : rules) {
       Duration max = rt.rule.heartbeat();
       if (max == null) continue;
       for (Series s : seriesByMetric.getOrDefault(rt.rule.metric(), Set.of())) {
         AlertKey ak = new AlertKey(rt.rule.name(), s.key.resource(), s.key.labels());
         Entry e = entry(ak, rt, s.source);
-        Duration silent = Duration.between(s.lastAt, now);
+        Duration silent = Duration.ofNanos(nowNanos - s.lastNanos);
         e.lastEvaluatedAt = now;
         e.value = silent.toMillis() / 1000.0;
         e.threshold = max.toMillis() / 1000.0;
-        boolean breach = silent.compareTo(max) > 0;
-        step(
+        // Prometheus 3's left-open range (t - max, t]: a sample exactly max ago is outside it, so
+        // absent_over_time(m[max]) holds from then on, as Window.of(max) would be empty.
+        boolean breach = silent.compareTo(max) >= 0;
+        e.recordPeriod(true, breach);
+        decide(
             e,
             breach,
             rt.rule.severity(),
@@ -271,6 +426,7 @@ final class Evaluator {
   }
 
   private void forget(Entry e) {
+    e.forgotten = true; // series that cached it look it up again
     entries.remove(e.key);
     byFingerprint.remove(e.fingerprint);
     open.remove(e);
@@ -289,11 +445,12 @@ final class Evaluator {
       missing(e, now, emit);
       return;
     }
-    e.lastDataAt = now;
+    e.lastDataNanos = nowNanos;
     e.lastResult = r;
     apply(e, r, now, emit, null);
   }
 
+  /** One evaluation period with a real datapoint (for KEEP_LAST, the last one again). */
   private void apply(Entry e, Result r, Instant now, Emitter emit, @Nullable String why) {
     e.value = r.value;
     // Hysteresis holds for a firing alert, also one that lost its data for a while.
@@ -303,91 +460,130 @@ final class Evaluator {
     boolean breach = (firing && r.clear != null) ? !r.clear : r.breach;
     Severity severity = r.critical ? Severity.CRITICAL : e.rt.rule.severity();
     e.threshold = r.critical ? r.criticalThreshold : r.threshold;
-    step(
+    e.recordPeriod(true, breach);
+    judge(
         e,
-        breach,
         severity,
         now,
         emit,
         why != null ? why : breach ? "condition holds" : "condition does not hold");
   }
 
-  /** A datapoint is missing: apply the rule's policy. */
+  /**
+   * One evaluation period without a datapoint: its source was polled, the series was not in it. The
+   * rule's policy decides; see {@link #verdict}.
+   */
   private void missing(Entry e, Instant now, Emitter emit) {
-    switch (e.rt.rule.missingData()) {
+    AlertRule rule = e.rt.rule;
+    MissingData policy = rule.missingData();
+    if (policy == MissingData.KEEP_LAST) {
+      Result last = e.lastResult;
+      if (last != null) apply(e, last, now, emit, "missing datapoint (last value kept)");
+      return;
+    }
+    e.recordPeriod(false, false);
+    Severity severity = e.severity == null ? rule.severity() : e.severity;
+    switch (policy) {
+      // CloudWatch ignore: the range is evaluated as for missing, but where missing would have
+      // insufficient data (or alarm prematurely) the state is kept.
+      case IGNORE -> judge(e, severity, now, emit, "missing datapoint");
       case MISSING -> {
-        // Keep state (staleness is checked by the sweep), but for CloudWatch's one exception.
-        e.recordPeriod(false, false);
-        if (e.state != AlertState.FIRING && e.state != AlertState.NO_DATA && prematureAlarm(e)) {
-          decide(
-              e,
-              true,
-              e.severity == null ? e.rt.rule.severity() : e.severity,
-              now,
-              emit,
-              "breaching datapoint followed by missing ones only (CloudWatch premature alarm)");
+        if (e.state == AlertState.NO_DATA) return;
+        if (e.state == AlertState.PENDING) {
+          // Prometheus: a series absent from the result has no alert, so its pending ends; it
+          // starts again, with a new for, when the series is back (rules/alerting.go, Eval).
+          AlertState before = e.state;
+          e.pendingSince = NONE;
+          transition(e, AlertState.INACTIVE, now, "missing datapoint: pending reset");
+          settle(e, before, now, emit);
+          return;
         }
+        if (!rule.forDuration().isZero() && e.state != AlertState.FIRING) {
+          settle(e, e.state, now, emit); // a missing datapoint never starts a for
+          return;
+        }
+        judge(e, severity, now, emit, "missing datapoint");
       }
-      case IGNORE -> e.recordPeriod(false, false); // keep state
       case BREACHING -> {
         e.value = Double.NaN;
-        step(
-            e,
-            true,
-            e.severity == null ? e.rt.rule.severity() : e.severity,
-            now,
-            emit,
-            "missing datapoint (breaching)");
+        judge(e, severity, now, emit, "missing datapoint (breaching)");
       }
       case NOT_BREACHING -> {
         e.value = Double.NaN;
-        step(e, false, e.rt.rule.severity(), now, emit, "missing datapoint (not breaching)");
+        judge(e, severity, now, emit, "missing datapoint (not breaching)");
       }
-      case KEEP_LAST -> {
-        if (e.lastResult != null)
-          apply(e, e.lastResult, now, emit, "missing datapoint (last value kept)");
-      }
+      case KEEP_LAST -> throw new IllegalStateException("handled above");
     }
   }
 
-  /**
-   * The state machine: one evaluation that breached or not. M-of-N first, then {@code for}, {@code
-   * keepFiringFor}, severity changes, then flap detection.
-   */
-  private void step(
-      Entry e, boolean rawBreach, Severity severity, Instant now, Emitter emit, String why) {
+  /** Decides on the evaluation range of {@code e}; insufficient data keeps the state. */
+  private void judge(Entry e, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
-    e.pushBreach(rawBreach, rule.evaluationPeriods());
-    e.recordPeriod(true, rawBreach);
-    boolean breach =
-        Long.bitCount(e.breachBits) >= rule.datapointsToAlarm()
-            || (rule.missingData() == MissingData.MISSING
-                && e.state != AlertState.FIRING
-                && e.state != AlertState.NO_DATA
-                && prematureAlarm(e));
+    Boolean breach =
+        verdict(
+            e.periodReal,
+            e.periodBreach,
+            rule.datapointsToAlarm(),
+            rule.evaluationPeriods(),
+            rule.missingData());
+    if (breach == null) {
+      settle(e, e.state, now, emit); // CloudWatch INSUFFICIENT_DATA, or ignore: state kept
+      return;
+    }
     decide(e, breach, severity, now, emit, why);
   }
 
+  /** CloudWatch's evaluation range for N evaluation periods: N + max(N / 3, 2), at most 64. */
+  static int evaluationRange(int n) {
+    return Math.min(64, n + Math.max(n / 3, 2));
+  }
+
   /**
-   * CloudWatch's "avoiding premature transitions to alarm state" for {@code treatMissingData:
-   * missing}: an M-of-N rule also breaches when, in the evaluation range, the datapoint M periods
-   * ago breached, every real datapoint since breached, and the periods before it are all missing,
-   * even though fewer than M real datapoints exist. The range is N plus max(N / 3, 2) periods, at
-   * most 64. Only for M above 1: otherwise the count alone decides.
+   * CloudWatch's evaluation of an M-of-N alarm over its evaluation range ("How alarm state is
+   * evaluated when data is missing"), on the last 64 periods, newest in bit 0.
+   *
+   * <ul>
+   *   <li>At least N real datapoints in the range: the most recent N real ones decide, whatever the
+   *       policy ("the value you set for how to treat missing data is not needed and is ignored").
+   *   <li>Fewer: every real datapoint in the range counts, and the missing ones fill the rest of
+   *       the N as few times as possible: {@code BREACHING} as breaching, {@code NOT_BREACHING}
+   *       (and Vigil's {@code KEEP_LAST}) as not breaching. {@code MISSING} and {@code IGNORE}
+   *       alarm on M breaching real datapoints, are OK with a non-breaching one in the range, and
+   *       otherwise have insufficient data (null: the state is kept); {@code MISSING} also alarms
+   *       when every real datapoint breaches and the oldest is at least M periods old ("avoiding
+   *       premature transitions to alarm state").
+   * </ul>
+   *
+   * @return whether the rule breaches, or null when the data does not decide
    */
-  private static boolean prematureAlarm(Entry e) {
-    AlertRule rule = e.rt.rule;
-    int m = rule.datapointsToAlarm();
-    if (m <= 1) return false;
-    int n = rule.evaluationPeriods();
-    int range = Math.min(64, n + Math.max(n / 3, 2));
-    if (m > range) return false;
-    long mAgo = 1L << (m - 1);
-    if ((e.periodReal & mAgo) == 0 || (e.periodBreach & mAgo) == 0) return false;
-    long recent = mAgo | (mAgo - 1); // the last m periods
-    if ((e.periodReal & ~e.periodBreach & recent) != 0) return false;
-    long older = (range == 64 ? -1L : (1L << range) - 1) & ~recent;
-    return (e.periodReal & older) == 0;
+  static @Nullable Boolean verdict(long real, long breach, int m, int n, MissingData policy) {
+    int range = evaluationRange(n);
+    long mask = range == 64 ? -1L : (1L << range) - 1;
+    real &= mask;
+    breach &= real;
+    int k = Long.bitCount(real);
+    if (k >= n) {
+      long recent = 0;
+      long left = real;
+      for (int i = 0; i < n; i++) {
+        long newest = Long.lowestOneBit(left);
+        recent |= newest;
+        left &= ~newest;
+      }
+      return Long.bitCount(breach & recent) >= m;
+    }
+    int b = Long.bitCount(breach);
+    return switch (policy) {
+      case BREACHING -> b + (n - k) >= m;
+      case NOT_BREACHING, KEEP_LAST -> b >= m;
+      case MISSING, IGNORE -> {
+        if (b >= m) yield true;
+        if ((real & ~breach) != 0) yield false;
+        int oldestAge = 64 - Long.numberOfLeadingZeros(real); // 0 without any real datapoint
+        if (policy == MissingData.MISSING && k > 0 && oldestAge >= m) yield true;
+        yield null;
+      }
+    };
   }
 
   /** The state machine after one evaluation decided whether the rule breaches now. */
@@ -395,12 +591,14 @@ final class Evaluator {
       Entry e, boolean breach, Severity severity, Instant now, Emitter emit, String why) {
     AlertRule rule = e.rt.rule;
     AlertState before = e.state;
+    if (rule.flapDetection()) deferred = new ArrayList<>();
     if (e.state == AlertState.NO_DATA) {
       // Data is back: resume where the alert was before it lost its data.
       if (e.stateBeforeNoData == AlertState.FIRING && breach) {
         e.severity = severity;
         transition(e, AlertState.FIRING, now, "data is back; " + why);
         notify(e, NotificationType.FIRING, now, emit);
+        settle(e, before, now, emit);
         return;
       }
       resolve(e, now, emit, "data is back; " + why);
@@ -408,7 +606,8 @@ final class Evaluator {
     switch (e.state) {
       case INACTIVE, RESOLVED -> {
         if (breach) {
-          e.pendingSince = now;
+          e.pendingSince = nowNanos;
+          e.pendingAt = e.stamp(now);
           e.severity = severity;
           if (rule.forDuration().isZero()) fire(e, now, emit, why);
           else transition(e, AlertState.PENDING, now, why);
@@ -416,18 +615,19 @@ final class Evaluator {
       }
       case PENDING -> {
         if (!breach) {
+          e.pendingSince = NONE;
           transition(e, AlertState.INACTIVE, now, why);
         } else {
           e.severity = severity;
-          Instant pendingSince = requireNonNull(e.pendingSince, "pendingSince of a PENDING alert");
-          if (!now.isBefore(pendingSince.plus(rule.forDuration()))) {
-            fire(e, now, emit, "condition held for " + Duration.between(pendingSince, now));
+          long held = nowNanos - e.pendingSince;
+          if (held >= e.rt.forNanos) {
+            fire(e, now, emit, "condition held for " + Duration.ofNanos(held));
           }
         }
       }
       case FIRING -> {
         if (breach) {
-          e.keepFiringSince = null;
+          e.keepFiringSince = NONE;
           if (severity != e.severity) {
             Severity old = e.severity;
             e.severity = severity;
@@ -440,8 +640,8 @@ final class Evaluator {
             // A sink that never heard it fire hears FIRING instead: delivery decides, per sink.
             notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
           }
-        } else if (!rule.keepFiringFor().isZero()
-            && now.isBefore(keepFiringSince(e, now).plus(rule.keepFiringFor()))) {
+        } else if (e.rt.keepFiringNanos > 0
+            && nowNanos - keepFiringSince(e) < e.rt.keepFiringNanos) {
           // Prometheus keep_firing_for: counted from the first evaluation that no longer breached.
         } else {
           resolve(e, now, emit, why);
@@ -449,16 +649,16 @@ final class Evaluator {
       }
       case NO_DATA -> throw new IllegalStateException("left NO_DATA above");
     }
-    if (rule.flapDetection() && before != AlertState.NO_DATA) flap(e, now, emit);
+    settle(e, before, now, emit);
   }
 
-  private static Instant keepFiringSince(Entry e, Instant now) {
-    if (e.keepFiringSince == null) e.keepFiringSince = now;
+  private long keepFiringSince(Entry e) {
+    if (e.keepFiringSince == NONE) e.keepFiringSince = nowNanos;
     return e.keepFiringSince;
   }
 
   private void fire(Entry e, Instant now, Emitter emit, String why) {
-    e.startsAt = now;
+    e.startsAt = e.stamp(now);
     transition(e, AlertState.FIRING, now, why);
     notify(e, NotificationType.FIRING, now, emit);
   }
@@ -468,10 +668,24 @@ final class Evaluator {
     if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
   }
 
-  private void flap(Entry e, Instant now, Emitter emit) {
-    FlapDetector.Transition t = e.flapDetector().record(e.state == AlertState.FIRING);
+  /**
+   * The end of one evaluation of {@code e}: flap detection on the state it is in now, then the
+   * notifications the evaluation made. As in Nagios, flapping is checked before notifying ({@code
+   * base/checks.c} runs {@code check_for_service_flapping} before {@code service_notification}), so
+   * the transition that starts a flap is held with the rest.
+   */
+  private void settle(Entry e, AlertState before, Instant now, Emitter emit) {
+    List<AlertNotification> made = deferred;
+    deferred = null;
+    FlapDetector.Transition t = FlapDetector.Transition.NONE;
+    if (e.rt.rule.flapDetection() && before != AlertState.NO_DATA) {
+      t = e.flapDetector().record(flapLevel(e));
+    }
     if (t == FlapDetector.Transition.STARTED) {
       e.flapping = true;
+      // Nagios set_service_flap: a recovery is owed when the flap stops only if it started on a
+      // problem that was notified.
+      e.flapStartedOnProblem = e.state == AlertState.FIRING && e.toldFiring;
       reindex(e);
       history(
           e,
@@ -480,19 +694,52 @@ final class Evaluator {
           now,
           "flapping started at " + pct(e.flapDetector().percentStateChange()));
       emit.emit(notification(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now));
-    } else if (t == FlapDetector.Transition.STOPPED) {
+      e.note = "";
+      return; // what this evaluation made is held with the flap
+    }
+    if (t == FlapDetector.Transition.STOPPED) {
       stopFlapping(
           e, now, emit, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
+      return; // the notification owed for the current state went out with the stop
+    }
+    if (made != null && !e.flapping) {
+      for (AlertNotification n : made) told(e, n, emit);
     }
   }
 
-  /** Ends flapping with one notification that carries the current status. */
+  /**
+   * Nagios records the service state, OK, WARNING or CRITICAL, so a change of severity while firing
+   * is a state change too; pending is a soft state and counts as OK.
+   */
+  private static int flapLevel(Entry e) {
+    if (e.state != AlertState.FIRING) return 0;
+    return e.severity == Severity.CRITICAL ? 2 : 1;
+  }
+
+  /**
+   * Ends flapping with the stop notice, which carries the current status, then what is owed. As in
+   * Nagios' {@code clear_service_flap}: a RESOLVED if the flap started on a notified problem and
+   * the alert no longer fires. Beyond Nagios, which waits for the next problem notification: a
+   * FIRING if it fires and the sinks last heard it was not firing, and a SEVERITY_CHANGED if it
+   * fires at another severity than they last heard of a flap that started on a problem.
+   */
   private void stopFlapping(Entry e, Instant now, Emitter emit, String why) {
     e.flapping = false;
     reindex(e);
     history(e, e.state, e.state, now, why);
-    AlertStatus status = e.state == AlertState.FIRING ? AlertStatus.FIRING : AlertStatus.RESOLVED;
+    boolean firing = e.state == AlertState.FIRING;
+    AlertStatus status = firing ? AlertStatus.FIRING : AlertStatus.RESOLVED;
     emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
+    Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
+    if (!firing && e.flapStartedOnProblem && e.rt.rule.notifyResolved()) {
+      told(e, notification(e, NotificationType.RESOLVED, AlertStatus.RESOLVED, now), emit);
+    } else if (firing && !e.toldFiring) {
+      told(e, notification(e, NotificationType.FIRING, AlertStatus.FIRING, now), emit);
+    } else if (firing && e.flapStartedOnProblem && e.toldSeverity != severity) {
+      told(e, notification(e, NotificationType.SEVERITY_CHANGED, AlertStatus.FIRING, now), emit);
+    }
+    e.flapStartedOnProblem = false;
+    e.note = "";
   }
 
   private static String pct(double p) {
@@ -503,23 +750,32 @@ final class Evaluator {
    * After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. Only the
    * alerts of this source are looked at; resources the source reported as failed are left alone.
    */
-  private void sweep(
-      SourceState src, Set<AlertKey> evaluated, Set<String> failed, Instant now, Emitter emit) {
-    // Rule and resource pairs evaluated in this poll, under any labels.
-    Set<List<String>> ruleResources = new HashSet<>();
-    for (AlertKey k : evaluated) ruleResources.add(List.of(k.rule(), k.resource()));
+  private void sweep(SourceState src, long poll, Set<String> failed, Instant now, Emitter emit) {
+    // Rule and resource pairs evaluated in this poll, under any labels: made when first needed.
+    Set<List<String>> ruleResources = null;
     for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
       if (e.rt.rule.heartbeat() != null || failed.contains(e.key.resource())) continue;
-      Instant seen = src.resourceSeen.get(e.key.resource());
-      Duration stale = e.rt.rule.staleAfter();
-      if (seen == null || !now.isBefore(seen.plus(stale))) {
+      long[] seen = src.resourceSeen.get(e.key.resource());
+      long stale = e.rt.staleNanos;
+      if (seen == null || nowNanos - seen[0] >= stale) {
         // The resource is no longer listed: after the staleness period its alerts resolve.
         gone(e, now, emit, "resource gone");
         continue;
       }
-      if (evaluated.contains(e.key)) continue;
-      if (e.lastDataAt != null
-          && !now.isBefore(e.lastDataAt.plus(stale))
+      if (e.evaluatedPoll == poll) continue;
+      if (e.lastDataNanos != NONE && nowNanos - e.lastDataNanos >= stale) {
+        if (ruleResources == null) {
+          ruleResources = new HashSet<>();
+          for (Entry other : entries.values()) {
+            if (other.evaluatedPoll == poll) {
+              ruleResources.add(List.of(other.key.rule(), other.key.resource()));
+            }
+          }
+        }
+      }
+      if (ruleResources != null
+          && e.lastDataNanos != NONE
+          && nowNanos - e.lastDataNanos >= stale
           && ruleResources.contains(List.of(e.key.rule(), e.key.resource()))) {
         // The metric still arrives for the resource, under other labels (a label changed): this
         // series was replaced, its data is not missing. Like a resource gone, it resolves.
@@ -530,23 +786,27 @@ final class Evaluator {
       missing(e, now, emit);
       if (e.rt.rule.missingData() == MissingData.MISSING
           && e.state != AlertState.NO_DATA
-          && e.lastDataAt != null
-          && !now.isBefore(e.lastDataAt.plus(stale))) {
+          && e.lastDataNanos != NONE
+          && nowNanos - e.lastDataNanos >= stale) {
         e.value = Double.NaN;
         e.severity = e.severity == null ? e.rt.rule.severity() : e.severity;
         e.stateBeforeNoData =
             e.state == AlertState.FIRING ? AlertState.FIRING : AlertState.INACTIVE;
-        if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = now;
+        if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = e.stamp(now);
+        e.pendingSince = NONE;
         transition(
-            e, AlertState.NO_DATA, now, "no data for " + Duration.between(e.lastDataAt, now));
+            e,
+            AlertState.NO_DATA,
+            now,
+            "no data for " + Duration.ofNanos(nowNanos - e.lastDataNanos));
         notify(e, NotificationType.NO_DATA, now, emit);
       }
     }
     // Forget the series of resources gone for longer than any rule looks back; heartbeat series
     // stay, so that a dead man's switch keeps firing for a resource that went silent.
     for (var it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Instant> seen = it.next();
-      if (now.isBefore(seen.getValue().plus(maxStaleAfter))) continue;
+      Map.Entry<String, long[]> seen = it.next();
+      if (nowNanos - seen.getValue()[0] < maxStaleNanos) continue;
       Set<Series> ofResource = seriesByResource.getOrDefault(seen.getKey(), Set.of());
       for (Series s : new ArrayList<>(ofResource)) {
         if (!s.source.equals(src.name) || heartbeatMetrics.contains(s.key.metric())) continue;
@@ -589,7 +849,7 @@ final class Evaluator {
   private void transition(Entry e, AlertState to, Instant now, String why) {
     AlertState from = e.state;
     e.state = to;
-    e.keepFiringSince = null;
+    e.keepFiringSince = NONE;
     reindex(e);
     history(e, from, to, now, why);
   }
@@ -601,23 +861,45 @@ final class Evaluator {
   }
 
   private static void history(Entry e, AlertState from, AlertState to, Instant now, String why) {
-    if (e.history.size() == HISTORY_LIMIT) e.history.removeFirst();
-    e.history.addLast(new AlertTransition(now, from, to, e.value, why));
+    ArrayDeque<AlertTransition> h = e.history;
+    if (h == null) e.history = h = new ArrayDeque<>(4);
+    if (h.size() == HISTORY_LIMIT) h.removeFirst();
+    h.addLast(new AlertTransition(e.stamp(now), from, to, e.value, why));
   }
 
+  /**
+   * Makes the notification of a transition of {@code e}; held while it flaps, and kept back until
+   * the flap check at the end of the evaluation if its rule detects flapping.
+   */
   private void notify(Entry e, NotificationType type, Instant now, Emitter emit) {
-    if (e.flapping) return; // held while flapping
     AlertStatus status =
         type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
-    emit.emit(notification(e, type, status, now));
+    AlertNotification n = notification(e, type, status, now);
     e.note = "";
+    List<AlertNotification> later = deferred;
+    if (later != null) later.add(n);
+    else if (!e.flapping) told(e, n, emit);
+  }
+
+  /** Emits {@code n} and remembers what the sinks were last told about {@code e}. */
+  private static void told(Entry e, AlertNotification n, Emitter emit) {
+    emit.emit(n);
+    switch (n.type()) {
+      case FIRING, SEVERITY_CHANGED, NO_DATA -> {
+        e.toldFiring = true;
+        e.toldSeverity = n.severity();
+      }
+      case RESOLVED -> e.toldFiring = false;
+      default -> {}
+    }
   }
 
   private AlertNotification notification(
       Entry e, NotificationType type, AlertStatus status, Instant now) {
     Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
     Map<String, String> labels = e.labels(severity);
-    Instant startsAt = e.startsAt == null ? now : e.startsAt;
+    Instant at = e.stamp(now); // never before an earlier timestamp of this alert
+    Instant startsAt = e.startsAt == null ? at : e.startsAt;
     return new AlertNotification(
         e.rt.rule.name(),
         status,
@@ -628,11 +910,11 @@ final class Evaluator {
         e.value,
         e.threshold,
         startsAt,
-        status == AlertStatus.RESOLVED ? now : null,
+        status == AlertStatus.RESOLVED ? (at.isBefore(startsAt) ? startsAt : at) : null,
         e.fingerprint,
         type,
         render(e.rt.rule.description(), e, severity, labels),
-        now);
+        at);
   }
 
   private static String render(
@@ -676,7 +958,8 @@ final class Evaluator {
 
   synchronized List<AlertTransition> history(String fingerprint) {
     Entry e = byFingerprint.get(fingerprint);
-    return e == null ? List.of() : List.copyOf(e.history);
+    ArrayDeque<AlertTransition> h = e == null ? null : e.history;
+    return h == null ? List.of() : List.copyOf(h);
   }
 
   /** Sample labels, then the rule's labels, then the reserved ones: later ones win. */
@@ -713,42 +996,102 @@ final class Evaluator {
       double threshold,
       double criticalThreshold) {}
 
+  /**
+   * A window some rule reads from a metric, and whether any reads its extremes (min, max) or its
+   * trend (predict_linear): a window read for its average keeps neither.
+   */
+  record WindowSpec(Window window, boolean extremes, boolean trend) {
+    static final WindowSpec[] NONE = new WindowSpec[0];
+
+    /** {@code specs} with {@code window} read for {@code kind}, merged into one spec per window. */
+    static WindowSpec[] add(WindowSpec @Nullable [] specs, Window window, Aggregation.Kind kind) {
+      boolean extremes = kind == Aggregation.Kind.MIN || kind == Aggregation.Kind.MAX;
+      boolean trend = kind == Aggregation.Kind.PREDICT_LINEAR;
+      WindowSpec[] out = specs == null ? NONE : specs;
+      for (int i = 0; i < out.length; i++) {
+        WindowSpec s = out[i];
+        if (s.window.equals(window)) {
+          out = out.clone();
+          out[i] = new WindowSpec(window, s.extremes || extremes, s.trend || trend);
+          return out;
+        }
+      }
+      out = Arrays.copyOf(out, out.length + 1);
+      out[out.length - 1] = new WindowSpec(window, extremes, trend);
+      return out;
+    }
+
+    SampleWindow create() {
+      return SampleWindow.of(
+          window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
+    }
+  }
+
   /** One series: the latest value and the windows its rules need. Not thread safe. */
   static final class Series {
     final SeriesKey key;
     final String source;
-    final Map<Window, SampleWindow> windows = new HashMap<>();
-    double last = Double.NaN;
-    Instant lastAt = Instant.MIN;
-    long lastMillis = Long.MIN_VALUE;
 
-    Series(SeriesKey key, String source, Set<Window> needed) {
+    /** The windows, shared by every series of the metric, and this series' samples in each. */
+    final WindowSpec[] specs;
+
+    final SampleWindow[] windows;
+
+    double last = Double.NaN;
+
+    /** The last poll that brought a sample of this series. */
+    long touchedPoll;
+
+    /** The alerts of the rules reading this series' metric, by their index there; lazily. */
+    private Entry @Nullable [] entries;
+
+    /** Ticker reading of the last sample. */
+    long lastNanos = NONE;
+
+    /** The same in milliseconds, the time base of the windows. */
+    long lastMillis = NONE;
+
+    Series(SeriesKey key, String source, WindowSpec[] specs) {
       this.key = key;
       this.source = source;
-      for (Window w : needed) {
-        windows.put(
-            w,
-            w.duration().isZero()
-                ? SampleWindow.ofCount(w.count())
-                : SampleWindow.ofDuration(w.duration()));
-      }
+      this.specs = specs;
+      this.windows = new SampleWindow[specs.length];
+      for (int i = 0; i < specs.length; i++) windows[i] = specs[i].create();
     }
 
-    void add(double value, Instant now) {
-      long millis = Math.max(now.toEpochMilli(), lastMillis); // a wall clock may step back
+    /** The cached alert of the {@code i}-th rule reading this metric, if it is still known. */
+    @Nullable Entry entry(int i) {
+      Entry[] cached = entries;
+      if (cached == null) return null;
+      Entry e = cached[i];
+      return e == null || e.forgotten ? null : e;
+    }
+
+    void cache(int i, int rules, Entry e) {
+      Entry[] cached = entries;
+      if (cached == null) entries = cached = new Entry[rules];
+      cached[i] = e;
+    }
+
+    /** Adds a sample taken at ticker reading {@code nanos}. */
+    void add(double value, long nanos) {
+      long millis = Math.floorDiv(nanos, 1_000_000L);
       last = value;
-      lastAt = now;
+      lastNanos = nanos;
       lastMillis = millis;
-      for (SampleWindow w : windows.values()) w.add(millis, value);
+      for (SampleWindow w : windows) w.add(millis, value);
     }
 
-    double aggregate(Aggregation a, Instant now) {
+    double aggregate(Aggregation a, long nowNanos) {
       if (a.kind == Aggregation.Kind.LATEST) return last;
       Window window = a.window;
       if (window == null) return Double.NaN;
-      SampleWindow w = windows.get(window);
+      SampleWindow w = null;
+      for (int i = 0; i < specs.length; i++) {
+        if (specs[i].window.equals(window)) w = windows[i];
+      }
       if (w == null) return Double.NaN;
-      w.evictExpired(Math.max(now.toEpochMilli(), lastMillis));
+      w.evictExpired(Math.max(Math.floorDiv(nowNanos, 1_000_000L), lastMillis));
       if (w.isEmpty()) return Double.NaN;
       // "The last N samples" means N: a count window has no value until it is full.
       if (window.duration().isZero() && w.size() < window.count()) return Double.NaN;
@@ -770,9 +1113,21 @@ final class Evaluator {
     final AlertRule rule;
     final List<Condition> leaves = new ArrayList<>();
     final Set<String> metrics = new HashSet<>();
+    final long forNanos;
+    final long keepFiringNanos;
+    final long staleNanos;
+    final long absentGraceNanos;
+
+    /** For an absent rule: a matching series was reported. Guarded by the evaluator's lock. */
+    boolean absentSighted;
 
     RuleRuntime(AlertRule rule) {
       this.rule = rule;
+      this.forNanos = nanos(rule.forDuration());
+      this.keepFiringNanos = nanos(rule.keepFiringFor());
+      this.staleNanos = nanos(rule.staleAfter());
+      Duration grace = rule.absentGrace();
+      this.absentGraceNanos = grace == null ? 0 : nanos(grace);
       for (Condition c :
           new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
         if (c != null) c.collectLeaves(leaves);
@@ -781,16 +1136,16 @@ final class Evaluator {
       metrics.add(rule.metric());
     }
 
-    Result evaluate(Evaluator ev, String resource, Map<String, String> labels, Instant now) {
+    Result evaluate(Evaluator ev, String resource, Map<String, String> labels) {
       // Heartbeat rules, the only ones without a condition, are never evaluated here.
       Condition condition = requireNonNull(rule.condition(), "condition of a threshold rule");
-      Outcome base = ev.outcome(condition, resource, labels, now);
+      Outcome base = ev.outcome(condition, resource, labels);
       if (!base.hasData)
         return new Result(false, false, false, null, Double.NaN, Double.NaN, Double.NaN);
       Condition critical = rule.criticalCondition();
-      Outcome crit = critical == null ? null : ev.outcome(critical, resource, labels, now);
+      Outcome crit = critical == null ? null : ev.outcome(critical, resource, labels);
       Condition clear = rule.clearCondition();
-      Outcome clr = clear == null ? null : ev.outcome(clear, resource, labels, now);
+      Outcome clr = clear == null ? null : ev.outcome(clear, resource, labels);
       boolean isCritical = crit != null && crit.hasData && crit.holds;
       return new Result(
           true,
@@ -805,10 +1160,10 @@ final class Evaluator {
 
   record Outcome(boolean hasData, boolean holds, double value, double threshold) {}
 
-  Outcome outcome(Condition c, String resource, Map<String, String> labels, Instant now) {
+  Outcome outcome(Condition c, String resource, Map<String, String> labels) {
     if (c.isLeaf()) {
       Series s = series.get(new SeriesKey(c.metric, resource, labels));
-      double v = s == null ? Double.NaN : s.aggregate(c.aggregation, now);
+      double v = s == null ? Double.NaN : s.aggregate(c.aggregation, nowNanos);
       if (Double.isNaN(v)) return new Outcome(false, false, Double.NaN, Double.NaN);
       double threshold =
           switch (c.op) {
@@ -826,7 +1181,7 @@ final class Evaluator {
     Outcome firstWithData = null;
     Outcome firstHolding = null;
     for (Condition part : c.parts) {
-      Outcome o = outcome(part, resource, labels, now);
+      Outcome o = outcome(part, resource, labels);
       if (first == null) first = o;
       if (o.hasData && firstWithData == null) firstWithData = o;
       if (o.hasData && o.holds && firstHolding == null) firstHolding = o;
@@ -853,10 +1208,26 @@ final class Evaluator {
     final String fingerprint;
     AlertState state = AlertState.INACTIVE;
     @Nullable Severity severity;
-    @Nullable Instant pendingSince;
+
+    /** Ticker reading when the pending alert first breached; {@link #NONE} when not pending. */
+    long pendingSince = NONE;
+
+    /** The same on the wall clock, for {@link Alert#startsAt()} of a pending alert. */
+    @Nullable Instant pendingAt;
+
+    /** Wall-clock start of the firing (or no-data) episode. */
     @Nullable Instant startsAt;
-    @Nullable Instant lastBreachAt;
-    @Nullable Instant keepFiringSince;
+
+    /** Ticker reading of the first evaluation that no longer breached while firing. */
+    long keepFiringSince = NONE;
+
+    /** The latest timestamp given to this alert: later ones are never before it. */
+    @Nullable Instant lastStamp;
+
+    /** What the sinks were last told: firing (and at which severity) or not. */
+    boolean toldFiring;
+
+    @Nullable Severity toldSeverity;
 
     /** Where the alert was when it lost its data: NO_DATA resumes from there. */
     AlertState stateBeforeNoData = AlertState.INACTIVE;
@@ -864,14 +1235,13 @@ final class Evaluator {
     /** Appended to the summary of the next notification: why it was sent, if not obvious. */
     String note = "";
 
-    @Nullable Instant lastDataAt;
+    /** Ticker reading of the last real datapoint. */
+    long lastDataNanos = NONE;
+
     @Nullable Instant lastEvaluatedAt;
     @Nullable Result lastResult;
     double value = Double.NaN;
     double threshold = Double.NaN;
-
-    /** The last N evaluations, newest in bit 0: 1 = breached. */
-    long breachBits;
 
     /** The last 64 evaluation periods, real or missing, newest in bit 0: 1 = a real datapoint. */
     long periodReal;
@@ -880,8 +1250,20 @@ final class Evaluator {
     long periodBreach;
 
     boolean flapping;
+
+    /** The last poll that evaluated this alert. */
+    long evaluatedPoll;
+
+    /** Forgotten by the evaluator: a series' cached reference to it is stale. */
+    boolean forgotten;
+
+    /** Whether the flap under way started while firing, with the sinks told so. */
+    boolean flapStartedOnProblem;
+
     private @Nullable FlapDetector flapDetector;
-    final ArrayDeque<AlertTransition> history = new ArrayDeque<>();
+
+    /** The last transitions; null until the first, so that an alert that never moved holds none. */
+    @Nullable ArrayDeque<AlertTransition> history;
 
     Entry(AlertKey key, RuleRuntime rt, String source) {
       this.key = key;
@@ -904,9 +1286,15 @@ final class Evaluator {
       periodBreach = (periodBreach << 1) | (real && breach ? 1L : 0L);
     }
 
-    void pushBreach(boolean breach, int n) {
-      breachBits = (breachBits << 1) | (breach ? 1L : 0L);
-      if (n < 64) breachBits &= (1L << n) - 1;
+    /**
+     * A timestamp for this alert at wall time {@code now}: {@code now}, unless the clock stepped
+     * back behind an earlier timestamp of this alert, which is then kept.
+     */
+    Instant stamp(Instant now) {
+      Instant last = lastStamp;
+      if (last != null && now.isBefore(last)) return last;
+      lastStamp = now;
+      return now;
     }
 
     FlapDetector flapDetector() {
@@ -927,7 +1315,7 @@ final class Evaluator {
           render(rt.rule.summary(), this, sev, labels),
           value,
           threshold,
-          startsAt == null ? (pendingSince == null ? Instant.EPOCH : pendingSince) : startsAt,
+          startsAt == null ? (pendingAt == null ? Instant.EPOCH : pendingAt) : startsAt,
           lastEvaluatedAt == null ? Instant.EPOCH : lastEvaluatedAt,
           fingerprint,
           state);
@@ -937,7 +1325,17 @@ final class Evaluator {
   /** A source's health alert and the resources it listed. */
   final class SourceState {
     final String name;
-    final Map<String, Instant> resourceSeen = new HashMap<>();
+
+    /** Ticker reading of the last successful poll that listed each resource. */
+    final Map<String, long[]> resourceSeen = new HashMap<>();
+
+    /** Records that {@code resource} was listed by the poll under way, without boxing. */
+    void seen(String resource, long nanos) {
+      long[] at = resourceSeen.get(resource);
+      if (at == null) resourceSeen.put(resource, new long[] {nanos});
+      else at[0] = nanos;
+    }
+
     @Nullable Alert health;
     int consecutiveFailures;
 

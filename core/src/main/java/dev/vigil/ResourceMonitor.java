@@ -583,6 +583,7 @@ public final class ResourceMonitor implements AutoCloseable {
     try {
       samples = runner.source.poll(context);
       requireNonNull(samples, () -> "source " + runner.name + " returned null");
+      PollCheck.check(runner.name, samples); // a bad sample fails the poll, naming its index
     } catch (InterruptedException e) {
       // Someone is stopping this thread (close(), or the host shutting its executor down): not a
       // failure of the source, so no health alert; keep the interrupt for whoever runs us.
@@ -595,7 +596,7 @@ public final class ResourceMonitor implements AutoCloseable {
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
-      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt), false);
+      handOff(runner, evaluator.sourceFailed(runner.name, t, startedAt, t0), false);
       return;
     }
     Duration took = Duration.ofNanos(ticker.read() - t0);
@@ -603,7 +604,7 @@ public final class ResourceMonitor implements AutoCloseable {
     Set<String> failed = context.failedResources();
     handOff(
         runner,
-        evaluator.ingest(runner.name, samples, failed, context.incomplete(), startedAt),
+        evaluator.ingest(runner.name, samples, failed, context.incomplete(), startedAt, t0),
         true);
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);

@@ -109,6 +109,16 @@ class AlertRuleTest {
                     .heartbeat(java.time.Duration.ofMinutes(1))
                     .build())
         .hasMessageContaining("heartbeat excludes thresholds");
+    assertThatThrownBy(
+            () ->
+                AlertRule.builder("R")
+                    .metric("m")
+                    .above(1)
+                    .absent(java.time.Duration.ofMinutes(1))
+                    .build())
+        .hasMessageContaining("absent excludes thresholds");
+    assertThatThrownBy(() -> AlertRule.builder("R").absent(java.time.Duration.ofMinutes(-1)))
+        .hasMessageContaining("absent grace");
     assertThatThrownBy(() -> AlertRule.builder("R").datapoints(3, 2))
         .hasMessageContaining("3 of 2");
     assertThatThrownBy(() -> AlertRule.builder("R").flapDetection(30, 20))

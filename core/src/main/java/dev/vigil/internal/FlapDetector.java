@@ -1,7 +1,5 @@
 package dev.vigil.internal;
 
-import java.util.Arrays;
-
 /**
  * Nagios-style flap detection for one alert: tells a state that keeps changing from one that
  * changed once.
@@ -31,8 +29,9 @@ import java.util.Arrays;
  * {@code high_service_flap_threshold}. (Nagios' sample {@code nagios.cfg} sets 5/20 and its
  * configuration reference shows 25/50 as examples.)
  *
- * <p>Like Nagios when flap detection is enabled, the first recorded state fills the whole history,
- * so a new detector starts at 0% and flaps only after at least six changes with the defaults.
+ * <p>As for a new Nagios service, whose state history starts zeroed ({@code STATE_OK}), a new
+ * detector's history is all OK (state 0): a first record of a problem is one change. It flaps only
+ * after at least six changes with the defaults.
  *
  * <p>Not thread safe: the rule evaluator guards each detector with its own lock. Each {@link
  * #record} costs O({@value #HISTORY_SIZE}) and the detector holds {@value #HISTORY_SIZE} ints.
@@ -73,7 +72,6 @@ public final class FlapDetector {
   private final int[] history = new int[HISTORY_SIZE];
 
   private int next;
-  private boolean started;
   private boolean flapping;
   private double percentStateChange;
 
@@ -120,10 +118,6 @@ public final class FlapDetector {
    *     flapping starts or stops, {@link Transition#NONE} otherwise
    */
   public Transition record(int state) {
-    if (!started) {
-      Arrays.fill(history, state);
-      started = true;
-    }
     history[next] = state;
     next = (next + 1) % HISTORY_SIZE;
     percentStateChange = computePercentStateChange();

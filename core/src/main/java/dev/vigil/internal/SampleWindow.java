@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The recent samples of one series, as (timestamp, value) pairs, bounded by count (the last N), by
@@ -51,13 +52,25 @@ public final class SampleWindow {
   private double sumCompensation;
   private int evictionsSinceRecompute;
 
-  private final MonotonicDeque min = new MonotonicDeque(false);
-  private final MonotonicDeque max = new MonotonicDeque(true);
-  private final LinearFit fit = new LinearFit();
+  /** Running minimum and maximum; null in a window made without extremes. */
+  private final @Nullable MonotonicDeque min;
+
+  private final @Nullable MonotonicDeque max;
+
+  /** Running least-squares fit; null in a window made without a trend. */
+  private final @Nullable LinearFit fit;
 
   private SampleWindow(int maxSamples, long maxAgeMillis) {
+    this(maxSamples, maxAgeMillis, true, true);
+  }
+
+  private SampleWindow(int maxSamples, long maxAgeMillis, boolean extremes, boolean trend) {
     this.maxSamples = maxSamples;
     this.maxAgeMillis = maxAgeMillis;
+    boolean keepExtremes = extremes || trend; // the trend asks whether the series is constant
+    this.min = keepExtremes ? new MonotonicDeque(false) : null;
+    this.max = keepExtremes ? new MonotonicDeque(true) : null;
+    this.fit = trend ? new LinearFit() : null;
     int capacity = Math.min(INITIAL_CAPACITY, maxSamples);
     this.times = new long[capacity];
     this.values = new double[capacity];
@@ -93,6 +106,21 @@ public final class SampleWindow {
    */
   public static SampleWindow of(int maxSamples, Duration maxAge) {
     return new SampleWindow(checkCount(maxSamples), checkAge(maxAge));
+  }
+
+  /**
+   * Returns a window like {@link #of(int, Duration)} ({@code maxAge} null: like {@link #ofCount})
+   * that keeps only the running aggregates asked for, so that a window read only for its average,
+   * percentiles or latest value holds two arrays and no more: {@code extremes} for {@link #min()}
+   * and {@link #max()}, {@code trend} for the slope, rate, prediction and {@link #timeUntil} (which
+   * keeps the extremes too). Asking a window for an aggregate it does not keep throws.
+   *
+   * @throws IllegalArgumentException as {@link #of(int, Duration)} does
+   */
+  public static SampleWindow of(
+      int maxSamples, @Nullable Duration maxAge, boolean extremes, boolean trend) {
+    return new SampleWindow(
+        checkCount(maxSamples), maxAge == null ? NO_AGE_LIMIT : checkAge(maxAge), extremes, trend);
   }
 
   private static int checkCount(int maxSamples) {
@@ -140,9 +168,9 @@ public final class SampleWindow {
     size++;
     long seq = nextSeq++;
     addToSum(value);
-    min.push(seq, value);
-    max.push(seq, value);
-    fit.add((double) timeMillis, value);
+    if (min != null) min.push(seq, value);
+    if (max != null) max.push(seq, value);
+    if (fit != null) fit.add((double) timeMillis, value);
     evictExpired(timeMillis);
   }
 
@@ -196,12 +224,23 @@ public final class SampleWindow {
 
   /** Returns the smallest value, {@code NaN} when empty. */
   public double min() {
-    return min.front();
+    return extremes(min).front();
   }
 
   /** Returns the largest value, {@code NaN} when empty. */
   public double max() {
-    return max.front();
+    return extremes(max).front();
+  }
+
+  private static MonotonicDeque extremes(@Nullable MonotonicDeque deque) {
+    if (deque == null) throw new IllegalStateException("window made without extremes");
+    return deque;
+  }
+
+  private LinearFit fit() {
+    LinearFit f = fit;
+    if (f == null) throw new IllegalStateException("window made without a trend");
+    return f;
   }
 
   /** Returns the newest value, {@code NaN} when empty. */
@@ -287,7 +326,7 @@ public final class SampleWindow {
   public double slopePerSecond() {
     if (size < 2) return Double.NaN;
     if (isConstant()) return 0;
-    return fit.slope() * 1000;
+    return fit().slope() * 1000;
   }
 
   /**
@@ -302,7 +341,7 @@ public final class SampleWindow {
   public double predictLinear(long atMillis) {
     if (size < 2) return Double.NaN;
     if (isConstant()) return last();
-    return fit.valueAt((double) atMillis);
+    return fit().valueAt((double) atMillis);
   }
 
   /**
@@ -328,12 +367,13 @@ public final class SampleWindow {
     }
     if (size < 2) return Double.NaN;
     if (isConstant()) return last() == threshold ? 0 : Double.POSITIVE_INFINITY;
-    double slope = fit.slope();
+    LinearFit f = fit();
+    double slope = f.slope();
     if (Double.isNaN(slope)) return Double.NaN;
     long now = lastTimeMillis();
-    if (fit.valueAt((double) now) == threshold) return 0;
+    if (f.valueAt((double) now) == threshold) return 0;
     if (slope == 0) return Double.POSITIVE_INFINITY;
-    double millis = fit.xWhere(threshold) - now;
+    double millis = f.xWhere(threshold) - now;
     return millis >= 0 ? millis : Double.POSITIVE_INFINITY;
   }
 
@@ -353,9 +393,9 @@ public final class SampleWindow {
       return;
     }
     addToSum(-value);
-    min.evict(seq);
-    max.evict(seq);
-    fit.remove((double) time, value);
+    if (min != null) min.evict(seq);
+    if (max != null) max.evict(seq);
+    if (fit != null) fit.remove((double) time, value);
     if (++evictionsSinceRecompute >= Math.max(size, INITIAL_CAPACITY)) recompute();
   }
 
@@ -378,11 +418,11 @@ public final class SampleWindow {
   private void recompute() {
     sum = 0;
     sumCompensation = 0;
-    fit.clear();
+    if (fit != null) fit.clear();
     for (int k = 0; k < size; k++) {
       int i = index(k);
       addToSum(values[i]);
-      fit.add((double) times[i], values[i]);
+      if (fit != null) fit.add((double) times[i], values[i]);
     }
     evictionsSinceRecompute = 0;
   }
@@ -391,9 +431,9 @@ public final class SampleWindow {
     sum = 0;
     sumCompensation = 0;
     evictionsSinceRecompute = 0;
-    min.clear();
-    max.clear();
-    fit.clear();
+    if (min != null) min.clear();
+    if (max != null) max.clear();
+    if (fit != null) fit.clear();
   }
 
   private int index(int offset) {

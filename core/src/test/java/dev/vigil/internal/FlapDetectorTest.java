@@ -39,6 +39,17 @@ class FlapDetectorTest {
     assertThat(detector.percentStateChange()).isCloseTo(expectedPercent, within(1e-9));
   }
 
+  /**
+   * Nagios Core {@code base/flapping.c}: a new service's {@code state_history} is zeroed, that is
+   * {@code STATE_OK}, so the first problem state recorded is one change, at the newest weight.
+   */
+  @Test
+  void newDetectorsHistoryStartsFromOk() {
+    FlapDetector detector = new FlapDetector();
+    detector.record(2);
+    assertThat(detector.percentStateChange()).isCloseTo(6.25, within(1e-9));
+  }
+
   @Test
   void weightsRiseLinearlyFromThreeQuartersToFiveQuartersAndAverageOne() {
     assertThat(FlapDetector.weight(1)).isEqualTo(0.75);

@@ -29,6 +29,24 @@ class SampleWindowTest {
   private static final long MINUTE = 60 * SECOND;
 
   @Test
+  void leanWindowKeepsOnlyTheAggregatesAskedFor() {
+    SampleWindow avgOnly = SampleWindow.of(3, null, false, false);
+    SampleWindow trend = SampleWindow.of(3, Duration.ofMinutes(5), false, true);
+    for (int t = 0; t < 5; t++) {
+      avgOnly.add(t * 60_000L, t);
+      trend.add(t * 60_000L, t);
+    }
+    assertThat(avgOnly.avg()).isEqualTo(3.0);
+    assertThat(avgOnly.percentile(50)).isEqualTo(3.0);
+    assertThatThrownBy(avgOnly::min).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(avgOnly::slopePerSecond)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("extremes");
+    assertThat(trend.slopePerSecond()).isCloseTo(1 / 60.0, within(1e-12));
+    assertThat(trend.max()).isEqualTo(4.0); // a trend keeps the extremes it needs
+  }
+
+  @Test
   void countWindowAggregatesOnlyTheLastNSamples() {
     SampleWindow window = SampleWindow.ofCount(3);
     for (int i = 1; i <= 5; i++) window.add(T0 + i * SECOND, i);

@@ -12,8 +12,8 @@ import dev.vigil.Matcher;
 import dev.vigil.NotificationType;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.Schedule;
-import dev.vigil.testing.ManualClock;
 import dev.vigil.testing.RecordingSink;
+import dev.vigil.testing.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;
 import mockwebserver3.MockWebServer;
@@ -29,13 +29,14 @@ import org.junit.jupiter.api.Test;
 class DiscoveryMonitorTest {
   @StartStop final MockWebServer server = new MockWebServer();
   final FakeCloud cloud = new FakeCloud();
-  final ManualClock clock = ManualClock.startingAt(Instant.parse("2026-11-24T00:00:00Z"));
+  // Staleness is measured on the monotonic ticker: clock and ticker move together.
+  final VirtualTime clock = VirtualTime.startingAt(Instant.parse("2026-11-24T00:00:00Z"));
   final RecordingSink sink = RecordingSink.create();
 
   ResourceMonitor monitor(HttpJsonSource.Builder source) {
     server.setDispatcher(cloud);
-    return ResourceMonitor.builder()
-        .clock(clock)
+    return clock
+        .configure(ResourceMonitor.builder())
         .source("cloud", Schedule.every(Duration.ofMinutes(1)), source.build())
         .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
         .sink("rec", sink)

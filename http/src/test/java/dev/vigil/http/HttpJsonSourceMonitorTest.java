@@ -13,9 +13,9 @@ import dev.vigil.ResourceMonitor;
 import dev.vigil.Schedule;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
-import dev.vigil.testing.ManualClock;
 import dev.vigil.testing.ManualTicker;
 import dev.vigil.testing.RecordingSink;
+import dev.vigil.testing.VirtualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +111,8 @@ class HttpJsonSourceMonitorTest {
     cloud
         .resources("vm-1", "vm-2")
         .always(metricsPath("vm-1"), FakeCloud.metrics("vm-1", 95.0, 1.0));
-    ManualClock clock = ManualClock.startingAt(Instant.parse("2026-11-24T00:00:00Z"));
+    // Clock and ticker move together: staleness (5 minutes) is measured on the ticker.
+    VirtualTime clock = VirtualTime.startingAt(Instant.parse("2026-11-24T00:00:00Z"));
     RecordingSink sink = RecordingSink.create();
     HttpJsonSource source =
         HttpJsonSource.builder()
@@ -123,8 +124,8 @@ class HttpJsonSourceMonitorTest {
             .retry(HttpJsonSourceTest.ONE_ATTEMPT)
             .build();
     try (ResourceMonitor monitor =
-        ResourceMonitor.builder()
-            .clock(clock)
+        clock
+            .configure(ResourceMonitor.builder())
             .source("cloud", Schedule.every(Duration.ofMinutes(1)), source)
             .rule(
                 AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build()) // staleAfter 5m

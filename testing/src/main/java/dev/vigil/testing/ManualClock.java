@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * clock.set(Instant.parse("2026-01-02T00:00:00Z"));  // never backwards
  * }</pre>
  *
- * <p><b>Time only goes forward.</b> {@link #advance} rejects negative durations and {@link #set}
- * rejects instants before the current one, so code under test never sees time run backwards.
+ * <p><b>Time only goes forward</b>, unless a test says otherwise. {@link #advance} rejects negative
+ * durations and {@link #set} rejects instants before the current one, so code under test never sees
+ * time run backwards by accident. {@link #step} moves the clock either way on purpose, as NTP or a
+ * resumed virtual machine steps a real wall clock, to test that durations follow the monotonic
+ * ticker instead.
  *
  * <p><b>Thread safety.</b> Thread safe: a test thread may move the clock while monitor threads read
  * it. Clocks returned by {@link #withZone} share this clock's time: moving one moves all.
@@ -91,6 +94,23 @@ public final class ManualClock extends Clock {
           }
           return instant;
         });
+  }
+
+  /**
+   * Steps the clock by {@code offset}, forwards or backwards, without moving any ticker: what an
+   * NTP correction or a resumed virtual machine does to a real wall clock. Clock-step tests use it;
+   * everything else moves time with {@link #advance}.
+   *
+   * <pre>{@code
+   * time.clock().step(Duration.ofHours(-3)); // the wall clock jumps back 3 h, the ticker does not
+   * }</pre>
+   *
+   * @return the clock's new instant
+   * @throws NullPointerException if {@code offset} is null
+   */
+  public Instant step(Duration offset) {
+    requireNonNull(offset, "offset == null");
+    return now.updateAndGet(t -> t.plus(offset));
   }
 
   /** The time now; the reference is set in the factory and never cleared. */

@@ -43,6 +43,15 @@ class VirtualTimeTest {
   }
 
   @Test
+  void clockStepsEitherWayWithoutMovingTheTicker() {
+    VirtualTime time = VirtualTime.startingAt(T0);
+
+    assertThat(time.clock().step(Duration.ofHours(3))).isEqualTo(T0.plusSeconds(3 * 3600));
+    assertThat(time.clock().step(Duration.ofHours(-6))).isEqualTo(T0.minusSeconds(3 * 3600));
+    assertThat(time.elapsed()).isZero();
+  }
+
+  @Test
   void clockInOtherZoneSharesTime() {
     ManualClock clock = ManualClock.startingAt(T0);
     ManualClock paris = clock.withZone(ZoneId.of("Europe/Paris"));

@@ -19,64 +19,115 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MissingDataRulesTest {
 
   /**
-   * CloudWatch's M-of-N table with missing data (3 of 3, X breaching, 0 not, _ missing), each
-   * policy by its documented definition: MISSING and IGNORE leave missing datapoints out (the rule
-   * looks back to the last three real ones), BREACHING counts them as X, NOT_BREACHING as 0. Row
-   * {@code _ _ X _ _} is CloudWatch's "avoiding premature transitions to alarm state": with MISSING
-   * the one breaching datapoint, three periods old and followed by missing ones only, fires; IGNORE
-   * keeps the state. The last column is whether the alert fires on the last step.
+   * Both tables of CloudWatch's "How alarm state is evaluated when data is missing" (section of
+   * "Configuring how CloudWatch alarms treat missing data", Amazon CloudWatch User Guide), every
+   * cell: datapoints oldest first, {@code 0} not breaching, {@code X} breaching, {@code -} missing;
+   * the evaluation range is the 5 most recent periods. With at least N real datapoints in the range
+   * the most recent N decide and the policy is not applied; with fewer, the policy fills the
+   * missing ones as few times as possible.
+   *
+   * <p>Each cell runs twice, after three periods that left the alarm OK ({@code 0 0 0}) and after
+   * three that left it in ALARM ({@code X X X}), so that "Retain current state" is tested both
+   * ways. Vigil has no INSUFFICIENT_DATA state: where CloudWatch goes there, the alert keeps its
+   * state until {@code staleAfter} moves it to NO_DATA (here an hour, never reached).
    */
-  @ParameterizedTest(name = "{0} with {1}")
+  @ParameterizedTest(name = "{0} of 3, {1} with {2}: {3}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
-      0 _ X _ X | MISSING       | false
-      0 _ X _ X | IGNORE        | false
-      0 _ X _ X | BREACHING     | true
-      0 _ X _ X | NOT_BREACHING | false
-      0 _ _ _ _ | MISSING       | false
-      0 _ _ _ _ | IGNORE        | false
-      0 _ _ _ _ | BREACHING     | true
-      0 _ _ _ _ | NOT_BREACHING | false
-      0 X X _ X | MISSING       | true
-      0 X X _ X | IGNORE        | true
-      0 X X _ X | BREACHING     | true
-      0 X X _ X | NOT_BREACHING | false
-      _ _ _ _ 0 | MISSING       | false
-      _ _ _ _ 0 | IGNORE        | false
-      _ _ _ _ 0 | BREACHING     | false
-      _ _ _ _ 0 | NOT_BREACHING | false
-      _ _ X _ _ | MISSING       | true
-      _ _ X _ _ | IGNORE        | false
-      _ _ X _ _ | BREACHING     | true
-      _ _ X _ _ | NOT_BREACHING | false
+      3 | 0 - X - X | MISSING       | OK
+      3 | 0 - X - X | IGNORE        | OK
+      3 | 0 - X - X | BREACHING     | OK
+      3 | 0 - X - X | NOT_BREACHING | OK
+      3 | 0 - - - - | MISSING       | OK
+      3 | 0 - - - - | IGNORE        | OK
+      3 | 0 - - - - | BREACHING     | OK
+      3 | 0 - - - - | NOT_BREACHING | OK
+      3 | - - - - - | MISSING       | INSUFFICIENT_DATA
+      3 | - - - - - | IGNORE        | RETAIN
+      3 | - - - - - | BREACHING     | ALARM
+      3 | - - - - - | NOT_BREACHING | OK
+      3 | 0 X X - X | MISSING       | ALARM
+      3 | 0 X X - X | IGNORE        | ALARM
+      3 | 0 X X - X | BREACHING     | ALARM
+      3 | 0 X X - X | NOT_BREACHING | ALARM
+      3 | - - - - X | MISSING       | INSUFFICIENT_DATA
+      3 | - - - - X | IGNORE        | RETAIN
+      3 | - - - - X | BREACHING     | ALARM
+      3 | - - - - X | NOT_BREACHING | OK
+      3 | X - - - - | MISSING       | ALARM
+      3 | X - - - - | IGNORE        | RETAIN
+      3 | X - - - - | BREACHING     | ALARM
+      3 | X - - - - | NOT_BREACHING | OK
+      2 | 0 - X - X | MISSING       | ALARM
+      2 | 0 - X - X | IGNORE        | ALARM
+      2 | 0 - X - X | BREACHING     | ALARM
+      2 | 0 - X - X | NOT_BREACHING | ALARM
+      2 | 0 0 X 0 X | MISSING       | ALARM
+      2 | 0 0 X 0 X | IGNORE        | ALARM
+      2 | 0 0 X 0 X | BREACHING     | ALARM
+      2 | 0 0 X 0 X | NOT_BREACHING | ALARM
+      2 | 0 - X - - | MISSING       | OK
+      2 | 0 - X - - | IGNORE        | OK
+      2 | 0 - X - - | BREACHING     | ALARM
+      2 | 0 - X - - | NOT_BREACHING | OK
+      2 | - - - - 0 | MISSING       | OK
+      2 | - - - - 0 | IGNORE        | OK
+      2 | - - - - 0 | BREACHING     | ALARM
+      2 | - - - - 0 | NOT_BREACHING | OK
+      2 | - - - - X | MISSING       | INSUFFICIENT_DATA
+      2 | - - - - X | IGNORE        | RETAIN
+      2 | - - - - X | BREACHING     | ALARM
+      2 | - - - - X | NOT_BREACHING | OK
       """)
-  void cloudWatchMOfNWithTreatMissingData(String datapoints, MissingData policy, boolean alarm) {
-    String values = datapoints.replace("X", "90").replace("0", "50");
-    AlertRule rule =
-        AlertRule.builder("HighCpu")
-            .metric("cpu_usage")
-            .above(80)
-            .datapoints(3, 3)
-            .missingData(policy)
-            .staleAfter(Duration.ofHours(1))
-            .build();
-    // A second resource keeps vm-1's source listing vm-2, so vm-1 is missing data, not gone.
-    try (RuleTester tester =
-        RuleTester.builder()
-            .rule(rule)
-            .series("cpu_usage", "vm-1", values)
-            .series("memory_usage", "vm-1", "1 1 1 1 1")
-            .build()) {
-      tester.run();
-      boolean firing =
-          tester.monitor().activeAlerts().stream()
-              .anyMatch(a -> a.resource().equals("vm-1") && a.state() == AlertState.FIRING);
-      assertThat(firing).as(datapoints + " " + policy).isEqualTo(alarm);
+  void cloudWatchMissingDataTableCell(int m, String datapoints, MissingData policy, String state) {
+    for (boolean alarmBefore : new boolean[] {false, true}) {
+      String before = alarmBefore ? "X X X " : "0 0 0 ";
+      String values = (before + datapoints).replace("-", "_").replace("X", "90").replace("0", "50");
+      AlertRule rule =
+          AlertRule.builder("HighCpu")
+              .metric("cpu_usage")
+              .above(80)
+              .datapoints(m, 3)
+              .missingData(policy)
+              .staleAfter(Duration.ofHours(1))
+              .build();
+      // A second metric keeps vm-1 listed by its source, so vm-1 is missing data, not gone.
+      try (RuleTester tester =
+          RuleTester.builder()
+              .rule(rule)
+              .series("cpu_usage", "vm-1", values)
+              .series("memory_usage", "vm-1", "1 ".repeat(8))
+              .build()) {
+        for (int step = 0; step < 3; step++) tester.step();
+        assertThat(firing(tester)).as("after " + before).isEqualTo(alarmBefore);
+        tester.run();
+        boolean expected =
+            switch (state) {
+              case "ALARM" -> true;
+              case "OK" -> false;
+              case "RETAIN", "INSUFFICIENT_DATA" -> alarmBefore;
+              default -> throw new IllegalArgumentException(state);
+            };
+        assertThat(firing(tester))
+            .as(m + " of 3, " + before + datapoints + " with " + policy + ": " + state)
+            .isEqualTo(expected);
+      }
     }
   }
 
+  private static boolean firing(RuleTester tester) {
+    return tester.monitor().activeAlerts().stream()
+        .anyMatch(a -> a.resource().equals("vm-1") && a.state() == AlertState.FIRING);
+  }
+
+  /**
+   * CloudWatch "avoiding premature transitions to alarm state" (Amazon CloudWatch User Guide,
+   * "Configuring how CloudWatch alarms treat missing data"): with {@code missing}, an alarm whose
+   * only datapoints in the evaluation range breach goes to ALARM once the oldest of them is at
+   * least M periods old, fewer than M datapoints though there are.
+   */
   @Test
   void prematureAlarmFiresOnceTheBreachIsMPeriodsOldWithOnlyMissingDataSince() {
     AlertRule rule =
@@ -92,15 +143,22 @@ class MissingDataRulesTest {
     assertThat(Timeline.run(rule, "_ 50 90 _ _")).isEmpty();
   }
 
-  @ParameterizedTest(name = "{0}")
+  /**
+   * The policies with the default 1 of 1: a missing datapoint is filled by the policy only once the
+   * evaluation range (3 periods for N = 1) holds no real datapoint, as in CloudWatch's "How alarm
+   * state is evaluated when data is missing"; until then the last real datapoint decides.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(
       delimiter = '|',
       textBlock =
           """
       MISSING       | 90 _ _ _ _ _ _ 90 | 0:FIRING 5:NO_DATA 7:FIRING
       IGNORE        | 90 _ _ _ _ _ _ 90 | 0:FIRING
-      BREACHING     | 50 _ _ 50         | 1:FIRING 3:RESOLVED
-      NOT_BREACHING | 90 _ 90           | 0:FIRING 1:RESOLVED 2:FIRING
+      BREACHING     | 50 _ _ 50         | -
+      BREACHING     | 50 _ _ _ 50       | 3:FIRING 4:RESOLVED
+      NOT_BREACHING | 90 _ 90           | 0:FIRING
+      NOT_BREACHING | 90 _ _ _ 90       | 0:FIRING 3:RESOLVED 4:FIRING
       KEEP_LAST     | 90 _ _ 50         | 0:FIRING 3:RESOLVED
       """)
   void missingDataPolicies(MissingData policy, String values, String events) {
@@ -234,6 +292,12 @@ class MissingDataRulesTest {
     }
   }
 
+  /**
+   * Prometheus 3 range selectors are left-open, {@code (t - 2m, t]} (Prometheus 3.0 migration
+   * guide, PromQL: range selectors and the lookback delta are left-open): at 3m the sample of 1m is
+   * outside {@code [2m]}, so {@code absent_over_time(cpu_usage[2m])} holds from 3m, as {@code
+   * Window.of(2m)} would be empty there.
+   */
   @Test
   void heartbeatFiresWhenAMetricStopsArrivingAndResolvesWhenItIsBack() {
     AlertRule rule =
@@ -244,7 +308,7 @@ class MissingDataRulesTest {
     try (RuleTester tester =
         RuleTester.builder().rule(rule).series("cpu_usage", "vm-1", "1 1 _ _ _ 1").build()) {
       tester.run();
-      assertThat(Timeline.events(tester)).isEqualTo("4:FIRING 5:RESOLVED");
+      assertThat(Timeline.events(tester)).isEqualTo("3:FIRING 5:RESOLVED");
     }
   }
 
@@ -264,7 +328,7 @@ class MissingDataRulesTest {
             .failAt(3, new IOException("down"))
             .build()) {
       tester.run();
-      assertThat(Timeline.events(tester)).isEqualTo("3:FIRING");
+      assertThat(Timeline.events(tester)).isEqualTo("2:FIRING");
     }
   }
 
@@ -276,6 +340,6 @@ class MissingDataRulesTest {
             .metric("cpu_usage")
             .heartbeat(Duration.ofMinutes(10))
             .build();
-    assertThat(Timeline.run(rule, "1 " + "_ ".repeat(15))).isEqualTo("11:FIRING");
+    assertThat(Timeline.run(rule, "1 " + "_ ".repeat(15))).isEqualTo("10:FIRING");
   }
 }

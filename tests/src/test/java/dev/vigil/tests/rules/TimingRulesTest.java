@@ -51,6 +51,51 @@ class TimingRulesTest {
     }
   }
 
+  /**
+   * Prometheus {@code rules/alerting.go} ({@code AlertingRule.Eval}, "Check if any pending alerts
+   * should be removed or fire now"): a pending alert whose series is absent from the result is
+   * deleted, so under the default {@code MISSING} a missing datapoint during {@code for} resets the
+   * pending alert, and {@code for} starts again when the series is back: fires at 6, not 3.
+   */
+  @Test
+  void missingDatapointDuringForResetsPendingAsInPrometheus() {
+    AlertRule rule = cpuAbove80().forDuration(Duration.ofMinutes(3)).build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .series("cpu_usage", "vm-1", "90 90 _ 90 90 90 90")
+            .series("memory_usage", "vm-1", "1 1 1 1 1 1 1") // keeps vm-1 listed
+            .build()) {
+      tester.run();
+      assertThat(Timeline.events(tester)).isEqualTo("6:FIRING");
+      String fingerprint = tester.notifications().get(0).fingerprint();
+      assertThat(tester.monitor().alertHistory(fingerprint))
+          .extracting(AlertTransition::to)
+          .containsExactly(
+              AlertState.PENDING, AlertState.INACTIVE, AlertState.PENDING, AlertState.FIRING);
+    }
+  }
+
+  /**
+   * With {@code BREACHING} the missing datapoint is no gap in the condition: within the evaluation
+   * range the last real datapoint still breaches (CloudWatch, "How alarm state is evaluated when
+   * data is missing"), so {@code for} keeps counting and fires at 3.
+   */
+  @Test
+  void missingDatapointDuringForKeepsPendingWhenMissingCountsAsBreaching() {
+    AlertRule rule =
+        cpuAbove80().forDuration(Duration.ofMinutes(3)).missingData(MissingData.BREACHING).build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .series("cpu_usage", "vm-1", "90 90 _ 90 90")
+            .series("memory_usage", "vm-1", "1 1 1 1 1")
+            .build()) {
+      tester.run();
+      assertThat(Timeline.events(tester)).isEqualTo("3:FIRING");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
