@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * s.expire(); // maintenance done early
  * }</pre>
  *
- * <p>As in Alertmanager, a silence is active from {@code startsAt} inclusive to {@code endsAt}
- * exclusive, and at least one of its matchers must not match the empty string, so a silence can
- * never mute every alert by accident.
+ * <p>As in Alertmanager, a silence is active from {@code startsAt} to {@code endsAt}, both
+ * inclusive (Alertmanager's {@code silence/silence.go} {@code getState}: pending while {@code
+ * ts.Before(StartsAt)}, expired once {@code ts.After(EndsAt)}, active in between), and at least one
+ * of its matchers must not match the empty string, so a silence can never mute every alert by
+ * accident. A silence ended with {@link #expire()} mutes nothing from the instant it was expired.
  *
  * <p>Thread safe. Everything but {@link #endsAt()} is immutable; {@link #expire()} may be called
  * from any thread. Two silences are equal only if they are the same object.
@@ -46,9 +48,13 @@ public final class Silence {
     final Instant startsAt;
     final Instant endsAt;
 
-    Span(Instant startsAt, Instant endsAt) {
+    /** Expired by hand: the end instant itself is no longer muted. */
+    final boolean endExclusive;
+
+    Span(Instant startsAt, Instant endsAt, boolean endExclusive) {
       this.startsAt = startsAt;
       this.endsAt = endsAt;
+      this.endExclusive = endExclusive;
     }
   }
 
@@ -83,7 +89,7 @@ public final class Silence {
       throw new IllegalArgumentException("silence createdBy is blank");
     }
     this.createdBy = createdBy;
-    this.span = new Span(startsAt, endsAt);
+    this.span = new Span(startsAt, endsAt, false);
   }
 
   /**
@@ -165,7 +171,7 @@ public final class Silence {
 
   /**
    * Returns whether the silence mutes notifications at {@code instant}: {@code startsAt <= instant
-   * < endsAt}.
+   * <= endsAt}, as in Alertmanager; after {@link #expire()}, {@code startsAt <= instant < endsAt}.
    *
    * @param instant the time to check
    * @return true if the silence is active then
@@ -174,11 +180,16 @@ public final class Silence {
   public boolean isActiveAt(Instant instant) {
     requireNonNull(instant, "instant == null");
     Span s = span;
-    return !instant.isBefore(s.startsAt) && instant.isBefore(s.endsAt);
+    return !instant.isBefore(s.startsAt) && !ended(s, instant);
+  }
+
+  private static boolean ended(Span s, Instant instant) {
+    return s.endExclusive ? !instant.isBefore(s.endsAt) : instant.isAfter(s.endsAt);
   }
 
   /**
-   * Returns whether the silence has ended at {@code instant}: {@code instant >= endsAt}.
+   * Returns whether the silence has ended at {@code instant}: {@code instant > endsAt}, as in
+   * Alertmanager; after {@link #expire()}, {@code instant >= endsAt}.
    *
    * @param instant the time to check
    * @return true if the silence no longer mutes anything at that time or later
@@ -186,7 +197,7 @@ public final class Silence {
    */
   public boolean isExpired(Instant instant) {
     requireNonNull(instant, "instant == null");
-    return !instant.isBefore(span.endsAt);
+    return ended(span, instant);
   }
 
   /**
@@ -207,14 +218,16 @@ public final class Silence {
 
   /**
    * Ends the silence now, as Alertmanager's expire does: {@link #endsAt()} becomes the clock's
-   * current time (and a silence that had not started yet ends before it starts). Idempotent:
-   * expiring an expired silence changes nothing. Thread safe.
+   * current time (and a silence that had not started yet ends before it starts), and from that
+   * instant on it mutes nothing: Alertmanager sets {@code EndsAt} to now on a nanosecond clock,
+   * which has moved on by the next notification; a virtual clock may not have. Idempotent: expiring
+   * an expired silence changes nothing. Thread safe.
    */
   public synchronized void expire() {
     Instant now = clock.instant();
     Span s = span;
-    if (!now.isBefore(s.endsAt)) return; // already over
-    span = now.isBefore(s.startsAt) ? new Span(now, now) : new Span(s.startsAt, now);
+    if (ended(s, now)) return; // already over
+    span = now.isBefore(s.startsAt) ? new Span(now, now, true) : new Span(s.startsAt, now, true);
   }
 
   /** Returns a description with the id, matchers, start, end, comment and creator. */

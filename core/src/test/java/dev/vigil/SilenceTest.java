@@ -18,18 +18,25 @@ class SilenceTest {
 
   private final SteppedClock clock = new SteppedClock(T0);
 
+  /**
+   * Alertmanager {@code silence/silence.go}, {@code getState}: pending while {@code
+   * ts.Before(StartsAt)}, expired once {@code ts.After(EndsAt)}, active otherwise: both ends
+   * inclusive, so a silence still mutes at exactly its {@code endsAt}.
+   */
   @Test
-  void isActiveFromStartInclusiveToEndExclusive() {
+  void isActiveFromStartToEndBothInclusiveAsInAlertmanager() {
     Silence s = Silence.create(clock, VM_1, Duration.ofHours(2), "maintenance of vm-1", "ops");
+    Instant end = T0.plus(Duration.ofHours(2));
 
     assertThat(s.startsAt()).isEqualTo(T0);
-    assertThat(s.endsAt()).isEqualTo(T0.plus(Duration.ofHours(2)));
-    assertThat(s.isActiveAt(T0.minusMillis(1))).isFalse();
+    assertThat(s.endsAt()).isEqualTo(end);
+    assertThat(s.isActiveAt(T0.minusNanos(1))).isFalse();
     assertThat(s.isActiveAt(T0)).isTrue();
-    assertThat(s.isActiveAt(T0.plus(Duration.ofHours(2)).minusMillis(1))).isTrue();
-    assertThat(s.isActiveAt(T0.plus(Duration.ofHours(2)))).isFalse();
-    assertThat(s.isExpired(T0.plus(Duration.ofHours(2)).minusMillis(1))).isFalse();
-    assertThat(s.isExpired(T0.plus(Duration.ofHours(2)))).isTrue();
+    assertThat(s.isActiveAt(end.minusMillis(1))).isTrue();
+    assertThat(s.isActiveAt(end)).isTrue();
+    assertThat(s.isActiveAt(end.plusNanos(1))).isFalse();
+    assertThat(s.isExpired(end)).isFalse();
+    assertThat(s.isExpired(end.plusNanos(1))).isTrue();
   }
 
   @Test

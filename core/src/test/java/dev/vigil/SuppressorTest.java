@@ -132,7 +132,11 @@ class SuppressorTest {
                 NONE_FIRING))
         .isNull();
 
-    Instant later = T0.plus(Duration.ofHours(1));
+    // Alertmanager's getState: active through endsAt inclusive, expired just after it.
+    Instant end = T0.plus(Duration.ofHours(1));
+    assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-2"), end, NONE_FIRING))
+        .startsWith("silenced by " + oneHour.id());
+    Instant later = end.plusNanos(1);
     assertThat(reason(suppressor, firing("HighCpu", Severity.WARNING, "vm-2"), later, NONE_FIRING))
         .isNull();
     assertThat(suppressor.activeSilences(later)).isEmpty();

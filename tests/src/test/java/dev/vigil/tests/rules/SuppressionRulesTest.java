@@ -53,6 +53,26 @@ class SuppressionRulesTest {
     }
   }
 
+  /**
+   * Alertmanager {@code silence/silence.go}, {@code getState}: a silence is expired only once
+   * {@code ts.After(EndsAt)}, so it still mutes at exactly its {@code endsAt}. A silence of 2
+   * minutes mutes the FIRING of the poll at 2m; the alert, still firing, is announced at 3m.
+   */
+  @Test
+  void silenceStillMutesAtExactlyItsEndsAt() {
+    try (RuleTester tester =
+        RuleTester.builder().rule(HIGH_CPU).series("cpu_usage", "vm-1", "50 50 90 90").build()) {
+      Silence silence =
+          tester
+              .monitor()
+              .silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofMinutes(2), "deploy");
+      tester.run();
+      assertThat(silence.endsAt()).isEqualTo(tester.time().clock().instant().minusSeconds(120));
+      assertThat(Timeline.events(tester)).isEqualTo("3:FIRING");
+      assertThat(tester.monitor().stats().suppressed()).containsEntry(SuppressionKind.SILENCE, 1L);
+    }
+  }
+
   @Test
   void muteWindowSuppressesDuringItsHoursOnly() {
     MuteWindow nightly =
