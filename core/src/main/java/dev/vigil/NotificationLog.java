@@ -124,6 +124,14 @@ final class NotificationLog {
   Decision onTransition(AlertNotification n, MuteStage.@Nullable Muted muted, Instant now) {
     requireNonNull(n, "n == null");
     String fp = n.fingerprint();
+    if (n.status() == AlertStatus.RESOLVED && n.type() == NotificationType.FLAPPING_STOPPED) {
+      // A notice: the flap stopped while the alert does not fire. What closes the alert for this
+      // sink is the RESOLVED the engine sends after it, if one is owed. A sink that never heard
+      // the alert open hears nothing of it.
+      Entry e = entries.get(fp);
+      if (e == null || !e.told) return Decision.toldElsewhere(n);
+      return muted == null ? new Decision(n, null) : new Decision(n, muted);
+    }
     if (n.status() == AlertStatus.RESOLVED) {
       Entry e = entries.remove(fp);
       if (e == null || e.told || e.openingMuted == null) {
