@@ -323,7 +323,7 @@ final class Delivery {
       MuteStage.Muted muted = suppressor.check(n, now, active);
       Outcome outcome = new Outcome();
       for (Lane lane : lanesFor(n)) {
-        NotificationLog.Decision d = lane.log().onTransition(n, muted, now);
+        NotificationLog.Decision d = lane.log().onTransition(n, muted, now, e.nanos());
         if (d.send() && n.status() == AlertStatus.RESOLVED && !lane.route().sendResolved()) {
           continue; // this route does not send resolutions
         }
@@ -341,7 +341,7 @@ final class Delivery {
         Duration repeat = node.repeatInterval();
         if (repeat == null) repeat = a.repeatInterval();
         for (Lane lane : lanesOf(node)) {
-          NotificationLog.Decision d = lane.log().due(a, now, mute::apply, repeat);
+          NotificationLog.Decision d = lane.log().due(a, now, e.nanos(), mute::apply, repeat);
           if (d != null) outcome.add(lane, d);
         }
       }

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
 final class NotificationLog {
   static final int MAX_TRACKED = 10_000;
 
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
   /**
    * A decision for this sink: send {@code notification}; or, with {@code muted} set, do not
    * (muted); or, with {@code toldElsewhere}, do not because the sink was told already, by another
@@ -70,6 +72,9 @@ final class NotificationLog {
     boolean announce;
     MuteStage.@Nullable Muted openingMuted;
     @Nullable Instant lastAt;
+
+    /** {@link #lastAt} on the ticker; {@link #UNKNOWN} when restored from a store. */
+    long lastNanos = UNKNOWN;
   }
 
   private final @Nullable StoredLog stored;
@@ -122,6 +127,22 @@ final class NotificationLog {
    * @param muted what the mute stages said about it, or null
    */
   Decision onTransition(AlertNotification n, MuteStage.@Nullable Muted muted, Instant now) {
+    return onTransition(n, muted, now, epochNanos(now));
+  }
+
+  /** A ticker reading for callers without a ticker: the instant in nanoseconds. */
+  private static long epochNanos(Instant now) {
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /**
+   * Decides what this sink hears of a transition the engine emitted at {@code now}, ticker reading
+   * {@code nanos} (reminders are timed on the ticker).
+   *
+   * @param muted what the mute stages said about it, or null
+   */
+  Decision onTransition(
+      AlertNotification n, MuteStage.@Nullable Muted muted, Instant now, long nanos) {
     requireNonNull(n, "n == null");
     String fp = n.fingerprint();
     if (n.status() == AlertStatus.RESOLVED && n.type() == NotificationType.FLAPPING_STOPPED) {
@@ -163,6 +184,7 @@ final class NotificationLog {
       return Decision.toldElsewhere(out);
     }
     e.lastAt = now;
+    e.lastNanos = nanos;
     if (muted == null) {
       e.restored = false;
       return tell(fp, e, out, now);
@@ -213,21 +235,36 @@ final class NotificationLog {
       Instant now,
       Function<AlertNotification, MuteStage.@Nullable Muted> mute,
       Duration repeatInterval) {
+    return due(alert, now, epochNanos(now), mute, repeatInterval);
+  }
+
+  /** As {@link #due(ActiveAlert, Instant, Function, Duration)}, at ticker reading {@code nanos}. */
+  @Nullable Decision due(
+      ActiveAlert alert,
+      Instant now,
+      long nanos,
+      Function<AlertNotification, MuteStage.@Nullable Muted> mute,
+      Duration repeatInterval) {
     if (!alert.firing()) return null;
     Entry e = entries.get(alert.fingerprint());
     if (e == null) return null;
     if (e.announce) {
       if (mute.apply(alert.current()) != null) return null; // still muted: owed, not counted again
       e.lastAt = now;
+      e.lastNanos = nanos;
       return tell(alert.fingerprint(), e, alert.current(), now);
     }
+    if (repeatInterval.isZero()) return null;
     Instant last = e.lastAt;
-    if (repeatInterval.isZero() || last == null || now.isBefore(last.plus(repeatInterval))) {
-      return null;
-    }
+    boolean due =
+        e.lastNanos != UNKNOWN
+            ? nanos - e.lastNanos >= repeatInterval.toNanos()
+            : last != null && !now.isBefore(last.plus(repeatInterval)); // restored: by the clock
+    if (!due) return null;
     AlertNotification reminder = alert.current().withType(NotificationType.REMINDER);
     MuteStage.Muted m = mute.apply(reminder);
     e.lastAt = now;
+    e.lastNanos = nanos;
     if (m != null) return new Decision(reminder, m);
     StoredLog st = stored;
     if (st != null && !st.claimReminder(alert.fingerprint(), reminder, now, repeatInterval)) {

@@ -144,6 +144,7 @@ public final class ResourceMonitor implements AutoCloseable {
     this.suppressor =
         new Suppressor(
             clock,
+            ticker,
             b.startupGracePeriod,
             b.muteWindows,
             b.inhibitRules.isEmpty() ? List.of(InhibitRule.DEFAULT) : b.inhibitRules);

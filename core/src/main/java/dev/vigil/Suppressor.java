@@ -36,7 +36,12 @@ final class Suppressor {
   private final Map<SuppressionKind, AtomicLong> counts = new EnumMap<>(SuppressionKind.class);
 
   Suppressor(Clock clock, Duration grace, List<MuteWindow> muteWindows) {
-    this(clock, grace, muteWindows, List.of(InhibitRule.DEFAULT));
+    this(clock, Ticker.system(), grace, muteWindows, List.of(InhibitRule.DEFAULT));
+  }
+
+  Suppressor(
+      Clock clock, Duration grace, List<MuteWindow> muteWindows, List<InhibitRule> inhibitRules) {
+    this(clock, Ticker.system(), grace, muteWindows, inhibitRules);
   }
 
   /**
@@ -44,9 +49,13 @@ final class Suppressor {
    * @throws IllegalArgumentException if {@code grace} is negative or two windows share a name
    */
   Suppressor(
-      Clock clock, Duration grace, List<MuteWindow> muteWindows, List<InhibitRule> inhibitRules) {
+      Clock clock,
+      Ticker ticker,
+      Duration grace,
+      List<MuteWindow> muteWindows,
+      List<InhibitRule> inhibitRules) {
     this.clock = requireNonNull(clock, "clock == null");
-    this.grace = new GraceStage(clock.instant(), requireNonNull(grace, "grace == null"));
+    this.grace = new GraceStage(ticker, clock.instant(), requireNonNull(grace, "grace == null"));
     this.muteWindows = new MuteWindowStage(requireNonNull(muteWindows, "muteWindows == null"));
     this.stages =
         List.of(

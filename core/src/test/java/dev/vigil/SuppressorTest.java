@@ -19,7 +19,15 @@ class SuppressorTest {
   private static final List<Alert> NONE_FIRING = List.of();
 
   private final SteppedClock clock = new SteppedClock(T0);
-  private final Suppressor suppressor = new Suppressor(clock, Duration.ZERO, List.of());
+
+  /** The instant the test asks about, as a ticker reading: grace is measured on the ticker. */
+  private volatile Instant tickerAt = T0;
+
+  private final Ticker ticker =
+      () -> tickerAt.getEpochSecond() * 1_000_000_000L + tickerAt.getNano();
+
+  private final Suppressor suppressor =
+      new Suppressor(clock, ticker, Duration.ZERO, List.of(), List.of(InhibitRule.DEFAULT));
 
   private static AlertNotification firing(String rule, Severity severity, String resource) {
     Map<String, String> labels = labels(rule, severity, resource);
@@ -61,8 +69,9 @@ class SuppressorTest {
   }
 
   /** Asks the mute stages, and counts like delivery does when a notification is muted. */
-  private static @Nullable String reason(
+  private @Nullable String reason(
       Suppressor s, AlertNotification n, Instant now, List<Alert> firing) {
+    tickerAt = now;
     List<ActiveAlert> active =
         firing.stream()
             .map(
@@ -163,7 +172,8 @@ class SuppressorTest {
             .zone(ZoneOffset.UTC)
             .matching(Matcher.notEqual("severity", "critical"))
             .build();
-    Suppressor s = new Suppressor(clock, Duration.ZERO, List.of(office));
+    Suppressor s =
+        new Suppressor(clock, ticker, Duration.ZERO, List.of(office), List.of(InhibitRule.DEFAULT));
 
     assertThat(reason(s, firing("HighCpu", Severity.WARNING, "vm-1"), T0, NONE_FIRING))
         .isEqualTo("muted by window office-hours");
@@ -229,8 +239,11 @@ class SuppressorTest {
 
   @Test
   void notificationsDuringTheStartupGracePeriodAreSuppressed() {
-    Suppressor s = new Suppressor(clock, Duration.ofMinutes(5), List.of());
+    Suppressor s =
+        new Suppressor(
+            clock, ticker, Duration.ofMinutes(5), List.of(), List.of(InhibitRule.DEFAULT));
     Instant startedAt = T0.plus(Duration.ofMinutes(1));
+    tickerAt = startedAt;
     s.started(startedAt);
 
     assertThat(s.graceEndsAt()).isEqualTo(startedAt.plus(Duration.ofMinutes(5)));
@@ -256,7 +269,9 @@ class SuppressorTest {
   @Test
   void checksRunInOrderGraceSilenceMuteWindowInhibition() {
     MuteWindow always = MuteWindow.builder("always").zone(ZoneOffset.UTC).build();
-    Suppressor s = new Suppressor(clock, Duration.ofMinutes(5), List.of(always));
+    Suppressor s =
+        new Suppressor(
+            clock, ticker, Duration.ofMinutes(5), List.of(always), List.of(InhibitRule.DEFAULT));
     Silence silence =
         s.silence(List.of(Matcher.equal("resource", "vm-1")), Duration.ofHours(1), "maintenance");
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-1"));
@@ -268,7 +283,8 @@ class SuppressorTest {
     s.expire(silence.id());
     assertThat(reason(s, warning, afterGrace, firing)).isEqualTo("muted by window always");
 
-    Suppressor inhibitOnly = new Suppressor(clock, Duration.ZERO, List.of());
+    Suppressor inhibitOnly =
+        new Suppressor(clock, ticker, Duration.ZERO, List.of(), List.of(InhibitRule.DEFAULT));
     assertThat(reason(inhibitOnly, warning, afterGrace, firing))
         .isEqualTo("inhibited by CRITICAL HighCpu on vm-1");
   }
@@ -280,7 +296,9 @@ class SuppressorTest {
             .zone(ZoneOffset.UTC)
             .matching(Matcher.equal("resource", "vm-3"))
             .build();
-    Suppressor s = new Suppressor(clock, Duration.ofMinutes(1), List.of(always));
+    Suppressor s =
+        new Suppressor(
+            clock, ticker, Duration.ofMinutes(1), List.of(always), List.of(InhibitRule.DEFAULT));
     s.silence(List.of(Matcher.equal("resource", "vm-2")), Duration.ofHours(1), "maintenance");
     List<Alert> firing = List.of(alert("HighCpu", Severity.CRITICAL, "vm-4"));
     Instant afterGrace = T0.plus(Duration.ofMinutes(1));
@@ -303,7 +321,10 @@ class SuppressorTest {
 
   @Test
   void rejectsBadSettings() {
-    assertThatThrownBy(() -> new Suppressor(clock, Duration.ofSeconds(-1), List.of()))
+    assertThatThrownBy(
+            () ->
+                new Suppressor(
+                    clock, ticker, Duration.ofSeconds(-1), List.of(), List.of(InhibitRule.DEFAULT)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("grace");
     MuteWindow w = MuteWindow.builder("nightly").zone(ZoneOffset.UTC).build();

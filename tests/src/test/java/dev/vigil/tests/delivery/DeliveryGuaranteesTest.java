@@ -269,9 +269,11 @@ class DeliveryGuaranteesTest {
       m.pollNow(); // vm-0 FIRING (in flight), vm-1 FIRING queued
       assertThat(entered.await(5, TimeUnit.SECONDS)).as("first in flight").isTrue();
       clock.advance(MINUTE);
+      ticker.advance(MINUTE); // reminders are timed on the ticker
       m.pollNow(); // two reminders: queue [vm-1 FIRING, vm-0 REMINDER, vm-1 REMINDER]
       fleet.cpu = 50;
       clock.advance(MINUTE);
+      ticker.advance(MINUTE);
       m.pollNow(); // two RESOLVED: the reminders go first
       gate.countDown();
       assertThat(m.flush(Duration.ofSeconds(5))).isTrue();

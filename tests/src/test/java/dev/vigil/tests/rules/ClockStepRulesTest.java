@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -150,7 +149,6 @@ class ClockStepRulesTest {
    * zero though it is. Delivery is being reworked in parallel: this test is the acceptance check
    * for moving grace (and reminders) onto {@code Evaluation.nanos()}.
    */
-  @Disabled("GraceStage and NotificationLog reminders still measure on the wall clock")
   @Test
   void notificationsAreDeliveredOnTimeAfterTheClockSteppedBack() {
     Run steady = run("for10m", "90 ".repeat(12).trim(), null);
