@@ -244,6 +244,20 @@ final class Evaluator {
     tick(now, emit);
   }
 
+  /**
+   * How many of {@code samples} would start a series the engine does not keep yet (of metrics some
+   * rule reads), counting at most to {@code limit + 1}. Changes nothing.
+   */
+  synchronized int newSeries(List<Sample> samples, int limit) {
+    java.util.Set<SeriesKey> fresh = new java.util.HashSet<>();
+    for (Sample sample : samples) {
+      if (!rulesByMetric.containsKey(sample.metric())) continue;
+      SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
+      if (!series.containsKey(key) && fresh.add(key) && fresh.size() > limit) break;
+    }
+    return fresh.size();
+  }
+
   /** As {@link #ingest(String, List, Set, Instant, long)} with a ticker that follows the clock. */
   Evaluation ingest(String source, List<Sample> samples, Set<String> failed, Instant now) {
     return ingest(source, samples, failed, now, tickerFor(now));

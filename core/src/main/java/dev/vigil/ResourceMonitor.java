@@ -99,6 +99,8 @@ public final class ResourceMonitor implements AutoCloseable {
   /** The delivery side: mute stages, per-sink notification logs, queues. */
   private final Delivery delivery;
 
+  private final int maxNewSeriesPerPoll;
+
   /** This instance's heartbeat in the state store, and the takeover of stopped ones; or null. */
   private final @Nullable InstanceLease lease;
 
@@ -125,6 +127,7 @@ public final class ResourceMonitor implements AutoCloseable {
     b.sources.forEach((name, reg) -> runners.add(new SourceRunner(name, reg.source, reg.schedule)));
     this.sources = List.copyOf(runners);
     this.evaluator = new Evaluator(b.rules, b.sourceFailuresToAlert);
+    this.maxNewSeriesPerPoll = b.maxNewSeriesPerPoll;
     List<SinkDispatcher> dispatchers = new ArrayList<>();
     b.sinks.forEach(
         (name, sink) ->
@@ -585,6 +588,7 @@ public final class ResourceMonitor implements AutoCloseable {
       samples = runner.source.poll(context);
       requireNonNull(samples, () -> "source " + runner.name + " returned null");
       PollCheck.check(runner.name, samples); // a bad sample fails the poll, naming its index
+      if (samples.size() > maxNewSeriesPerPoll) checkNewSeries(runner.name, samples);
     } catch (InterruptedException e) {
       // Someone is stopping this thread (close(), or the host shutting its executor down): not a
       // failure of the source, so no health alert; keep the interrupt for whoever runs us.
@@ -610,6 +614,30 @@ public final class ResourceMonitor implements AutoCloseable {
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), took);
+  }
+
+  /**
+   * Fails a poll that would start more series than {@link Builder#maxNewSeriesPerPoll} allows (a
+   * label that holds a request id or a timestamp): the source's health alert fires, naming the
+   * count and the fix, and no series or alert of any source changes.
+   */
+  private void checkNewSeries(String source, List<Sample> samples) throws SourceException {
+    int fresh = evaluator.newSeries(samples, maxNewSeriesPerPoll);
+    if (fresh <= maxNewSeriesPerPoll) return;
+    throw new SourceException(
+        SourceException.Kind.BAD_DATA,
+        source
+            + " returned more than "
+            + maxNewSeriesPerPoll
+            + " new series in one poll (of "
+            + samples.size()
+            + " samples); a label that changes every poll (an id, a timestamp) makes a new series"
+            + " each time: drop it in the source, or raise ResourceMonitor.Builder"
+            + ".maxNewSeriesPerPoll",
+        null,
+        -1,
+        null,
+        null);
   }
 
   /**
@@ -767,6 +795,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private final Map<String, Delivery.Budget> budgets = new LinkedHashMap<>();
     private @Nullable StateStore stateStore;
     private String instanceId = "default";
+    private int maxNewSeriesPerPoll = 100_000;
 
     /** Resolved by {@link #build()}. */
     private @Nullable RouteTree routeTree;
@@ -802,6 +831,20 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public Builder stateStore(StateStore store) {
       this.stateStore = requireNonNull(store, "stateStore == null");
+      return this;
+    }
+
+    /**
+     * Sets how many series one poll may start; 100,000 by default. A poll that would start more (a
+     * label that changes every poll: a request id, a timestamp) fails as {@code bad_data}: the
+     * source's health alert fires naming the count and the fix, and no series or alert changes, so
+     * memory stays bounded whatever a source returns.
+     *
+     * @throws IllegalArgumentException if {@code limit} is less than 1
+     */
+    public Builder maxNewSeriesPerPoll(int limit) {
+      if (limit < 1) throw new IllegalArgumentException("maxNewSeriesPerPoll < 1: " + limit);
+      this.maxNewSeriesPerPoll = limit;
       return this;
     }
 

@@ -86,4 +86,46 @@ class BadInputRulesTest {
       assertThat(sink.forRule("HighCpu")).isEmpty();
     }
   }
+
+  /**
+   * A label that changes every poll (here a request id) would start a new series per sample and
+   * poll, growing memory without bound: past {@code maxNewSeriesPerPoll} the poll fails as {@code
+   * bad_data}, naming the count and the fix, and the series already kept lose nothing.
+   */
+  @Test
+  void aPollStartingMoreNewSeriesThanAllowedFailsAndKeepsEveryAlert() throws Exception {
+    try (ResourceMonitor m =
+        time.configure(ResourceMonitor.builder())
+            .source("fleet", Schedule.every(Duration.ofMinutes(1)), context -> next.get())
+            .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+            .sink("recording", sink)
+            .maxNewSeriesPerPoll(100)
+            .build()) {
+      List<Sample> fleet = new ArrayList<>();
+      for (int i = 0; i < 80; i++) fleet.add(cpu("vm-" + i, 90));
+      poll(m, fleet); // 80 new series: within the limit
+      assertThat(sink.forRule("HighCpu")).hasSize(80);
+
+      List<Sample> leaky = new ArrayList<>();
+      for (int i = 0; i < 80; i++) leaky.add(cpu("vm-" + i, 50)); // would resolve all 80
+      for (int i = 0; i < 150; i++) {
+        leaky.add(
+            new Sample(
+                "cpu_usage", "vm-" + i, java.util.Map.of("request_id", "r" + i), 10, time.now()));
+      }
+      poll(m, leaky);
+
+      AlertNotification health = sink.forRule("SourceHealth").get(0);
+      assertThat(health.labels()).containsEntry("cause", "bad_data");
+      assertThat(health.summary())
+          .contains("more than 100 new series in one poll")
+          .contains("maxNewSeriesPerPoll");
+      assertThat(m.activeAlerts()).filteredOn(a -> a.rule().equals("HighCpu")).hasSize(80);
+      assertThat(sink.forRule("HighCpu")).as("nothing of the bad poll applied").hasSize(80);
+      assertThat(m.stats().sources().get("fleet").failures()).isEqualTo(1);
+
+      poll(m, fleet.subList(0, 80));
+      assertThat(sink.forRule("SourceHealth")).hasSize(2); // recovered
+    }
+  }
 }
