@@ -460,7 +460,8 @@ final class Delivery {
     private NotificationLog.@Nullable Decision firstMuted;
 
     void add(Lane lane, NotificationLog.Decision d) {
-      if (d.toldElsewhere()) return; // another replica, or this one before a restart, told it
+      if (d.skipped())
+        return; // told already (another replica, before a restart), or nothing to tell
       if (d.send()) {
         send.put(lane, d.notification());
         return;

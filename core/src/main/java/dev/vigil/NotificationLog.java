@@ -43,21 +43,21 @@ final class NotificationLog {
 
   /**
    * A decision for this sink: send {@code notification}; or, with {@code muted} set, do not
-   * (muted); or, with {@code toldElsewhere}, do not because the sink was told already, by another
-   * replica or before a restart (the store says so).
+   * (muted); or, with {@code skipped}, do not and count nothing: the sink was told already (by
+   * another replica, or before a restart: the store says so), or there is nothing it should hear.
    */
   record Decision(
-      AlertNotification notification, MuteStage.@Nullable Muted muted, boolean toldElsewhere) {
+      AlertNotification notification, MuteStage.@Nullable Muted muted, boolean skipped) {
     Decision(AlertNotification notification, MuteStage.@Nullable Muted muted) {
       this(notification, muted, false);
     }
 
-    static Decision toldElsewhere(AlertNotification n) {
+    static Decision skipped(AlertNotification n) {
       return new Decision(n, null, true);
     }
 
     boolean send() {
-      return muted == null && !toldElsewhere;
+      return muted == null && !skipped;
     }
   }
 
@@ -150,14 +150,14 @@ final class NotificationLog {
       // sink is the RESOLVED the engine sends after it, if one is owed. A sink that never heard
       // the alert open hears nothing of it.
       Entry e = entries.get(fp);
-      if (e == null || !e.told) return Decision.toldElsewhere(n);
+      if (e == null || !e.told) return Decision.skipped(n);
       return muted == null ? new Decision(n, null) : new Decision(n, muted);
     }
     if (n.status() == AlertStatus.RESOLVED) {
       Entry e = entries.remove(fp);
       if (e == null || e.told || e.openingMuted == null) {
         StoredLog st = stored;
-        if (st != null && !st.claimResolved(fp)) return Decision.toldElsewhere(n);
+        if (st != null && !st.claimResolved(fp)) return Decision.skipped(n);
         return new Decision(n, null);
       }
       MuteStage.Muted opening = e.openingMuted;
@@ -181,7 +181,7 @@ final class NotificationLog {
       // keep the rhythm of what it heard.
       e.restored = false;
       told(e, out);
-      return Decision.toldElsewhere(out);
+      return Decision.skipped(out);
     }
     e.lastAt = now;
     e.lastNanos = nanos;
@@ -205,7 +205,7 @@ final class NotificationLog {
       if (!e.told) {
         if (!st.claimOpen(fp, n, now)) {
           told(e, n);
-          return Decision.toldElsewhere(n);
+          return Decision.skipped(n);
         }
       } else {
         st.update(fp, n, now);

@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -111,7 +112,7 @@ public final class ResourceMonitor implements AutoCloseable {
    * Alerts the sinks were told of before a restart wait for every source to be polled once: then
    * those the engine does not know resolved while the monitor was down.
    */
-  private volatile boolean restoring;
+  private final AtomicBoolean restoring = new AtomicBoolean();
 
   /** Opened when the shutdown is complete: later close() callers wait for it. */
   private final java.util.concurrent.CountDownLatch closed =
@@ -171,7 +172,7 @@ public final class ResourceMonitor implements AutoCloseable {
         store == null
             ? null
             : new InstanceLease(store, b.instanceId, clock, sinks, new StateErrors());
-    this.restoring = delivery.hasRestored();
+    this.restoring.set(delivery.hasRestored());
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -651,7 +652,7 @@ public final class ResourceMonitor implements AutoCloseable {
       InstanceLease l = lease;
       if (l != null) l.beat();
       delivery.accept(evaluation);
-      if (restoring && polled) resolveRestored(runner, evaluation.at());
+      if (polled && restoring.get()) resolveRestored(runner, evaluation.at());
     } finally {
       Throwable failure = evaluation.failure();
       if (failure != null) {
@@ -669,10 +670,7 @@ public final class ResourceMonitor implements AutoCloseable {
     for (SourceRunner r : sources) {
       if (r != polled && r.stats().lastSuccess() == null) return;
     }
-    synchronized (delivery) {
-      if (!restoring) return;
-      restoring = false;
-    }
+    if (!restoring.compareAndSet(true, false)) return; // another poll thread got here first
     Set<String> known = new java.util.HashSet<>();
     for (Alert a : evaluator.activeAlerts()) known.add(a.fingerprint());
     delivery.resolveRestored(known, now);

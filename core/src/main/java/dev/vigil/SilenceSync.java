@@ -27,10 +27,8 @@ final class SilenceSync {
   private final Clock clock;
   private final StateErrors errors;
 
-  /** The silences this monitor knows, with the end it last wrote or read. */
-  private final Map<String, Known> known = new HashMap<>();
-
-  private record Known(Silence silence, Instant endsAt) {}
+  /** The silences this monitor knows, by id. */
+  private final Map<String, Silence> known = new HashMap<>();
 
   SilenceSync(StateStore store, Suppressor suppressor, Clock clock, StateErrors errors) {
     this.store = store;
@@ -41,7 +39,7 @@ final class SilenceSync {
 
   /** Writes a silence made on this monitor. */
   synchronized void saved(Silence s) {
-    known.put(s.id(), new Known(s, s.endsAt()));
+    known.put(s.id(), s);
     try {
       store.put(SPACE, s.id(), encode(s));
     } catch (IOException e) {
@@ -62,32 +60,31 @@ final class SilenceSync {
     for (Map.Entry<String, String> r : records.entrySet()) {
       Silence stored = decode(r.getValue());
       if (stored == null) continue;
-      Known k = known.get(r.getKey());
-      if (k == null) {
+      Silence local = known.get(r.getKey());
+      if (local == null) {
         if (!stored.isExpired(now)) {
           suppressor.add(stored);
-          known.put(stored.id(), new Known(stored, stored.endsAt()));
+          known.put(stored.id(), stored);
         }
-      } else if (k.silence().endsAt().isBefore(stored.endsAt())) {
-        write(k.silence()); // expired here: the others learn it
-      } else if (stored.endsAt().isBefore(k.silence().endsAt())) {
-        k.silence().expire(); // expired elsewhere
-        known.put(r.getKey(), new Known(k.silence(), k.silence().endsAt()));
+      } else if (local.endsAt().isBefore(stored.endsAt())) {
+        write(local); // expired here: the others learn it
+      } else if (stored.endsAt().isBefore(local.endsAt())) {
+        local.expire(); // expired elsewhere
       }
       if (stored.endsAt().plus(FORGET_AFTER).isBefore(now)) remove(r.getKey());
     }
     List<String> gone = new ArrayList<>();
-    for (Known k : known.values()) {
-      if (!records.containsKey(k.silence().id())) {
-        if (k.silence().endsAt().plus(FORGET_AFTER).isBefore(now)) gone.add(k.silence().id());
-        else write(k.silence()); // the store lost it (or never had it): write it again
+    for (Silence local : known.values()) {
+      if (!records.containsKey(local.id())) {
+        if (local.endsAt().plus(FORGET_AFTER).isBefore(now)) gone.add(local.id());
+        else write(local); // the store lost it (or never had it): write it again
       }
     }
     known.keySet().removeAll(gone);
   }
 
   private void write(Silence s) {
-    known.put(s.id(), new Known(s, s.endsAt()));
+    known.put(s.id(), s);
     try {
       store.put(SPACE, s.id(), encode(s));
     } catch (IOException e) {

@@ -1,12 +1,10 @@
 package dev.vigil;
 
-import dev.vigil.internal.Codec;
 import dev.vigil.state.StateStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -111,7 +109,7 @@ final class StoredLog {
   }
 
   private static String encode(AlertNotification n, Instant at) {
-    return "t1\t" + Codec.join(List.of(at.toString())) + "\t" + StoredNotifications.encode(n);
+    return "t1\t" + at + "\t" + StoredNotifications.encode(n); // an Instant holds no tab
   }
 
   private static @Nullable Told decode(String record) {
