@@ -327,7 +327,8 @@ final class NotificationLog {
               last.fingerprint(),
               NotificationType.RESOLVED,
               last.description(),
-              now));
+              now,
+              last.recentValues()));
     }
     return out;
   }

@@ -599,10 +599,15 @@ final class SinkDispatcher {
         Throwables.rethrowIfFatal(t);
         increment(Counter.FAILED, 1);
         boolean permanent = t instanceof PermanentDeliveryException;
-        boolean willRetry = !permanent && attempt < maxAttempts && !abandoned;
-        logFailure(q, t, attempt, willRetry, permanent);
+        boolean retriable = !permanent && attempt < maxAttempts;
+        boolean willRetry = retriable && !abandoned;
+        logFailure(q, t, attempt, retriable, permanent);
         for (AlertNotification n : notifications) {
           listener.onDeliveryFailed(name, n, t, willRetry);
+        }
+        if (retriable && abandoned) {
+          closedBeforeDelivery(notifications); // still in the outbox, for a restart or a replica
+          return;
         }
         if (!willRetry) {
           fromOutbox(q);
@@ -616,13 +621,7 @@ final class SinkDispatcher {
         } catch (Throwable stopped) {
           Throwables.rethrowIfFatal(stopped);
           if (abandoned) {
-            lock.lock();
-            try {
-              for (int i = 0; i < notifications.size(); i++) countDrop(CLOSED);
-            } finally {
-              lock.unlock();
-            }
-            for (AlertNotification n : notifications) dropped(n, CLOSED);
+            closedBeforeDelivery(notifications);
           } else {
             fromOutbox(q);
             deadLetter(notifications, t);
@@ -631,6 +630,20 @@ final class SinkDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * Counts and reports {@code notifications} as dropped because the monitor closed while they were
+   * being retried; they stay in the outbox.
+   */
+  private void closedBeforeDelivery(List<AlertNotification> notifications) {
+    lock.lock();
+    try {
+      for (int i = 0; i < notifications.size(); i++) countDrop(CLOSED);
+    } finally {
+      lock.unlock();
+    }
+    for (AlertNotification n : notifications) dropped(n, CLOSED);
   }
 
   private void logFailure(
