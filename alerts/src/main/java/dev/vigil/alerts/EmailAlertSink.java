@@ -781,14 +781,20 @@ public final class EmailAlertSink implements AlertGroupSink {
     plain.setText(text, StandardCharsets.UTF_8.name());
     MimeBodyPart rich = new MimeBodyPart();
     rich.setText(htmlText, StandardCharsets.UTF_8.name(), "html");
-    if (charts.isEmpty()) {
+    // A user template may leave a chart out: an image the HTML does not show is not attached
+    // (clients list it as an attachment).
+    List<Chart> shown = new ArrayList<>(charts.size());
+    for (Chart chart : charts) {
+      if (htmlText.contains("cid:" + chart.contentId)) shown.add(chart);
+    }
+    if (shown.isEmpty()) {
       message.setContent(new MimeMultipart("alternative", plain, rich));
       return;
     }
     MimeMultipart related = new MimeMultipart("related");
     related.addBodyPart(rich);
     int i = 0;
-    for (Chart chart : charts) {
+    for (Chart chart : shown) {
       MimeBodyPart image = new MimeBodyPart();
       image.setDataHandler(new DataHandler(new ByteArrayDataSource(chart.png, "image/png")));
       image.setContentID("<" + chart.contentId + ">");

@@ -202,6 +202,22 @@ class EmailChartTest {
   }
 
   @Test
+  void aTemplateThatLeavesTheChartOutGetsNoImagePart() throws Exception {
+    EmailTemplate noChart =
+        new EmailTemplate() {
+          @Override
+          public String html(AlertValues a) {
+            return "<p>" + a.summary() + "</p>";
+          }
+        };
+    run(sink().template(noChart).build(), highCpu(Duration.ZERO), "10 90 95 40");
+    assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
+    MimeMessage resolved = greenMail.getReceivedMessages()[1];
+    assertThat(htmlOf(resolved)).isEqualTo("<p>CPU usage on vm-1 is 40%</p>");
+    assertThat(parts(resolved)).noneMatch(p -> isMimeType(p, "image/png"));
+  }
+
+  @Test
   void aChartThatCannotBeDrawnIsLoggedOnceAndTheEmailGoesWithoutIt() throws Exception {
     try (CapturedStderr err = new CapturedStderr()) {
       EmailAlertSink sink =

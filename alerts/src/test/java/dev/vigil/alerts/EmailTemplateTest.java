@@ -172,6 +172,61 @@ class EmailTemplateTest {
         .isEqualTo(golden("email-subjects.txt").lines().findFirst().get());
   }
 
+  /** The example of docs/sinks.md, "Templates", as it is there. */
+  @Test
+  void documentedExampleWorksAsShown() throws Exception {
+    EmailTemplate ours =
+        new EmailTemplate() {
+          @Override
+          public String subject(AlertValues a) {
+            return a.severity() + " " + a.resource() + ": " + a.summary();
+          }
+
+          @Override
+          public String html(AlertValues a) {
+            return "<h2>"
+                + a.headline()
+                + "</h2>"
+                + "<p>"
+                + a.summary()
+                + "</p>"
+                + a.chart() // the <img> of the chart, or ""
+                + "<p>Team: "
+                + a.labels().getOrDefault("team", "none")
+                + "</p>"
+                + "<p><a href=\"https://runbooks.example.com/cpu\">Runbook</a></p>";
+          }
+
+          @Override
+          public String digestText(GroupValues g) {
+            StringBuilder b = new StringBuilder(g.title()).append("\n\n");
+            for (AlertValues a : g.alerts()) b.append("- ").append(a.headline()).append('\n');
+            return b.toString();
+          }
+        };
+    AlertGroup g = hostileGroup();
+    EmailAlertSink sink = sink().html(true).template(ours).build();
+    try {
+      MimeMessage one = sink.message(g.notifications().get(0));
+      assertThat(one.getSubject())
+          .isEqualTo(
+              "[Vigil] CRITICAL vm-1 & <b>2</b>: CPU <img src=x onerror=alert(1)> is 92.4%"
+                  + " Bcc: evil@example.com");
+      assertThat(html(one))
+          .contains("<p>Team: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p>")
+          .contains("<a href=\"https://runbooks.example.com/cpu\">Runbook</a>")
+          .doesNotContain("<script>", "<b>2");
+      assertThat(text(sink.digest(g)))
+          .isEqualTo(
+              "3 alerts: 2 FIRING, 1 RESOLVED (alertname=High<Cpu>)\n\n"
+                  + "- FIRING CRITICAL High<Cpu> on vm-1 & <b>2</b>\n"
+                  + "- RESOLVED CRITICAL High<Cpu> on vm-1 & <b>2</b>\n"
+                  + "- FIRING (REMINDER) CRITICAL High<Cpu> on vm-1 & <b>2</b>\n");
+    } finally {
+      sink.close();
+    }
+  }
+
   @Test
   void userSubjectGetsThePrefixAndCannotBreakTheHeader() throws Exception {
     EmailTemplate ours =
