@@ -55,6 +55,11 @@ import org.slf4j.Logger;
  * VirtualMachineError}) is logged, counted in {@link #stats()} and reported to the {@link
  * MonitorListener}; polling continues on the next tick and other sinks are unaffected.
  *
+ * <p><b>Silent mistakes.</b> Once every source had a successful poll, a rule reading a metric that
+ * no source reported (a typo) is logged once at WARN, reported to {@link
+ * MonitorListener#onUnreportedMetric} and counted in {@link MonitorStats#rulesWithoutData()};
+ * {@link Builder#build()} refuses a monitor without a sink unless {@link Builder#withoutSinks()}.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} once; {@link #close()} stops polling, waits for running
  * polls, flushes every sink's queue within the {@link Builder#shutdownTimeout}, then closes the
  * sources and sinks. {@link #pollNow()} works before {@code start()} too, which suits tests.
@@ -1153,17 +1158,6 @@ public final class ResourceMonitor implements AutoCloseable {
      */
     public ResourceMonitor build() {
       if (sources.isEmpty()) throw new IllegalStateException("no source: add one with source()");
-      if (sinks.isEmpty() && !withoutSinks) {
-        throw new IllegalStateException(
-            "no sink: notifications would go nowhere; add one with sink(name, sink), or call"
-                + " withoutSinks() if the monitor is read through activeAlerts() or its listener"
-                + " only");
-      }
-      if (withoutSinks && !sinks.isEmpty()) {
-        throw new IllegalStateException(
-            "withoutSinks() and sink() both set: remove withoutSinks() or the sinks "
-                + sinks.keySet());
-      }
       if (executor != null && pollThreads != null) {
         throw new IllegalStateException("executor and pollThreads both set: choose one");
       }
@@ -1181,6 +1175,17 @@ public final class ResourceMonitor implements AutoCloseable {
       Route root = route;
       routeTree =
           root == null ? RouteTree.everySink(sinks.keySet()) : RouteTree.of(root, sinks.keySet());
+      if (sinks.isEmpty() && !withoutSinks) {
+        throw new IllegalStateException(
+            "no sink: notifications would go nowhere; add one with sink(name, sink), or call"
+                + " withoutSinks() if the monitor is read through activeAlerts() or its listener"
+                + " only");
+      }
+      if (withoutSinks && !sinks.isEmpty()) {
+        throw new IllegalStateException(
+            "withoutSinks() and sink() both set: remove withoutSinks() or the sinks "
+                + sinks.keySet());
+      }
       if (rules.isEmpty() && !sinks.isEmpty()) {
         log.warn(
             "Vigil monitor has sinks {} but no rule: only the sources' health alerts (SourceHealth)"
