@@ -1,6 +1,7 @@
 package dev.vigil;
 
 import java.time.Duration;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,20 @@ public interface MonitorListener {
    * @param error what went wrong
    */
   default void onRuleError(String rule, Throwable error) {}
+
+  /**
+   * Rule {@code rule} reads {@code metric}, which no source reported in the polls until every
+   * source had a successful, complete poll: most often a typo ({@code metric("cpu")} when the
+   * source emits {@code cpu_usage}), which would otherwise raise nothing at all. Called once per
+   * rule and metric, after one WARN line for the rule; counted in {@link
+   * MonitorStats#rulesWithoutData()} until the metric is reported (then logged at INFO). Absent
+   * rules are not checked: their own alert fires for a metric that nobody reports.
+   *
+   * @param rule the rule's name
+   * @param metric the metric no source reported
+   * @param seen the metric names the sources did report, sorted (at most 10,000); unmodifiable
+   */
+  default void onUnreportedMetric(String rule, String metric, Set<String> seen) {}
 
   /**
    * A notification was raised and queued for every sink.

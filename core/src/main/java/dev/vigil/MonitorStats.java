@@ -6,16 +6,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of a {@link ResourceMonitor}'s counters, from {@link ResourceMonitor#stats()}.
- * Immutable; counters only grow over the life of a monitor.
+ * Immutable; counters only grow over the life of a monitor, gauges ({@code rulesWithoutData},
+ * {@link SinkStats#pending()}, {@link SinkStats#waiting()}) say how things are now.
  *
  * @param sources counters per source, by source name
  * @param sinks counters per sink, by sink name
  * @param suppressed notifications suppressed so far, by kind of suppression
+ * @param rulesWithoutData a gauge: the rules reading a metric that no source had reported once
+ *     every source was polled successfully ({@link MonitorListener#onUnreportedMetric}), and that
+ *     is still unreported; 0 before that check and once each such metric was reported. A health
+ *     check can require it to be 0.
  */
 public record MonitorStats(
     Map<String, SourceStats> sources,
     Map<String, SinkStats> sinks,
-    Map<SuppressionKind, Long> suppressed) {
+    Map<SuppressionKind, Long> suppressed,
+    int rulesWithoutData) {
 
   /** Copies the maps. */
   public MonitorStats {

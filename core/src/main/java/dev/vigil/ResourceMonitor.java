@@ -55,6 +55,11 @@ import org.slf4j.Logger;
  * VirtualMachineError}) is logged, counted in {@link #stats()} and reported to the {@link
  * MonitorListener}; polling continues on the next tick and other sinks are unaffected.
  *
+ * <p><b>Silent mistakes.</b> Once every source had a successful poll, a rule reading a metric that
+ * no source reported (a typo) is logged once at WARN, reported to {@link
+ * MonitorListener#onUnreportedMetric} and counted in {@link MonitorStats#rulesWithoutData()};
+ * {@link Builder#build()} refuses a monitor without a sink unless {@link Builder#withoutSinks()}.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} once; {@link #close()} stops polling, waits for running
  * polls, flushes every sink's queue within the {@link Builder#shutdownTimeout}, then closes the
  * sources and sinks. {@link #pollNow()} works before {@code start()} too, which suits tests.
@@ -102,6 +107,9 @@ public final class ResourceMonitor implements AutoCloseable {
 
   private final int maxNewSeriesPerPoll;
 
+  /** Warns of rules whose metric no source reports, once every source was polled. */
+  private final UnreportedMetricCheck metricCheck;
+
   /** This instance's heartbeat in the state store, and the takeover of stopped ones; or null. */
   private final @Nullable InstanceLease lease;
 
@@ -129,6 +137,7 @@ public final class ResourceMonitor implements AutoCloseable {
     this.sources = List.copyOf(runners);
     this.evaluator = new Evaluator(b.rules, b.sourceFailuresToAlert);
     this.maxNewSeriesPerPoll = b.maxNewSeriesPerPoll;
+    this.metricCheck = new UnreportedMetricCheck(b.rules, b.sources.keySet(), listener);
     List<SinkDispatcher> dispatchers = new ArrayList<>();
     b.sinks.forEach(
         (name, sink) ->
@@ -341,7 +350,8 @@ public final class ResourceMonitor implements AutoCloseable {
     for (SourceRunner r : sources) sourceStats.put(r.name, r.stats());
     Map<String, MonitorStats.SinkStats> sinkStats = new LinkedHashMap<>();
     for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats(delivery.waiting(d.name())));
-    return new MonitorStats(sourceStats, sinkStats, suppressor.suppressedCounts());
+    return new MonitorStats(
+        sourceStats, sinkStats, suppressor.suppressedCounts(), metricCheck.rulesWithoutData());
   }
 
   /**
@@ -608,10 +618,10 @@ public final class ResourceMonitor implements AutoCloseable {
     Duration took = Duration.ofNanos(ticker.read() - t0);
     context.logFailedResources();
     Set<String> failed = context.failedResources();
+    @Nullable Exception incomplete = context.incomplete();
     handOff(
-        runner,
-        evaluator.ingest(runner.name, samples, failed, context.incomplete(), startedAt, t0),
-        true);
+        runner, evaluator.ingest(runner.name, samples, failed, incomplete, startedAt, t0), true);
+    metricCheck.polled(runner.name, samples, incomplete == null);
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
     runner.succeeded(startedAt);
     listener.onPollSucceeded(runner.name, samples.size(), took);
@@ -794,6 +804,7 @@ public final class ResourceMonitor implements AutoCloseable {
     private @Nullable StateStore stateStore;
     private String instanceId = "default";
     private int maxNewSeriesPerPoll = 100_000;
+    private boolean withoutSinks;
 
     /** Resolved by {@link #build()}. */
     private @Nullable RouteTree routeTree;
@@ -1005,6 +1016,17 @@ public final class ResourceMonitor implements AutoCloseable {
     }
 
     /**
+     * Declares that this monitor has no sink on purpose: the host reads its alerts through {@link
+     * ResourceMonitor#activeAlerts()} or its {@link #listener} only. Without this, {@link #build()}
+     * refuses a monitor without a sink, whose notifications would go nowhere. Conflicts with {@link
+     * #sink}.
+     */
+    public Builder withoutSinks() {
+      this.withoutSinks = true;
+      return this;
+    }
+
+    /**
      * Sets the wall clock for timestamps ({@code startsAt}, {@code endsAt}); UTC system clock by
      * default. Tests pass a clock they control.
      *
@@ -1126,7 +1148,11 @@ public final class ResourceMonitor implements AutoCloseable {
     /**
      * Builds the monitor; it does not poll until {@link ResourceMonitor#start()}.
      *
-     * @throws IllegalStateException if no source is registered, if both {@code executor} and {@code
+     * <p>A monitor with sinks but no rule is built, with a WARN line: only the sources' {@code
+     * SourceHealth} alerts reach its sinks.
+     *
+     * @throws IllegalStateException if no source is registered, if no sink is registered and {@link
+     *     #withoutSinks()} was not called, or both were, if both {@code executor} and {@code
      *     pollThreads} are set, if a route or budget names a sink that is not registered, if a
      *     registered sink is on no route, or if the root route has matchers or no sink
      */
@@ -1149,6 +1175,23 @@ public final class ResourceMonitor implements AutoCloseable {
       Route root = route;
       routeTree =
           root == null ? RouteTree.everySink(sinks.keySet()) : RouteTree.of(root, sinks.keySet());
+      if (sinks.isEmpty() && !withoutSinks) {
+        throw new IllegalStateException(
+            "no sink: notifications would go nowhere; add one with sink(name, sink), or call"
+                + " withoutSinks() if the monitor is read through activeAlerts() or its listener"
+                + " only");
+      }
+      if (withoutSinks && !sinks.isEmpty()) {
+        throw new IllegalStateException(
+            "withoutSinks() and sink() both set: remove withoutSinks() or the sinks "
+                + sinks.keySet());
+      }
+      if (rules.isEmpty() && !sinks.isEmpty()) {
+        log.warn(
+            "Vigil monitor has sinks {} but no rule: only the sources' health alerts (SourceHealth)"
+                + " reach them; add rules with ResourceMonitor.Builder.rule(...)",
+            sinks.keySet());
+      }
       return new ResourceMonitor(this);
     }
 

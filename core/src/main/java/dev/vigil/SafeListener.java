@@ -3,6 +3,7 @@ package dev.vigil;
 import dev.vigil.internal.Loggers;
 import dev.vigil.internal.Throwables;
 import java.time.Duration;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
@@ -53,6 +54,15 @@ final class SafeListener implements MonitorListener {
       delegate.onRuleError(rule, error);
     } catch (Throwable t) {
       failed("onRuleError", t);
+    }
+  }
+
+  @Override
+  public void onUnreportedMetric(String rule, String metric, Set<String> seen) {
+    try {
+      delegate.onUnreportedMetric(rule, metric, seen);
+    } catch (Throwable t) {
+      failed("onUnreportedMetric", t);
     }
   }
 

@@ -66,6 +66,7 @@ public final class EvaluationCostBenchmark {
             .source("bench", Schedule.every(Duration.ofMinutes(1)), source)
             .rule(rule.build())
             .clock(clock)
+            .withoutSinks() // the cost of evaluation alone
             .build()) {
       // Fill the windows first, so that every measured poll evaluates full windows.
       int warmup = Math.max(window, 200);

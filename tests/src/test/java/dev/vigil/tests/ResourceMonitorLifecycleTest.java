@@ -114,6 +114,7 @@ class ResourceMonitorLifecycleTest {
             .source("a", Schedule.every(Duration.ofMinutes(1)), a)
             .source("b", Schedule.every(Duration.ofMinutes(1)), b)
             .shutdownTimeout(Duration.ofMillis(100))
+            .withoutSinks()
             .build();
     Thread checkNow = new Thread(monitor::pollNow, "check-now");
     checkNow.start();
@@ -142,6 +143,7 @@ class ResourceMonitorLifecycleTest {
             .source("hangs", Schedule.every(Duration.ofMinutes(1)), hangs)
             .executor(Runnable::run) // or any executor with CallerRunsPolicy
             .shutdownTimeout(Duration.ofMillis(200))
+            .withoutSinks()
             .build();
     monitor.start();
     assertThat(inPoll.await(5, TimeUnit.SECONDS)).isTrue();
@@ -197,6 +199,7 @@ class ResourceMonitorLifecycleTest {
             .clock(clock)
             .ticker(ticker)
             .source("s", Schedule.every(Duration.ofMinutes(1)), source)
+            .withoutSinks()
             .build();
     try {
       monitor.pollNow();

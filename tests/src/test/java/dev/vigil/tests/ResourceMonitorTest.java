@@ -128,6 +128,7 @@ class ResourceMonitorTest {
             builder()
                 .source("cloud", Schedule.every(MINUTE), new SettableSource(95))
                 .rule(highCpu)
+                .withoutSinks()
                 .build());
 
     monitor.pollNow();
@@ -148,7 +149,7 @@ class ResourceMonitorTest {
   void scheduledPollsFollowTheTickerAtAFixedRate() {
     SettableSource source = new SettableSource(10);
     ResourceMonitor monitor =
-        track(builder().source("cloud", Schedule.every(MINUTE), source).build());
+        track(builder().source("cloud", Schedule.every(MINUTE), source).withoutSinks().build());
     monitor.start();
 
     Await.until("first poll at start", () -> source.polls.get() == 1);
@@ -214,7 +215,7 @@ class ResourceMonitorTest {
     AtomicInteger calls = new AtomicInteger();
     MetricSource nulls = context -> calls.incrementAndGet() == 1 ? null : List.of();
     ResourceMonitor monitor =
-        track(builder().source("nulls", Schedule.every(MINUTE), nulls).build());
+        track(builder().source("nulls", Schedule.every(MINUTE), nulls).withoutSinks().build());
 
     monitor.pollNow();
     monitor.pollNow();
@@ -249,6 +250,7 @@ class ResourceMonitorTest {
             builder()
                 .source("slow", Schedule.every(Duration.ofSeconds(10)), slow)
                 .listener(listener)
+                .withoutSinks()
                 .build());
     monitor.start();
     assertThat(inPoll.await(10, TimeUnit.SECONDS)).isTrue();
@@ -282,7 +284,11 @@ class ResourceMonitorTest {
           return List.of();
         };
     ResourceMonitor monitor =
-        track(builder().source("slow", Schedule.fixedDelay(Duration.ofSeconds(10)), slow).build());
+        track(
+            builder()
+                .source("slow", Schedule.fixedDelay(Duration.ofSeconds(10)), slow)
+                .withoutSinks()
+                .build());
     monitor.start();
     assertThat(inPoll.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -513,7 +519,11 @@ class ResourceMonitorTest {
             return List.of();
           };
       ResourceMonitor monitor =
-          builder().source("s", Schedule.every(MINUTE), source).executor(host).build();
+          builder()
+              .source("s", Schedule.every(MINUTE), source)
+              .executor(host)
+              .withoutSinks()
+              .build();
       monitor.start();
       Await.until("polled", () -> pollThread.get() != null);
       monitor.close();

@@ -164,6 +164,7 @@ class SuppressionEdgesTest {
             .shutdownTimeout(Duration.ofMillis(200))
             .source("a", Schedule.every(MINUTE), a)
             .source("b", Schedule.every(MINUTE), b)
+            .withoutSinks()
             .build();
     monitor.start();
     assertThat(a.polling.await(5, TimeUnit.SECONDS)).isTrue();
