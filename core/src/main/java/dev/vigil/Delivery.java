@@ -104,6 +104,10 @@ final class Delivery {
   private final TreeMap<Long, Evaluation> waiting = new TreeMap<>();
   private long next = 1;
 
+  /** Notifications sent to at least one sink, by type; guarded by {@link #lock}. */
+  private final Map<NotificationType, Long> notified =
+      new java.util.EnumMap<>(NotificationType.class);
+
   /** Set by {@link #drain()}: from then on nothing waits in groups or behind budgets. */
   private boolean drained;
 
@@ -251,11 +255,22 @@ final class Delivery {
       for (Lane lane : lanes) {
         for (AlertNotification n : lane.log().resolveRestored(known, now)) {
           if (!lane.route().sendResolved()) continue;
+          notified.merge(n.type(), 1L, Long::sum);
           listener.onNotification(n);
           send(lane, n, nanos, now);
         }
       }
       tickLocked(nanos);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Notifications sent to at least one sink so far, by type. */
+  Map<NotificationType, Long> notified() {
+    lock.lock();
+    try {
+      return Map.copyOf(notified);
     } finally {
       lock.unlock();
     }
@@ -487,7 +502,9 @@ final class Delivery {
 
     void finish(long now, Instant at) {
       if (!send.isEmpty()) {
-        listener.onNotification(send.values().iterator().next());
+        AlertNotification first = send.values().iterator().next();
+        notified.merge(first.type(), 1L, Long::sum);
+        listener.onNotification(first);
         send.forEach((lane, n) -> send(lane, n, now, at));
         return;
       }

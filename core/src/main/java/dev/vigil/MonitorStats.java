@@ -16,18 +16,21 @@ import org.jspecify.annotations.Nullable;
  *     every source was polled successfully ({@link MonitorListener#onUnreportedMetric}), and that
  *     is still unreported; 0 before that check and once each such metric was reported. A health
  *     check can require it to be 0.
+ * @param notifications notifications sent so far (to at least one sink), by type
  */
 public record MonitorStats(
     Map<String, SourceStats> sources,
     Map<String, SinkStats> sinks,
     Map<SuppressionKind, Long> suppressed,
-    int rulesWithoutData) {
+    int rulesWithoutData,
+    Map<NotificationType, Long> notifications) {
 
   /** Copies the maps. */
   public MonitorStats {
     sources = Map.copyOf(sources);
     sinks = Map.copyOf(sinks);
     suppressed = Map.copyOf(suppressed);
+    notifications = Map.copyOf(notifications);
   }
 
   /**
@@ -39,6 +42,8 @@ public record MonitorStats(
    * @param skippedTicks ticks skipped because the previous poll was still running
    * @param lastSuccess when the last successful poll started, or null if none
    * @param lastError the message of the last failure, or null if none
+   * @param pollTime the time spent in the source's {@link MetricSource#poll} over all {@code polls}
+   *     and {@code failures}, on the monitor's ticker
    */
   public record SourceStats(
       long polls,
@@ -46,7 +51,8 @@ public record MonitorStats(
       long resourceErrors,
       long skippedTicks,
       @Nullable Instant lastSuccess,
-      @Nullable String lastError) {}
+      @Nullable String lastError,
+      java.time.Duration pollTime) {}
 
   /**
    * Counters of one sink.

@@ -351,7 +351,11 @@ public final class ResourceMonitor implements AutoCloseable {
     Map<String, MonitorStats.SinkStats> sinkStats = new LinkedHashMap<>();
     for (SinkDispatcher d : sinks) sinkStats.put(d.name(), d.stats(delivery.waiting(d.name())));
     return new MonitorStats(
-        sourceStats, sinkStats, suppressor.suppressedCounts(), metricCheck.rulesWithoutData());
+        sourceStats,
+        sinkStats,
+        suppressor.suppressedCounts(),
+        metricCheck.rulesWithoutData(),
+        delivery.notified());
   }
 
   /**
@@ -608,7 +612,7 @@ public final class ResourceMonitor implements AutoCloseable {
       return;
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
-      runner.failed(t);
+      runner.failed(t, ticker.read() - t0);
       pollLog.pollFailed(runner.name, t);
       context.logFailedResources();
       listener.onSourceError(runner.name, null, t);
@@ -623,7 +627,7 @@ public final class ResourceMonitor implements AutoCloseable {
         runner, evaluator.ingest(runner.name, samples, failed, incomplete, startedAt, t0), true);
     metricCheck.polled(runner.name, samples, incomplete == null);
     // Counted once its notifications are handed on, so that a poll counted is a poll done.
-    runner.succeeded(startedAt);
+    runner.succeeded(startedAt, took.toNanos());
     listener.onPollSucceeded(runner.name, samples.size(), took);
   }
 

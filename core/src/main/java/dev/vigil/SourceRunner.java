@@ -36,6 +36,7 @@ final class SourceRunner {
   // Counters, guarded by this.
   private long polls;
   private long failures;
+  private long pollNanos;
   private long resourceErrors;
   private long skippedTicks;
   private @Nullable Instant lastSuccess;
@@ -125,13 +126,15 @@ final class SourceRunner {
     return max <= 0 ? nominal : nominal + ThreadLocalRandom.current().nextLong(max);
   }
 
-  synchronized void succeeded(Instant startedAt) {
+  synchronized void succeeded(Instant startedAt, long tookNanos) {
     polls++;
+    pollNanos += tookNanos;
     lastSuccess = startedAt;
   }
 
-  synchronized void failed(Throwable error) {
+  synchronized void failed(Throwable error, long tookNanos) {
     failures++;
+    pollNanos += tookNanos;
     lastError = String.valueOf(error);
   }
 
@@ -142,6 +145,12 @@ final class SourceRunner {
 
   synchronized MonitorStats.SourceStats stats() {
     return new MonitorStats.SourceStats(
-        polls, failures, resourceErrors, skippedTicks, lastSuccess, lastError);
+        polls,
+        failures,
+        resourceErrors,
+        skippedTicks,
+        lastSuccess,
+        lastError,
+        java.time.Duration.ofNanos(pollNanos));
   }
 }
