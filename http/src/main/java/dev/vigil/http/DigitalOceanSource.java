@@ -47,8 +47,9 @@ import retrofit2.Call;
  * end} (epoch seconds) spanning the last {@link Builder#window}. The answers are Prometheus-style
  * matrices ({@code {"status":"success","data":{"resultType":"matrix","result":[{"metric":{..},
  * "values":[[1635386880,"122901.18"],..]}]}}}). Requests per poll: the pages plus three per active
- * droplet ({@link Builder#metrics} picks fewer); DigitalOcean allows 5,000 an hour and 250 a minute
- * per token, so a poll every minute fits about 80 droplets.
+ * droplet ({@link Builder#metrics} picks fewer); DigitalOcean allows 5,000 an hour (about 83 a
+ * minute) and 250 a minute per token, so a poll every minute fits about 27 droplets, or about 80
+ * with {@code metrics("cpu")}.
  *
  * <p><b>Samples.</b> Resource: the droplet's name (a name that several droplets share becomes
  * {@code name/id} for each of them). {@code cpu_usage}: DigitalOcean reports CPU as cumulative
