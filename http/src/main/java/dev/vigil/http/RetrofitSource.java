@@ -250,13 +250,18 @@ public final class RetrofitSource<A> implements MetricSource {
     try {
       if (closed.get()) calls.cancel();
       Reported reported = new Reported(context);
-      List<Sample> samples = poller.poll(api, calls, reported);
+      List<Sample> samples;
+      try {
+        samples = poller.poll(api, calls, reported);
+      } catch (SourceException e) {
+        if (closed.get()) throw closedDuringPoll(e); // its calls were cancelled
+        throw e;
+      }
       if (samples == null) {
         throw new IllegalStateException(
             "the poll function of RetrofitSource<" + service.getSimpleName() + "> returned null");
       }
-      if (closed.get())
-        throw new IllegalStateException("RetrofitSource was closed during the poll");
+      if (closed.get()) throw closedDuringPoll(null);
       List<Exception> errors = reported.errors();
       if (samples.isEmpty()
           && !errors.isEmpty()
@@ -273,6 +278,10 @@ public final class RetrofitSource<A> implements MetricSource {
     } finally {
       polls.remove(calls);
     }
+  }
+
+  private static IllegalStateException closedDuringPoll(@Nullable Throwable cause) {
+    return new IllegalStateException("RetrofitSource was closed during the poll", cause);
   }
 
   /**

@@ -440,6 +440,109 @@ class RetrofitSourceTest {
   }
 
   @Test
+  void chunkedBodyOverMaxBodyBytesIsBadDataWhileStreaming() {
+    String big = "{\"servers\":[" + "{\"id\":\"x\",\"region\":\"eu\"},".repeat(20_000) + "{}]}";
+    server.enqueue(
+        new MockResponse.Builder()
+            .setHeader("Content-Type", "application/json")
+            .chunkedBody(big, 4096)
+            .build());
+
+    assertThatThrownBy(() -> build(builder().maxBodyBytes(64 * 1024)).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.BAD_DATA);
+              assertThat(e.getMessage()).contains("body exceeds maxBodyBytes=65536");
+              assertThat(e.jsonPath()).startsWith("$.servers[");
+            });
+  }
+
+  @Test
+  void hugeErrorBodyIsReadOnlyUpToItsCap() {
+    String huge =
+        "{\"error\":{\"code\":\"overloaded\",\"message\":\"" + "x".repeat(4 * 1024 * 1024) + "\"}}";
+    server.enqueue(new MockResponse.Builder().code(400).chunkedBody(huge, 64 * 1024).build());
+
+    assertThatThrownBy(() -> build(builder()).poll(context))
+        .isInstanceOfSatisfying(
+            SourceException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(400);
+              // The cut body is not whole JSON: the status alone is reported, not 4 MiB of text.
+              assertThat(e.getMessage()).hasSizeLessThan(300).doesNotContain("xxxx");
+            });
+  }
+
+  @Test
+  void tokenEchoedInABodyValueIsScrubbedFromTheBadDataMessage() throws Exception {
+    server.enqueue(json(TWO_SERVERS));
+    server.enqueue(json("{\"cpu\":\"" + TOKEN + "\"}"));
+    server.enqueue(json("{\"cpu\":7}"));
+
+    build(builder()).poll(context);
+
+    SourceException e = (SourceException) context.errors().get(0).getValue();
+    assertThat(e.getMessage()).contains("REDACTED").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void openCircuitSendsNothingAndMakesThePollIncompleteNamingTheRefusedCalls() throws Exception {
+    CircuitBreaker open = CircuitBreaker.ofDefaults("open");
+    open.transitionToOpenState();
+    server.enqueue(json(TWO_SERVERS));
+    RetrofitSource<ProviderApi> source =
+        build(
+            builder()
+                .circuitBreaker(open)
+                .poll(
+                    (api, calls, context) -> {
+                      try {
+                        calls.execute(api.servers(1, "x"));
+                      } catch (SourceException e) {
+                        context.reportError("listing", e);
+                      }
+                      return List.of(Sample.of("up", "self", 1, context.now()));
+                    }));
+
+    assertThat(source.poll(context)).hasSize(1);
+
+    assertThat(server.getRequestCount()).isZero();
+    assertThat(((SourceException) context.errors().get(0).getValue()).kind())
+        .isEqualTo(Kind.CIRCUIT_OPEN);
+    SourceException incomplete = (SourceException) context.incomplete();
+    assertThat(incomplete.kind()).isEqualTo(Kind.CIRCUIT_OPEN);
+    assertThat(incomplete.getMessage()).contains("1 request(s) not sent: ");
+  }
+
+  @Test
+  void closeDuringAStalledCallEndsThePollPromptly() throws Exception {
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    RetrofitSource<ProviderApi> source = build(builder().ticker(dev.vigil.Ticker.system()));
+    java.util.concurrent.CompletableFuture<Throwable> failed =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread poller =
+        new Thread(
+            () -> {
+              try {
+                source.poll(context);
+                failed.complete(null);
+              } catch (Throwable t) {
+                failed.complete(t);
+              }
+            });
+    poller.start();
+    server.takeRequest(5, TimeUnit.SECONDS); // the call is in flight
+    long start = System.nanoTime();
+
+    source.close();
+
+    Throwable t = failed.get(5, TimeUnit.SECONDS);
+    assertThat(t).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  @Test
   void serviceMethodsMustReturnCall() {
     assertThatThrownBy(
             () ->
