@@ -3,6 +3,7 @@ package dev.vigil;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * @param at when the engine made this notification: the time of the transition (or of the
  *     reminder); with {@link #fingerprint()} and {@link #type()} it makes the {@link
  *     #idempotencyKey()}
+ * @param recentValues the values the engine evaluated for this alert, oldest first, for a chart
+ *     (see {@link Point}): from the evaluation that first breached (pending or firing) up to the
+ *     one that made this notification, at most {@link #MAX_RECENT_VALUES}, the latest kept; empty
+ *     for a notification without a series behind it (a source's health alert, an absent series) and
+ *     for one made by hand. A reminder carries the values of the notification it repeats.
  */
 public record AlertNotification(
     String rule,
@@ -48,13 +54,40 @@ public record AlertNotification(
     String fingerprint,
     NotificationType type,
     String description,
-    Instant at) {
+    Instant at,
+    List<Point> recentValues) {
+
+  /** The most {@link #recentValues()} a notification carries: 60 (an hour of one-minute polls). */
+  public static final int MAX_RECENT_VALUES = 60;
+
+  /**
+   * One value the engine evaluated for an alert, and when (the wall-clock time of that evaluation).
+   * The times of one notification's values never decrease, even when the clock stepped back.
+   *
+   * @param at when the value was evaluated
+   * @param value the evaluated value (finite)
+   */
+  public record Point(Instant at, double value) {
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if {@code at} is null
+     * @throws IllegalArgumentException if {@code value} is NaN or infinite
+     */
+    public Point {
+      requireNonNull(at, "at == null");
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException("value must be finite, was " + value);
+      }
+    }
+  }
 
   /**
    * Validates and copies the components.
    *
    * @throws NullPointerException if a component other than {@code endsAt} is null
-   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}
+   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}, or there are
+   *     more than {@link #MAX_RECENT_VALUES} recent values
    */
   public AlertNotification {
     requireNonNull(rule, "rule == null");
@@ -68,10 +101,55 @@ public record AlertNotification(
     requireNonNull(type, "type == null");
     requireNonNull(description, "description == null");
     requireNonNull(at, "at == null");
+    requireNonNull(recentValues, "recentValues == null");
     if (status == AlertStatus.RESOLVED && endsAt == null) {
       throw new IllegalArgumentException("a RESOLVED notification needs endsAt");
     }
+    if (recentValues.size() > MAX_RECENT_VALUES) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_RECENT_VALUES + " recent values, got " + recentValues.size());
+    }
     labels = dev.vigil.internal.Labels.sortedCopy(labels);
+    recentValues = List.copyOf(recentValues);
+  }
+
+  /**
+   * Creates a notification without {@link #recentValues()}.
+   *
+   * @throws NullPointerException if a component other than {@code endsAt} is null
+   * @throws IllegalArgumentException if a resolved notification has no {@code endsAt}
+   */
+  public AlertNotification(
+      String rule,
+      AlertStatus status,
+      Severity severity,
+      String resource,
+      Map<String, String> labels,
+      String summary,
+      double value,
+      double threshold,
+      Instant startsAt,
+      @Nullable Instant endsAt,
+      String fingerprint,
+      NotificationType type,
+      String description,
+      Instant at) {
+    this(
+        rule,
+        status,
+        severity,
+        resource,
+        labels,
+        summary,
+        value,
+        threshold,
+        startsAt,
+        endsAt,
+        fingerprint,
+        type,
+        description,
+        at,
+        List.of());
   }
 
   /**
@@ -132,7 +210,8 @@ public record AlertNotification(
         fingerprint,
         requireNonNull(type, "type == null"),
         description,
-        at);
+        at,
+        recentValues);
   }
 
   /**

@@ -382,14 +382,20 @@ final class Delivery {
     SinkDispatcher d = lane.outlet().dispatcher();
     if (d != null) d.countDecided();
     GroupStage groups = lane.groups();
-    if (groups != null && !drained) groups.add(n, now, at, g -> toSink(lane.outlet(), g, now));
-    else toSink(lane.outlet(), n, now);
+    if (groups != null && !drained) {
+      if (d != null) d.hold(List.of(n)); // until its group reaches the queue
+      groups.add(n, now, at, g -> toSink(lane.outlet(), g, now));
+    } else {
+      toSink(lane.outlet(), n, now);
+    }
   }
 
   private void toSink(Outlet o, AlertNotification n, long now) {
     SinkDispatcher d = o.dispatcher();
     if (d == null) return;
-    if (admitted(o, d, List.of(n), now)) d.enqueue(n);
+    if (!admitted(o, d, List.of(n), now)) return;
+    d.enqueue(n);
+    d.release(List.of(n));
   }
 
   private void toSink(Outlet o, AlertGroup g, long now) {
@@ -399,6 +405,7 @@ final class Delivery {
     d.countGroup(g);
     listener.onGrouped(o.name(), g);
     d.enqueue(g);
+    d.release(g.notifications());
   }
 
   /**
@@ -412,8 +419,10 @@ final class Delivery {
     if (budget == null || drained) return true;
     if (budget.held() == 0 && budget.tryAcquire(now)) return true;
     d.countHeldBack(notifications.size());
+    d.hold(notifications); // until the digest reaches the queue
     for (AlertNotification n : notifications) listener.onHeldBack(o.name(), n);
     for (AlertNotification lost : budget.hold(notifications)) {
+      d.release(List.of(lost));
       d.drop(lost, lost.type() == NotificationType.REMINDER ? BUDGET_FULL_REMINDER : BUDGET_FULL);
     }
     return false;
@@ -427,6 +436,7 @@ final class Delivery {
     d.countGroup(digest);
     listener.onGrouped(o.name(), digest);
     d.enqueue(digest);
+    d.release(held);
   }
 
   /** The mute stages asked at most once for an alert of the snapshot, whatever the sinks. */

@@ -461,6 +461,7 @@ final class Evaluator {
     }
     e.lastDataNanos = nowNanos;
     e.lastResult = r;
+    e.recordRecent(now, r.value);
     apply(e, r, now, emit, null);
   }
 
@@ -719,6 +720,9 @@ final class Evaluator {
     if (made != null && !e.flapping) {
       for (AlertNotification n : made) told(e, n, emit);
     }
+    if (!e.flapping && (e.state == AlertState.INACTIVE || e.state == AlertState.RESOLVED)) {
+      e.recent = null; // its notifications are made: a quiet series holds no chart
+    }
   }
 
   /**
@@ -864,6 +868,9 @@ final class Evaluator {
     AlertState from = e.state;
     e.state = to;
     e.keepFiringSince = NONE;
+    if (to == AlertState.PENDING || to == AlertState.FIRING || to == AlertState.NO_DATA) {
+      e.startRecent(now);
+    }
     reindex(e);
     history(e, from, to, now, why);
   }
@@ -928,7 +935,8 @@ final class Evaluator {
         e.fingerprint,
         type,
         render(e.rt.rule.description(), e, severity, labels),
-        at);
+        at,
+        e.recentValues());
   }
 
   private static String render(
@@ -1276,6 +1284,12 @@ final class Evaluator {
 
     private @Nullable FlapDetector flapDetector;
 
+    /**
+     * The values evaluated since the alert left inactive, for {@link
+     * AlertNotification#recentValues()}; null while it is quiet.
+     */
+    @Nullable SampleWindow recent;
+
     /** The last transitions; null until the first, so that an alert that never moved holds none. */
     @Nullable ArrayDeque<AlertTransition> history;
 
@@ -1309,6 +1323,33 @@ final class Evaluator {
       if (last != null && now.isBefore(last)) return last;
       lastStamp = now;
       return now;
+    }
+
+    /** Starts the recent values with the current one, unless they are under way. */
+    void startRecent(Instant now) {
+      if (recent != null) return;
+      recent = SampleWindow.ofCount(AlertNotification.MAX_RECENT_VALUES);
+      recordRecent(now, value);
+    }
+
+    /**
+     * Adds a finite value at {@code now}, or just after the latest one if the clock stepped back.
+     */
+    void recordRecent(Instant now, double v) {
+      SampleWindow w = recent;
+      if (w == null || !Double.isFinite(v)) return;
+      long t = now.toEpochMilli();
+      w.add(w.isEmpty() ? t : Math.max(t, w.lastTimeMillis()), v);
+    }
+
+    List<AlertNotification.Point> recentValues() {
+      SampleWindow w = recent;
+      if (w == null || w.isEmpty()) return List.of();
+      AlertNotification.Point[] points = new AlertNotification.Point[w.size()];
+      for (int k = 0; k < points.length; k++) {
+        points[k] = new AlertNotification.Point(Instant.ofEpochMilli(w.timeAt(k)), w.valueAt(k));
+      }
+      return List.of(points);
     }
 
     FlapDetector flapDetector() {

@@ -207,8 +207,9 @@ final class NotificationLog {
           told(e, n);
           return Decision.skipped(n);
         }
-      } else {
-        st.update(fp, n, now);
+      } else if (!st.claimChange(fp, n, now)) {
+        told(e, n);
+        return Decision.skipped(n); // another replica told the sink of this change
       }
     }
     told(e, n);
@@ -327,7 +328,8 @@ final class NotificationLog {
               last.fingerprint(),
               NotificationType.RESOLVED,
               last.description(),
-              now));
+              now,
+              last.recentValues()));
     }
     return out;
   }

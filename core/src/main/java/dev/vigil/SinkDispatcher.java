@@ -13,6 +13,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -125,6 +126,16 @@ final class SinkDispatcher {
   private final @Nullable StateStore store;
 
   private final String outbox;
+
+  /**
+   * Where the notifications decided for this sink that wait in a group or behind its budget are
+   * kept, by idempotency key, until they reach the queue (and so the outbox); see {@link #hold}.
+   */
+  private final String held;
+
+  /** The keys in {@link #held}; guarded by delivery's lock, under which hold and release run. */
+  private final java.util.Set<String> heldKeys = new java.util.HashSet<>();
+
   private final StateErrors stateErrors = new StateErrors();
   private long outboxSequence;
 
@@ -150,6 +161,7 @@ final class SinkDispatcher {
       String instanceId) {
     this.store = store;
     this.outbox = outboxOf(name, instanceId);
+    this.held = heldOf(name, instanceId);
     this.name = name;
     this.sink = sink;
     this.listener = listener;
@@ -272,6 +284,48 @@ final class SinkDispatcher {
     return "outbox/" + sink + "/" + instanceId;
   }
 
+  /** The space of the notifications that wait in groups or behind the budget of {@code sink}. */
+  static String heldOf(String sink, String instanceId) {
+    return "held/" + sink + "/" + instanceId;
+  }
+
+  /**
+   * Keeps {@code notifications}, which now wait in a group or behind the budget, in the store until
+   * {@link #release}: a crash while they wait loses nothing, the next start (or a replica) sends
+   * them. Called under delivery's lock.
+   */
+  void hold(List<AlertNotification> notifications) {
+    StateStore st = store;
+    if (st == null) return;
+    for (AlertNotification n : notifications) {
+      String key = n.idempotencyKey();
+      if (!heldKeys.add(key)) continue;
+      try {
+        st.put(held, key, StoredNotifications.encode(n));
+      } catch (IOException e) {
+        stateErrors.failed("write", held, e);
+      }
+    }
+  }
+
+  /**
+   * Forgets the held records of {@code notifications}: they were queued (and so are in the outbox)
+   * or dropped. Called under delivery's lock.
+   */
+  void release(List<AlertNotification> notifications) {
+    StateStore st = store;
+    if (st == null || heldKeys.isEmpty()) return;
+    for (AlertNotification n : notifications) {
+      String key = n.idempotencyKey();
+      if (!heldKeys.remove(key)) continue;
+      try {
+        st.remove(held, key);
+      } catch (IOException e) {
+        stateErrors.failed("write", held, e);
+      }
+    }
+  }
+
   /** Forgets {@code q} in the outbox: it was delivered or given up for good. */
   private void fromOutbox(Queued q) {
     StateStore st = store;
@@ -291,7 +345,7 @@ final class SinkDispatcher {
    * @return how many notifications were restored
    */
   int restoreOutbox() {
-    int restored = take(outbox, false);
+    int restored = take(outbox, false) + takeHeld(held, false);
     if (restored > 0) {
       log.info("Sink {}: {} notification(s) from before the restart queued again", name, restored);
     }
@@ -308,7 +362,7 @@ final class SinkDispatcher {
   int adopt(String otherInstance) {
     String space = outboxOf(name, otherInstance);
     if (space.equals(outbox)) return 0;
-    int taken = take(space, true);
+    int taken = take(space, true) + takeHeld(heldOf(name, otherInstance), true);
     if (taken > 0) {
       log.warn(
           "Sink {}: took over {} undelivered notification(s) of stopped instance {}",
@@ -317,6 +371,72 @@ final class SinkDispatcher {
           otherInstance);
     }
     return taken;
+  }
+
+  /**
+   * Queues what waited in groups or behind the budget in {@code space} when its monitor stopped, as
+   * one digest in decided order; the budget does not apply, as on close. Each record is claimed by
+   * removing it first when {@code claim} (the space of another instance), else removed once queued.
+   */
+  private int takeHeld(String space, boolean claim) {
+    StateStore st = store;
+    if (st == null) return 0;
+    Map<String, String> records;
+    try {
+      records = st.load(space);
+    } catch (IOException e) {
+      stateErrors.failed("load", space, e);
+      return 0;
+    }
+    List<AlertNotification> waiting = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    int unreadable = 0;
+    for (Map.Entry<String, String> r : records.entrySet()) {
+      AlertNotification n;
+      try {
+        n = StoredNotifications.decode(r.getValue());
+      } catch (RuntimeException e) {
+        unreadable++;
+        continue;
+      }
+      if (claim) {
+        try {
+          if (!st.remove(space, r.getKey())) continue; // another replica took it
+        } catch (IOException e) {
+          stateErrors.failed("claim", space, e);
+          continue;
+        }
+      }
+      waiting.add(n);
+      keys.add(r.getKey());
+    }
+    if (unreadable > 0) {
+      stateErrors.failed(
+          "read " + unreadable + " record(s) of", space, new IOException("unknown record format"));
+    }
+    if (waiting.isEmpty()) return 0;
+    waiting.sort(java.util.Comparator.comparing(AlertNotification::at));
+    Instant at = waiting.get(waiting.size() - 1).at();
+    AlertGroup digest =
+        new AlertGroup(AlertGroup.Kind.DIGEST, "restored:" + name, Map.of(), waiting, at);
+    lock.lock();
+    try {
+      decided += waiting.size();
+    } finally {
+      lock.unlock();
+    }
+    countGroup(digest);
+    enqueue(digest);
+    if (!claim) { // queued, and so in the outbox: a crash before this delivers it twice at most
+      for (String key : keys) {
+        try {
+          st.remove(space, key);
+        } catch (IOException e) {
+          stateErrors.failed("write", space, e);
+        }
+      }
+    }
+    return waiting.size();
   }
 
   private int take(String space, boolean claim) {
@@ -599,10 +719,15 @@ final class SinkDispatcher {
         Throwables.rethrowIfFatal(t);
         increment(Counter.FAILED, 1);
         boolean permanent = t instanceof PermanentDeliveryException;
-        boolean willRetry = !permanent && attempt < maxAttempts && !abandoned;
-        logFailure(q, t, attempt, willRetry, permanent);
+        boolean retriable = !permanent && attempt < maxAttempts;
+        boolean willRetry = retriable && !abandoned;
+        logFailure(q, t, attempt, retriable, permanent);
         for (AlertNotification n : notifications) {
           listener.onDeliveryFailed(name, n, t, willRetry);
+        }
+        if (retriable && abandoned) {
+          closedBeforeDelivery(notifications); // still in the outbox, for a restart or a replica
+          return;
         }
         if (!willRetry) {
           fromOutbox(q);
@@ -616,13 +741,7 @@ final class SinkDispatcher {
         } catch (Throwable stopped) {
           Throwables.rethrowIfFatal(stopped);
           if (abandoned) {
-            lock.lock();
-            try {
-              for (int i = 0; i < notifications.size(); i++) countDrop(CLOSED);
-            } finally {
-              lock.unlock();
-            }
-            for (AlertNotification n : notifications) dropped(n, CLOSED);
+            closedBeforeDelivery(notifications);
           } else {
             fromOutbox(q);
             deadLetter(notifications, t);
@@ -631,6 +750,20 @@ final class SinkDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * Counts and reports {@code notifications} as dropped because the monitor closed while they were
+   * being retried; they stay in the outbox.
+   */
+  private void closedBeforeDelivery(List<AlertNotification> notifications) {
+    lock.lock();
+    try {
+      for (int i = 0; i < notifications.size(); i++) countDrop(CLOSED);
+    } finally {
+      lock.unlock();
+    }
+    for (AlertNotification n : notifications) dropped(n, CLOSED);
   }
 
   private void logFailure(

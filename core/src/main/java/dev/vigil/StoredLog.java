@@ -62,13 +62,32 @@ final class StoredLog {
     }
   }
 
-  /** Records a later notification of an alert the sink was told is open. */
-  void update(String fingerprint, AlertNotification n, Instant now) {
+  /**
+   * Claims telling the sink of a change of an alert it was told is open (a severity change, no
+   * data, a flap starting or stopping); false if the store shows the sink was told that state
+   * already (by another replica that saw the same change): the record it read is replaced, so of
+   * replicas racing for one change exactly one wins.
+   */
+  boolean claimChange(String fingerprint, AlertNotification n, Instant now) {
     try {
-      store.put(space, fingerprint, encode(n, now));
+      String current = store.get(space, fingerprint);
+      if (current == null) return store.putIfAbsent(space, fingerprint, encode(n, now));
+      Told t = decode(current);
+      if (t != null && toldState(t.notification()).equals(toldState(n))) return false;
+      return store.replace(space, fingerprint, current, encode(n, now));
     } catch (IOException e) {
-      errors.failed("write", space, e);
+      errors.failed("claim", space, e);
+      return true;
     }
+  }
+
+  /** The state of an open alert a notification tells: firing at a severity, no data, flapping. */
+  private static String toldState(AlertNotification n) {
+    return switch (n.type()) {
+      case NO_DATA -> "no data";
+      case FLAPPING_STARTED -> "flapping";
+      default -> "firing " + n.severity();
+    };
   }
 
   /**

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link AlertNotification}s and {@link AlertGroup}s as records of a {@code StateStore}: version
- * {@code n1} / {@code g1}, then every component. Decoding fails with {@link
- * IllegalArgumentException} on anything else, so a record of an unknown format is reported, never
- * half-read.
+ * {@code n2} (or {@code n1}, written before notifications carried their recent values) / {@code
+ * g1}, then every component. Decoding fails with {@link IllegalArgumentException} on anything else,
+ * so a record of an unknown format is reported, never half-read.
  */
 final class StoredNotifications {
   private StoredNotifications() {}
@@ -23,7 +23,7 @@ final class StoredNotifications {
 
   private static List<String> fields(AlertNotification n) {
     List<String> f = new ArrayList<>();
-    f.add("n1");
+    f.add("n2");
     f.add(n.rule());
     f.add(n.status().name());
     f.add(n.severity().name());
@@ -45,6 +45,11 @@ final class StoredNotifications {
               f.add(k);
               f.add(v);
             });
+    f.add(Integer.toString(n.recentValues().size()));
+    for (AlertNotification.Point p : n.recentValues()) {
+      f.add(Long.toString(p.at().toEpochMilli()));
+      f.add(Double.toString(p.value()));
+    }
     return f;
   }
 
@@ -57,7 +62,10 @@ final class StoredNotifications {
   }
 
   private static AlertNotification read(List<String> f, int[] at) {
-    if (!"n1".equals(next(f, at))) throw new IllegalArgumentException("not a notification (n1)");
+    String version = next(f, at);
+    if (!version.equals("n1") && !version.equals("n2")) {
+      throw new IllegalArgumentException("not a notification (n1, n2)");
+    }
     String rule = next(f, at);
     AlertStatus status = AlertStatus.valueOf(next(f, at));
     Severity severity = Severity.valueOf(next(f, at));
@@ -76,6 +84,17 @@ final class StoredNotifications {
     if (labels < 0 || labels > 10_000) throw new IllegalArgumentException("labels: " + labels);
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < labels; i++) map.put(next(f, at), next(f, at));
+    List<AlertNotification.Point> points = new ArrayList<>();
+    if (version.equals("n2")) { // n1: written before notifications carried recent values
+      int count = Integer.parseInt(next(f, at));
+      if (count < 0 || count > AlertNotification.MAX_RECENT_VALUES) {
+        throw new IllegalArgumentException("recent values: " + count);
+      }
+      for (int i = 0; i < count; i++) {
+        Instant t = Instant.ofEpochMilli(Long.parseLong(next(f, at)));
+        points.add(new AlertNotification.Point(t, Double.parseDouble(next(f, at))));
+      }
+    }
     return new AlertNotification(
         rule,
         status,
@@ -90,7 +109,8 @@ final class StoredNotifications {
         fingerprint,
         type,
         description,
-        made);
+        made,
+        points);
   }
 
   private static String next(List<String> f, int[] at) {

@@ -5,12 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.vigil.AlertGroup;
 import dev.vigil.AlertGroupSink;
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertStatus;
 import dev.vigil.NotificationType;
 import dev.vigil.PermanentDeliveryException;
+import dev.vigil.alerts.EmailTemplates.Part;
 import dev.vigil.internal.Durations;
+import dev.vigil.internal.LogThrottle;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Templates;
+import dev.vigil.internal.Throwables;
+import jakarta.activation.DataHandler;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -23,6 +26,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -35,13 +39,14 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +54,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one plain-text email per notification over SMTP, with Jakarta Mail.
+ * Sends one email per notification (or one digest per group) over SMTP, with Jakarta Mail: plain
+ * text, and with {@link Builder#html(boolean) html(true)} an HTML part with a chart of the metric's
+ * recent values.
  *
  * <pre>{@code
  * EmailAlertSink email = EmailAlertSink.builder()
@@ -65,7 +72,23 @@ import org.slf4j.LoggerFactory;
  * [Vigil] REMINDER WARNING ...}, {@code [Vigil] SEVERITY_CHANGED CRITICAL ...}, {@code [Vigil]
  * RESOLVED ...}. The UTF-8 plain-text body holds the summary, the rule's description (a runbook
  * link, say), then status, type, severity, rule, resource, value, threshold, start (and end) time,
- * every label and the fingerprint.
+ * every label and the fingerprint. An {@link EmailTemplate} set with {@link
+ * Builder#template(EmailTemplate)} replaces any of the subject, text and HTML; the values it gets
+ * are escaped for the part it writes.
+ *
+ * <p><b>HTML and chart.</b> With {@link Builder#html(boolean) html(true)} the email is {@code
+ * multipart/alternative}: the text, then the HTML (the same content as tables, every value from the
+ * alert HTML-escaped). When the notification has at least two {@link
+ * AlertNotification#recentValues()}, the HTML alternative is a {@code multipart/related} of the
+ * HTML and an inline PNG chart ({@code Content-Disposition: inline}, {@code Content-ID:
+ * <chart0.FINGERPRINT.STARTS_AT_MILLIS@vigil>}) that the HTML shows with {@code <img
+ * src="cid:...">}: 600×200 pixels, the values as a line (red where they breach, blue where not),
+ * the threshold as an orange line, the largest and smallest value and the first and last time as
+ * labels. A digest carries at most {@value #MAX_DIGEST_CHARTS} charts, for its first alerts that
+ * have values. The chart is drawn with Java2D into a {@code BufferedImage}, which needs no display;
+ * unless the host set {@code java.awt.headless}, the first chart sets it to {@code true}. A chart
+ * that cannot be drawn (a JDK without fonts or without the {@code java.desktop} module) is logged
+ * at WARN once and the email goes without it: a chart never makes a delivery fail.
  *
  * <p><b>Threading.</b> Every email has a {@code Message-ID} of its own (mail systems drop a message
  * whose id they have already seen). The {@code FIRING} email's id is derived from the alert's
@@ -126,6 +149,16 @@ public final class EmailAlertSink implements AlertGroupSink {
    */
   static final int MAX_SUBJECT = 200;
 
+  /**
+   * The most charts in one digest email: the first alerts of a group that have values get one, the
+   * others are listed without, so that a digest of 50 alerts stays a readable email of a few dozen
+   * KiB rather than 50 images.
+   */
+  public static final int MAX_DIGEST_CHARTS = 3;
+
+  /** A chart that cannot be drawn (no fonts, no java.desktop) is logged at WARN once per JVM. */
+  private static final AtomicBoolean CHART_FAILURE_LOGGED = new AtomicBoolean();
+
   /** An SMTP reply code at the start of a server reply (RFC 5321 section 4.2). */
   private static final Pattern REPLY_CODE =
       Pattern.compile("^([2-5])[0-9]{2}[ -].*", Pattern.DOTALL);
@@ -171,6 +204,9 @@ public final class EmailAlertSink implements AlertGroupSink {
   private final List<InternetAddress> to;
   private final String subjectPrefix;
   private final boolean html;
+  private final EmailTemplate template;
+  private final @Nullable ChartDrawer chartDrawer; // null: EmailChart
+  private final LogThrottle templateFailures = LogThrottle.perMinute(System::nanoTime);
   private final Session session;
 
   private final Object lock = new Object();
@@ -203,6 +239,8 @@ public final class EmailAlertSink implements AlertGroupSink {
     this.to = List.copyOf(b.to);
     this.subjectPrefix = b.subjectPrefix;
     this.html = b.html;
+    this.template = b.template;
+    this.chartDrawer = b.chartDrawer;
     this.writeTimeouts = new ScheduledThreadPoolExecutor(1, WRITE_TIMEOUT_THREADS);
     writeTimeouts.setRemoveOnCancelPolicy(true); // a write that finished leaves no task behind
     writeTimeouts.setKeepAliveTime(1, TimeUnit.MINUTES);
@@ -526,9 +564,110 @@ public final class EmailAlertSink implements AlertGroupSink {
       message.setHeader("References", threadId);
     }
     message.setHeader("Auto-Submitted", "auto-generated");
-    setBody(message, body(n), html ? HtmlBodies.notification(n) : null);
+    String text =
+        render("text", () -> template.text(EmailTemplates.values(n, Part.TEXT, "")), () -> body(n));
+    if (!html) {
+      setBody(message, text, null, List.of());
+      return saved(message);
+    }
+    List<Chart> charts = new ArrayList<>(1);
+    String img = chart(n, 0, charts);
+    String htmlText =
+        render(
+            "html",
+            () -> template.html(EmailTemplates.values(n, Part.HTML, img)),
+            () -> EmailTemplates.html(EmailTemplates.values(n, Part.HTML, img)));
+    setBody(message, text, htmlText, charts);
+    return saved(message);
+  }
+
+  private static MimeMessage saved(MimeMessage message) throws MessagingException {
     message.saveChanges();
     return message;
+  }
+
+  /** Draws a chart; a seam for tests that make drawing fail. */
+  @FunctionalInterface
+  interface ChartDrawer {
+    byte[] png(AlertNotification n) throws Exception;
+  }
+
+  /** A chart image of one email: its {@code Content-ID} (without angle brackets) and PNG. */
+  private static final class Chart {
+    final String contentId;
+    final byte[] png;
+
+    Chart(String contentId, byte[] png) {
+      this.contentId = contentId;
+      this.png = png;
+    }
+  }
+
+  /**
+   * Draws the chart of {@code n} as the {@code index}th image of its email, adds it to {@code
+   * charts} and returns the {@code <img>} element that shows it; returns an empty string when
+   * {@code n} has fewer than two values or drawing failed (logged at WARN once per JVM, then at
+   * DEBUG), so that a chart never stops an email.
+   */
+  private String chart(AlertNotification n, int index, List<Chart> charts) {
+    if (n.recentValues().size() < 2) return ""; // before touching EmailChart, which needs AWT
+    byte[] png;
+    try {
+      png = chartDrawer != null ? chartDrawer.png(n) : EmailChart.png(n);
+    } catch (Throwable t) {
+      // AWT reports a broken font configuration as an InternalError: not a dying VM.
+      if (!(t instanceof InternalError)) Throwables.rethrowIfFatal(t);
+      if (CHART_FAILURE_LOGGED.compareAndSet(false, true)) {
+        log.warn(
+            "Could not draw the chart for alert {} on {}; sending the email without it (logged"
+                + " once, later failures at DEBUG)",
+            Text.escape(n.rule()),
+            Text.escape(n.resource()),
+            t);
+      } else {
+        log.debug("Could not draw the chart: {}", Throwables.message(t));
+      }
+      return "";
+    }
+    String cid =
+        "chart" + index + "." + localPart(n.fingerprint(), n.startsAt()) + MESSAGE_ID_DOMAIN;
+    charts.add(new Chart(cid, png));
+    return "<img src=\"cid:"
+        + cid
+        + "\" width=\""
+        + EmailChart.WIDTH
+        + "\" height=\""
+        + EmailChart.HEIGHT
+        + "\" alt=\""
+        + EmailTemplates.escapeHtml(
+            "Recent values of "
+                + n.rule()
+                + " on "
+                + n.resource()
+                + " and the threshold "
+                + Templates.formatNumber(n.threshold()))
+        + "\" style=\"display:block;max-width:100%;height:auto\">";
+  }
+
+  /**
+   * Returns what the user's template made, or what the built-in one makes if the user's threw or
+   * returned null (a bug in the template must not lose the alert; logged at most once a minute per
+   * part).
+   */
+  private String render(String part, Supplier<@Nullable String> custom, Supplier<String> builtIn) {
+    if (template == EmailTemplate.DEFAULT) return builtIn.get();
+    try {
+      String s = custom.get();
+      if (s != null) return s;
+      if (templateFailures.admit(part) >= 0) {
+        log.warn("EmailTemplate.{} returned null; using the built-in template", part);
+      }
+    } catch (RuntimeException e) {
+      if (templateFailures.admit(part) >= 0) {
+        log.warn("EmailTemplate.{} threw; using the built-in template", part, e);
+      }
+    }
+    return builtIn.get();
   }
 
   /**
@@ -561,59 +700,78 @@ public final class EmailAlertSink implements AlertGroupSink {
   }
 
   /**
-   * Returns the subject on one line: prefix, notification type (with the status in parentheses when
-   * the type does not imply it, as for a {@code FLAPPING_STOPPED} alert that is resolved),
-   * severity, rule, resource and summary.
+   * Returns the subject on one line: the prefix and what the template makes of {@code n} (by
+   * default the notification type, the status in parentheses when the type does not imply it,
+   * severity, rule, resource and summary), header safe and cut to {@value #MAX_SUBJECT}.
    */
   String subject(AlertNotification n) {
-    StringBuilder s = new StringBuilder(128);
-    if (!subjectPrefix.isEmpty()) s.append(subjectPrefix).append(' ');
-    s.append(n.type());
-    AlertStatus implied =
-        n.type() == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
-    if (n.status() != implied) s.append(" (").append(n.status()).append(')');
-    s.append(' ')
-        .append(n.severity())
-        .append(' ')
-        .append(n.rule())
-        .append(" on ")
-        .append(n.resource())
-        .append(": ")
-        .append(n.summary());
-    return Graphemes.cut(Text.headerSafe(s.toString()), MAX_SUBJECT);
+    String s =
+        render(
+            "subject",
+            () -> template.subject(EmailTemplates.values(n, Part.SUBJECT, "")),
+            () -> EmailTemplates.subject(EmailTemplates.values(n, Part.SUBJECT, "")));
+    return prefixed(s);
   }
 
-  /** Builds the digest email for a group of several notifications. */
+  private String prefixed(String subject) {
+    String s = subjectPrefix.isEmpty() ? subject : subjectPrefix + " " + subject;
+    return Graphemes.cut(Text.headerSafe(s), MAX_SUBJECT);
+  }
+
+  /**
+   * Builds the digest email for a group of several notifications; with HTML, the first {@value
+   * #MAX_DIGEST_CHARTS} notifications that have at least two recent values get a chart.
+   */
   MimeMessage digest(AlertGroup g) throws MessagingException {
     String id = "<" + g.idempotencyKey() + MESSAGE_ID_DOMAIN + ">";
     MimeMessage message = new FixedIdMessage(session, id);
     message.setFrom(from);
     message.setRecipients(Message.RecipientType.TO, to.toArray(new InternetAddress[0]));
-    String subject = (subjectPrefix.isEmpty() ? "" : subjectPrefix + " ") + Summaries.title(g);
-    message.setSubject(
-        Graphemes.cut(Text.headerSafe(subject), MAX_SUBJECT), StandardCharsets.UTF_8.name());
+    String subject =
+        render(
+            "digestSubject",
+            () -> template.digestSubject(EmailTemplates.values(g, Part.SUBJECT, List.of())),
+            () ->
+                EmailTemplate.DEFAULT.digestSubject(
+                    EmailTemplates.values(g, Part.SUBJECT, List.of())));
+    message.setSubject(prefixed(subject), StandardCharsets.UTF_8.name());
     message.setHeader("Auto-Submitted", "auto-generated");
-    setBody(message, digestBody(g), html ? HtmlBodies.digest(g) : null);
-    message.saveChanges();
-    return message;
-  }
-
-  /** The plain-text digest: the title, then per alert its headline, summary and facts. */
-  static String digestBody(AlertGroup g) {
-    StringBuilder b = new StringBuilder(128 * g.notifications().size());
-    b.append(Summaries.title(g)).append("\n\n");
-    for (AlertNotification n : g.notifications()) {
-      b.append("* ").append(Summaries.headline(n)).append('\n');
-      b.append("  ").append(Text.escape(n.summary())).append('\n');
-      b.append("  ").append(Summaries.facts(n)).append('\n');
-      b.append("  fingerprint ").append(Text.escape(n.fingerprint())).append("\n\n");
+    String text =
+        render(
+            "digestText",
+            () -> template.digestText(EmailTemplates.values(g, Part.TEXT, List.of())),
+            () -> digestBody(g));
+    if (!html) {
+      setBody(message, text, null, List.of());
+      return saved(message);
     }
-    b.append("-- \nSent by Vigil.\n");
-    return b.toString();
+    List<Chart> charts = new ArrayList<>(MAX_DIGEST_CHARTS);
+    List<String> images = new ArrayList<>(g.notifications().size());
+    for (AlertNotification n : g.notifications()) {
+      images.add(charts.size() < MAX_DIGEST_CHARTS ? chart(n, charts.size(), charts) : "");
+    }
+    String htmlText =
+        render(
+            "digestHtml",
+            () -> template.digestHtml(EmailTemplates.values(g, Part.HTML, images)),
+            () -> EmailTemplates.digestHtml(EmailTemplates.values(g, Part.HTML, images)));
+    setBody(message, text, htmlText, charts);
+    return saved(message);
   }
 
-  /** Sets a text body, or text and HTML as {@code multipart/alternative}. */
-  private static void setBody(MimeMessage message, String text, @Nullable String htmlText)
+  /** The built-in plain-text digest: the title, then per alert its headline, summary and facts. */
+  static String digestBody(AlertGroup g) {
+    return EmailTemplates.digestText(EmailTemplates.values(g, Part.TEXT, List.of()));
+  }
+
+  /**
+   * Sets a text body, or text and HTML as {@code multipart/alternative}; with charts the HTML
+   * alternative is a {@code multipart/related} of the HTML and one inline {@code image/png} per
+   * chart, each with the {@code Content-ID} its {@code <img src="cid:...">} names (RFC 2387, RFC
+   * 2392).
+   */
+  private static void setBody(
+      MimeMessage message, String text, @Nullable String htmlText, List<Chart> charts)
       throws MessagingException {
     if (htmlText == null) {
       message.setText(text, StandardCharsets.UTF_8.name());
@@ -623,49 +781,38 @@ public final class EmailAlertSink implements AlertGroupSink {
     plain.setText(text, StandardCharsets.UTF_8.name());
     MimeBodyPart rich = new MimeBodyPart();
     rich.setText(htmlText, StandardCharsets.UTF_8.name(), "html");
-    message.setContent(new MimeMultipart("alternative", plain, rich));
+    // A user template may leave a chart out: an image the HTML does not show is not attached
+    // (clients list it as an attachment).
+    List<Chart> shown = new ArrayList<>(charts.size());
+    for (Chart chart : charts) {
+      if (htmlText.contains("cid:" + chart.contentId)) shown.add(chart);
+    }
+    if (shown.isEmpty()) {
+      message.setContent(new MimeMultipart("alternative", plain, rich));
+      return;
+    }
+    MimeMultipart related = new MimeMultipart("related");
+    related.addBodyPart(rich);
+    int i = 0;
+    for (Chart chart : shown) {
+      MimeBodyPart image = new MimeBodyPart();
+      image.setDataHandler(new DataHandler(new ByteArrayDataSource(chart.png, "image/png")));
+      image.setContentID("<" + chart.contentId + ">");
+      image.setDisposition(jakarta.mail.Part.INLINE);
+      image.setFileName("chart-" + ++i + ".png");
+      related.addBodyPart(image);
+    }
+    MimeBodyPart relatedPart = new MimeBodyPart();
+    relatedPart.setContent(related);
+    message.setContent(new MimeMultipart("alternative", plain, relatedPart));
   }
 
   /**
-   * Returns the plain-text body: the summary, the description (if any, its lines kept), then one
-   * line per field. Untrusted values are escaped so each stays on its line.
+   * Returns the built-in plain-text body: the summary, the description (if any, its lines kept),
+   * then one line per field. Untrusted values are escaped so each stays on its line.
    */
   static String body(AlertNotification n) {
-    StringBuilder b = new StringBuilder(512);
-    b.append(Text.escape(n.summary())).append("\n\n");
-    if (!n.description().isEmpty()) {
-      // Line breaks of the description are kept; anything else unsafe is escaped.
-      n.description().lines().forEach(l -> b.append(Text.escape(l)).append('\n'));
-      b.append('\n');
-    }
-    line(b, "Status", n.status().name());
-    line(b, "Type", n.type().name());
-    line(b, "Severity", n.severity().name());
-    line(b, "Rule", n.rule());
-    line(b, "Resource", n.resource());
-    line(b, "Value", Templates.formatNumber(n.value()));
-    line(b, "Threshold", Templates.formatNumber(n.threshold()));
-    line(b, "Starts at", n.startsAt().toString());
-    Instant endsAt = n.endsAt();
-    if (endsAt != null) line(b, "Ends at", endsAt.toString());
-    b.append("\nLabels:\n");
-    for (Map.Entry<String, String> label : n.labels().entrySet()) {
-      b.append("  ")
-          .append(Text.escape(label.getKey()))
-          .append(" = ")
-          .append(Text.escape(label.getValue()))
-          .append('\n');
-    }
-    b.append('\n');
-    line(b, "Fingerprint", n.fingerprint());
-    b.append("\n-- \nSent by Vigil.\n");
-    return b.toString();
-  }
-
-  private static void line(StringBuilder b, String name, String value) {
-    b.append(name).append(':');
-    for (int i = name.length(); i < 12; i++) b.append(' ');
-    b.append(Text.escape(value)).append('\n');
+    return EmailTemplates.text(EmailTemplates.values(n, Part.TEXT, ""));
   }
 
   /**
@@ -741,6 +888,8 @@ public final class EmailAlertSink implements AlertGroupSink {
     private final List<InternetAddress> to = new ArrayList<>();
     private String subjectPrefix = "[Vigil]";
     private boolean html;
+    private EmailTemplate template = EmailTemplate.DEFAULT;
+    private @Nullable ChartDrawer chartDrawer;
     private Duration connectTimeout = DEFAULT_TIMEOUT;
     private Duration readTimeout = DEFAULT_TIMEOUT;
     private Duration writeTimeout = DEFAULT_TIMEOUT;
@@ -872,10 +1021,28 @@ public final class EmailAlertSink implements AlertGroupSink {
 
     /**
      * Adds an HTML part to every email, next to the plain text ({@code multipart/alternative}): the
-     * same content as a table, every value from the alert HTML-escaped. Off by default.
+     * same content as a table, every value from the alert HTML-escaped, and the chart of the
+     * alert's recent values as an inline PNG. Off by default.
      */
     public Builder html(boolean enabled) {
       this.html = enabled;
+      return this;
+    }
+
+    /**
+     * Sets the template that writes subjects, text and HTML; {@link EmailTemplate#DEFAULT} by
+     * default. Override only the parts to change; values reach the HTML part already escaped.
+     *
+     * @throws NullPointerException if {@code template} is null
+     */
+    public Builder template(EmailTemplate template) {
+      this.template = requireNonNull(template, "template == null");
+      return this;
+    }
+
+    /** Replaces the chart drawing, for tests. */
+    Builder chartDrawer(ChartDrawer drawer) {
+      this.chartDrawer = requireNonNull(drawer, "chartDrawer == null");
       return this;
     }
 

@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * TextBlock} with the title ({@code Attention} colour while an alert fires, {@code Good} when all
  * are resolved), then per alert (at most {@value #MAX_ALERTS}, the rest counted) a {@code
  * TextBlock} headline, the summary and description, and a {@code FactSet} (status, severity, value,
- * threshold, since, until). Teams renders Markdown in text blocks; Markdown characters in alert
- * text are backslash-escaped, so a label cannot forge a link.
+ * threshold, since, until). Teams renders a subset of Markdown in text blocks and fact values
+ * (bold, italic, links, lists); Markdown in alert text is backslash-escaped (see {@link #escape}),
+ * so a label shows as typed and cannot forge a link or emphasis.
  *
  * <p><b>Failure.</b> A workflow answers 202; 408, 429 and 5xx are transient (honouring {@code
  * Retry-After}), other statuses permanent. The workflow URL holds its signature ({@code sig=}):
@@ -46,7 +47,15 @@ public final class TeamsAlertSink implements AlertGroupSink {
   /** The most alerts one card lists; a Teams message holds at most about 28 KB. */
   static final int MAX_ALERTS = 20;
 
+  /** Characters that open or close emphasis, code, strike-through or a link anywhere in a line. */
   private static final Pattern MARKDOWN = Pattern.compile("([\\\\`*_\\[\\]~])");
+
+  /** A bullet, heading or quote marker at the start of a line (CommonMark 5.2, 4.2, 5.1). */
+  private static final Pattern BLOCK_MARKER = Pattern.compile("(?m)^(\\s*)([-+#>])(?=\\s|$)");
+
+  /** An ordered-list marker at the start of a line, {@code 1.} or {@code 1)} (CommonMark 5.2). */
+  private static final Pattern ORDERED_MARKER =
+      Pattern.compile("(?m)^(\\s*)([0-9]{1,9})([.)])(?=\\s|$)");
 
   private final Endpoint url;
   private final HttpTransport http;
@@ -136,9 +145,16 @@ public final class TeamsAlertSink implements AlertGroupSink {
     return AlertJson.object("title", title, "value", escape(Text.escape(value)));
   }
 
-  /** Backslash-escapes the characters that open emphasis, code or a link in Markdown. */
+  /**
+   * Backslash-escapes the Markdown that Teams renders in a {@code TextBlock} and in {@code Fact}
+   * values, so that alert text shows literally: emphasis, code, strike-through and links ({@code \
+   * ` * _ [ ] ~} anywhere) and list, heading and quote markers at the start of a line ({@code - + #
+   * >}, {@code 1.}, {@code 1)} followed by a space).
+   */
   static String escape(String s) {
-    return MARKDOWN.matcher(s).replaceAll("\\\\$1");
+    String inline = MARKDOWN.matcher(s).replaceAll("\\\\$1");
+    String blocks = BLOCK_MARKER.matcher(inline).replaceAll("$1\\\\$2");
+    return ORDERED_MARKER.matcher(blocks).replaceAll("$1$2\\\\$3");
   }
 
   /** Stops the HTTP threads. Idempotent. */

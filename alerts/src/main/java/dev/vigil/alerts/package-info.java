@@ -1,6 +1,7 @@
 /**
  * Alert sinks: {@link dev.vigil.alerts.LogAlertSink} (SLF4J), {@link
- * dev.vigil.alerts.EmailAlertSink} (SMTP, one email or one digest per group), {@link
+ * dev.vigil.alerts.EmailAlertSink} (SMTP, one email or one digest per group, HTML with a chart of
+ * the recent values, replaceable {@link dev.vigil.alerts.EmailTemplate}s), {@link
  * dev.vigil.alerts.WebhookAlertSink} (Alertmanager-compatible JSON, signed), {@link
  * dev.vigil.alerts.AlertmanagerSink} (Prometheus Alertmanager, for de-duplication across replicas),
  * {@link dev.vigil.alerts.SlackAlertSink}, {@link dev.vigil.alerts.TeamsAlertSink} and {@link

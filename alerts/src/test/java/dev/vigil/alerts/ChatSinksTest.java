@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.AlertGroup;
 import dev.vigil.AlertNotification;
+import dev.vigil.AlertRule;
 import dev.vigil.AlertStatus;
 import dev.vigil.PermanentDeliveryException;
 import dev.vigil.Severity;
+import dev.vigil.testing.RuleTester;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,6 +138,103 @@ class ChatSinksTest {
     assertThat(TeamsAlertSink.escape("[login](https://evil)"))
         .isEqualTo("\\[login\\](https://evil)");
     assertThat(TeamsAlertSink.escape("vm-1 at 92.4% *now*")).isEqualTo("vm-1 at 92.4% \\*now\\*");
+  }
+
+  /**
+   * Teams renders a subset of Markdown in {@code TextBlock}s and fact values (learn.microsoft.com
+   * "Format cards in Teams": bold, italic, links, lists); alert text holding Markdown must show as
+   * typed. The notification comes from the engine, its label and resource in the summary.
+   */
+  @Test
+  void teamsShowsMarkdownInAlertTextLiterally() throws Exception {
+    TeamsAlertSink teams =
+        TeamsAlertSink.builder().webhookUrl(server.url("/workflows/w?sig=s").toString()).build();
+    for (int i = 0; i < 2; i++) server.enqueue(new MockResponse.Builder().code(202).build());
+    AlertRule rule =
+        AlertRule.builder("High_Cpu")
+            .metric("cpu_usage")
+            .above(80)
+            .summary("{labels.team} on {resource}: [click](http://evil.example) _y_ ~z~ `c`")
+            .description("- not a list\n1. not a list\n# not a heading\n> not a quote")
+            .build();
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(rule)
+            .series("cpu_usage", "vm_**1**", Map.of("team", "**x**"), "90 10")
+            .sink("teams", teams)
+            .build()) {
+      tester.run();
+    }
+    String firing = server.takeRequest().getBody().utf8();
+    assertThat(firing).isEqualTo(WebhookAlertSinkTest.golden("teams-markdown.json"));
+    assertThat(firing)
+        .doesNotContain("[click]")
+        .doesNotContain("**x**")
+        .contains("\\\\*\\\\*x\\\\*\\\\*");
+    assertThat(TeamsAlertSink.escape("-5 and 1.5")).as("not list markers").isEqualTo("-5 and 1.5");
+    assertThat(TeamsAlertSink.escape("  - a")).isEqualTo("  \\- a");
+    assertThat(TeamsAlertSink.escape("12) a")).isEqualTo("12\\) a");
+  }
+
+  /**
+   * What Teams' desktop and web clients do with escaped text, checked with a CommonMark renderer
+   * (commonmark-java): no emphasis, link, code, list, heading or quote, and every character shows.
+   */
+  @Test
+  void teamsEscapedMarkdownRendersAsTypedInCommonMark() {
+    org.commonmark.parser.Parser parser = org.commonmark.parser.Parser.builder().build();
+    org.commonmark.renderer.text.TextContentRenderer text =
+        org.commonmark.renderer.text.TextContentRenderer.builder().build();
+    org.commonmark.renderer.html.HtmlRenderer html =
+        org.commonmark.renderer.html.HtmlRenderer.builder().build();
+    for (String typed :
+        List.of(
+            "**x**",
+            "__x__",
+            "_y_ and *y*",
+            "[click](http://evil.example)",
+            "![img](http://evil.example/x.png)",
+            "`code`",
+            "- item",
+            "+ item",
+            "* item",
+            "1. one",
+            "12) twelve",
+            "# heading",
+            "> quote",
+            "back\\slash \\*",
+            "vm_1_2 at 5*3*2")) {
+      String escaped = TeamsAlertSink.escape(typed);
+      String rendered = html.render(parser.parse(escaped));
+      assertThat(rendered)
+          .as("%s escaped as %s", typed, escaped)
+          .startsWith("<p>")
+          .doesNotContain(
+              "<em>", "<strong>", "<a ", "<img", "<code>", "<li>", "<h1>", "<blockquote>");
+      assertThat(text.render(parser.parse(escaped))).as(escaped).isEqualTo(typed);
+    }
+  }
+
+  /**
+   * Slack's {@code mrkdwn} has three control characters, {@code & < >} (docs.slack.dev "Formatting
+   * message text": escape them, nothing else); links, mentions ({@code <!channel>}, {@code
+   * <@U123>}) and dates all start with {@code <}.
+   */
+  @Test
+  void slackCannotBeMadeToMentionOrLinkByAlertText() throws Exception {
+    AlertNotification hostile =
+        Notifications.notification(
+            AlertStatus.FIRING,
+            Severity.CRITICAL,
+            Map.of(),
+            "<!here> <@U024BE7LH> <#C024BE7LR> <!date^1392734382^{date}|x> &lt;!channel&gt;");
+    String body = SlackAlertSink.payload(single(hostile));
+    assertThat(body)
+        .doesNotContain("<!")
+        .doesNotContain("<@")
+        .doesNotContain("<#")
+        .contains("&lt;!here&gt; &lt;@U024BE7LH&gt; &lt;#C024BE7LR&gt;")
+        .contains("&amp;lt;!channel&amp;gt;");
   }
 
   @Test

@@ -7,12 +7,16 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.vigil.AlertGroup;
 import dev.vigil.AlertNotification;
+import dev.vigil.AlertRule;
 import dev.vigil.AlertStatus;
+import dev.vigil.MonitorStats;
 import dev.vigil.PermanentDeliveryException;
 import dev.vigil.Severity;
+import dev.vigil.testing.RuleTester;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +41,52 @@ class EmailAlertSinkDeliveryTest {
         .security(EmailAlertSink.Security.NONE)
         .from("vigil@example.com")
         .to("oncall@example.com");
+  }
+
+  /**
+   * Runs one breach and its recovery through the engine, with three delivery attempts and no
+   * back-off, and returns the email sink's stats.
+   */
+  private static MonitorStats.SinkStats throughTheEngine(EmailAlertSink sink, String values) {
+    try (RuleTester tester =
+        RuleTester.builder()
+            .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+            .series("cpu_usage", "vm-1", Map.of("team", "<script>alert(1)</script>"), values)
+            .sink("email", sink)
+            .monitor(m -> m.deliveryAttempts(3).deliveryBackoff(Duration.ZERO, Duration.ZERO))
+            .build()) {
+      tester.run();
+      return tester.monitor().stats().sinks().get("email");
+    }
+  }
+
+  @Test
+  void monitorCountsAnEmailWhoseQuitFailedAsDeliveredOnceAndDoesNotRetry() throws Exception {
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+      server.next(new ScriptedSmtpServer.Script("250 2.0.0 queued", true, Map.of()));
+      MonitorStats.SinkStats stats = throughTheEngine(sinkOn(server.port()).build(), "95");
+      assertThat(server.accepted()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
+      assertThat(stats.delivered()).isEqualTo(1);
+      assertThat(stats.failedAttempts()).isZero();
+      assertThat(stats.retried()).isZero();
+      assertThat(stats.dropped()).isZero();
+    }
+  }
+
+  @Test
+  void monitorDeadLettersA550AfterOneAttempt() throws Exception {
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+      server.next(
+          new ScriptedSmtpServer.Script(
+              "250 ok", false, Map.of("oncall@example.com", "550 5.1.1 mailbox unavailable")));
+      MonitorStats.SinkStats stats = throughTheEngine(sinkOn(server.port()).build(), "95");
+      assertThat(server.connections()).as("not retried").isEqualTo(1);
+      assertThat(server.accepted()).isZero();
+      assertThat(stats.deadLettered()).isEqualTo(1);
+      assertThat(stats.retried()).isZero();
+      assertThat(stats.delivered()).isZero();
+    }
   }
 
   @Test
@@ -110,13 +160,7 @@ class EmailAlertSinkDeliveryTest {
 
   @Test
   void htmlPartEscapesAScriptInALabel() throws Exception {
-    EmailAlertSink sink = sinkOn(greenMail.getSmtp().getPort()).html(true).build();
-    try {
-      sink.deliver(
-          Notifications.firing(Severity.CRITICAL, Map.of("team", "<script>alert(1)</script>")));
-    } finally {
-      sink.close();
-    }
+    throughTheEngine(sinkOn(greenMail.getSmtp().getPort()).html(true).build(), "95");
     assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
     MimeMessage email = greenMail.getReceivedMessages()[0];
     assertThat(email.getContentType()).startsWith("multipart/alternative");

@@ -264,6 +264,29 @@ public final class SampleWindow {
   }
 
   /**
+   * Returns the timestamp of the {@code k}-th held sample, oldest first.
+   *
+   * @throws IndexOutOfBoundsException if {@code k} is not in {@code [0, size())}
+   */
+  public long timeAt(int k) {
+    return times[index(checkIndex(k))];
+  }
+
+  /**
+   * Returns the value of the {@code k}-th held sample, oldest first.
+   *
+   * @throws IndexOutOfBoundsException if {@code k} is not in {@code [0, size())}
+   */
+  public double valueAt(int k) {
+    return values[index(checkIndex(k))];
+  }
+
+  private int checkIndex(int k) {
+    if (k < 0 || k >= size) throw new IndexOutOfBoundsException(k + " of " + size);
+    return k;
+  }
+
+  /**
    * Returns the oldest sample's timestamp in epoch milliseconds.
    *
    * @throws NoSuchElementException if the window is empty

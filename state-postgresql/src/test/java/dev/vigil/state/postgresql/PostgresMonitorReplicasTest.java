@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * on one mutes the other.
  */
 @Timeout(120)
+@Tag("integration")
 class PostgresMonitorReplicasTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
   private static final AtomicInteger SCHEMAS = new AtomicInteger();

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * socket read timeout; HikariCP's {@code connectionTimeout} bounds {@code getConnection()}.
  */
 @Timeout(120)
+@Tag("integration")
 class PostgresOutageTest {
   private static final Duration CONNECT = Duration.ofSeconds(1);
   private static final Duration STATEMENT = Duration.ofSeconds(1);

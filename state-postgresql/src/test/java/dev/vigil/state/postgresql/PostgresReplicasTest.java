@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * Functions" ({@code pg_advisory_xact_lock} waits, and is released at the end of the transaction).
  */
 @Timeout(120)
+@Tag("integration")
 class PostgresReplicasTest {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static PostgresServer server;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * over the same schema, as a restarted process would.
  */
 @Timeout(120)
+@Tag("integration")
 class PostgresStateStoreTest extends StateStoreContract {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static PostgresServer server;

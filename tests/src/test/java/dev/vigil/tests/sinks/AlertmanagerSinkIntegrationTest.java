@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of all Alertmanagers"), where the notification log is gossiped and members wait {@code
  * peer-timeout} × their position before notifying.
  */
+@Tag("integration")
 class AlertmanagerSinkIntegrationTest {
   @TempDir Path dir;
 

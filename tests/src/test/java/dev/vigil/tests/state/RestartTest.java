@@ -255,4 +255,131 @@ class RestartTest {
     }
     assertThat(survivor.notifications()).as("once").hasSize(1);
   }
+
+  /**
+   * A crash while notifications wait in a group ({@code groupWait}) or behind a sink's budget loses
+   * none of them: the next start sends what waited as one digest, in decided order, with the keys
+   * the sinks would have seen. The crashed monitor is simply left unclosed (its close would flush).
+   */
+  @Test
+  void whatWaitedInAGroupIsSentAfterACrash() throws Exception {
+    RecordingSink beforeCrash = RecordingSink.create();
+    RecordingSink afterRestart = RecordingSink.create();
+    ResourceMonitor crashed = null;
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      crashed =
+          monitor(store, "email", beforeCrash)
+              .route(
+                  dev.vigil.Route.builder()
+                      .groupBy("alertname")
+                      .groupWait(Duration.ofMinutes(5))
+                      .sinks("email")
+                      .build())
+              .build();
+      crashed.pollNow(); // FIRING: waits 5 minutes in its group
+      assertThat(crashed.flush(Duration.ofSeconds(5))).isTrue();
+      assertThat(beforeCrash.notifications()).isEmpty();
+      assertThat(crashed.stats().sinks().get("email").waiting()).isEqualTo(1);
+
+      try (ResourceMonitor restarted = monitor(store, "email", afterRestart).build()) {
+        assertThat(restarted.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(afterRestart.notifications())
+            .extracting(n -> n.type() + " " + n.resource())
+            .containsExactly("FIRING vm-1");
+        step(restarted);
+        step(restarted);
+        assertThat(afterRestart.notifications()).as("once").hasSize(1);
+      }
+    } finally {
+      if (crashed != null) crashed.close();
+    }
+  }
+
+  @Test
+  void notificationsHeldBackByABudgetAreSentAfterACrash() throws Exception {
+    RecordingSink beforeCrash = RecordingSink.create();
+    RecordingSink afterRestart = RecordingSink.create();
+    ResourceMonitor crashed = null;
+    try (FileStateStore store = FileStateStore.open(dir)) {
+      crashed =
+          monitor(store, "email", beforeCrash).sinkBudget("email", 1, Duration.ofHours(1)).build();
+      step(crashed); // FIRING: takes the budget
+      cpu.set(10.0);
+      step(crashed); // RESOLVED: held back for an hour
+      cpu.set(95.0);
+      step(crashed); // FIRING again: held back too
+      assertThat(beforeCrash.notifications())
+          .extracting(n -> n.type().toString())
+          .containsExactly("FIRING");
+
+      try (ResourceMonitor restarted = monitor(store, "email", afterRestart).build()) {
+        assertThat(restarted.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(afterRestart.notifications())
+            .extracting(n -> n.type().toString())
+            .containsExactly("RESOLVED", "FIRING");
+      }
+    } finally {
+      if (crashed != null) crashed.close();
+    }
+  }
+
+  /**
+   * Replicas that see the same changes of an open alert (a severity change, a flap starting and
+   * stopping) tell each sink of each change once: the change is claimed against what the store says
+   * the sink was told, like Alertmanager's notification log shared by a cluster ({@code
+   * nflog/nflog.go}: an entry per receiver and group, gossiped so that peers skip what one sent).
+   */
+  @Test
+  void replicasTellEachSeverityChangeAndFlapNoticeOnce() throws Exception {
+    RecordingSink a = RecordingSink.create();
+    RecordingSink b = RecordingSink.create();
+    java.util.function.Function<RecordingSink, ResourceMonitor.Builder> replica =
+        sink ->
+            time.configure(ResourceMonitor.builder())
+                .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+                .source(
+                    "cloud",
+                    Schedule.every(MINUTE),
+                    context ->
+                        List.of(dev.vigil.Sample.of("cpu", "vm-1", cpu.get(), context.now())))
+                .rule(
+                    AlertRule.builder("HighCpu")
+                        .metric("cpu")
+                        .above(80)
+                        .criticalAbove(95)
+                        .flapDetection(20, 30)
+                        .build())
+                .sink("email", sink);
+    double[] values = {
+      90, 99, 90, 10, 90, 10, 90, 10, 90, 10, 90, 10, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90, 90,
+      90, 90, 90, 90, 90, 90, 90, 90
+    };
+    try (FileStateStore store = FileStateStore.open(dir);
+        ResourceMonitor first = replica.apply(a).stateStore(store).instanceId("replica-a").build();
+        ResourceMonitor second =
+            replica.apply(b).stateStore(store).instanceId("replica-b").build()) {
+      for (double v : values) {
+        cpu.set(v);
+        first.pollNow();
+        second.pollNow();
+        assertThat(first.flush(Duration.ofSeconds(5))).isTrue();
+        assertThat(second.flush(Duration.ofSeconds(5))).isTrue();
+        time.advance(MINUTE);
+      }
+    }
+    List<String> all = new java.util.ArrayList<>(heard(a));
+    all.addAll(heard(b));
+    assertThat(all)
+        .as("each change once across both replicas")
+        .filteredOn(s -> s.startsWith("SEVERITY_CHANGED") || s.startsWith("FLAPPING"))
+        .containsExactlyInAnyOrder(
+            "SEVERITY_CHANGED vm-1",
+            "SEVERITY_CHANGED vm-1",
+            "FLAPPING_STARTED vm-1",
+            "FLAPPING_STOPPED vm-1");
+    assertThat(all)
+        .as("a: %s b: %s", heard(a), heard(b))
+        .filteredOn(s -> s.startsWith("FIRING"))
+        .hasSize(1);
+  }
 }
