@@ -46,7 +46,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
-import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -156,13 +155,12 @@ public final class HttpJsonSource implements MetricSource {
   static final int MAX_NAMED_RESOURCES = 10;
 
   /** The longest text from the outside world (ids, reason phrases, exception text) in a message. */
-  private static final int MAX_QUOTED_CHARS = 256;
+  private static final int MAX_QUOTED_CHARS = HttpFailures.MAX_QUOTED_CHARS;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final HttpUrl baseUrl;
-  private final Supplier<String> tokenSupplier;
-  private final @Nullable OAuth2ClientCredentials oauth2;
+  private final BearerAuth auth;
   private final HttpUrl resourcesUrl;
   private final JsonPointer itemsPointer;
   private final JsonPointer idPointer;
@@ -192,20 +190,16 @@ public final class HttpJsonSource implements MetricSource {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** The credentials in use, scrubbed from every server text that reaches a message or log. */
-  private final Secrets secrets = new Secrets();
+  private final Secrets secrets;
 
   /** The calls of every poll in progress, cancelled by close(). */
   private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
   private HttpJsonSource(
-      Builder b, HttpUrl baseUrl, Supplier<String> tokenSupplier, HttpUrl resourcesUrl) {
+      Builder b, HttpUrl baseUrl, BearerAuth auth, Secrets secrets, HttpUrl resourcesUrl) {
     this.baseUrl = baseUrl;
-    this.tokenSupplier = tokenSupplier;
-    if (b.oauth2 == null && tokenSupplier instanceof FixedToken fixed) {
-      secrets.pin(fixed.get());
-    }
-    this.oauth2 = b.oauth2;
-    if (oauth2 != null) oauth2.rememberSecrets(secrets);
+    this.auth = auth;
+    this.secrets = secrets;
     this.resourcesUrl = resourcesUrl;
     this.itemsPointer = b.itemsPointer;
     this.idPointer = b.idPointer;
@@ -222,34 +216,15 @@ public final class HttpJsonSource implements MetricSource {
     this.maxLabelValueLength = b.maxLabelValueLength;
     this.maxBodyBytes = b.maxBodyBytes;
     this.ownsClient = b.client == null;
-    OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
-    OkHttpClient.Builder clientBuilder = base.newBuilder();
-    if (ownsClient) {
-      // OkHttp keeps 5 idle connections by default: with more requests in flight, the pool
-      // closes connections that the next requests of the sweep open again.
-      clientBuilder.connectionPool(
-          new ConnectionPool(Math.max(5, concurrency), 5, TimeUnit.MINUTES));
-    }
     this.client =
-        clientBuilder
-            .connectTimeout(b.connectTimeout)
-            .readTimeout(b.readTimeout)
-            .callTimeout(b.callTimeout)
-            // A redirect could take the bearer token, or just the request, to another origin.
-            .followRedirects(false)
-            .followSslRedirects(false)
-            // The last guard: whatever a host interceptor or a future change does, the bearer
-            // token is only ever sent to the origin of baseUrl.
-            .addNetworkInterceptor(
-                chain -> {
-                  okhttp3.Request request = chain.request();
-                  if (request.header("Authorization") != null
-                      && !Urls.sameOrigin(request.url(), baseUrl)) {
-                    request = request.newBuilder().removeHeader("Authorization").build();
-                  }
-                  return chain.proceed(request);
-                })
-            .build();
+        SafeClient.build(
+            b.client,
+            baseUrl,
+            b.connectTimeout,
+            b.readTimeout,
+            b.callTimeout,
+            concurrency,
+            List.of());
     this.converter = new PickingConverterFactory(picker(b), b.maxBodyBytes);
     this.metricsTemplate = MetricsUrlTemplate.of(baseUrl, metricsPath);
     Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
@@ -876,24 +851,22 @@ public final class HttpJsonSource implements MetricSource {
       try {
         return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
       } catch (SourceException e) {
-        OAuth2ClientCredentials o = oauth2;
         String rejected = used[0];
-        if (o == null || e.httpStatus() != 401 || rejected == null) throw e;
         // The token may have been revoked before it expired: a new one, and one more try.
-        o.invalidate(rejected);
+        if (e.httpStatus() != 401 || rejected == null || !auth.invalidate(rejected)) throw e;
         log.debug("GET {}: HTTP 401; trying once more with a new OAuth2 token", shown);
         return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
-      throw new Canceled(shown, e);
+      throw new Canceled("GET", shown, e);
     }
   }
 
   private JsonDocument fetchOnce(HttpUrl url, Calls calls, String[] used) throws SourceException {
     String shown = Urls.redact(url);
-    if (calls.canceled()) throw new Canceled(shown, null);
-    String token = currentToken(shown);
+    if (calls.canceled()) throw new Canceled("GET", shown, null);
+    String token = auth.token("GET", shown);
     used[0] = token;
     // OkHttp directly: the URL is built once, not resolved again from a string as Retrofit's @Url
     // would, and an error body is closed unread instead of buffered.
@@ -905,7 +878,7 @@ public final class HttpJsonSource implements MetricSource {
                 .build());
     calls.add(call);
     try (okhttp3.Response response = call.execute()) {
-      return checked(url, shown, response);
+      return checked(url, response);
     } catch (JsonProblem e) {
       // Path and detail come from the body: scrubbed of credentials, then escaped and cut. The
       // JsonProblem is not kept as the cause: its own message is escaped and cut but not scrubbed.
@@ -919,84 +892,20 @@ public final class HttpJsonSource implements MetricSource {
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
-        throw new Canceled(shown, e);
+        throw new Canceled("GET", shown, e);
       }
-      throw failure(shown, e);
+      throw HttpFailures.io("GET", shown, e, secrets);
     } finally {
       calls.remove(call);
     }
   }
 
-  private SourceException failure(String shown, IOException failure) {
-    // OkHttp quotes server text in some messages (a malformed status line, for one).
-    Throwable e = requireNonNull(secrets.cause(failure));
-    if (failure
-        instanceof InterruptedIOException) { // SocketTimeoutException; interrupts are Canceled
-      return new SourceException(
-          Kind.TIMEOUT,
-          "GET " + shown + ": timed out (" + quote(String.valueOf(failure.getMessage())) + ")",
-          shown,
-          -1,
-          null,
-          e);
-    }
-    return new SourceException(
-        Kind.CONNECTION,
-        "GET " + shown + ": connection failed: " + quote(failure.toString()),
-        shown,
-        -1,
-        null,
-        e);
-  }
-
   /** Returns the body of a 2xx response; anything else is a SourceException. */
-  private JsonDocument checked(HttpUrl url, String shown, okhttp3.Response response)
+  private JsonDocument checked(HttpUrl url, okhttp3.Response response)
       throws SourceException, IOException {
     if (!response.isSuccessful()) {
-      int code = response.code(); // the body is closed unread with the response
-      String reason = response.message(); // quote() scrubs it
-      String status = "HTTP " + code + (reason.isEmpty() ? "" : " " + quote(reason));
-      if (code == 401 || code == 403) {
-        throw new SourceException(
-            Kind.AUTH,
-            "GET " + shown + ": " + status + ": the server refused the credentials (bearer token)",
-            shown,
-            code,
-            null,
-            null);
-      }
-      if (code >= 300 && code < 400) {
-        String raw = response.headers().get("Location");
-        String location = raw == null ? null : secrets.scrub(raw);
-        HttpUrl target = location == null ? null : url.resolve(location);
-        String to =
-            location == null
-                ? "without a Location"
-                : "to " + (target != null ? Urls.redact(target) : quote(location));
-        throw new SourceException(
-            Kind.HTTP_STATUS,
-            "GET "
-                + shown
-                + ": "
-                + status
-                + ": redirect "
-                + to
-                + " not followed (redirects are refused: they could take the bearer token elsewhere)",
-            shown,
-            code,
-            null,
-            null);
-      }
-      Duration retryAfter = RetryAfter.parse(response.headers().get("Retry-After"), clock);
-      throw new StatusException(
-          "GET "
-              + shown
-              + ": "
-              + status
-              + (retryAfter == null ? "" : " (Retry-After " + retryAfter + ")"),
-          shown,
-          code,
-          retryAfter);
+      // The body is closed unread with the response.
+      throw HttpFailures.status(response, url, "GET", secrets, clock, null, null, false);
     }
     if (response.code() == 204 || response.code() == 205) {
       throw badData(url, "$", "expected a JSON document but the body was empty", null);
@@ -1004,59 +913,6 @@ public final class HttpJsonSource implements MetricSource {
     JsonDocument body = converter.convert(response.body());
     body.links(response.headers("Link")); // for Pagination.linkHeader()
     return body;
-  }
-
-  private String currentToken(String shownUrl) throws SourceException {
-    OAuth2ClientCredentials o = oauth2;
-    if (o != null) {
-      String fresh = o.token();
-      secrets.remember(fresh);
-      return fresh;
-    }
-    String token;
-    try {
-      token = tokenSupplier.get();
-    } catch (RuntimeException e) {
-      // By type and a fixed message only: the supplier's exception text, and so its stack trace,
-      // may hold a credential (a token endpoint's answer, a vault path with a key).
-      throw new SourceException(
-          Kind.AUTH,
-          "GET "
-              + shownUrl
-              + ": the bearer token supplier failed with "
-              + e.getClass().getName()
-              + " (its message is not shown: it could hold a credential)",
-          shownUrl,
-          -1,
-          null,
-          null);
-    }
-    String problem = tokenProblem(token);
-    if (problem != null) {
-      throw new SourceException(
-          Kind.AUTH,
-          "GET " + shownUrl + ": the bearer token supplier returned " + problem,
-          shownUrl,
-          -1,
-          null,
-          null);
-    }
-    secrets.remember(token);
-    return token;
-  }
-
-  /** Describes what is wrong with a token without showing it, or returns null if it is usable. */
-  static @Nullable String tokenProblem(@Nullable String token) {
-    if (token == null) return "null";
-    if (token.isBlank()) return "a blank token";
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (c == '\r' || c == '\n') return "a token containing CR or LF (at index " + i + ")";
-      if (c <= 0x20 || c >= 0x7f) {
-        return "a token with a character not allowed in an HTTP header (at index " + i + ")";
-      }
-    }
-    return null;
   }
 
   /** Outside-world text made safe for one message or log line: scrubbed, escaped and cut. */
@@ -1071,16 +927,9 @@ public final class HttpJsonSource implements MetricSource {
 
   private SourceException badData(
       HttpUrl url, String path, String detail, @Nullable Throwable cause) {
-    String shown = Urls.redact(url);
-    // The parts are quoted already; scrubbing the whole again is the net under them.
-    String safePath = secrets.scrub(path);
-    return new SourceException(
-        Kind.BAD_DATA,
-        secrets.scrub("GET " + shown + ": bad data at " + path + ": " + detail),
-        shown,
-        -1,
-        safePath,
-        cause);
+    SourceException e = HttpFailures.badData("GET", url, path, detail, secrets);
+    if (cause != null) e.initCause(cause);
+    return e;
   }
 
   /**
@@ -1180,21 +1029,6 @@ public final class HttpJsonSource implements MetricSource {
       SweepRunners r = runners;
       if (r != null) r.stop();
       for (okhttp3.Call call : active) call.cancel();
-    }
-  }
-
-  /** A request stopped because its poll was interrupted or the source closed; never retried. */
-  static final class Canceled extends SourceException {
-    private static final long serialVersionUID = 1L;
-
-    Canceled(String shownUrl, @Nullable Throwable cause) {
-      super(
-          Kind.CONNECTION,
-          "GET " + shownUrl + ": canceled: the poll was interrupted or the source closed",
-          shownUrl,
-          -1,
-          null,
-          cause);
     }
   }
 
@@ -1298,10 +1132,7 @@ public final class HttpJsonSource implements MetricSource {
      *     another character not allowed in an HTTP header (the message does not show the token)
      */
     public Builder bearerToken(String token) {
-      requireNonNull(token, "bearerToken == null");
-      String problem = tokenProblem(token);
-      if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
-      this.tokenSupplier = new FixedToken(token);
+      this.tokenSupplier = BearerAuth.fixed(token);
       return this;
     }
 
@@ -1743,12 +1574,8 @@ public final class HttpJsonSource implements MetricSource {
     public HttpJsonSource build() {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
-      Supplier<String> token = tokenSupplier;
-      if (token != null && oauth2 != null) {
-        throw new IllegalStateException("bearerToken and oauth2 are both set: choose one");
-      }
-      if (oauth2 != null) token = new FixedToken("unused-with-oauth2");
-      if (token == null) throw new IllegalStateException("bearerToken is not set (or oauth2)");
+      Secrets secrets = new Secrets();
+      BearerAuth auth = BearerAuth.of(tokenSupplier, oauth2, secrets);
       if (resourcesPath == null) throw new IllegalStateException("resourcesPath is not set");
       if (metricsPath == null) throw new IllegalStateException("metricsPath is not set");
       if (metrics.isEmpty()) throw new IllegalStateException("no metric: add one with metric()");
@@ -1780,7 +1607,7 @@ public final class HttpJsonSource implements MetricSource {
         throw new IllegalStateException(
             "metricsPath does not resolve to a URL on the origin of baseUrl: " + metricsPath);
       }
-      return new HttpJsonSource(this, base, token, resources);
+      return new HttpJsonSource(this, base, auth, secrets, resources);
     }
 
     private static JsonPointer pointer(String setting, String pointer) {
@@ -1802,25 +1629,6 @@ public final class HttpJsonSource implements MetricSource {
           + ", bearerToken="
           + (tokenSupplier == null ? "unset" : "REDACTED")
           + "}";
-    }
-  }
-
-  /** A fixed token whose toString does not show it. */
-  private static final class FixedToken implements Supplier<String> {
-    private final String token;
-
-    FixedToken(String token) {
-      this.token = token;
-    }
-
-    @Override
-    public String get() {
-      return token;
-    }
-
-    @Override
-    public String toString() {
-      return "FixedToken{REDACTED}";
     }
   }
 }

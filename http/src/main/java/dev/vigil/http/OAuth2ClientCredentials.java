@@ -133,7 +133,7 @@ public final class OAuth2ClientCredentials {
       if (!(fields.get("access_token") instanceof String fresh)) {
         throw failure(shown, "the token endpoint returned no access_token string", -1);
       }
-      String problem = HttpJsonSource.tokenProblem(fresh);
+      String problem = BearerAuth.tokenProblem(fresh);
       if (problem != null) throw failure(shown, "the token endpoint returned " + problem, -1);
       Object type = fields.get("token_type");
       if (type != null && !"bearer".equalsIgnoreCase(String.valueOf(type))) {

@@ -80,7 +80,7 @@ final class PickingConverterFactory extends Converter.Factory {
   }
 
   /** Rewrites Moshi's message for people who cannot make the reader lenient. */
-  private static String moshiDetail(@Nullable String message) {
+  static String moshiDetail(@Nullable String message) {
     if (message == null) return "malformed JSON";
     int at = message.lastIndexOf(" at path ");
     String detail = at >= 0 ? message.substring(0, at) : message;
@@ -94,7 +94,7 @@ final class PickingConverterFactory extends Converter.Factory {
   }
 
   /** Reading the body failed for network reasons; unwrapped again by {@link #convert}. */
-  private static final class NetworkFailure extends IOException {
+  static final class NetworkFailure extends IOException {
     private static final long serialVersionUID = 1L;
 
     @SuppressWarnings("serial") // never serialized: caught in convert() on the same thread
@@ -107,7 +107,7 @@ final class PickingConverterFactory extends Converter.Factory {
   }
 
   /** The body is longer than allowed. */
-  private static final class BodyTooLarge extends IOException {
+  static final class BodyTooLarge extends IOException {
     private static final long serialVersionUID = 1L;
 
     BodyTooLarge() {
@@ -116,7 +116,7 @@ final class PickingConverterFactory extends Converter.Factory {
   }
 
   /** Counts bytes, fails past the limit, and tags network failures. */
-  private static final class LimitedSource extends ForwardingSource {
+  static final class LimitedSource extends ForwardingSource {
     private final long limit;
     private long read;
 

@@ -56,17 +56,26 @@ final class RequestPolicy {
    */
   <T> T execute(Attempt<T> attempt, SweepBudget sweep, String shownUrl)
       throws SourceException, InterruptedException {
+    return execute(attempt, sweep, "GET", shownUrl);
+  }
+
+  /**
+   * Runs {@code attempt} as {@link #execute(Attempt, SweepBudget, String)} does, naming {@code
+   * method} in the messages of requests not sent.
+   */
+  <T> T execute(Attempt<T> attempt, SweepBudget sweep, String method, String shownUrl)
+      throws SourceException, InterruptedException {
     Retry.AsyncContext<T> context = retry.asyncContext();
     while (true) {
       long slot = rateLimit.reserve(ticker);
       if (slot > 0) {
-        if (slot >= sweep.remainingNanos()) throw rateLimited(shownUrl);
+        if (slot >= sweep.remainingNanos()) throw rateLimited(method, shownUrl);
         sleeper.sleep(slot);
       }
       T result;
       try {
-        result = guarded(attempt, sweep, shownUrl);
-      } catch (HttpJsonSource.Canceled e) {
+        result = guarded(attempt, sweep, method, shownUrl);
+      } catch (Canceled e) {
         throw e;
       } catch (SourceException e) {
         long waitNanos = waitBeforeRetry(context, e, sweep, shownUrl);
@@ -80,16 +89,16 @@ final class RequestPolicy {
   }
 
   /** One attempt through the circuit breaker. */
-  private <T> T guarded(Attempt<T> attempt, SweepBudget sweep, String shownUrl)
+  private <T> T guarded(Attempt<T> attempt, SweepBudget sweep, String method, String shownUrl)
       throws SourceException {
-    if (!breaker.tryAcquirePermission()) throw circuitOpen(shownUrl);
+    if (!breaker.tryAcquirePermission()) throw circuitOpen(method, shownUrl);
     sweep.countRequest();
     long start = ticker.read();
     try {
       T result = attempt.run();
       breaker.onSuccess(ticker.read() - start, TimeUnit.NANOSECONDS);
       return result;
-    } catch (HttpJsonSource.Canceled e) {
+    } catch (Canceled e) {
       breaker.releasePermission(); // says nothing about the API
       throw e;
     } catch (SourceException | RuntimeException e) {
@@ -101,10 +110,11 @@ final class RequestPolicy {
     }
   }
 
-  private static SourceException rateLimited(String shownUrl) {
+  private static SourceException rateLimited(String method, String shownUrl) {
     return new SourceException(
         Kind.TIMEOUT,
-        "GET "
+        method
+            + " "
             + shownUrl
             + ": not sent: the source's requestsPerSecond limit would delay it past the sweep"
             + " deadline",
@@ -114,10 +124,11 @@ final class RequestPolicy {
         null);
   }
 
-  private SourceException circuitOpen(String shownUrl) {
+  private SourceException circuitOpen(String method, String shownUrl) {
     return new SourceException(
         Kind.CIRCUIT_OPEN,
-        "GET "
+        method
+            + " "
             + shownUrl
             + ": not sent: the circuit breaker "
             + breaker.getName()

@@ -1,13 +1,18 @@
 /**
- * A {@link dev.vigil.MetricSource} for cloud APIs that list resources as paginated JSON and serve
- * each resource's metrics as JSON: {@link dev.vigil.http.HttpJsonSource}.
+ * {@link dev.vigil.MetricSource}s for HTTP APIs: {@link dev.vigil.http.HttpJsonSource} for
+ * paginated JSON listings with one metrics document per resource, {@link
+ * dev.vigil.http.RetrofitSource} for any API through your own Retrofit interface, and the presets
+ * {@link dev.vigil.http.HetznerCloudSource} and {@link dev.vigil.http.DigitalOceanSource}. Every
+ * request has timeouts, bearer or OAuth2 auth, retry, a circuit breaker, a rate limit, a sweep
+ * deadline, a body cap and scrubbing of secrets.
  *
  * <pre>{@code
- * HttpJsonSource cloud = HttpJsonSource.builder()
- *     .baseUrl("https://api.example.com/").bearerToken(System.getenv("CLOUD_TOKEN"))
- *     .resourcesPath("/v1/resources/page-1.json").metricsPath("/v1/resources/{id}/metrics")
- *     .metric("cpu_usage", "/metrics/cpu_usage").resourceLabel("region", "/region")
- *     .build();
+ * HetznerCloudSource hetzner = HetznerCloudSource.builder()
+ *     .bearerToken(System.getenv("HCLOUD_TOKEN")).build();
+ * ResourceMonitor monitor = ResourceMonitor.builder()
+ *     .source("hetzner", Schedule.every(Duration.ofMinutes(1)), hetzner)
+ *     .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
+ *     .sink("log", LogAlertSink.create()).build();
  * }</pre>
  */
 @NullMarked
