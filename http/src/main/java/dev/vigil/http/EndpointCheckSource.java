@@ -210,6 +210,10 @@ public final class EndpointCheckSource implements MetricSource {
     EndpointCheck c = checks.get(i);
     try {
       return run(c, clients.get(i), now, calls);
+    } catch (HttpJsonSource.Canceled e) {
+      // The poll's deadline passed (or it was interrupted, or the source closed: then the
+      // samples are not used): no answer in time.
+      return down(c, now, Cause.TIMEOUT);
     } catch (Throwable t) {
       Throwables.rethrowIfFatal(t);
       log.warn("Check {} failed unexpectedly", c.name(), t);

@@ -272,7 +272,8 @@ public final class PrometheusSource implements MetricSource {
     List<String> failedQueries = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       Outcome o = outcomes.get(i);
-      if (o == null) {
+      // After the deadline the calls were cancelled: a query that ended so is late, not canceled.
+      if (o == null || (!ended && o.failure() instanceof HttpJsonSource.Canceled)) {
         if (!ended)
           log.debug("Sweep deadline {} passed before query {}", sweepTimeout, names.get(i));
         o = Outcome.failed(deadlinePassed(names.get(i)));
