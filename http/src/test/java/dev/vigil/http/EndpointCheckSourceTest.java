@@ -288,6 +288,19 @@ class EndpointCheckSourceTest {
   }
 
   @Test
+  void urlLabelHasSecretLookingQueryParametersRedacted() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+
+    List<Sample> samples =
+        poll(
+            EndpointCheck.builder("api", server.url("/health?api_key=k-123456&x=1").toString())
+                .build());
+
+    assertThat(samples.get(0).labels().get("url"))
+        .isEqualTo(server.url("/health?api_key=REDACTED&x=1").toString());
+  }
+
+  @Test
   void builderRefusesWhatCannotWork() {
     assertThatThrownBy(
             () ->

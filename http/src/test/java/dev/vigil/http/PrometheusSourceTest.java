@@ -432,6 +432,53 @@ class PrometheusSourceTest {
   }
 
   @Test
+  void bearerTokenEchoedInPrometheusErrorAppearsNowhere() throws Exception {
+    String token = "tok-0123456789abcdef";
+    server.enqueue(
+        json(
+            400,
+            "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"bad token "
+                + token
+                + " / "
+                + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))
+                + "\"}"));
+
+    PrometheusSource source = build(builder().query("up", "up").bearerToken(token));
+    assertThatThrownBy(() -> source.poll(context))
+        .hasMessageContaining("bad_data: bad token REDACTED / REDACTED")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(token));
+    assertThat(source.toString()).doesNotContain(token).contains("bearer REDACTED");
+  }
+
+  @Test
+  void interruptingThePollCancelsTheQueryAtOnce() throws Exception {
+    server.enqueue(
+        new MockResponse.Builder()
+            .onResponseStart(mockwebserver3.SocketEffect.Stall.INSTANCE)
+            .build());
+    PrometheusSource source = build(builder().query("up", "up"));
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread poller =
+        new Thread(
+            () -> {
+              try {
+                source.poll(context);
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+            },
+            "test-poller");
+    poller.start();
+    server.takeRequest(5, TimeUnit.SECONDS); // the query is in flight
+    poller.interrupt();
+    poller.join(5_000);
+
+    assertThat(poller.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
   void builderNamesWhatIsMissingOrWrong() {
     assertThatThrownBy(() -> PrometheusSource.builder().query("up", "up").build())
         .isInstanceOf(IllegalStateException.class)
