@@ -284,7 +284,7 @@ public final class EndpointCheck {
      */
     public Builder bearerToken(String token) {
       requireNonNull(token, "bearerToken == null");
-      String problem = HttpJsonSource.tokenProblem(token);
+      String problem = BearerAuth.tokenProblem(token);
       if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
       this.authorization = "Bearer " + token;
       this.secrets = List.of(token);

@@ -210,7 +210,7 @@ public final class EndpointCheckSource implements MetricSource {
     EndpointCheck c = checks.get(i);
     try {
       return run(c, clients.get(i), now, calls);
-    } catch (HttpJsonSource.Canceled e) {
+    } catch (Canceled e) {
       // The poll's deadline passed (or it was interrupted, or the source closed: then the
       // samples are not used): no answer in time.
       return down(c, now, Cause.TIMEOUT);
@@ -272,7 +272,7 @@ public final class EndpointCheckSource implements MetricSource {
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
-        throw new HttpJsonSource.Canceled(c.url(), e);
+        throw new Canceled(c.method().name(), c.url(), e);
       }
       Cause cause = cause(e);
       log.debug("Check {} ({} {}) is down: {}", c.name(), c.method(), c.url(), quote(e.toString()));

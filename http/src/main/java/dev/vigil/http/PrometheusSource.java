@@ -32,12 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -162,27 +160,16 @@ public final class PrometheusSource implements MetricSource {
     this.tokenSupplier = b.tokenSupplier;
     if (b.fixedToken != null) secrets.pin(b.fixedToken);
     this.ownsClient = b.client == null;
-    OkHttpClient base = b.client != null ? b.client : new OkHttpClient();
-    OkHttpClient.Builder cb = base.newBuilder();
-    if (ownsClient) cb.connectionPool(new ConnectionPool(b.concurrency, 5, TimeUnit.MINUTES));
-    HttpUrl origin = baseUrl;
+    // Timeouts always set, redirects never followed, Authorization only to the origin of baseUrl.
     this.client =
-        cb.connectTimeout(b.connectTimeout)
-            .readTimeout(b.readTimeout)
-            .callTimeout(b.callTimeout)
-            .followRedirects(false)
-            .followSslRedirects(false)
-            .addNetworkInterceptor(
-                chain -> {
-                  // The credentials only ever go to the origin of baseUrl.
-                  Request request = chain.request();
-                  if (request.header("Authorization") != null
-                      && !Urls.sameOrigin(request.url(), origin)) {
-                    request = request.newBuilder().removeHeader("Authorization").build();
-                  }
-                  return chain.proceed(request);
-                })
-            .build();
+        SafeClient.build(
+            b.client,
+            baseUrl,
+            b.connectTimeout,
+            b.readTimeout,
+            b.callTimeout,
+            b.concurrency,
+            List.of());
     Retry retry =
         b.retry != null
             ? b.retry
@@ -273,7 +260,7 @@ public final class PrometheusSource implements MetricSource {
     for (int i = 0; i < names.size(); i++) {
       Outcome o = outcomes.get(i);
       // After the deadline the calls were cancelled: a query that ended so is late, not canceled.
-      if (o == null || (!ended && o.failure() instanceof HttpJsonSource.Canceled)) {
+      if (o == null || (!ended && o.failure() instanceof Canceled)) {
         if (!ended)
           log.debug("Sweep deadline {} passed before query {}", sweepTimeout, names.get(i));
         o = Outcome.failed(deadlinePassed(names.get(i)));
@@ -363,7 +350,7 @@ public final class PrometheusSource implements MetricSource {
         r = policy.execute(() -> once(name, url, calls), sweep, shownEndpoint);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new HttpJsonSource.Canceled(shownEndpoint, e);
+        throw new Canceled("GET", shownEndpoint, e);
       }
       for (String w : r.warnings) {
         String text = quote(w);
@@ -396,7 +383,7 @@ public final class PrometheusSource implements MetricSource {
 
   private PrometheusResponse once(String name, HttpUrl url, CallGroup calls)
       throws SourceException {
-    if (calls.canceled()) throw new HttpJsonSource.Canceled(shownEndpoint, null);
+    if (calls.canceled()) throw new Canceled("GET", shownEndpoint, null);
     Request.Builder request = new Request.Builder().url(url).header("Accept", "application/json");
     String authorization = authorization();
     if (authorization != null) request.header("Authorization", authorization);
@@ -409,7 +396,7 @@ public final class PrometheusSource implements MetricSource {
     } catch (IOException e) {
       if (calls.canceled()
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
-        throw new HttpJsonSource.Canceled(shownEndpoint, e);
+        throw new Canceled("GET", shownEndpoint, e);
       }
       Throwable cause = secrets.cause(e);
       if (e instanceof InterruptedIOException) {
@@ -457,7 +444,7 @@ public final class PrometheusSource implements MetricSource {
           null,
           null);
     }
-    String problem = HttpJsonSource.tokenProblem(token);
+    String problem = BearerAuth.tokenProblem(token);
     if (problem != null) {
       throw new SourceException(
           Kind.AUTH,
@@ -898,7 +885,7 @@ public final class PrometheusSource implements MetricSource {
      */
     public Builder bearerToken(String token) {
       requireNonNull(token, "bearerToken == null");
-      String problem = HttpJsonSource.tokenProblem(token);
+      String problem = BearerAuth.tokenProblem(token);
       if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
       this.fixedToken = token;
       this.tokenSupplier = () -> token;
