@@ -154,6 +154,7 @@ class PrometheusSourceIntegrationTest {
     ResourceMonitor.Builder b =
         ResourceMonitor.builder()
             .source("prometheus", Schedule.every(Duration.ofMinutes(1)), source)
+            .withoutSinks() // read through activeAlerts() and the listener
             .listener(
                 new MonitorListener() {
                   @Override
