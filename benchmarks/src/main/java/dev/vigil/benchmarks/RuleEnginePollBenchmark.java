@@ -52,15 +52,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>the score ({@code ns/op}) is nanoseconds per sample;
  *   <li>{@code gc.alloc.rate.norm} of {@code -prof gc} is bytes allocated per sample, every thread
  *       of the JVM counted;
- *   <li>{@code gc.time} over the iteration time is the share of time spent in GC.
+ *   <li>{@code gc.time} is the time spent in GC, summed over the measured iterations (5 of at least
+ *       10 s; an iteration ends with the first invocation that ends after 10 s).
  * </ul>
  *
  * <p>Bytes retained per series are measured once per size, in the trial's setup, outside JMH's
  * timing: heap used after a full GC ({@code System.gc()}, lowest of five) once the samples exist,
  * then again after the monitor is built and has been polled {@value #FILL_POLLS} times (every
  * window full), the difference divided by {@code series}. It is printed as a line starting with
- * {@code RETAINED}, measured again after the last iteration to show any growth. The trial fails if
- * a poll failed or a notification was sent: then it did not measure the steady state.
+ * {@code RETAINED} before the first warm-up iteration. The trial fails if a poll failed or a
+ * notification was sent: then it did not measure the steady state.
  *
  * <pre>
  * ./mvnw -q package -pl benchmarks -am -DskipTests
@@ -152,7 +153,7 @@ public class RuleEnginePollBenchmark {
             .build();
     for (int i = 0; i < FILL_POLLS; i++) poll();
     checkSteadyState();
-    printRetained("after " + FILL_POLLS + " polls");
+    printRetained();
   }
 
   /**
@@ -165,17 +166,15 @@ public class RuleEnginePollBenchmark {
   }
 
   /**
-   * Checks that every poll succeeded and nothing was sent, prints the bytes retained per series
-   * again, and closes the monitor.
+   * Checks that every poll succeeded and nothing was sent, and closes the monitor. It measures no
+   * heap: a full GC here would be counted in the last iteration's {@code gc.time}.
    *
    * @throws IllegalStateException if a poll failed or a notification was sent
-   * @throws InterruptedException if interrupted while waiting for the collector
    */
   @TearDown(Level.Trial)
-  public void checkAndClose() throws InterruptedException {
+  public void checkAndClose() {
     try {
       checkSteadyState();
-      printRetained("after " + polled + " polls");
     } finally {
       monitor.close();
     }
@@ -199,15 +198,15 @@ public class RuleEnginePollBenchmark {
     }
   }
 
-  private void printRetained(String when) throws InterruptedException {
+  private void printRetained() throws InterruptedException {
     long retained = usedAfterGc() - heapBefore;
     System.out.printf(
         Locale.ROOT,
-        "%nRETAINED series=%d bytes_per_series=%.0f (%s; heap after a full GC, minus the heap before"
-            + " the monitor was built)%n",
+        "%nRETAINED series=%d bytes_per_series=%.0f (after %d polls: heap after a full GC, minus"
+            + " the heap before the monitor was built)%n",
         series,
         retained / (double) series,
-        when);
+        FILL_POLLS);
   }
 
   /** The samples, built in a method of their own so that no local keeps the working list alive. */
