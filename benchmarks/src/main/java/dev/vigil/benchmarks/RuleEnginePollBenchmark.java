@@ -52,6 +52,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>the score ({@code ns/op}) is nanoseconds per sample;
  *   <li>{@code gc.alloc.rate.norm} of {@code -prof gc} is bytes allocated per sample, every thread
  *       of the JVM counted;
+ *   <li>{@code cpu.time.norm} of {@code -prof dev.vigil.benchmarks.CpuTimeProfiler} is the JVM's
+ *       CPU time per sample, every thread counted: on a shared machine it grows less than the score
+ *       with the load of other processes;
  *   <li>{@code gc.time} is the time spent in GC, summed over the measured iterations (5 of at least
  *       10 s; an iteration ends with the first invocation that ends after 10 s).
  * </ul>
@@ -65,7 +68,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * ./mvnw -q package -pl benchmarks -am -DskipTests
- * java -jar benchmarks/target/benchmarks.jar RuleEnginePollBenchmark -prof gc
+ * java -jar benchmarks/target/benchmarks.jar RuleEnginePollBenchmark \
+ *     -prof gc -prof dev.vigil.benchmarks.CpuTimeProfiler
  * </pre>
  *
  * <p>Defaults: one fork with {@code -Xmx6g -XX:+UseParallelGC}, 3 warm-up and 5 measured iterations

@@ -4,7 +4,9 @@
  * to {@code wrk} as the reference. The JMH benchmark {@link
  * dev.vigil.benchmarks.RuleEnginePollBenchmark} measures the rule engine per series and per sample
  * (bytes retained, time and bytes allocated) in virtual time: {@code java -jar
- * benchmarks/target/benchmarks.jar RuleEnginePollBenchmark -prof gc}. Not published.
+ * benchmarks/target/benchmarks.jar RuleEnginePollBenchmark -prof gc -prof
+ * dev.vigil.benchmarks.CpuTimeProfiler}, with {@link dev.vigil.benchmarks.CpuTimeProfiler} for the
+ * CPU time per sample. Not published.
  */
 @NullMarked
 package dev.vigil.benchmarks;
