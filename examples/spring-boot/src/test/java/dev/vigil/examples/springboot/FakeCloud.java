@@ -43,9 +43,9 @@ final class FakeCloud implements AutoCloseable {
         });
   }
 
-  /** Starts the server on 127.0.0.1 and an ephemeral port. */
-  FakeCloud start() throws IOException {
-    server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
+  /** Starts the server on 127.0.0.1 and an ephemeral port, unless it is started. */
+  synchronized FakeCloud start() throws IOException {
+    if (!server.getStarted()) server.start(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0);
     return this;
   }
 

@@ -17,8 +17,12 @@ final class Mailbox implements AutoCloseable {
   private final GreenMail greenMail =
       new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
-  Mailbox start() {
-    greenMail.start();
+  private boolean started;
+
+  /** Starts the server, unless it is started. */
+  synchronized Mailbox start() {
+    if (!started) greenMail.start();
+    started = true;
     return this;
   }
 
