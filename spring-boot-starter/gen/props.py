@@ -99,7 +99,7 @@ cls("OAuth2", "OAuth2 client credentials grant: tokens fetched from token-url, c
   ("@Nullable String", "clientId", None, "Client id."),
   ("@Nullable String", "clientSecret", None, "Client secret. Never logged."),
   ("@Nullable String", "scope", None, "Scope asked for."),
-  ("@Nullable ClientAuthentication", "clientAuthentication", None, "basic (HTTP basic, the default) or post (in the form body)."),
+  ("@Nullable ClientAuthentication", "clientAuthentication", None, "basic (HTTP basic, the default) or form (in the form body)."),
   ("@Nullable Duration", "refreshBefore", None, "How long before expiry a token is refreshed."),
   ("@Nullable Duration", "timeout", None, "Timeout of a token request."),
 ])
@@ -115,8 +115,8 @@ cls("Pagination", "How an http-json listing is paged.", [
 cls("Check", "One endpoint check: a GET or HEAD of a URL, up when the status (and the body) fit.", [
   ("@Nullable String", "url", None, "URL to check. Required."),
   ("@Nullable EndpointMethod", "method", None, "get (default) or head."),
-  ("@Nullable Integer", "statusMin", None, "Lowest status that counts as up; 200 when unset."),
-  ("@Nullable Integer", "statusMax", None, "Highest status that counts as up; 399 when unset."),
+  ("@Nullable Integer", "statusMin", None, "Lowest status that counts as up; 200 when unset (set both or neither)."),
+  ("@Nullable Integer", "statusMax", None, "Highest status that counts as up; 299 when unset."),
   ("@Nullable Duration", "timeout", None, "Timeout of the check."),
   ("@Nullable String", "bodyContains", None, "Text the body must contain."),
   ("@Nullable String", "bodyJsonPointer", None, "JSON Pointer that must exist in the body (or equal body-json-equals)."),
@@ -264,7 +264,7 @@ ENUMS = [
   ("SourceType", "The kinds of source.", [("HTTP_JSON","a paginated JSON API (HttpJsonSource)"),("HETZNER","Hetzner Cloud servers"),("DIGITALOCEAN","DigitalOcean droplets"),("PROMETHEUS","Prometheus instant queries"),("HOST","this JVM's host: CPU, memory, disk"),("ENDPOINT_CHECK","HTTP endpoint checks")]),
   ("ScheduleKind", "How due times follow each other.", [("FIXED_RATE","start + k * interval"),("FIXED_DELAY","interval after the end of the previous poll")]),
   ("PaginationType", "How a listing is paged.", [("NEXT_LINK","a link in the body"),("LINK_HEADER","an RFC 8288 Link header"),("PAGE_TOKEN","a page token"),("OFFSET_LIMIT","offset and limit parameters")]),
-  ("ClientAuthentication", "How an OAuth2 client authenticates.", [("BASIC","HTTP basic"),("POST","in the form body")]),
+  ("ClientAuthentication", "How an OAuth2 client authenticates.", [("BASIC","HTTP basic"),("FORM","in the form body (client_secret_post)")]),
   ("EndpointMethod", "Request method of an endpoint check.", [("GET","reads status and body"),("HEAD","reads the status only")]),
   ("AggregateKind", "Aggregations of a rule's metric.", [("LATEST","the latest value"),("AVG","the mean over the window"),("MIN","the least value over the window"),("MAX","the greatest value over the window"),("PERCENTILE","a percentile over the window"),("RATE","the increase per second over the window"),("PREDICT_LINEAR","the value predicted predict-ahead from now, by a linear fit over the window")]),
   ("SinkType", "The kinds of sink.", [("LOG","SLF4J log lines"),("EMAIL","email over SMTP"),("WEBHOOK","an Alertmanager-style webhook, optionally HMAC signed"),("SLACK","a Slack incoming webhook"),("TEAMS","a Microsoft Teams workflow webhook"),("PAGERDUTY","PagerDuty Events API v2"),("ALERTMANAGER","Prometheus Alertmanager instances")]),

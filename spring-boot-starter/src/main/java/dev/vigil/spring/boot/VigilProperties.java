@@ -998,7 +998,7 @@ public class VigilProperties {
     /** Scope asked for. */
     private @Nullable String scope;
 
-    /** basic (HTTP basic, the default) or post (in the form body). */
+    /** basic (HTTP basic, the default) or form (in the form body). */
     private @Nullable ClientAuthentication clientAuthentication;
 
     /** How long before expiry a token is refreshed. */
@@ -1183,10 +1183,10 @@ public class VigilProperties {
     /** get (default) or head. */
     private @Nullable EndpointMethod method;
 
-    /** Lowest status that counts as up; 200 when unset. */
+    /** Lowest status that counts as up; 200 when unset (set both or neither). */
     private @Nullable Integer statusMin;
 
-    /** Highest status that counts as up; 399 when unset. */
+    /** Highest status that counts as up; 299 when unset. */
     private @Nullable Integer statusMax;
 
     /** Timeout of the check. */
@@ -2876,8 +2876,8 @@ public class VigilProperties {
   public enum ClientAuthentication {
     /** HTTP basic. */
     BASIC,
-    /** In the form body. */
-    POST
+    /** In the form body (client_secret_post). */
+    FORM
   }
 
   /** Request method of an endpoint check. */
