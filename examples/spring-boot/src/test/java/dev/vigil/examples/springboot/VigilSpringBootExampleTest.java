@@ -40,7 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
       "SMTP_STARTTLS=false"
     })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@Disabled("until the starter's auto-configuration is merged from branch spring-starter")
+@Disabled(
+    "vigil-spring-boot-starter is compiled without -parameters: the actuator cannot read the"
+        + " parameter names of VigilEndpoint.createSilence and the context fails to start")
 class VigilSpringBootExampleTest {
   private static final String TOKEN = "example-token-3f9a";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -135,10 +137,12 @@ class VigilSpringBootExampleTest {
 
   @Test
   void silenceCreatedThroughTheEndpointMutesTheNextFiring() throws Exception {
+    // An actuator write operation reads a JSON object of strings: the matchers are one string,
+    // comma separated (Spring Boot's web endpoints bind the body as a Map<String, String>).
     String created =
         post(
             "/actuator/vigil",
-            "{\"matchers\":[\"resource=\\\"vm-000002\\\"\"],\"duration\":\"1h\","
+            "{\"matchers\":\"resource=\\\"vm-000002\\\"\",\"duration\":\"1h\","
                 + "\"comment\":\"maintenance of vm-000002\",\"createdBy\":\"test\"}");
     String id = JsonPath.read(created, "$.id");
     assertThat(JsonPath.<List<String>>read(created, "$.matchers")).hasSize(1);
@@ -172,6 +176,10 @@ class VigilSpringBootExampleTest {
 
     String expired = delete("/actuator/vigil/" + id);
     assertThat(JsonPath.<Boolean>read(expired, "$.expired")).isTrue();
+    assertThat(
+            JsonPath.<List<Object>>read(
+                get("/actuator/vigil"), "$.silences[?(@.id == '" + id + "')]"))
+        .isEmpty();
   }
 
   private String get(String path) throws IOException {
