@@ -51,7 +51,7 @@ final class FakeCloud implements AutoCloseable {
 
   /** The API's root, such as {@code http://127.0.0.1:PORT/}. */
   String baseUrl() {
-    return server.url("/").toString();
+    return "http://127.0.0.1:" + server.getPort() + "/";
   }
 
   void cpu(String resource, double value) {
