@@ -99,6 +99,9 @@ class VigilSpringBootExampleTest {
     assertThat(states).containsExactly("FIRING");
     List<String> rules = JsonPath.read(vigil, "$.activeAlerts[?(@.resource == 'vm-000001')].rule");
     assertThat(rules).containsExactly("HighCpu");
+    List<String> to = JsonPath.read(vigil, "$.transitions[?(@.resource == 'vm-000001')].to");
+    assertThat(to).contains("FIRING");
+    assertThat(vigil).doesNotContain(TOKEN);
 
     CLOUD.cpu("vm-000001", 20.0);
 
@@ -132,6 +135,7 @@ class VigilSpringBootExampleTest {
               assertThat(JsonPath.<String>read(health, "$.components.vigil.status"))
                   .isEqualTo("UP");
               assertThat(JsonPath.<String>read(health, "$.status")).isEqualTo("UP");
+              assertThat(health).doesNotContain(TOKEN);
             });
   }
 
