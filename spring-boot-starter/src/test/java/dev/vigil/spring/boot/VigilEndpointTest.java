@@ -83,8 +83,7 @@ class VigilEndpointTest {
               ResourceMonitor monitor = context.getBean(ResourceMonitor.class);
               VirtualTime time = context.getBean(VirtualTime.class);
               Map<String, Object> created =
-                  endpoint.createSilence(
-                      List.of("resource=\"vm-1\""), "2h", null, "patching vm-1", "alice");
+                  endpoint.createSilence("resource=\"vm-1\"", "2h", null, "patching vm-1", "alice");
               String id = (String) created.get("id");
               assertThat(monitor.silences()).extracting(Silence::id).containsExactly(id);
               Silence s = monitor.silences().get(0);
@@ -93,7 +92,7 @@ class VigilEndpointTest {
 
               Map<String, Object> untilEnd =
                   endpoint.createSilence(
-                      List.of("alertname=\"HighCpu\""),
+                      "{alertname=\"HighCpu\", severity=~\"warning|critical\"}",
                       null,
                       time.now().plus(Duration.ofMinutes(30)).toString(),
                       "until the fix",
@@ -123,27 +122,30 @@ class VigilEndpointTest {
             context -> {
               VigilEndpoint endpoint = context.getBean(VigilEndpoint.class);
               assertThatThrownBy(
-                      () ->
-                          endpoint.createSilence(List.of("resource=~\"(\""), "1h", null, "x", null))
+                      () -> endpoint.createSilence("resource=~\"(\"", "1h", null, "x", null))
                   .isInstanceOf(InvalidEndpointRequestException.class)
                   .hasMessageContaining("matchers");
               assertThatThrownBy(
-                      () ->
-                          endpoint.createSilence(List.of("resource=\"a\""), null, null, "x", null))
+                      () -> endpoint.createSilence("resource=\"a\"", null, null, "x", null))
                   .isInstanceOf(InvalidEndpointRequestException.class)
                   .hasMessageContaining("duration");
               assertThatThrownBy(
-                      () ->
-                          endpoint.createSilence(
-                              List.of("resource=\"a\""), null, "tomorrow", "x", null))
+                      () -> endpoint.createSilence("resource=\"a\"", null, "tomorrow", "x", null))
                   .isInstanceOf(InvalidEndpointRequestException.class)
                   .hasMessageContaining("ISO-8601");
               assertThatThrownBy(
-                      () ->
-                          endpoint.createSilence(List.of("resource=\"a\""), "1h", null, " ", null))
+                      () -> endpoint.createSilence("resource=\"a\"", "1h", null, " ", null))
                   .isInstanceOf(InvalidEndpointRequestException.class)
                   .hasMessageContaining("comment");
             });
+  }
+
+  @Test
+  void matchersSplitAtCommasOutsideQuotes() {
+    assertThat(VigilEndpoint.split("{a=\"x,y\", b=~\"p\\\"q,\" , c!=d}"))
+        .containsExactly("a=\"x,y\"", "b=~\"p\\\"q,\"", "c!=d");
+    assertThat(VigilEndpoint.split("resource=\"vm-1\"")).containsExactly("resource=\"vm-1\"");
+    assertThat(VigilEndpoint.split(" {} ")).isEmpty();
   }
 
   @Test
