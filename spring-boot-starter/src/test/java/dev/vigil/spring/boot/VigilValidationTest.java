@@ -203,6 +203,13 @@ class VigilValidationTest {
             "vigil.without-sinks=true"),
         invalid("vigil.instance-id is invalid", HOST, LOG, "vigil.instance-id=pod 1"),
         invalid(
+            "vigil.state.type is postgresql, which needs vigil-state-postgresql and a DataSource"
+                + " bean",
+            HOST,
+            LOG,
+            "vigil.state.type=postgresql"),
+        invalid("vigil.state.directory is required", HOST, LOG, "vigil.state.type=file"),
+        invalid(
             "vigil.sinks.ops.budget.per is required",
             HOST,
             "vigil.sinks.ops.type=log",
@@ -215,6 +222,27 @@ class VigilValidationTest {
     TestApps.runner()
         .withPropertyValues(properties.toArray(new String[0]))
         .run(context -> assertThat(TestApps.failure(context).getMessage()).startsWith(expected));
+  }
+
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  static class CloudBean {
+    @org.springframework.context.annotation.Bean
+    dev.vigil.MetricSource cloud() {
+      return dev.vigil.testing.ScriptedSource.of("cpu_usage", "vm-1", "1");
+    }
+  }
+
+  @Test
+  void aPropertySourceMayNotShareItsNameWithABean() {
+    TestApps.runner()
+        .withUserConfiguration(CloudBean.class)
+        .withPropertyValues(LOG, "vigil.sources.cloud.type=host")
+        .run(
+            context ->
+                assertThat(TestApps.failure(context).getMessage())
+                    .startsWith(
+                        "vigil.sources.cloud.type is set, but a MetricSource bean is named cloud"
+                            + " too: rename the bean or the source"));
   }
 
   @Test
