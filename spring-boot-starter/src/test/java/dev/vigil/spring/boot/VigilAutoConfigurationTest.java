@@ -211,4 +211,70 @@ class VigilAutoConfigurationTest {
               assertThat(dir.resolve("state.lock")).exists();
             });
   }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnActuatorBeans {
+    @Bean
+    VigilEndpoint myEndpoint(ResourceMonitor monitor) {
+      return new VigilEndpoint(monitor, java.time.Clock.systemUTC());
+    }
+
+    @Bean
+    VigilHealthIndicator vigilHealthIndicator(ResourceMonitor monitor) {
+      return new VigilHealthIndicator(monitor, null);
+    }
+
+    @Bean
+    dev.vigil.micrometer.VigilMetrics myMetrics(ResourceMonitor monitor) {
+      return new dev.vigil.micrometer.VigilMetrics(monitor);
+    }
+
+    @Bean
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry() {
+      return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+  }
+
+  @Test
+  void applicationsEndpointHealthAndMetricsBeansReplaceTheAutoConfiguredOnes() {
+    TestApps.runner()
+        .withPropertyValues(TestApps.MINIMAL)
+        .withPropertyValues("management.endpoints.web.exposure.include=vigil")
+        .withUserConfiguration(OwnActuatorBeans.class)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(VigilEndpoint.class).hasBean("myEndpoint");
+              assertThat(context).hasSingleBean(VigilHealthIndicator.class);
+              // the application's indicator has no lifecycle: it never says OUT_OF_SERVICE
+              assertThat(context.getBean(VigilHealthIndicator.class).health().getStatus())
+                  .isNotEqualTo(org.springframework.boot.health.contributor.Status.OUT_OF_SERVICE);
+              assertThat(context)
+                  .hasSingleBean(dev.vigil.micrometer.VigilMetrics.class)
+                  .hasBean("myMetrics");
+            });
+  }
+
+  @Test
+  void applicationsStateStoreReplacesVigilState(@TempDir Path dir) {
+    TestApps.runner()
+        .withPropertyValues(TestApps.MINIMAL)
+        .withPropertyValues("vigil.state.directory=" + dir.resolve("unused"))
+        .withBean(
+            "myStore",
+            dev.vigil.state.StateStore.class,
+            () -> {
+              try {
+                return dev.vigil.state.FileStateStore.open(dir.resolve("mine"));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context).doesNotHaveBean(VigilStateStores.class);
+              assertThat(dir.resolve("mine").resolve("state.lock")).exists();
+              assertThat(dir.resolve("unused")).doesNotExist();
+            });
+  }
 }
