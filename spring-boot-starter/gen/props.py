@@ -18,7 +18,7 @@ cls("VigilProperties", None, [
   ("boolean", "withoutSinks", "false", "Runs without any sink on purpose: alerts are read through the actuator endpoint, ResourceMonitor.activeAlerts() or a MonitorListener only."),
   (D, "startupGracePeriod", "Duration.ZERO", "Suppresses every notification for this long after start-up, so a restart pages nobody for what was already known."),
   ("int", "sourceFailuresToAlert", "1", "How many polls of a source must fail in a row before its SourceHealth alert fires (1 to 1000)."),
-  ("@Nullable Integer", "pollThreads", None, "How many sources may be polled at once by the monitor's own pool (1 to 256); 4 when unset. Ignored when a Vigil executor bean is given."),
+  ("@Nullable Integer", "pollThreads", None, "How many sources may be polled at once by the monitor's own pool (1 to 256); 4 when unset."),
   ("int", "sinkQueueCapacity", "10_000", "How many notifications each sink may have queued; the oldest is dropped when full."),
   ("int", "deliveryAttempts", "3", "How many times a sink is tried per notification (1 means no retry; at most 100)."),
   (D, "deliveryBackoff", "Duration.ofSeconds(1)", "Pause before the first retry of a delivery; it doubles, randomized, up to max-delivery-backoff."),
@@ -329,3 +329,75 @@ src = "\n".join(out)
 src = src.replace("import org.springframework.boot.context.properties.NestedConfigurationProperty;\n", "")
 open("spring-boot-starter/src/main/java/dev/vigil/spring/boot/VigilProperties.java", "w").write(src)
 print("ok", len(src))
+
+# ---- The property reference of docs/spring-boot.md, between the markers. ----
+PREFIX = {
+  "VigilProperties": "vigil",
+  "State": "vigil.state", "Metrics": "vigil.metrics",
+  "Source": "vigil.sources.<name>", "OAuth2": "vigil.sources.<name>.oauth2",
+  "Pagination": "vigil.sources.<name>.pagination", "Check": "vigil.sources.<name>.checks.<check>",
+  "Rule": "vigil.rules.<name>", "Range": "vigil.rules.<name>.outside",
+  "ConditionSpec": "vigil.rules.<name>.condition", "Comparison": "vigil.rules.<name>.condition.all-of[i]",
+  "Absent": "vigil.rules.<name>.absent", "Flapping": "vigil.rules.<name>.flapping",
+  "Route": "vigil.route", "SilenceSpec": "vigil.silences[i]",
+  "MuteWindowSpec": "vigil.mute-windows.<name>", "InhibitRuleSpec": "vigil.inhibit-rules[i]",
+  "Sink": "vigil.sinks.<name>", "Email": "vigil.sinks.<name>.email",
+  "Smtp": "vigil.sinks.<name>.email.smtp", "Budget": "vigil.sinks.<name>.budget",
+}
+NOTE = {
+  "ConditionSpec": "The same fields for `critical-condition` and `clear-condition`.",
+  "Comparison": "Each entry of `all-of` or `any-of`.",
+  "Route": "Child routes under `vigil.route.routes[i]` have the same fields, nested to any depth.",
+  "Range": "Also `outside.low`/`outside.high` of each comparison of a composite condition.",
+}
+def kebabname(n): return re.sub(r'([A-Z])', lambda m: '-' + m.group(1).lower(), n)
+def doctype(t):
+    t = t.replace("@Nullable ", "")
+    m = {"Duration": "duration", "String": "string", "boolean": "boolean", "int": "integer", "Integer": "integer",
+         "Long": "integer", "Double": "number", "Path": "path", "Instant": "instant (ISO-8601)", "LocalTime": "time (HH:mm)",
+         "ZoneId": "time zone", "Severity": "`info` \\| `warning` \\| `critical`",
+         "MissingData": "`missing` \\| `ignore` \\| `breaching` \\| `not-breaching` \\| `keep-last`"}
+    if t in m: return m[t]
+    for en, _, consts in ENUMS:
+        if t == en: return " \\| ".join("`" + c.lower().replace("_", "-") + "`" for c, _ in consts)
+    if t.startswith("List<"):
+        inner = t[5:-1]
+        return "list of " + (f"groups, see `{PREFIX[inner]}`" if inner in spec else doctype(inner))
+    if t.startswith("Map<String, "):
+        inner = t[12:-1]
+        return "map of " + (doctype(inner) if inner == "String" else f"groups, see `{PREFIX[inner]}`")
+    if t in spec: return f"group, see `{PREFIX[t]}`"
+    if t == "DayOfWeek": return "day of week"
+    if t == "Month": return "month"
+    return t
+def docdefault(t, d):
+    if d is None: return ""
+    if d.startswith("new "): return ""
+    d = d.replace("_", "")
+    m = re.match(r'Duration\.of(Seconds|Minutes)\((\d+)\)', d)
+    if m: return m.group(2) + ("s" if m.group(1) == "Seconds" else "m")
+    if d == "Duration.ZERO": return "0"
+    if "." in d and d.split(".")[0] in [e[0] for e in ENUMS] + ["Severity", "MissingData"]:
+        return d.split(".")[1].lower().replace("-", "").replace("_", "-")
+    return d.strip('"')
+rows = []
+for name in order:
+    doc, fields = spec[name]
+    rows.append(f"\n### `{PREFIX[name]}`\n")
+    if doc: rows.append(doc + (" " + NOTE[name] if name in NOTE else "") + "\n")
+    rows.append("| Property | Type | Default | Description |")
+    rows.append("|---|---|---|---|")
+    for t, n, d, fdoc in fields:
+        if t in spec or (t.startswith("Map<String, ") and t[12:-1] in spec) or (t.startswith("List<") and t[5:-1] in spec):
+            pass
+        fd = fdoc.replace("|", "\\|").replace('\\\\"', '"')
+        rows.append(f"| `{PREFIX[name]}.{kebabname(n)}` | {doctype(t)} | {('`'+docdefault(t,d)+'`') if docdefault(t,d) else ''} | {fd} |")
+table = "\n".join(rows) + "\n"
+import os
+doc_path = "docs/spring-boot.md"
+if os.path.exists(doc_path):
+    text = open(doc_path).read()
+    begin, end = "<!-- BEGIN GENERATED PROPERTIES (spring-boot-starter/gen/props.py) -->", "<!-- END GENERATED PROPERTIES -->"
+    i, j = text.index(begin) + len(begin), text.index(end)
+    open(doc_path, "w").write(text[:i] + "\n" + table + "\n" + text[j:])
+    print("docs updated")

@@ -104,7 +104,9 @@ public class VigilEndpoint {
    * Creates a silence of the alerts that match every matcher, for {@code duration} or until {@code
    * endsAt}.
    *
-   * @param matchers matchers in Alertmanager syntax, such as {@code resource="vm-1"}
+   * @param matchers matchers in Alertmanager syntax, comma-separated and optionally in braces, such
+   *     as {@code resource="vm-1", severity=~"warning|critical"} (a string: the actuator's web
+   *     binding takes no JSON arrays)
    * @param duration how long, such as {@code 2h} or {@code PT2H}; or give {@code endsAt}
    * @param endsAt when it ends, ISO-8601 such as {@code 2026-12-24T06:00:00Z}
    * @param comment why, for people
@@ -114,19 +116,18 @@ public class VigilEndpoint {
    */
   @WriteOperation
   public Map<String, Object> createSilence(
-      List<String> matchers,
+      String matchers,
       @Nullable String duration,
       @Nullable String endsAt,
       String comment,
       @Nullable String createdBy) {
     List<Matcher> parsed = new ArrayList<>();
-    for (String m : matchers) {
-      try {
-        parsed.add(Matcher.parse(m));
-      } catch (IllegalArgumentException e) {
-        throw invalid("matchers: " + e.getMessage());
-      }
+    try {
+      for (String m : split(matchers)) parsed.add(Matcher.parse(m));
+    } catch (IllegalArgumentException e) {
+      throw invalid("matchers: " + e.getMessage());
     }
+    if (parsed.isEmpty()) throw invalid("matchers: give at least one, such as resource=\"vm-1\"");
     if ((duration == null) == (endsAt == null)) {
       throw invalid("give one of duration (such as 2h) and endsAt (such as 2026-12-24T06:00:00Z)");
     }
@@ -161,6 +162,33 @@ public class VigilEndpoint {
       }
     }
     return Map.of("id", id, "expired", false);
+  }
+
+  /**
+   * Splits {@code {a="x", b=~"y,z"}} at the commas outside double quotes; the braces are optional.
+   */
+  static List<String> split(String matchers) {
+    String text = matchers.strip();
+    if (text.startsWith("{") && text.endsWith("}")) text = text.substring(1, text.length() - 1);
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted && c == '\\' && i + 1 < text.length()) {
+        current.append(c).append(text.charAt(++i));
+        continue;
+      }
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) {
+        if (!current.toString().isBlank()) out.add(current.toString().strip());
+        current.setLength(0);
+      } else {
+        current.append(c);
+      }
+    }
+    if (!current.toString().isBlank()) out.add(current.toString().strip());
+    return out;
   }
 
   private static InvalidEndpointRequestException invalid(String message) {

@@ -57,7 +57,12 @@ public final class VigilLifecycle
       if (!running || polling || closed) return;
       polling = true;
     }
-    monitor.start();
+    try {
+      monitor.start();
+    } catch (IllegalStateException e) {
+      // Started (or closed) by the application itself: leave it as it is.
+      log.warn("Vigil monitor not started on ApplicationReadyEvent: {}", e.getMessage());
+    }
   }
 
   /** Closes the monitor: bounded by {@code vigil.shutdown-timeout}. Idempotent. */

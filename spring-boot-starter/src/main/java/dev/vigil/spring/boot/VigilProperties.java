@@ -56,10 +56,7 @@ public class VigilProperties {
    */
   private int sourceFailuresToAlert = 1;
 
-  /**
-   * How many sources may be polled at once by the monitor's own pool (1 to 256); 4 when unset.
-   * Ignored when a Vigil executor bean is given.
-   */
+  /** How many sources may be polled at once by the monitor's own pool (1 to 256); 4 when unset. */
   private @Nullable Integer pollThreads;
 
   /** How many notifications each sink may have queued; the oldest is dropped when full. */
