@@ -46,6 +46,7 @@ class VigilSpringBootExampleTest {
       new FakeCloud(TOKEN, List.of("vm-000001", "vm-000002", "vm-000003"), 20.0);
   private static final Mailbox MAIL = new Mailbox();
   private static final MediaType JSON = MediaType.get("application/json");
+  private static final OkHttpClient HTTP = new OkHttpClient();
 
   @DynamicPropertySource
   static void servers(DynamicPropertyRegistry registry) {
@@ -76,8 +77,6 @@ class VigilSpringBootExampleTest {
   }
 
   @LocalServerPort int port;
-
-  private final OkHttpClient http = new OkHttpClient();
 
   @Test
   void emailsFiringWhenCpuGoesAbove80AndResolvedWhenItFallsBack() throws Exception {
@@ -200,7 +199,7 @@ class VigilSpringBootExampleTest {
   }
 
   private String call(Request request) throws IOException {
-    try (Response response = http.newCall(request).execute()) {
+    try (Response response = HTTP.newCall(request).execute()) {
       String body = response.body().string();
       assertThat(response.code())
           .as("%s %s: %s", request.method(), request.url(), body)
