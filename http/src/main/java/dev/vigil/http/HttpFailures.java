@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -224,6 +225,21 @@ final class HttpFailures {
         -1,
         null,
         cause);
+  }
+
+  /**
+   * The first {@code max} of {@code items}, each as {@code shown} gives it, and how many more there
+   * are: {@code "a", "b", ... (and 3 more)}; for the messages that name what a poll left unread.
+   */
+  static String named(List<String> items, int max, UnaryOperator<String> shown) {
+    StringBuilder out = new StringBuilder();
+    int n = Math.min(items.size(), max);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) out.append(", ");
+      out.append(shown.apply(items.get(i)));
+    }
+    if (items.size() > n) out.append(", ... (and ").append(items.size() - n).append(" more)");
+    return out.toString();
   }
 
   /** A BAD_DATA failure at a JSON path, the whole message scrubbed once more. */

@@ -495,15 +495,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** The first few resource names, quoted, and how many more there are. */
   private String names(List<String> resources) {
-    StringBuilder out = new StringBuilder();
-    int shown = Math.min(resources.size(), MAX_NAMED_RESOURCES);
-    for (int i = 0; i < shown; i++) {
-      if (i > 0) out.append(", ");
-      out.append(quote(resources.get(i)));
-    }
-    if (resources.size() > shown)
-      out.append(", ... (and ").append(resources.size() - shown).append(" more)");
-    return out.toString();
+    return HttpFailures.named(resources, MAX_NAMED_RESOURCES, this::quote);
   }
 
   private <T> Future<T> submit(Callable<T> task) {
@@ -1284,10 +1276,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code concurrency} is not between 1 and 256
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 256) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 256: " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = HttpSettings.checkConcurrency(concurrency, 256);
       return this;
     }
 

@@ -103,6 +103,31 @@ record HttpSettings(
   }
 
   /**
+   * Checks a {@code maxBodyBytes} setting, for the sources whose other settings are not these.
+   *
+   * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
+   */
+  static long checkMaxBodyBytes(long maxBodyBytes) {
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+    }
+    return maxBodyBytes;
+  }
+
+  /**
+   * Checks a {@code concurrency} setting: the most requests in flight at once.
+   *
+   * @throws IllegalArgumentException if {@code concurrency} is not between 1 and {@code max}
+   */
+  static int checkConcurrency(int concurrency, int max) {
+    if (concurrency < 1 || concurrency > max) {
+      throw new IllegalArgumentException(
+          "concurrency must be between 1 and " + max + ": " + concurrency);
+    }
+    return concurrency;
+  }
+
+  /**
    * Builds {@link HttpSettings}. Not thread safe. Setters reject bad values at once with a {@link
    * NullPointerException} or {@link IllegalArgumentException} naming the setting.
    */
@@ -178,10 +203,7 @@ record HttpSettings(
      * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
      */
     Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      this.maxBodyBytes = checkMaxBodyBytes(maxBodyBytes);
       return this;
     }
 

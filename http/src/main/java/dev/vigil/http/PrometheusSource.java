@@ -18,12 +18,10 @@ import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,17 +141,11 @@ public final class PrometheusSource implements MetricSource {
     this.queries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.queries));
     this.resourceLabels = List.copyOf(b.resourceLabels);
     this.defaultResource = b.defaultResource;
-    String user = b.basicUser;
-    String password = b.basicPassword;
-    if (user != null && password != null) {
-      String pair = user + ":" + password;
-      secrets.pin(password);
-      secrets.pin(pair);
-      this.basicAuthorization =
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    } else {
-      this.basicAuthorization = null;
+    BasicAuth basic = b.basic;
+    if (basic != null) {
+      for (String secret : basic.secrets()) secrets.pin(secret);
     }
+    this.basicAuthorization = basic == null ? null : basic.header();
     Supplier<String> tokens = b.tokenSupplier;
     this.bearer = tokens == null ? null : BearerAuth.of(tokens, null, secrets);
     HttpSettings settings = b.http.build();
@@ -682,8 +674,7 @@ public final class PrometheusSource implements MetricSource {
     private final List<String> resourceLabels = new ArrayList<>(List.of("instance"));
     private boolean resourceLabelsSet;
     private @Nullable String defaultResource;
-    private @Nullable String basicUser;
-    private @Nullable String basicPassword;
+    private @Nullable BasicAuth basic;
     private @Nullable Supplier<String> tokenSupplier;
     private @Nullable OkHttpClient client;
     private final HttpSettings.Builder http =
@@ -788,11 +779,7 @@ public final class PrometheusSource implements MetricSource {
      *     control character
      */
     public Builder basicAuth(String user, String password) {
-      requireNonNull(user, "basicAuth user == null");
-      requireNonNull(password, "basicAuth password == null");
-      if (user.isBlank() || user.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("basicAuth user is blank or holds a colon");
-      }
+      BasicAuth checked = BasicAuth.of(user, password);
       for (String s : List.of(user, password)) {
         for (int i = 0; i < s.length(); i++) {
           if (Character.isISOControl(s.charAt(i))) {
@@ -801,8 +788,7 @@ public final class PrometheusSource implements MetricSource {
           }
         }
       }
-      this.basicUser = user;
-      this.basicPassword = password;
+      this.basic = checked;
       return this;
     }
 
@@ -882,10 +868,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if not between 1 and 64
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 64) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 64: " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = HttpSettings.checkConcurrency(concurrency, 64);
       return this;
     }
 
@@ -1013,7 +996,7 @@ public final class PrometheusSource implements MetricSource {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
       if (queries.isEmpty()) throw new IllegalStateException("no query: add one with query()");
-      if (basicUser != null && tokenSupplier != null) {
+      if (basic != null && tokenSupplier != null) {
         throw new IllegalStateException("basicAuth and bearerToken are both set: choose one");
       }
       if (resourceLabelsSet && resourceLabels.contains("__name__")) {
@@ -1031,9 +1014,7 @@ public final class PrometheusSource implements MetricSource {
           + ", queries="
           + queries.keySet()
           + ", auth="
-          + (basicUser != null
-              ? "basic REDACTED"
-              : tokenSupplier != null ? "bearer REDACTED" : "none")
+          + (basic != null ? "basic REDACTED" : tokenSupplier != null ? "bearer REDACTED" : "none")
           + "}";
     }
   }

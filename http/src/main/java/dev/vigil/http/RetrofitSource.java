@@ -519,15 +519,7 @@ public final class RetrofitSource<A> implements MetricSource {
     }
 
     private static String named(List<String> urls) {
-      StringBuilder out = new StringBuilder();
-      int shown = Math.min(urls.size(), MAX_NAMED);
-      for (int i = 0; i < shown; i++) {
-        if (i > 0) out.append(", ");
-        out.append(urls.get(i));
-      }
-      if (urls.size() > shown)
-        out.append(", ... (and ").append(urls.size() - shown).append(" more)");
-      return out.toString();
+      return HttpFailures.named(urls, MAX_NAMED, url -> url);
     }
 
     @Override
