@@ -437,7 +437,7 @@ public final class EndpointCheckSource implements MetricSource {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      this.maxBodyBytes = HttpSettings.checkMaxBodyBytes(maxBodyBytes);
+      this.maxBodyBytes = SourceSettings.checkMaxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -447,7 +447,7 @@ public final class EndpointCheckSource implements MetricSource {
      * @throws IllegalArgumentException if not between 1 and 256
      */
     public Builder concurrency(int concurrency) {
-      this.concurrency = HttpSettings.checkConcurrency(concurrency, 256);
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 256);
       return this;
     }
 

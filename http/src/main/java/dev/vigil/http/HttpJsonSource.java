@@ -174,7 +174,7 @@ public final class HttpJsonSource implements MetricSource {
   private final PickingConverterFactory converter;
   private final @Nullable MetricsUrlTemplate metricsTemplate;
   private final RequestPolicy policy;
-  private final HttpSettings settings;
+  private final SourceSettings settings;
   private final Clock clock;
   private final Duration sweepTimeout;
   private final int concurrency;
@@ -212,7 +212,7 @@ public final class HttpJsonSource implements MetricSource {
     this.maxResources = b.maxResources;
     this.maxIdLength = b.maxIdLength;
     this.maxLabelValueLength = b.maxLabelValueLength;
-    HttpSettings settings = b.http.build();
+    SourceSettings settings = b.http.build();
     this.maxBodyBytes = settings.maxBodyBytes();
     this.ownsClient = b.client == null;
     this.client = settings.client(b.client, baseUrl, concurrency, List.of());
@@ -994,7 +994,7 @@ public final class HttpJsonSource implements MetricSource {
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
     private @Nullable JsonPointer timestampPointer;
     private @Nullable OkHttpClient client;
-    private final HttpSettings.Builder http = HttpSettings.builder();
+    private final SourceSettings.Builder http = SourceSettings.builder();
     private int concurrency = 8;
     private int maxPages = 1000;
     private int maxResources = 100_000;
@@ -1276,7 +1276,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code concurrency} is not between 1 and 256
      */
     public Builder concurrency(int concurrency) {
-      this.concurrency = HttpSettings.checkConcurrency(concurrency, 256);
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 256);
       return this;
     }
 

@@ -123,7 +123,7 @@ public final class PrometheusSource implements MetricSource {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final RequestPolicy policy;
-  private final HttpSettings settings;
+  private final SourceSettings settings;
   private final Clock clock;
   private final Duration sweepTimeout;
   private final Duration callTimeout;
@@ -148,7 +148,7 @@ public final class PrometheusSource implements MetricSource {
     this.basicAuthorization = basic == null ? null : basic.header();
     Supplier<String> tokens = b.tokenSupplier;
     this.bearer = tokens == null ? null : BearerAuth.of(tokens, null, secrets);
-    HttpSettings settings = b.http.build();
+    SourceSettings settings = b.http.build();
     this.ownsClient = b.client == null;
     // Timeouts always set, redirects never followed, Authorization only to the origin of baseUrl.
     this.client = settings.client(b.client, baseUrl, b.concurrency, List.of());
@@ -677,8 +677,8 @@ public final class PrometheusSource implements MetricSource {
     private @Nullable BasicAuth basic;
     private @Nullable Supplier<String> tokenSupplier;
     private @Nullable OkHttpClient client;
-    private final HttpSettings.Builder http =
-        HttpSettings.builder().readTimeout(Duration.ofSeconds(30));
+    private final SourceSettings.Builder http =
+        SourceSettings.builder().readTimeout(Duration.ofSeconds(30));
     private int concurrency = 4;
     private int maxSeries = 10_000;
 
@@ -868,7 +868,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if not between 1 and 64
      */
     public Builder concurrency(int concurrency) {
-      this.concurrency = HttpSettings.checkConcurrency(concurrency, 64);
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 64);
       return this;
     }
 

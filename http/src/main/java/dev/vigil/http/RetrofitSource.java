@@ -107,7 +107,7 @@ public final class RetrofitSource<A> implements MetricSource {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final RequestPolicy policy;
-  private final HttpSettings settings;
+  private final SourceSettings settings;
   private final Clock clock;
   private final Duration sweepTimeout;
   private final HttpFailures.@Nullable ErrorBody errorBody;
@@ -120,7 +120,7 @@ public final class RetrofitSource<A> implements MetricSource {
     this.poller = poller;
     this.baseUrl = baseUrl;
     this.secrets = secrets;
-    HttpSettings settings = b.http.build();
+    SourceSettings settings = b.http.build();
     this.ownsClient = b.client == null;
     this.client =
         settings.client(
@@ -592,7 +592,7 @@ public final class RetrofitSource<A> implements MetricSource {
     private @Nullable Poller<A> poller;
     private Moshi moshi = new Moshi.Builder().build();
     private @Nullable OkHttpClient client;
-    private final HttpSettings.Builder http = HttpSettings.builder();
+    private final SourceSettings.Builder http = SourceSettings.builder();
     private HttpFailures.@Nullable ErrorBody errorBody;
 
     private Builder(Class<A> service) {

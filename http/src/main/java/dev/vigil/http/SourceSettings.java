@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * setters and hands them to a {@link Builder} of this class, which validates them once, in one
  * place, with the messages every source has always given; the source then makes its {@link
  * RequestPolicy} and its {@link OkHttpClient} from the value. Like Resilience4j's {@code
- * RetryConfig}: {@link #ofDefaults()}, {@link #builder()}, {@link #toBuilder()}.
+ * RetryConfig}: {@link #ofDefaults()}, {@link #builder()}, {@link #toBuilder()}. Package-private:
+ * the sources' public builders stay as they were (the sinks' public counterpart is vigil-alerts'
+ * {@code HttpSettings}).
  *
  * @param connectTimeout the connect timeout
  * @param readTimeout the longest wait for bytes
@@ -39,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param ticker the monotonic ticker of the deadline, the rate limit and the default breaker
  * @param sleeper the waits between attempts (replaced in tests)
  */
-record HttpSettings(
+record SourceSettings(
     Duration connectTimeout,
     Duration readTimeout,
     Duration callTimeout,
@@ -55,7 +57,7 @@ record HttpSettings(
     Sleeper sleeper) {
 
   /** The defaults of {@link HttpJsonSource.Builder}. */
-  static HttpSettings ofDefaults() {
+  static SourceSettings ofDefaults() {
     return builder().build();
   }
 
@@ -128,7 +130,7 @@ record HttpSettings(
   }
 
   /**
-   * Builds {@link HttpSettings}. Not thread safe. Setters reject bad values at once with a {@link
+   * Builds {@link SourceSettings}. Not thread safe. Setters reject bad values at once with a {@link
    * NullPointerException} or {@link IllegalArgumentException} naming the setting.
    */
   static final class Builder {
@@ -148,7 +150,7 @@ record HttpSettings(
 
     private Builder() {}
 
-    private Builder(HttpSettings s) {
+    private Builder(SourceSettings s) {
       this.connectTimeout = s.connectTimeout;
       this.readTimeout = s.readTimeout;
       this.callTimeout = s.callTimeout;
@@ -305,8 +307,8 @@ record HttpSettings(
     }
 
     /** Returns the settings. */
-    HttpSettings build() {
-      return new HttpSettings(
+    SourceSettings build() {
+      return new SourceSettings(
           connectTimeout,
           readTimeout,
           callTimeout,
