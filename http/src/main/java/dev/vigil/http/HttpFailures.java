@@ -198,16 +198,23 @@ final class HttpFailures {
    * scrubbed stand-in.
    */
   static SourceException io(String method, String shown, IOException failure, Secrets secrets) {
+    return io(method + " " + shown, shown, failure, secrets, MAX_QUOTED_CHARS);
+  }
+
+  /**
+   * The failure of a request that got no answer, its message starting with {@code head} (such as
+   * {@code "GET <url>: query up"}), the exception's text scrubbed and cut to {@code maxQuoted}.
+   */
+  static SourceException io(
+      String head, String shown, IOException failure, Secrets secrets, int maxQuoted) {
     // OkHttp quotes server text in some messages (a malformed status line, for one).
     Throwable cause = secrets.cause(failure);
     if (failure instanceof InterruptedIOException) { // SocketTimeoutException; interrupts: Canceled
       return new SourceException(
           Kind.TIMEOUT,
-          method
-              + " "
-              + shown
+          head
               + ": timed out ("
-              + secrets.quote(String.valueOf(failure.getMessage()), MAX_QUOTED_CHARS)
+              + secrets.quote(String.valueOf(failure.getMessage()), maxQuoted)
               + ")",
           shown,
           -1,
@@ -216,11 +223,7 @@ final class HttpFailures {
     }
     return new SourceException(
         Kind.CONNECTION,
-        method
-            + " "
-            + shown
-            + ": connection failed: "
-            + secrets.quote(failure.toString(), MAX_QUOTED_CHARS),
+        head + ": connection failed: " + secrets.quote(failure.toString(), maxQuoted),
         shown,
         -1,
         null,

@@ -360,23 +360,8 @@ public final class PrometheusSource implements MetricSource {
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
         throw new Canceled("GET", shownEndpoint, e);
       }
-      Throwable cause = secrets.cause(e);
-      if (e instanceof InterruptedIOException) {
-        throw new SourceException(
-            Kind.TIMEOUT,
-            prefix(name) + "timed out (" + quote(String.valueOf(e.getMessage())) + ")",
-            shownEndpoint,
-            -1,
-            null,
-            cause);
-      }
-      throw new SourceException(
-          Kind.CONNECTION,
-          prefix(name) + "connection failed: " + quote(e.toString()),
-          shownEndpoint,
-          -1,
-          null,
-          cause);
+      throw HttpFailures.io(
+          "GET " + shownEndpoint + ": query " + name, shownEndpoint, e, secrets, MAX_QUOTED_CHARS);
     } finally {
       calls.remove(call);
     }
