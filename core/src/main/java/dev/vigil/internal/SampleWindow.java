@@ -40,7 +40,9 @@ public final class SampleWindow {
   private final int maxSamples;
   private final long maxAgeMillis;
 
-  private long[] times;
+  /** The timestamps; null in a window made without them ({@link #ofValues}). */
+  private long @Nullable [] times;
+
   private double[] values;
   private int head;
   private int size;
@@ -61,10 +63,11 @@ public final class SampleWindow {
   private final @Nullable LinearFit fit;
 
   private SampleWindow(int maxSamples, long maxAgeMillis) {
-    this(maxSamples, maxAgeMillis, true, true);
+    this(maxSamples, maxAgeMillis, true, true, true);
   }
 
-  private SampleWindow(int maxSamples, long maxAgeMillis, boolean extremes, boolean trend) {
+  private SampleWindow(
+      int maxSamples, long maxAgeMillis, boolean extremes, boolean trend, boolean keepTimes) {
     this.maxSamples = maxSamples;
     this.maxAgeMillis = maxAgeMillis;
     boolean keepExtremes = extremes || trend; // the trend asks whether the series is constant
@@ -72,7 +75,7 @@ public final class SampleWindow {
     this.max = keepExtremes ? new MonotonicDeque(true) : null;
     this.fit = trend ? new LinearFit() : null;
     int capacity = Math.min(INITIAL_CAPACITY, maxSamples);
-    this.times = new long[capacity];
+    this.times = keepTimes || trend || maxAgeMillis != NO_AGE_LIMIT ? new long[capacity] : null;
     this.values = new double[capacity];
   }
 
@@ -120,7 +123,34 @@ public final class SampleWindow {
   public static SampleWindow of(
       int maxSamples, @Nullable Duration maxAge, boolean extremes, boolean trend) {
     return new SampleWindow(
-        checkCount(maxSamples), maxAge == null ? NO_AGE_LIMIT : checkAge(maxAge), extremes, trend);
+        checkCount(maxSamples),
+        maxAge == null ? NO_AGE_LIMIT : checkAge(maxAge),
+        extremes,
+        trend,
+        true);
+  }
+
+  /**
+   * Returns a window of the last {@code maxSamples} values without their timestamps: one array of
+   * {@code maxSamples} doubles, for a window read only for its sum, average, percentiles or latest
+   * value. Asking it for a timestamp, an extreme or a trend throws {@link IllegalStateException};
+   * {@link #add} does not check that timestamps do not decrease.
+   *
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   */
+  public static SampleWindow ofValues(int maxSamples) {
+    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, false, false, false);
+  }
+
+  /** Whether this window keeps timestamps: false for one made by {@link #ofValues}. */
+  public boolean keepsTimes() {
+    return times != null;
+  }
+
+  private long[] times() {
+    long[] t = times;
+    if (t == null) throw new IllegalStateException("window made without timestamps");
+    return t;
   }
 
   private static int checkCount(int maxSamples) {
@@ -156,14 +186,16 @@ public final class SampleWindow {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("value is " + value + ": not a finite number");
     }
-    if (size > 0 && timeMillis < lastTimeMillis()) {
+    long[] t = times;
+    if (t != null && size > 0 && timeMillis < lastTimeMillis()) {
       throw new IllegalArgumentException(
           "timeMillis " + timeMillis + " is before the newest sample's " + lastTimeMillis());
     }
     if (size == maxSamples) evictOldest();
-    if (size == times.length) grow();
+    if (size == values.length) grow();
     int i = index(size);
-    times[i] = timeMillis;
+    t = times;
+    if (t != null) t[i] = timeMillis;
     values[i] = value;
     size++;
     long seq = nextSeq++;
@@ -171,7 +203,7 @@ public final class SampleWindow {
     if (min != null) min.push(seq, value);
     if (max != null) max.push(seq, value);
     if (fit != null) fit.add((double) timeMillis, value);
-    evictExpired(timeMillis);
+    if (t != null) evictExpired(timeMillis);
   }
 
   /**
@@ -180,7 +212,8 @@ public final class SampleWindow {
    * @param timeMillis epoch milliseconds; samples at exactly this time stay
    */
   public void evictOlderThan(long timeMillis) {
-    while (size > 0 && times[head] < timeMillis) evictOldest();
+    long[] t = times();
+    while (size > 0 && t[head] < timeMillis) evictOldest();
   }
 
   /**
@@ -260,7 +293,7 @@ public final class SampleWindow {
    */
   public long lastTimeMillis() {
     if (size == 0) throw new NoSuchElementException("empty window");
-    return times[index(size - 1)];
+    return times()[index(size - 1)];
   }
 
   /**
@@ -269,7 +302,7 @@ public final class SampleWindow {
    * @throws IndexOutOfBoundsException if {@code k} is not in {@code [0, size())}
    */
   public long timeAt(int k) {
-    return times[index(checkIndex(k))];
+    return times()[index(checkIndex(k))];
   }
 
   /**
@@ -293,7 +326,7 @@ public final class SampleWindow {
    */
   public long firstTimeMillis() {
     if (size == 0) throw new NoSuchElementException("empty window");
-    return times[head];
+    return times()[head];
   }
 
   /**
@@ -406,7 +439,8 @@ public final class SampleWindow {
 
   private void evictOldest() {
     long seq = nextSeq - size;
-    long time = times[head];
+    long[] t = times;
+    long time = t == null ? 0 : t[head];
     double value = values[head];
     head = index(1);
     size--;
@@ -445,7 +479,7 @@ public final class SampleWindow {
     for (int k = 0; k < size; k++) {
       int i = index(k);
       addToSum(values[i]);
-      if (fit != null) fit.add((double) times[i], values[i]);
+      if (fit != null) fit.add((double) times()[i], values[i]);
     }
     evictionsSinceRecompute = 0;
   }
@@ -460,15 +494,17 @@ public final class SampleWindow {
   }
 
   private int index(int offset) {
-    return (head + offset) % times.length;
+    int i = head + offset;
+    return i >= values.length ? i - values.length : i;
   }
 
   private void grow() {
-    int capacity = (int) Math.min((long) times.length * 2, maxSamples);
-    long[] newTimes = new long[capacity];
+    int capacity = (int) Math.min((long) values.length * 2, maxSamples);
+    long[] oldTimes = times;
+    long[] newTimes = oldTimes == null ? null : new long[capacity];
     double[] newValues = new double[capacity];
     for (int k = 0; k < size; k++) {
-      newTimes[k] = times[index(k)];
+      if (oldTimes != null && newTimes != null) newTimes[k] = oldTimes[index(k)];
       newValues[k] = values[index(k)];
     }
     times = newTimes;
