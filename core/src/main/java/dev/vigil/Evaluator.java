@@ -130,20 +130,32 @@ final class Evaluator {
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
     }
-    Map<String, Integer> quietReaders = new HashMap<>();
     for (AlertRule rule : alertRules) {
       RuleRuntime rt = new RuleRuntime(rule, windowsByMetric);
       rules.add(rt);
       for (String metric : rt.metrics) {
-        List<RuleRuntime> readers = rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>());
-        readers.add(rt);
-        if (rt.quiet && readers.size() <= 64) quietReaders.put(metric, readers.size());
+        rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
       }
       if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
       if (rule.absentGrace() != null) absentUnseen.add(rt);
     }
+    // The quiet slots of each metric's series: periods of each quiet rule, then the last datapoint
+    // of those not on latest values only.
+    Map<String, Integer> quietSlots = new HashMap<>();
+    rulesByMetric.forEach(
+        (metric, readers) -> {
+          int slots = 0;
+          for (int i = 0; i < readers.size(); i++) {
+            if (quietSlot(readers.get(i), i)) readers.get(i).bitsSlot = slots++;
+          }
+          for (int i = 0; i < readers.size(); i++) {
+            RuleRuntime rt = readers.get(i);
+            if (quietSlot(rt, i) && !rt.latestOnly()) rt.dataSlot = slots++;
+          }
+          if (slots > 0) quietSlots.put(metric, slots);
+        });
     this.maxStaleNanos = nanos(stale);
-    this.store = new SeriesStore(windowsByMetric, quietReaders, heartbeatMetrics);
+    this.store = new SeriesStore(windowsByMetric, quietSlots, heartbeatMetrics);
   }
 
   /** Whether reader {@code i} of a metric keeps its quiet alerts in the series. */
@@ -278,14 +290,19 @@ final class Evaluator {
   }
 
   /** Starts (if new) the quiet alert of reader {@code i}: no datapoint and no period yet. */
-  private static long[] quietOf(Series s, int i) {
+  private static long[] quietOf(Series s, int i, RuleRuntime rt) {
     long[] q = java.util.Objects.requireNonNull(s.quiet, "quiet slots");
     if ((s.quietLive & (1L << i)) == 0) {
       s.quietLive |= 1L << i;
-      q[2 * i] = 0;
-      q[2 * i + 1] = NONE;
+      q[rt.bitsSlot] = 0;
+      if (rt.dataSlot >= 0) q[rt.dataSlot] = NONE;
     }
     return q;
+  }
+
+  /** The ticker reading of the last datapoint of a live quiet alert, or {@link #NONE}. */
+  private static long lastData(Series s, long[] q, RuleRuntime rt) {
+    return rt.dataSlot < 0 ? s.lastNanos : q[rt.dataSlot];
   }
 
   /**
@@ -294,30 +311,30 @@ final class Evaluator {
    * false, changing nothing, if the full state machine must see it.
    */
   private boolean quietEvaluation(Series s, int i, RuleRuntime rt) {
-    long[] q = quietOf(s, i);
+    long[] q = quietOf(s, i, rt);
     int outcome = rt.quietOutcome(s, nowNanos);
     if (outcome == RuleRuntime.LOUD) return false;
     if (outcome == RuleRuntime.QUIET) {
-      long real = (q[2 * i] << 1) | 1L;
+      long real = (q[rt.bitsSlot] << 1) | 1L;
       if (breaches(rt, real)) return false;
-      q[2 * i] = real;
-      q[2 * i + 1] = nowNanos;
+      q[rt.bitsSlot] = real;
+      if (rt.dataSlot >= 0) q[rt.dataSlot] = nowNanos;
       return true;
     }
-    return quietMissing(q, i, rt);
+    return quietMissing(s, q, rt);
   }
 
   /** A period without a datapoint for a quiet alert, as {@link AlertMachine#missing}. */
-  private static boolean quietMissing(long[] q, int i, RuleRuntime rt) {
+  private static boolean quietMissing(Series s, long[] q, RuleRuntime rt) {
     long real;
     if (rt.rule.missingData() == MissingData.KEEP_LAST) {
-      if (q[2 * i + 1] == NONE) return true; // no last value to keep
-      real = (q[2 * i] << 1) | 1L; // the last value, which did not breach, again
+      if (lastData(s, q, rt) == NONE) return true; // no last value to keep
+      real = (q[rt.bitsSlot] << 1) | 1L; // the last value, which did not breach, again
     } else {
-      real = q[2 * i] << 1;
+      real = q[rt.bitsSlot] << 1;
     }
     if (breaches(rt, real)) return false;
-    q[2 * i] = real;
+    q[rt.bitsSlot] = real;
     return true;
   }
 
@@ -331,13 +348,13 @@ final class Evaluator {
 
   /** The quiet alert of reader {@code i} on {@code s} as an object, in the state it has. */
   private AlertEntry materialize(Series s, int i, int readers, RuleRuntime rt, String source) {
-    long[] q = quietOf(s, i);
+    long[] q = quietOf(s, i, rt);
     AlertKey key = new AlertKey(rt.rule.name(), s.resource, s.labels);
     AlertEntry e = entries.get(key);
     if (e == null) {
       e = entry(key, rt, source);
-      e.periodReal = q[2 * i];
-      e.lastDataNanos = q[2 * i + 1];
+      e.periodReal = q[rt.bitsSlot];
+      e.lastDataNanos = lastData(s, q, rt);
       e.evaluatedPoll = s.touchedPoll;
       if (e.lastDataNanos != NONE) {
         e.lastEvaluatedAt = Instant.ofEpochMilli(s.evaluatedAtMillis);
@@ -614,8 +631,8 @@ final class Evaluator {
       return;
     }
     if (s.touchedPoll == poll) return;
-    long[] q = quietOf(s, i);
-    long lastData = q[2 * i + 1];
+    long[] q = quietOf(s, i, rt);
+    long lastData = lastData(s, q, rt);
     if (replaced(rt, s.resource, lastData)) {
       s.quietLive &= ~(1L << i);
       forgetSeries(rt, s.resource, s.labels);
@@ -625,7 +642,7 @@ final class Evaluator {
         rt.rule.missingData() == MissingData.MISSING
             && lastData != NONE
             && nowNanos - lastData >= rt.staleNanos;
-    if (!noData && quietMissing(q, i, rt)) return;
+    if (!noData && quietMissing(s, q, rt)) return;
     AlertEntry e = materialize(s, i, readers, rt, src.name);
     e.sweptPoll = poll;
     missing(e, now, emit);

@@ -43,7 +43,7 @@ final class LastSeen {
     }
     k[i] = resource;
     values[i] = nanos;
-    if (++size * 2 > k.length) resize(k.length * 2);
+    if (++size * 5 > k.length * 4) resize(k.length * 2); // at most 80% full
   }
 
   /** Removes the resources last listed {@code maxAge} or longer before {@code now}. */
@@ -74,8 +74,10 @@ final class LastSeen {
     for (int i = 0; i < oldKeys.length; i++) if (oldKeys[i] != null) put(oldKeys[i], oldValues[i]);
   }
 
+  /** Fibonacci hashing: near keys (vm-0001, vm-0002) land far apart, so no long probe runs. */
   private static int spread(int h) {
-    return h ^ (h >>> 16);
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
   }
 
   @Override

@@ -39,6 +39,24 @@ final class RuleRuntime {
   final int baseWindow;
   final int criticalWindow;
 
+  /** A quiet rule's slot of periods in {@link Series#quiet}; set once by the evaluator. */
+  int bitsSlot = -1;
+
+  /**
+   * A quiet rule's slot of its last datapoint in {@link Series#quiet}, or -1 for a rule on latest
+   * values only, whose last datapoint is its series' last sample; set once by the evaluator.
+   */
+  int dataSlot = -1;
+
+  /** Whether a quiet alert's last datapoint is its series' last sample: latest values only. */
+  boolean latestOnly() {
+    Condition.Comparison b = base;
+    Condition.Comparison c = critical;
+    return b != null
+        && b.aggregation().kind == Aggregation.Kind.LATEST
+        && (c == null || c.aggregation().kind == Aggregation.Kind.LATEST);
+  }
+
   /** For an absent rule: a matching series was reported. Guarded by the evaluator's lock. */
   boolean absentSighted;
 

@@ -26,8 +26,8 @@ final class Series {
   /** The windows, shared by every series of the metric, and this series' samples in each. */
   final SeriesStore.WindowSpec[] specs;
 
-  /** One window per spec; null without specs. */
-  private final SampleWindow @Nullable [] windows;
+  /** One window per spec: null without specs, the window itself for one, else an array. */
+  private final @Nullable Object windows;
 
   double last = Double.NaN;
 
@@ -44,10 +44,11 @@ final class Series {
   boolean removed;
 
   /**
-   * The quiet alerts of the quiet rules reading this metric, two longs per reader index {@code i}:
-   * {@code [2i]} the evaluation periods with a real datapoint, newest in bit 0 (a quiet alert has
-   * no breach among them), {@code [2i + 1]} the ticker reading of its last datapoint, or {@link
-   * #NONE}. Null when no quiet rule reads the metric.
+   * The quiet alerts of the quiet rules reading this metric: for each, at {@link
+   * RuleRuntime#bitsSlot}, the evaluation periods with a real datapoint, newest in bit 0 (a quiet
+   * alert has no breach among them), and at {@link RuleRuntime#dataSlot} the ticker reading of its
+   * last datapoint or {@link #NONE}; a rule on latest values has no such slot, its last datapoint
+   * is the last sample. Null when no quiet rule reads the metric.
    */
   final long @Nullable [] quiet;
 
@@ -64,7 +65,7 @@ final class Series {
       int hash,
       String source,
       SeriesStore.WindowSpec[] specs,
-      int quietReaders) {
+      int quietSlots) {
     this.metric = metric;
     this.resource = resource;
     this.labels = labels;
@@ -73,18 +74,21 @@ final class Series {
     this.specs = specs;
     if (specs.length == 0) {
       this.windows = null;
+    } else if (specs.length == 1) {
+      this.windows = specs[0].create();
     } else {
       SampleWindow[] w = new SampleWindow[specs.length];
       for (int i = 0; i < specs.length; i++) w[i] = specs[i].create();
       this.windows = w;
     }
-    this.quiet = quietReaders == 0 ? null : new long[2 * quietReaders];
+    this.quiet = quietSlots == 0 ? null : new long[quietSlots];
   }
 
   static int hash(String metric, String resource, Map<String, String> labels) {
     int h = metric.hashCode();
     h = 31 * h + resource.hashCode();
     h = 31 * h + labels.hashCode();
+    h *= 0x9E3779B9; // Fibonacci hashing: near names land far apart in the open-addressing table
     return h ^ (h >>> 16);
   }
 
@@ -114,16 +118,21 @@ final class Series {
   void add(double value, long nanos) {
     last = value;
     lastNanos = nanos;
-    SampleWindow[] w = windows;
+    Object w = windows;
     if (w == null) return;
     long millis = Math.floorDiv(nanos, 1_000_000L);
-    for (SampleWindow window : w) window.add(millis, value);
+    if (w instanceof SampleWindow one) {
+      one.add(millis, value);
+    } else {
+      for (SampleWindow window : (SampleWindow[]) w) window.add(millis, value);
+    }
   }
 
   /** The window of spec {@code index} (as {@link SeriesStore#windowIndex}), or null if none. */
   @Nullable SampleWindow window(int index) {
-    SampleWindow[] w = windows;
-    return w == null || index < 0 ? null : w[index];
+    Object w = windows;
+    if (w == null || index < 0) return null;
+    return w instanceof SampleWindow one ? one : ((SampleWindow[]) w)[index];
   }
 
   /** The aggregate {@code a} of this series now, NaN without enough data. */

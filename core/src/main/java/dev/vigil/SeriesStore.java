@@ -37,8 +37,8 @@ final class SeriesStore {
   /** The windows each metric's rules read, with the aggregates they read from each. */
   private final Map<String, WindowSpec[]> windowsByMetric;
 
-  /** How many quiet rules read each metric: the quiet slots each of its series holds. */
-  private final Map<String, Integer> quietReaders;
+  /** The quiet slots (longs) each series of a metric holds; see {@link Series#quiet}. */
+  private final Map<String, Integer> quietSlots;
 
   /** Series of heartbeat metrics by metric, in the order they started: ticked after each poll. */
   private final Map<String, Set<Series>> heartbeatSeries = new HashMap<>();
@@ -48,10 +48,10 @@ final class SeriesStore {
 
   SeriesStore(
       Map<String, WindowSpec[]> windowsByMetric,
-      Map<String, Integer> quietReaders,
+      Map<String, Integer> quietSlots,
       Set<String> heartbeatMetrics) {
     this.windowsByMetric = Map.copyOf(windowsByMetric);
-    this.quietReaders = Map.copyOf(quietReaders);
+    this.quietSlots = Map.copyOf(quietSlots);
     for (String m : heartbeatMetrics) heartbeatSeries.put(m, new LinkedHashSet<>());
   }
 
@@ -92,7 +92,7 @@ final class SeriesStore {
             hash,
             source,
             windowsByMetric.getOrDefault(metric, WindowSpec.NONE_SPECS),
-            quietReaders.getOrDefault(metric, 0));
+            quietSlots.getOrDefault(metric, 0));
     insert(s);
     bySource.computeIfAbsent(source, k -> new SourceSeries()).add(s);
     Set<Series> beats = heartbeatSeries.get(metric);

@@ -47,20 +47,30 @@ public final class SampleWindow {
   private int head;
   private int size;
 
-  /** Sequence number of the next sample added; the oldest held sample is {@code nextSeq - size}. */
-  private long nextSeq;
-
   private double sum;
   private double sumCompensation;
   private int evictionsSinceRecompute;
 
-  /** Running minimum and maximum; null in a window made without extremes. */
-  private final @Nullable MonotonicDeque min;
+  /**
+   * The running minimum, maximum and fit, and the sequence numbers the extremes need; null in a
+   * window made without extremes and trend, which then holds its arrays and a few numbers only.
+   */
+  private final @Nullable Extras extras;
 
-  private final @Nullable MonotonicDeque max;
+  private static final class Extras {
+    final MonotonicDeque min = new MonotonicDeque(false);
+    final MonotonicDeque max = new MonotonicDeque(true);
 
-  /** Running least-squares fit; null in a window made without a trend. */
-  private final @Nullable LinearFit fit;
+    /** Running least-squares fit; null in a window made without a trend. */
+    final @Nullable LinearFit fit;
+
+    /** Sequence number of the next sample; the oldest held sample is {@code nextSeq - size}. */
+    long nextSeq;
+
+    Extras(boolean trend) {
+      this.fit = trend ? new LinearFit() : null;
+    }
+  }
 
   private SampleWindow(int maxSamples, long maxAgeMillis) {
     this(maxSamples, maxAgeMillis, true, true, true);
@@ -71,9 +81,7 @@ public final class SampleWindow {
     this.maxSamples = maxSamples;
     this.maxAgeMillis = maxAgeMillis;
     boolean keepExtremes = extremes || trend; // the trend asks whether the series is constant
-    this.min = keepExtremes ? new MonotonicDeque(false) : null;
-    this.max = keepExtremes ? new MonotonicDeque(true) : null;
-    this.fit = trend ? new LinearFit() : null;
+    this.extras = keepExtremes ? new Extras(trend) : null;
     int capacity = Math.min(INITIAL_CAPACITY, maxSamples);
     this.times = keepTimes || trend || maxAgeMillis != NO_AGE_LIMIT ? new long[capacity] : null;
     this.values = new double[capacity];
@@ -198,11 +206,14 @@ public final class SampleWindow {
     if (t != null) t[i] = timeMillis;
     values[i] = value;
     size++;
-    long seq = nextSeq++;
     addToSum(value);
-    if (min != null) min.push(seq, value);
-    if (max != null) max.push(seq, value);
-    if (fit != null) fit.add((double) timeMillis, value);
+    Extras x = extras;
+    if (x != null) {
+      long seq = x.nextSeq++;
+      x.min.push(seq, value);
+      x.max.push(seq, value);
+      if (x.fit != null) x.fit.add((double) timeMillis, value);
+    }
     if (t != null) evictExpired(timeMillis);
   }
 
@@ -257,21 +268,22 @@ public final class SampleWindow {
 
   /** Returns the smallest value, {@code NaN} when empty. */
   public double min() {
-    return extremes(min).front();
+    return extremes().min.front();
   }
 
   /** Returns the largest value, {@code NaN} when empty. */
   public double max() {
-    return extremes(max).front();
+    return extremes().max.front();
   }
 
-  private static MonotonicDeque extremes(@Nullable MonotonicDeque deque) {
-    if (deque == null) throw new IllegalStateException("window made without extremes");
-    return deque;
+  private Extras extremes() {
+    Extras x = extras;
+    if (x == null) throw new IllegalStateException("window made without extremes");
+    return x;
   }
 
   private LinearFit fit() {
-    LinearFit f = fit;
+    LinearFit f = extras == null ? null : extras.fit;
     if (f == null) throw new IllegalStateException("window made without a trend");
     return f;
   }
@@ -438,7 +450,7 @@ public final class SampleWindow {
   }
 
   private void evictOldest() {
-    long seq = nextSeq - size;
+    Extras x = extras;
     long[] t = times;
     long time = t == null ? 0 : t[head];
     double value = values[head];
@@ -450,9 +462,12 @@ public final class SampleWindow {
       return;
     }
     addToSum(-value);
-    if (min != null) min.evict(seq);
-    if (max != null) max.evict(seq);
-    if (fit != null) fit.remove((double) time, value);
+    if (x != null) {
+      long seq = x.nextSeq - size - 1;
+      x.min.evict(seq);
+      x.max.evict(seq);
+      if (x.fit != null) x.fit.remove((double) time, value);
+    }
     if (++evictionsSinceRecompute >= Math.max(size, INITIAL_CAPACITY)) recompute();
   }
 
@@ -475,6 +490,7 @@ public final class SampleWindow {
   private void recompute() {
     sum = 0;
     sumCompensation = 0;
+    LinearFit fit = extras == null ? null : extras.fit;
     if (fit != null) fit.clear();
     for (int k = 0; k < size; k++) {
       int i = index(k);
@@ -488,9 +504,12 @@ public final class SampleWindow {
     sum = 0;
     sumCompensation = 0;
     evictionsSinceRecompute = 0;
-    if (min != null) min.clear();
-    if (max != null) max.clear();
-    if (fit != null) fit.clear();
+    Extras x = extras;
+    if (x != null) {
+      x.min.clear();
+      x.max.clear();
+      if (x.fit != null) x.fit.clear();
+    }
   }
 
   private int index(int offset) {
