@@ -304,9 +304,10 @@ def body(name, indent):
     for t, n, d, fdoc in fields:
         jn = n + "_" if n in ("for", "continue") else n
         g = "is" if t == "boolean" else "get"
-        w(f"{ind}/** Returns the setting; see the field. */")
+        jd = fdoc.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+        w(f"{ind}/** Returns the setting: {jd} */")
         w(f"{ind}public {t} {g}{cap(n)}() {{\n{ind}  return {jn};\n{ind}}}\n")
-        w(f"{ind}/** Sets the setting; see the field. */")
+        w(f"{ind}/** Sets the setting: {jd} */")
         w(f"{ind}public void set{cap(n)}({t} {jn}) {{\n{ind}  this.{jn} = {jn};\n{ind}}}\n")
 
 body("VigilProperties", 2)

@@ -78,7 +78,8 @@ public final class AlertRule {
     this.heartbeat = b.heartbeat;
     this.absentGrace = b.absentGrace;
     this.absentMatchers = List.copyOf(b.absentMatchers);
-    this.metric = condition != null ? condition.primaryMetric() : requireNonNull(b.metric);
+    this.metric =
+        condition != null ? condition.comparisons().get(0).metric() : requireNonNull(b.metric);
     this.severity = b.severity;
     this.forDuration = b.forDuration;
     this.datapointsToAlarm = b.datapointsToAlarm;
@@ -715,17 +716,15 @@ public final class AlertRule {
 
     /** A critical level must lie beyond the base threshold, in the same direction. */
     private void checkCriticalLevel() {
-      Condition fire = condition;
-      Condition critical = criticalCondition;
-      if (critical == null || fire == null || !fire.isLeaf() || !critical.isLeaf()) return;
+      if (!(condition instanceof Condition.Comparison fire)
+          || !(criticalCondition instanceof Condition.Comparison critical)) return;
       boolean fits =
-          switch (fire.op) {
-            case ABOVE -> critical.op == Condition.Op.ABOVE && critical.lo > fire.lo;
-            case BELOW -> critical.op == Condition.Op.BELOW && critical.hi < fire.hi;
+          switch (fire.op()) {
+            case ABOVE -> critical.op() == Condition.Op.ABOVE && critical.low() > fire.low();
+            case BELOW -> critical.op() == Condition.Op.BELOW && critical.high() < fire.high();
             case OUTSIDE ->
-                (critical.op == Condition.Op.ABOVE && critical.lo > fire.hi)
-                    || (critical.op == Condition.Op.BELOW && critical.hi < fire.lo);
-            default -> true;
+                (critical.op() == Condition.Op.ABOVE && critical.low() > fire.high())
+                    || (critical.op() == Condition.Op.BELOW && critical.high() < fire.low());
           };
       if (!fits) {
         throw new IllegalStateException(
@@ -740,14 +739,12 @@ public final class AlertRule {
     }
 
     private void checkHysteresis() {
-      if (clearCondition == null
-          || condition == null
-          || !condition.isLeaf()
-          || !clearCondition.isLeaf()) return;
-      Condition fire = condition;
-      Condition clear = clearCondition;
-      boolean sameDirection = clear.op == fire.op;
-      if (fire.op == Condition.Op.OUTSIDE || clear.op == Condition.Op.OUTSIDE || sameDirection) {
+      if (!(condition instanceof Condition.Comparison fire)
+          || !(clearCondition instanceof Condition.Comparison clear)) return;
+      boolean sameDirection = clear.op() == fire.op();
+      if (fire.op() == Condition.Op.OUTSIDE
+          || clear.op() == Condition.Op.OUTSIDE
+          || sameDirection) {
         throw new IllegalStateException(
             "rule "
                 + name
@@ -757,23 +754,27 @@ public final class AlertRule {
                 + fire
                 + ": clearBelow goes with above(), clearAbove with below(); use clearWhen(...) otherwise");
       }
-      if (fire.op == Condition.Op.ABOVE && clear.op == Condition.Op.BELOW && clear.hi > fire.lo) {
+      if (fire.op() == Condition.Op.ABOVE
+          && clear.op() == Condition.Op.BELOW
+          && clear.high() > fire.low()) {
         throw new IllegalStateException(
             "rule "
                 + name
                 + ": clearBelow "
-                + Templates.formatNumber(clear.hi)
+                + Templates.formatNumber(clear.high())
                 + " must not exceed the firing threshold "
-                + Templates.formatNumber(fire.lo));
+                + Templates.formatNumber(fire.low()));
       }
-      if (fire.op == Condition.Op.BELOW && clear.op == Condition.Op.ABOVE && clear.lo < fire.hi) {
+      if (fire.op() == Condition.Op.BELOW
+          && clear.op() == Condition.Op.ABOVE
+          && clear.low() < fire.high()) {
         throw new IllegalStateException(
             "rule "
                 + name
                 + ": clearAbove "
-                + Templates.formatNumber(clear.lo)
+                + Templates.formatNumber(clear.low())
                 + " must not be below the firing threshold "
-                + Templates.formatNumber(fire.hi));
+                + Templates.formatNumber(fire.high()));
       }
     }
   }

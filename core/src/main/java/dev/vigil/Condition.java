@@ -4,14 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Templates;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A test on the samples of one resource: a metric's value (latest or aggregated) {@code above},
- * {@code below} or {@code outside} thresholds, or {@link #allOf}/{@link #anyOf} of such tests over
- * several metrics of the same resource. Immutable and thread safe.
+ * A test on the samples of one resource: a {@link Comparison} of a metric's value (latest or
+ * aggregated) {@code above}, {@code below} or {@code outside} thresholds, or {@link AllOf}/{@link
+ * AnyOf} of such tests over several metrics of the same resource. A sealed interface of immutable,
+ * thread-safe records; build them with the factories:
  *
  * <pre>{@code
  * Condition busy = Condition.allOf(
@@ -23,31 +25,7 @@ import java.util.TreeSet;
  * without data (or an aggregate without enough samples) has no data; {@code allOf} has no data if
  * any part has none, {@code anyOf} holds if any part with data holds.
  */
-public final class Condition {
-  enum Op {
-    ABOVE,
-    BELOW,
-    OUTSIDE,
-    ALL,
-    ANY
-  }
-
-  final Op op;
-  final String metric;
-  final Aggregation aggregation;
-  final double lo;
-  final double hi;
-  final List<Condition> parts;
-
-  private Condition(
-      Op op, String metric, Aggregation aggregation, double lo, double hi, List<Condition> parts) {
-    this.op = op;
-    this.metric = metric;
-    this.aggregation = aggregation;
-    this.lo = lo;
-    this.hi = hi;
-    this.parts = parts;
-  }
+public sealed interface Condition permits Condition.Comparison, Condition.AllOf, Condition.AnyOf {
 
   /**
    * Starts a condition on {@code metric}'s latest value.
@@ -55,10 +33,8 @@ public final class Condition {
    * @throws NullPointerException if {@code metric} is null
    * @throws IllegalArgumentException if {@code metric} is blank
    */
-  public static Operand metric(String metric) {
-    requireNonNull(metric, "metric == null");
-    if (metric.isBlank()) throw new IllegalArgumentException("metric is blank");
-    return new Operand(metric, Aggregation.latest());
+  static Operand metric(String metric) {
+    return new Operand(checkMetric(metric), Aggregation.latest());
   }
 
   /**
@@ -67,8 +43,8 @@ public final class Condition {
    * @throws NullPointerException if a part is null
    * @throws IllegalArgumentException if there are no parts
    */
-  public static Condition allOf(Condition... parts) {
-    return composite(Op.ALL, parts);
+  static Condition allOf(Condition... parts) {
+    return new AllOf(Arrays.asList(requireNonNull(parts, "parts == null")));
   }
 
   /**
@@ -77,91 +53,176 @@ public final class Condition {
    * @throws NullPointerException if a part is null
    * @throws IllegalArgumentException if there are no parts
    */
-  public static Condition anyOf(Condition... parts) {
-    return composite(Op.ANY, parts);
+  static Condition anyOf(Condition... parts) {
+    return new AnyOf(Arrays.asList(requireNonNull(parts, "parts == null")));
   }
 
-  private static Condition composite(Op op, Condition[] parts) {
-    requireNonNull(parts, "parts == null");
-    if (parts.length == 0)
-      throw new IllegalArgumentException(
-          op == Op.ALL ? "allOf() needs parts" : "anyOf() needs parts");
-    List<Condition> list = new ArrayList<>();
-    for (Condition c : parts) list.add(requireNonNull(c, "part == null"));
-    return new Condition(
-        op,
-        list.get(0).primaryMetric(),
-        Aggregation.latest(),
-        Double.NaN,
-        Double.NaN,
-        List.copyOf(list));
-  }
-
-  /** The metric whose value a notification reports: this leaf's, or the first part's. */
-  String primaryMetric() {
-    return metric;
-  }
-
-  /** The first leaf: its value is the one reported in notifications. */
-  Condition primaryLeaf() {
-    return parts.isEmpty() ? this : parts.get(0).primaryLeaf();
-  }
-
-  boolean isLeaf() {
-    return parts.isEmpty();
-  }
-
-  /** Every metric this condition reads. */
-  Set<String> metrics() {
+  /** Every metric this condition reads, sorted. */
+  default Set<String> metrics() {
     Set<String> out = new TreeSet<>();
-    collectLeaves(new ArrayList<>()).forEach(c -> out.add(c.metric));
+    for (Comparison c : comparisons()) out.add(c.metric());
     return out;
   }
 
-  List<Condition> collectLeaves(List<Condition> into) {
-    if (isLeaf()) into.add(this);
-    else parts.forEach(p -> p.collectLeaves(into));
-    return into;
+  /** The comparisons of this condition, depth first: the first is the one notifications report. */
+  default List<Comparison> comparisons() {
+    List<Comparison> out = new ArrayList<>();
+    collect(this, out);
+    return List.copyOf(out);
   }
 
-  /** The leaf threshold a notification reports: the bound that breaches. */
-  double threshold() {
-    Condition leaf = primaryLeaf();
-    return leaf.op == Op.BELOW ? leaf.hi : leaf.lo;
+  private static void collect(Condition c, List<Comparison> into) {
+    if (c instanceof Comparison leaf) into.add(leaf);
+    else if (c instanceof AllOf all) all.parts().forEach(p -> collect(p, into));
+    else ((AnyOf) c).parts().forEach(p -> collect(p, into));
   }
 
-  boolean holds(double value) {
-    return switch (op) {
-      case ABOVE -> value > lo;
-      case BELOW -> value < hi;
-      case OUTSIDE -> value < lo || value > hi;
-      default -> throw new IllegalStateException("not a leaf");
-    };
+  private static String checkMetric(String metric) {
+    requireNonNull(metric, "metric == null");
+    if (metric.isBlank()) throw new IllegalArgumentException("metric is blank");
+    return metric;
   }
 
-  @Override
-  public String toString() {
-    return switch (op) {
-      case ABOVE -> operand() + " > " + Templates.formatNumber(lo);
-      case BELOW -> operand() + " < " + Templates.formatNumber(hi);
-      case OUTSIDE ->
-          operand()
-              + " outside ["
-              + Templates.formatNumber(lo)
-              + ", "
-              + Templates.formatNumber(hi)
-              + "]";
-      case ALL -> "allOf" + parts;
-      case ANY -> "anyOf" + parts;
-    };
+  private static List<Condition> checkParts(List<Condition> parts, String name) {
+    requireNonNull(parts, "parts == null");
+    if (parts.isEmpty()) throw new IllegalArgumentException(name + "() needs parts");
+    for (Condition c : parts) requireNonNull(c, "part == null");
+    return List.copyOf(parts);
   }
 
-  private String operand() {
-    return aggregation.equals(Aggregation.latest()) ? metric : aggregation + " of " + metric;
+  /** How a {@link Comparison} compares the value with its bounds. */
+  enum Op {
+    /** Strictly greater than {@code low}. */
+    ABOVE,
+    /** Strictly less than {@code high}. */
+    BELOW,
+    /** Strictly less than {@code low} or strictly greater than {@code high}. */
+    OUTSIDE
+  }
+
+  /**
+   * A metric's value, latest or aggregated, compared with bounds: {@link Op#ABOVE} uses {@code
+   * low}, {@link Op#BELOW} {@code high} (the other bound is {@code NaN}), {@link Op#OUTSIDE} both.
+   *
+   * @param metric the metric read
+   * @param aggregation latest value or an aggregate over a window
+   * @param op the comparison
+   * @param low the lower bound, or NaN when {@code op} is BELOW
+   * @param high the upper bound, or NaN when {@code op} is ABOVE
+   */
+  record Comparison(String metric, Aggregation aggregation, Op op, double low, double high)
+      implements Condition {
+
+    /**
+     * Validates the components.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code metric} is blank, a bound {@code op} uses is not
+     *     finite, the other is not NaN, or {@code low > high}
+     */
+    public Comparison {
+      checkMetric(metric);
+      requireNonNull(aggregation, "aggregation == null");
+      requireNonNull(op, "op == null");
+      boolean usesLow = op != Op.BELOW;
+      boolean usesHigh = op != Op.ABOVE;
+      if (usesLow ? !Double.isFinite(low) : !Double.isNaN(low)) {
+        throw new IllegalArgumentException(
+            (usesLow ? "threshold must be finite: " : "low must be NaN for " + op + ": ") + low);
+      }
+      if (usesHigh ? !Double.isFinite(high) : !Double.isNaN(high)) {
+        throw new IllegalArgumentException(
+            (usesHigh ? "threshold must be finite: " : "high must be NaN for " + op + ": ") + high);
+      }
+      if (op == Op.OUTSIDE && low > high) {
+        throw new IllegalArgumentException("outside: low " + low + " > high " + high);
+      }
+    }
+
+    /** Whether {@code value} passes the comparison. */
+    public boolean holds(double value) {
+      return switch (op) {
+        case ABOVE -> value > low;
+        case BELOW -> value < high;
+        case OUTSIDE -> value < low || value > high;
+      };
+    }
+
+    /** The bound a notification reports for {@code value}: the one it breaches, or is nearest. */
+    double thresholdFor(double value) {
+      return switch (op) {
+        case ABOVE -> low;
+        case BELOW -> high;
+        case OUTSIDE -> value > high ? high : low;
+      };
+    }
+
+    @Override
+    public String toString() {
+      String operand =
+          aggregation.equals(Aggregation.latest()) ? metric : aggregation + " of " + metric;
+      return switch (op) {
+        case ABOVE -> operand + " > " + Templates.formatNumber(low);
+        case BELOW -> operand + " < " + Templates.formatNumber(high);
+        case OUTSIDE ->
+            operand
+                + " outside ["
+                + Templates.formatNumber(low)
+                + ", "
+                + Templates.formatNumber(high)
+                + "]";
+      };
+    }
+  }
+
+  /**
+   * Holds when every part holds; has no data when any part has none. Reports the first part's
+   * value.
+   *
+   * @param parts at least one condition
+   */
+  record AllOf(List<Condition> parts) implements Condition {
+    /**
+     * Copies the parts.
+     *
+     * @throws NullPointerException if {@code parts} or a part is null
+     * @throws IllegalArgumentException if there are no parts
+     */
+    public AllOf {
+      parts = checkParts(parts, "allOf");
+    }
+
+    @Override
+    public String toString() {
+      return "allOf" + parts;
+    }
+  }
+
+  /**
+   * Holds when any part with data holds; has data when any part has. Reports the value of the part
+   * that holds (or the first with data).
+   *
+   * @param parts at least one condition
+   */
+  record AnyOf(List<Condition> parts) implements Condition {
+    /**
+     * Copies the parts.
+     *
+     * @throws NullPointerException if {@code parts} or a part is null
+     * @throws IllegalArgumentException if there are no parts
+     */
+    public AnyOf {
+      parts = checkParts(parts, "anyOf");
+    }
+
+    @Override
+    public String toString() {
+      return "anyOf" + parts;
+    }
   }
 
   /** A metric's value, latest or aggregated, waiting for its comparison. Immutable. */
-  public static final class Operand {
+  final class Operand {
     private final String metric;
     private final Aggregation aggregation;
 
@@ -185,8 +246,8 @@ public final class Condition {
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Condition above(double threshold) {
-      return new Condition(
-          Op.ABOVE, metric, aggregation, finite(threshold, "threshold"), Double.NaN, List.of());
+      return new Comparison(
+          metric, aggregation, Op.ABOVE, finite(threshold, "threshold"), Double.NaN);
     }
 
     /**
@@ -195,8 +256,8 @@ public final class Condition {
      * @throws IllegalArgumentException if {@code threshold} is not finite
      */
     public Condition below(double threshold) {
-      return new Condition(
-          Op.BELOW, metric, aggregation, Double.NaN, finite(threshold, "threshold"), List.of());
+      return new Comparison(
+          metric, aggregation, Op.BELOW, Double.NaN, finite(threshold, "threshold"));
     }
 
     /**
@@ -207,8 +268,7 @@ public final class Condition {
     public Condition outside(double low, double high) {
       finite(low, "low");
       finite(high, "high");
-      if (low > high) throw new IllegalArgumentException("outside: low " + low + " > high " + high);
-      return new Condition(Op.OUTSIDE, metric, aggregation, low, high, List.of());
+      return new Comparison(metric, aggregation, Op.OUTSIDE, low, high);
     }
 
     private static double finite(double v, String name) {

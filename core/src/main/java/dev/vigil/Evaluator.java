@@ -1,12 +1,6 @@
 package dev.vigil;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.vigil.internal.FlapDetector;
-import dev.vigil.internal.Labels;
 import dev.vigil.internal.Loggers;
-import dev.vigil.internal.SampleWindow;
-import dev.vigil.internal.Templates;
 import dev.vigil.internal.Throwables;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,50 +11,42 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Evaluates rules against samples and keeps the state machine of every alert. Guarded by its own
- * lock. Each call returns an {@link Evaluation}: the alert transitions it caused, in order, and a
- * snapshot of the open alerts afterwards, numbered so that delivery can keep their order. The
- * evaluator hands that value back to its caller and hears nothing back: it never calls delivery,
- * suppression or user code, and it does not know what any sink was told (like Prometheus' rule
- * manager handing alerts to a {@code NotifyFunc}, {@code rules/manager.go}).
+ * Evaluates rules against samples. Guarded by its own lock. Each call returns an {@link
+ * Evaluation}: the alert transitions it caused, in order, and a snapshot of the open alerts
+ * afterwards, numbered so that delivery can keep their order. The evaluator hands that value back
+ * to its caller and hears nothing back: it never calls delivery, suppression or user code, and it
+ * does not know what any sink was told (like Prometheus' rule manager handing alerts to a {@code
+ * NotifyFunc}, {@code rules/manager.go}).
  *
- * <p>Costs: ingesting a sample is O(windows of its metric); evaluating a threshold rule is O(1) in
- * the length of the history (running aggregates; percentiles excepted). After a successful poll,
- * the alerts of that source are swept once for missing data and staleness. Every evaluation renders
- * the snapshot of the open alerts: O(open alerts).
+ * <p>The data path reads one way, each stage handing values down: samples go into the {@link
+ * SeriesStore}; each {@link RuleRuntime} reads the series of its metrics; the {@link AlertMachine}
+ * moves each {@link AlertEntry} and builds the notifications ({@link Notifications}) into an {@link
+ * Emitter}; the {@link SourceHealth} of each source adds its health alert; the evaluator returns
+ * what was emitted.
+ *
+ * <p>Costs: ingesting a sample is one table lookup (no allocation) and O(windows of its metric);
+ * evaluating a threshold rule is O(1) in the length of the history (running aggregates; percentiles
+ * excepted). An alert of a rule on one series that is inactive and has not breached is two longs in
+ * its series, not an object, and evaluating it allocates nothing. After a successful poll, the
+ * series of that source are swept once for missing data and staleness. Every evaluation renders the
+ * snapshot of the open alerts: O(open alerts).
  */
 final class Evaluator {
-  static final String SOURCE_HEALTH_RULE = "SourceHealth";
-  static final int HISTORY_LIMIT = 32;
+  static final String SOURCE_HEALTH_RULE = SourceHealth.SOURCE_HEALTH_RULE;
+  static final int HISTORY_LIMIT = AlertMachine.HISTORY_LIMIT;
 
   /** A wall-clock jump against the ticker larger than this is logged as a clock step. */
   static final long CLOCK_STEP_TOLERANCE_MILLIS = 1_000;
 
   /** "Not set" for the ticker readings below. */
-  private static final long NONE = Long.MIN_VALUE;
-
-  /** What one evaluation produced, collected under the lock and returned as one value. */
-  private static final class Emitter {
-    final List<AlertNotification> notifications = new ArrayList<>();
-    final List<Evaluation.RuleFailure> ruleFailures = new ArrayList<>();
-
-    void emit(AlertNotification n) {
-      notifications.add(n);
-    }
-
-    void ruleFailed(String rule, String series, Throwable error) {
-      ruleFailures.add(new Evaluation.RuleFailure(rule, series, error));
-    }
-  }
+  private static final long NONE = Series.NONE;
 
   /** Numbers the evaluations, so that delivery hands them on in the order they happened. */
   private long sequence;
@@ -79,35 +65,36 @@ final class Evaluator {
   /** Rules by every metric they read, so that any of a composite's metrics triggers it. */
   private final Map<String, List<RuleRuntime>> rulesByMetric = new HashMap<>();
 
-  /** The windows each metric's rules read, with the aggregates they read from each. */
-  private final Map<String, WindowSpec[]> windowsByMetric = new HashMap<>();
-
   /** Metrics read by heartbeat rules: their series are kept while the resource is silent. */
   private final Set<String> heartbeatMetrics = new HashSet<>();
 
   /** The longest any rule looks back (windows, staleAfter): series kept that long, in nanos. */
   private final long maxStaleNanos;
 
-  /**
-   * The notifications of the evaluation under way of an alert whose rule detects flapping, held
-   * until {@link #settle} checked for flapping; null otherwise.
-   */
-  private @Nullable List<AlertNotification> deferred;
+  private final SeriesStore store;
+  private final AlertMachine machine = new AlertMachine();
 
-  private final Map<SeriesKey, Series> series = new HashMap<>();
-  private final Map<String, Set<Series>> seriesByMetric = new HashMap<>();
-  private final Map<String, Set<Series>> seriesByResource = new HashMap<>();
-  private final Map<AlertKey, Entry> entries = new LinkedHashMap<>();
-  private final Map<String, Entry> byFingerprint = new HashMap<>();
+  /** The alerts that are objects: of composite, heartbeat and absent rules, and loud ones. */
+  private final Map<AlertKey, AlertEntry> entries = new LinkedHashMap<>();
 
-  private final Map<String, Set<Entry>> bySource = new HashMap<>();
+  private final Map<String, AlertEntry> byFingerprint = new HashMap<>();
 
-  /** Entries that may be open in a sink: FIRING, NO_DATA or flapping. What the snapshot holds. */
-  private final Set<Entry> open = new LinkedHashSet<>();
-
-  private final Map<String, SourceState> sources = new HashMap<>();
+  private final Map<String, SourceHealth> sources = new HashMap<>();
 
   private final int sourceFailuresToAlert;
+
+  /** The series touched by the poll under way, reused from poll to poll. */
+  private Series[] touched = new Series[16];
+
+  private int touchedCount;
+
+  /** Rule and resource pairs evaluated in this poll, under any labels: made when first needed. */
+  private @Nullable Set<List<String>> ruleResources;
+
+  private final boolean[] created = new boolean[1];
+
+  /** Wall clock minus ticker, in milliseconds, at the last evaluation: a jump is a clock step. */
+  private long clockOffsetMillis = NONE;
 
   /**
    * The ticker reading (nanoseconds) of the evaluation under way: every duration the engine
@@ -115,9 +102,6 @@ final class Evaluator {
    * difference of two such readings, so a step of the wall clock changes none of them.
    */
   private long nowNanos;
-
-  /** Wall clock minus ticker, in milliseconds, at the last evaluation: a jump is a clock step. */
-  private long clockOffsetMillis = NONE;
 
   Evaluator(List<AlertRule> alertRules) {
     this(alertRules, 1);
@@ -129,24 +113,54 @@ final class Evaluator {
   Evaluator(List<AlertRule> alertRules, int sourceFailuresToAlert) {
     this.sourceFailuresToAlert = sourceFailuresToAlert;
     Duration stale = Duration.ofMinutes(5);
+    Map<String, SeriesStore.WindowSpec[]> windowsByMetric = new HashMap<>();
     for (AlertRule rule : alertRules) {
-      RuleRuntime rt = new RuleRuntime(rule);
-      rules.add(rt);
-      for (String metric : rt.metrics)
-        rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
-      if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
-      if (rule.absentGrace() != null) absentUnseen.add(rt);
-      for (Condition leaf : rt.leaves) {
-        Window w = leaf.aggregation.window();
-        if (w != null)
+      for (Condition c :
+          new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
+        if (c == null) continue;
+        for (Condition.Comparison leaf : c.comparisons()) {
+          Window w = leaf.aggregation().window();
+          if (w == null) continue;
           windowsByMetric.put(
-              leaf.metric,
-              WindowSpec.add(windowsByMetric.get(leaf.metric), w, leaf.aggregation.kind));
-        if (w != null && w.duration().compareTo(stale) > 0) stale = w.duration();
+              leaf.metric(),
+              SeriesStore.WindowSpec.add(
+                  windowsByMetric.get(leaf.metric()), w, leaf.aggregation().kind));
+          if (w.duration().compareTo(stale) > 0) stale = w.duration();
+        }
       }
       if (rule.staleAfter().compareTo(stale) > 0) stale = rule.staleAfter();
     }
+    for (AlertRule rule : alertRules) {
+      RuleRuntime rt = new RuleRuntime(rule, windowsByMetric);
+      rules.add(rt);
+      for (String metric : rt.metrics) {
+        rulesByMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(rt);
+      }
+      if (rule.heartbeat() != null) heartbeatMetrics.add(rule.metric());
+      if (rule.absentGrace() != null) absentUnseen.add(rt);
+    }
+    // The quiet slots of each metric's series: periods of each quiet rule, then the last datapoint
+    // of those not on latest values only.
+    Map<String, Integer> quietSlots = new HashMap<>();
+    rulesByMetric.forEach(
+        (metric, readers) -> {
+          int slots = 0;
+          for (int i = 0; i < readers.size(); i++) {
+            if (quietSlot(readers.get(i), i)) readers.get(i).bitsSlot = slots++;
+          }
+          for (int i = 0; i < readers.size(); i++) {
+            RuleRuntime rt = readers.get(i);
+            if (quietSlot(rt, i) && !rt.latestOnly()) rt.dataSlot = slots++;
+          }
+          if (slots > 0) quietSlots.put(metric, slots);
+        });
     this.maxStaleNanos = nanos(stale);
+    this.store = new SeriesStore(windowsByMetric, quietSlots, heartbeatMetrics);
+  }
+
+  /** Whether reader {@code i} of a metric keeps its quiet alerts in the series. */
+  private static boolean quietSlot(RuleRuntime rt, int i) {
+    return rt.quiet && i < 64;
   }
 
   // ---------------------------------------------------------------- polls
@@ -185,6 +199,10 @@ final class Evaluator {
     }
   }
 
+  private SourceHealth source(String name) {
+    return sources.computeIfAbsent(name, n -> new SourceHealth(n, sourceFailuresToAlert));
+  }
+
   private void ingest(
       String source,
       List<Sample> samples,
@@ -192,7 +210,7 @@ final class Evaluator {
       @Nullable Throwable incomplete,
       Instant now,
       Emitter emit) {
-    SourceState src = sources.computeIfAbsent(source, SourceState::new);
+    SourceHealth src = source(source);
     if (incomplete == null) {
       src.succeeded(now, emit);
     } else {
@@ -201,47 +219,153 @@ final class Evaluator {
     for (String resource : failed) src.seen(resource, nowNanos);
 
     long poll = ++polls;
-    List<Series> touched = new ArrayList<>(samples.size());
-    for (Sample sample : samples) {
+    touchedCount = 0;
+    Series[] touchedNow = touched;
+    for (int k = 0, n = samples.size(); k < n; k++) {
+      Sample sample = samples.get(k);
       src.seen(sample.resource(), nowNanos);
       if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
-      SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
-      Series s = series.get(key);
-      if (s == null) {
-        s = new Series(key, source, windowsByMetric.getOrDefault(sample.metric(), WindowSpec.NONE));
-        series.put(key, s);
-        seriesByMetric.computeIfAbsent(key.metric(), m -> new LinkedHashSet<>()).add(s);
-        seriesByResource.computeIfAbsent(key.resource(), r -> new LinkedHashSet<>()).add(s);
-        if (!absentUnseen.isEmpty()) sighted(key);
-      }
+      Series s = store.getOrCreate(sample, source, created);
+      if (created[0] && !absentUnseen.isEmpty()) sighted(s);
       s.add(sample.value(), nowNanos);
-      if (s.touchedPoll != poll) touched.add(s);
+      if (s.touchedPoll != poll) {
+        if (touchedCount == touchedNow.length) {
+          touchedNow = touched = Arrays.copyOf(touchedNow, touchedCount * 2);
+        }
+        touchedNow[touchedCount++] = s;
+      }
       s.touchedPoll = poll;
     }
 
-    for (Series s : touched) {
-      SeriesKey key = s.key;
-      List<RuleRuntime> readers = rulesByMetric.getOrDefault(key.metric(), List.of());
+    long nowMillis = now.toEpochMilli();
+    for (int k = 0; k < touchedCount; k++) {
+      Series s = touchedNow[k];
+      s.evaluatedAtMillis = nowMillis;
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
       for (int i = 0; i < readers.size(); i++) {
         RuleRuntime rt = readers.get(i);
         if (rt.rule.condition() == null) continue; // heartbeat and absent rules: see tick()
         try {
-          Entry e = s.entry(i);
+          AlertEntry e = entryOf(s, i, rt);
           if (e == null) {
-            e = entry(new AlertKey(rt.rule.name(), key.resource(), key.labels()), rt, source);
-            s.cache(i, readers.size(), e);
+            if (quietEvaluation(s, i, rt)) continue; // inactive, no breach: nothing to tell
+            e = materialize(s, i, readers.size(), rt, source);
+          } else if (e.evaluatedPoll == poll) {
+            continue; // one evaluation per poll, with the latest values
           }
-          if (e.evaluatedPoll == poll) continue; // one evaluation per poll, with the latest values
           e.evaluatedPoll = poll;
-          evaluate(e, rt.evaluate(this, key.resource(), key.labels()), now, emit);
+          machine.evaluate(e, rt.evaluate(store, s.resource, s.labels, nowNanos), now, emit);
         } catch (Throwable t) {
           Throwables.rethrowIfFatal(t);
-          emit.ruleFailed(rt.rule.name(), key.toString(), t);
+          emit.ruleFailed(rt.rule.name(), s.toString(), t);
         }
       }
     }
     sweep(src, poll, failed, now, emit);
+    Arrays.fill(touchedNow, 0, touchedCount, null); // keep no series alive
+    touchedCount = 0;
     tick(now, emit);
+  }
+
+  /**
+   * The alert object of reader {@code i} on {@code s}: the cached one, or for a rule that is not
+   * quiet the one it shares with the other series of its key (made if new); null for a quiet rule's
+   * alert that is still quiet.
+   */
+  private @Nullable AlertEntry entryOf(Series s, int i, RuleRuntime rt) {
+    AlertEntry e = s.entry(i);
+    if (e != null) return e;
+    if (quietSlot(rt, i)) {
+      AlertEntry[] cached = s.entries;
+      if (cached != null && cached[i] != null) { // forgotten: a new alert starts quiet
+        cached[i] = null;
+        s.quietLive &= ~(1L << i);
+      }
+      return null;
+    }
+    List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
+    e = entry(new AlertKey(rt.rule.name(), s.resource, s.labels), rt, s.source);
+    s.cache(i, readers.size(), e);
+    return e;
+  }
+
+  /** Starts (if new) the quiet alert of reader {@code i}: no datapoint and no period yet. */
+  private static long[] quietOf(Series s, int i, RuleRuntime rt) {
+    long[] q = java.util.Objects.requireNonNull(s.quiet, "quiet slots");
+    if ((s.quietLive & (1L << i)) == 0) {
+      s.quietLive |= 1L << i;
+      q[rt.bitsSlot] = 0;
+      if (rt.dataSlot >= 0) q[rt.dataSlot] = NONE;
+    }
+    return q;
+  }
+
+  /** The ticker reading of the last datapoint of a live quiet alert, or {@link #NONE}. */
+  private static long lastData(Series s, long[] q, RuleRuntime rt) {
+    return rt.dataSlot < 0 ? s.lastNanos : q[rt.dataSlot];
+  }
+
+  /**
+   * Evaluates the quiet alert of reader {@code i} on a series this poll touched, if it stays quiet
+   * (inactive with no breach in its evaluation range): records the period and returns true. Returns
+   * false, changing nothing, if the full state machine must see it.
+   */
+  private boolean quietEvaluation(Series s, int i, RuleRuntime rt) {
+    long[] q = quietOf(s, i, rt);
+    int outcome = rt.quietOutcome(s, nowNanos);
+    if (outcome == RuleRuntime.LOUD) return false;
+    if (outcome == RuleRuntime.QUIET) {
+      long real = (q[rt.bitsSlot] << 1) | 1L;
+      if (breaches(rt, real)) return false;
+      q[rt.bitsSlot] = real;
+      if (rt.dataSlot >= 0) q[rt.dataSlot] = nowNanos;
+      return true;
+    }
+    return quietMissing(s, q, rt);
+  }
+
+  /** A period without a datapoint for a quiet alert, as {@link AlertMachine#missing}. */
+  private static boolean quietMissing(Series s, long[] q, RuleRuntime rt) {
+    long real;
+    if (rt.rule.missingData() == MissingData.KEEP_LAST) {
+      if (lastData(s, q, rt) == NONE) return true; // no last value to keep
+      real = (q[rt.bitsSlot] << 1) | 1L; // the last value, which did not breach, again
+    } else {
+      real = q[rt.bitsSlot] << 1;
+    }
+    if (breaches(rt, real)) return false;
+    q[rt.bitsSlot] = real;
+    return true;
+  }
+
+  /** Whether the periods {@code real}, none breaching, make the rule breach (missing-data fill). */
+  private static boolean breaches(RuleRuntime rt, long real) {
+    AlertRule rule = rt.rule;
+    return Boolean.TRUE.equals(
+        AlertMachine.verdict(
+            real, 0, rule.datapointsToAlarm(), rule.evaluationPeriods(), rule.missingData()));
+  }
+
+  /** The quiet alert of reader {@code i} on {@code s} as an object, in the state it has. */
+  private AlertEntry materialize(Series s, int i, int readers, RuleRuntime rt, String source) {
+    long[] q = quietOf(s, i, rt);
+    AlertKey key = new AlertKey(rt.rule.name(), s.resource, s.labels);
+    AlertEntry e = entries.get(key);
+    if (e == null) {
+      e = entry(key, rt, source);
+      e.periodReal = q[rt.bitsSlot];
+      e.lastDataNanos = lastData(s, q, rt);
+      e.evaluatedPoll = s.touchedPoll;
+      if (e.lastDataNanos != NONE) {
+        e.lastEvaluatedAt = Instant.ofEpochMilli(s.evaluatedAtMillis);
+        e.threshold = rt.quietThreshold();
+        e.lastResult =
+            new RuleRuntime.Result(true, false, false, null, Double.NaN, e.threshold, Double.NaN);
+      }
+    }
+    s.quietLive &= ~(1L << i);
+    s.cache(i, readers, e);
+    return e;
   }
 
   /**
@@ -249,11 +373,12 @@ final class Evaluator {
    * rule reads), counting at most to {@code limit + 1}. Changes nothing.
    */
   synchronized int newSeries(List<Sample> samples, int limit) {
-    java.util.Set<SeriesKey> fresh = new java.util.HashSet<>();
+    Set<List<Object>> fresh = new HashSet<>();
     for (Sample sample : samples) {
       if (!rulesByMetric.containsKey(sample.metric())) continue;
-      SeriesKey key = new SeriesKey(sample.metric(), sample.resource(), sample.labels());
-      if (!series.containsKey(key) && fresh.add(key) && fresh.size() > limit) break;
+      if (store.find(sample.metric(), sample.resource(), sample.labels()) != null) continue;
+      if (fresh.add(List.of(sample.metric(), sample.resource(), sample.labels()))
+          && fresh.size() > limit) break;
     }
     return fresh.size();
   }
@@ -268,7 +393,7 @@ final class Evaluator {
     Emitter emit = new Emitter();
     observe(now, nanos);
     try {
-      sources.computeIfAbsent(source, SourceState::new).failed(error, now, emit);
+      source(source).failed(error, now, emit);
       tick(now, emit);
       return evaluation(now, emit, null);
     } catch (Throwable t) {
@@ -297,6 +422,7 @@ final class Evaluator {
    */
   private void observe(Instant now, long nanos) {
     nowNanos = nanos;
+    machine.nowNanos = nanos;
     if (firstNanos == NONE) firstNanos = nanos;
     long offset = now.toEpochMilli() - Math.floorDiv(nanos, 1_000_000L);
     if (clockOffsetMillis != NONE
@@ -314,16 +440,16 @@ final class Evaluator {
    * The value handed to delivery: the transitions of this evaluation and the open alerts after it.
    */
   private Evaluation evaluation(Instant now, Emitter emit, @Nullable Throwable failure) {
-    List<ActiveAlert> active = new ArrayList<>(open.size() + sources.size());
-    for (Entry e : open) {
+    List<ActiveAlert> active = new ArrayList<>(machine.open.size() + sources.size());
+    for (AlertEntry e : machine.open) {
       active.add(
           new ActiveAlert(
-              notification(e, NotificationType.FIRING, AlertStatus.FIRING, now),
+              Notifications.of(e, NotificationType.FIRING, AlertStatus.FIRING, now),
               e.state,
               e.flapping,
               e.rt.rule.repeatInterval()));
     }
-    for (SourceState src : sources.values()) {
+    for (SourceHealth src : sources.values()) {
       if (src.health != null) {
         active.add(
             new ActiveAlert(
@@ -337,14 +463,14 @@ final class Evaluator {
         ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure);
   }
 
-  /** A new series {@code key}: the absent rules it matches are satisfied from now on. */
-  private void sighted(SeriesKey key) {
+  /** A new series {@code s}: the absent rules it matches are satisfied from now on. */
+  private void sighted(Series s) {
     Map<String, String> labels = null;
     for (RuleRuntime rt : absentUnseen) {
-      if (!rt.rule.metric().equals(key.metric())) continue;
+      if (!rt.rule.metric().equals(s.metric)) continue;
       if (labels == null) {
-        labels = new HashMap<>(key.labels());
-        labels.put("resource", key.resource());
+        labels = new HashMap<>(s.labels);
+        labels.put("resource", s.resource);
       }
       boolean all = true;
       for (Matcher m : rt.rule.absentMatchers()) all &= m.matches(labels);
@@ -363,7 +489,7 @@ final class Evaluator {
       boolean seen = rt.absentSighted;
       if (!seen && nowNanos - firstNanos < rt.absentGraceNanos) continue;
       AlertKey ak = absentKey(rt.rule);
-      Entry e = entries.get(ak);
+      AlertEntry e = entries.get(ak);
       if (seen && e == null) {
         it.remove(); // seen within the grace: never absent
         continue;
@@ -373,7 +499,7 @@ final class Evaluator {
       e.value = seen ? 1 : 0;
       e.threshold = 1;
       e.recordPeriod(true, !seen);
-      decide(
+      machine.decide(
           e,
           !seen,
           rt.rule.severity(),
@@ -404,9 +530,14 @@ final class Evaluator {
     for (RuleRuntime rt : rules) {
       Duration max = rt.rule.heartbeat();
       if (max == null) continue;
-      for (Series s : seriesByMetric.getOrDefault(rt.rule.metric(), Set.of())) {
-        AlertKey ak = new AlertKey(rt.rule.name(), s.key.resource(), s.key.labels());
-        Entry e = entry(ak, rt, s.source);
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(rt.rule.metric(), List.of());
+      int index = readers.indexOf(rt);
+      for (Series s : store.heartbeatSeries(rt.rule.metric())) {
+        AlertEntry e = s.entry(index);
+        if (e == null) {
+          e = entry(new AlertKey(rt.rule.name(), s.resource, s.labels), rt, s.source);
+          s.cache(index, readers.size(), e);
+        }
         Duration silent = Duration.ofNanos(nowNanos - s.lastNanos);
         e.lastEvaluatedAt = now;
         e.value = silent.toMillis() / 1000.0;
@@ -415,7 +546,7 @@ final class Evaluator {
         // absent_over_time(m[max]) holds from then on, as Window.of(max) would be empty.
         boolean breach = silent.compareTo(max) >= 0;
         e.recordPeriod(true, breach);
-        decide(
+        machine.decide(
             e,
             breach,
             rt.rule.severity(),
@@ -426,544 +557,175 @@ final class Evaluator {
     }
   }
 
-  // ---------------------------------------------------------------- evaluation
-
-  private Entry entry(AlertKey ak, RuleRuntime rt, String source) {
-    Entry e = entries.get(ak);
-    if (e == null) {
-      e = new Entry(ak, rt, source);
-      entries.put(ak, e);
-      byFingerprint.put(e.fingerprint, e);
-      bySource.computeIfAbsent(source, r -> new LinkedHashSet<>()).add(e);
-    }
-    return e;
-  }
-
-  private void forget(Entry e) {
-    e.forgotten = true; // series that cached it look it up again
-    entries.remove(e.key);
-    byFingerprint.remove(e.fingerprint);
-    open.remove(e);
-    removeFrom(bySource, e.source, e);
-  }
-
-  private static <T> void removeFrom(Map<String, Set<T>> index, String key, T value) {
-    Set<T> set = index.get(key);
-    if (set != null && set.remove(value) && set.isEmpty()) index.remove(key);
-  }
-
-  /** One evaluation of {@code e} with data (or without, per its missing-data policy). */
-  private void evaluate(Entry e, Result r, Instant now, Emitter emit) {
-    e.lastEvaluatedAt = now;
-    if (!r.hasData) {
-      missing(e, now, emit);
-      return;
-    }
-    e.lastDataNanos = nowNanos;
-    e.lastResult = r;
-    e.recordRecent(now, r.value);
-    apply(e, r, now, emit, null);
-  }
-
-  /** One evaluation period with a real datapoint (for KEEP_LAST, the last one again). */
-  private void apply(Entry e, Result r, Instant now, Emitter emit, @Nullable String why) {
-    e.value = r.value;
-    // Hysteresis holds for a firing alert, also one that lost its data for a while.
-    boolean firing =
-        e.state == AlertState.FIRING
-            || (e.state == AlertState.NO_DATA && e.stateBeforeNoData == AlertState.FIRING);
-    boolean breach = (firing && r.clear != null) ? !r.clear : r.breach;
-    Severity severity = r.critical ? Severity.CRITICAL : e.rt.rule.severity();
-    e.threshold = r.critical ? r.criticalThreshold : r.threshold;
-    e.recordPeriod(true, breach);
-    judge(
-        e,
-        severity,
-        now,
-        emit,
-        why != null ? why : breach ? "condition holds" : "condition does not hold");
-  }
-
-  /**
-   * One evaluation period without a datapoint: its source was polled, the series was not in it. The
-   * rule's policy decides; see {@link #verdict}.
-   */
-  private void missing(Entry e, Instant now, Emitter emit) {
-    AlertRule rule = e.rt.rule;
-    MissingData policy = rule.missingData();
-    if (policy == MissingData.KEEP_LAST) {
-      Result last = e.lastResult;
-      if (last != null) apply(e, last, now, emit, "missing datapoint (last value kept)");
-      return;
-    }
-    e.recordPeriod(false, false);
-    Severity severity = e.severity == null ? rule.severity() : e.severity;
-    switch (policy) {
-      // CloudWatch ignore: the range is evaluated as for missing, but where missing would have
-      // insufficient data (or alarm prematurely) the state is kept.
-      case IGNORE -> judge(e, severity, now, emit, "missing datapoint");
-      case MISSING -> {
-        if (e.state == AlertState.NO_DATA) return;
-        if (e.state == AlertState.PENDING) {
-          // Prometheus: a series absent from the result has no alert, so its pending ends; it
-          // starts again, with a new for, when the series is back (rules/alerting.go, Eval).
-          AlertState before = e.state;
-          e.pendingSince = NONE;
-          transition(e, AlertState.INACTIVE, now, "missing datapoint: pending reset");
-          settle(e, before, now, emit);
-          return;
-        }
-        if (!rule.forDuration().isZero() && e.state != AlertState.FIRING) {
-          settle(e, e.state, now, emit); // a missing datapoint never starts a for
-          return;
-        }
-        judge(e, severity, now, emit, "missing datapoint");
-      }
-      case BREACHING -> {
-        e.value = Double.NaN;
-        judge(e, severity, now, emit, "missing datapoint (breaching)");
-      }
-      case NOT_BREACHING -> {
-        e.value = Double.NaN;
-        judge(e, severity, now, emit, "missing datapoint (not breaching)");
-      }
-      case KEEP_LAST -> throw new IllegalStateException("handled above");
-    }
-  }
-
-  /** Decides on the evaluation range of {@code e}; insufficient data keeps the state. */
-  private void judge(Entry e, Severity severity, Instant now, Emitter emit, String why) {
-    AlertRule rule = e.rt.rule;
-    Boolean breach =
-        verdict(
-            e.periodReal,
-            e.periodBreach,
-            rule.datapointsToAlarm(),
-            rule.evaluationPeriods(),
-            rule.missingData());
-    if (breach == null) {
-      settle(e, e.state, now, emit); // CloudWatch INSUFFICIENT_DATA, or ignore: state kept
-      return;
-    }
-    decide(e, breach, severity, now, emit, why);
-  }
-
-  /** CloudWatch's evaluation range for N evaluation periods: N + max(N / 3, 2), at most 64. */
-  static int evaluationRange(int n) {
-    return Math.min(64, n + Math.max(n / 3, 2));
-  }
-
-  /**
-   * CloudWatch's evaluation of an M-of-N alarm over its evaluation range ("How alarm state is
-   * evaluated when data is missing"), on the last 64 periods, newest in bit 0.
-   *
-   * <ul>
-   *   <li>At least N real datapoints in the range: the most recent N real ones decide, whatever the
-   *       policy ("the value you set for how to treat missing data is not needed and is ignored").
-   *   <li>Fewer: every real datapoint in the range counts, and the missing ones fill the rest of
-   *       the N as few times as possible: {@code BREACHING} as breaching, {@code NOT_BREACHING}
-   *       (and Vigil's {@code KEEP_LAST}) as not breaching. {@code MISSING} and {@code IGNORE}
-   *       alarm on M breaching real datapoints, are OK with a non-breaching one in the range, and
-   *       otherwise have insufficient data (null: the state is kept); {@code MISSING} also alarms
-   *       when every real datapoint breaches and the oldest is at least M periods old ("avoiding
-   *       premature transitions to alarm state").
-   * </ul>
-   *
-   * @return whether the rule breaches, or null when the data does not decide
-   */
-  static @Nullable Boolean verdict(long real, long breach, int m, int n, MissingData policy) {
-    int range = evaluationRange(n);
-    long mask = range == 64 ? -1L : (1L << range) - 1;
-    real &= mask;
-    breach &= real;
-    int k = Long.bitCount(real);
-    if (k >= n) {
-      long recent = 0;
-      long left = real;
-      for (int i = 0; i < n; i++) {
-        long newest = Long.lowestOneBit(left);
-        recent |= newest;
-        left &= ~newest;
-      }
-      return Long.bitCount(breach & recent) >= m;
-    }
-    int b = Long.bitCount(breach);
-    return switch (policy) {
-      case BREACHING -> b + (n - k) >= m;
-      case NOT_BREACHING, KEEP_LAST -> b >= m;
-      case MISSING, IGNORE -> {
-        if (b >= m) yield true;
-        if ((real & ~breach) != 0) yield false;
-        int oldestAge = 64 - Long.numberOfLeadingZeros(real); // 0 without any real datapoint
-        if (policy == MissingData.MISSING && k > 0 && oldestAge >= m) yield true;
-        yield null;
-      }
-    };
-  }
-
-  /** The state machine after one evaluation decided whether the rule breaches now. */
-  private void decide(
-      Entry e, boolean breach, Severity severity, Instant now, Emitter emit, String why) {
-    AlertRule rule = e.rt.rule;
-    AlertState before = e.state;
-    if (rule.flapDetection()) deferred = new ArrayList<>();
-    if (e.state == AlertState.NO_DATA) {
-      // Data is back: resume where the alert was before it lost its data.
-      if (e.stateBeforeNoData == AlertState.FIRING && breach) {
-        e.severity = severity;
-        transition(e, AlertState.FIRING, now, "data is back; " + why);
-        notify(e, NotificationType.FIRING, now, emit);
-        settle(e, before, now, emit);
-        return;
-      }
-      resolve(e, now, emit, "data is back; " + why);
-    }
-    switch (e.state) {
-      case INACTIVE, RESOLVED -> {
-        if (breach) {
-          e.pendingSince = nowNanos;
-          e.pendingAt = e.stamp(now);
-          e.severity = severity;
-          if (rule.forDuration().isZero()) fire(e, now, emit, why);
-          else transition(e, AlertState.PENDING, now, why);
-        }
-      }
-      case PENDING -> {
-        if (!breach) {
-          e.pendingSince = NONE;
-          transition(e, AlertState.INACTIVE, now, why);
-        } else {
-          e.severity = severity;
-          long held = nowNanos - e.pendingSince;
-          if (held >= e.rt.forNanos) {
-            fire(e, now, emit, "condition held for " + Duration.ofNanos(held));
-          }
-        }
-      }
-      case FIRING -> {
-        if (breach) {
-          e.keepFiringSince = NONE;
-          if (severity != e.severity) {
-            Severity old = e.severity;
-            e.severity = severity;
-            history(
-                e,
-                AlertState.FIRING,
-                AlertState.FIRING,
-                now,
-                "severity " + old + " -> " + severity);
-            // A sink that never heard it fire hears FIRING instead: delivery decides, per sink.
-            notify(e, NotificationType.SEVERITY_CHANGED, now, emit);
-          }
-        } else if (e.rt.keepFiringNanos > 0
-            && nowNanos - keepFiringSince(e) < e.rt.keepFiringNanos) {
-          // Prometheus keep_firing_for: counted from the first evaluation that no longer breached.
-        } else {
-          resolve(e, now, emit, why);
-        }
-      }
-      case NO_DATA -> throw new IllegalStateException("left NO_DATA above");
-    }
-    settle(e, before, now, emit);
-  }
-
-  private long keepFiringSince(Entry e) {
-    if (e.keepFiringSince == NONE) e.keepFiringSince = nowNanos;
-    return e.keepFiringSince;
-  }
-
-  private void fire(Entry e, Instant now, Emitter emit, String why) {
-    e.startsAt = e.stamp(now);
-    transition(e, AlertState.FIRING, now, why);
-    notify(e, NotificationType.FIRING, now, emit);
-  }
-
-  private void resolve(Entry e, Instant now, Emitter emit, String why) {
-    transition(e, AlertState.RESOLVED, now, why);
-    if (e.rt.rule.notifyResolved()) notify(e, NotificationType.RESOLVED, now, emit);
-  }
-
-  /**
-   * The end of one evaluation of {@code e}: flap detection on the state it is in now, then the
-   * notifications the evaluation made. As in Nagios, flapping is checked before notifying ({@code
-   * base/checks.c} runs {@code check_for_service_flapping} before {@code service_notification}), so
-   * the transition that starts a flap is held with the rest.
-   */
-  private void settle(Entry e, AlertState before, Instant now, Emitter emit) {
-    List<AlertNotification> made = deferred;
-    deferred = null;
-    FlapDetector.Transition t = FlapDetector.Transition.NONE;
-    if (e.rt.rule.flapDetection() && before != AlertState.NO_DATA) {
-      t = e.flapDetector().record(flapLevel(e));
-    }
-    if (t == FlapDetector.Transition.STARTED) {
-      e.flapping = true;
-      // Nagios set_service_flap: a recovery is owed when the flap stops only if it started on a
-      // problem that was notified.
-      e.flapStartedOnProblem = e.state == AlertState.FIRING && e.toldFiring;
-      reindex(e);
-      history(
-          e,
-          e.state,
-          e.state,
-          now,
-          "flapping started at " + pct(e.flapDetector().percentStateChange()));
-      emit.emit(notification(e, NotificationType.FLAPPING_STARTED, AlertStatus.FIRING, now));
-      e.note = "";
-      return; // what this evaluation made is held with the flap
-    }
-    if (t == FlapDetector.Transition.STOPPED) {
-      stopFlapping(
-          e, now, emit, "flapping stopped at " + pct(e.flapDetector().percentStateChange()));
-      return; // the notification owed for the current state went out with the stop
-    }
-    if (made != null && !e.flapping) {
-      for (AlertNotification n : made) told(e, n, emit);
-    }
-    if (!e.flapping && (e.state == AlertState.INACTIVE || e.state == AlertState.RESOLVED)) {
-      e.recent = null; // its notifications are made: a quiet series holds no chart
-    }
-  }
-
-  /**
-   * Nagios records the service state, OK, WARNING or CRITICAL, so a change of severity while firing
-   * is a state change too; pending is a soft state and counts as OK.
-   */
-  private static int flapLevel(Entry e) {
-    if (e.state != AlertState.FIRING) return 0;
-    return e.severity == Severity.CRITICAL ? 2 : 1;
-  }
-
-  /**
-   * Ends flapping with the stop notice, which carries the current status, then what is owed. As in
-   * Nagios' {@code clear_service_flap}: a RESOLVED if the flap started on a notified problem and
-   * the alert no longer fires. Beyond Nagios, which waits for the next problem notification: a
-   * FIRING if it fires and the sinks last heard it was not firing, and a SEVERITY_CHANGED if it
-   * fires at another severity than they last heard of a flap that started on a problem.
-   */
-  private void stopFlapping(Entry e, Instant now, Emitter emit, String why) {
-    e.flapping = false;
-    reindex(e);
-    history(e, e.state, e.state, now, why);
-    boolean firing = e.state == AlertState.FIRING;
-    AlertStatus status = firing ? AlertStatus.FIRING : AlertStatus.RESOLVED;
-    emit.emit(notification(e, NotificationType.FLAPPING_STOPPED, status, now));
-    Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
-    if (!firing && e.flapStartedOnProblem && e.rt.rule.notifyResolved()) {
-      told(e, notification(e, NotificationType.RESOLVED, AlertStatus.RESOLVED, now), emit);
-    } else if (firing && !e.toldFiring) {
-      told(e, notification(e, NotificationType.FIRING, AlertStatus.FIRING, now), emit);
-    } else if (firing && e.flapStartedOnProblem && e.toldSeverity != severity) {
-      told(e, notification(e, NotificationType.SEVERITY_CHANGED, AlertStatus.FIRING, now), emit);
-    }
-    e.flapStartedOnProblem = false;
-    e.note = "";
-  }
-
-  private static String pct(double p) {
-    return Templates.formatNumber(p) + "% state change";
-  }
-
   /**
    * After a successful poll: missing datapoints, NO_DATA after staleness, resources gone. Only the
-   * alerts of this source are looked at; resources the source reported as failed are left alone.
+   * series of this source are looked at, once each, in the order they started; resources the source
+   * reported as failed are left alone.
    */
-  private void sweep(SourceState src, long poll, Set<String> failed, Instant now, Emitter emit) {
-    // Rule and resource pairs evaluated in this poll, under any labels: made when first needed.
-    Set<List<String>> ruleResources = null;
-    for (Entry e : new ArrayList<>(bySource.getOrDefault(src.name, Set.of()))) {
-      if (e.rt.rule.heartbeat() != null || failed.contains(e.key.resource())) continue;
-      long[] seen = src.resourceSeen.get(e.key.resource());
-      long stale = e.rt.staleNanos;
-      if (seen == null || nowNanos - seen[0] >= stale) {
-        // The resource is no longer listed: after the staleness period its alerts resolve.
-        gone(e, now, emit, "resource gone");
-        continue;
-      }
-      if (e.evaluatedPoll == poll) continue;
-      if (e.lastDataNanos != NONE && nowNanos - e.lastDataNanos >= stale) {
-        if (ruleResources == null) {
-          ruleResources = new HashSet<>();
-          for (Entry other : entries.values()) {
-            if (other.evaluatedPoll == poll) {
-              ruleResources.add(List.of(other.key.rule(), other.key.resource()));
-            }
-          }
+  private void sweep(SourceHealth src, long poll, Set<String> failed, Instant now, Emitter emit) {
+    ruleResources = null;
+    SeriesStore.SourceSeries list = store.ofSource(src.name);
+    int n = list.compact();
+    for (int k = 0; k < n; k++) {
+      Series s = list.get(k);
+      if (s.removed) continue; // removed by this sweep
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
+      for (int i = 0; i < readers.size() && !s.removed; i++) {
+        RuleRuntime rt = readers.get(i);
+        if (rt.rule.heartbeat() != null || rt.rule.condition() == null) continue;
+        AlertEntry e = s.entry(i);
+        if (e != null) {
+          if (e.sweptPoll == poll || !e.source.equals(src.name)) continue;
+          e.sweptPoll = poll;
+          if (failed.contains(s.resource)) continue;
+          sweepEntry(e, src, poll, now, emit);
+        } else if (quietSlot(rt, i) && (s.quietLive & (1L << i)) != 0) {
+          if (failed.contains(s.resource)) continue;
+          sweepQuiet(s, i, readers.size(), rt, src, poll, now, emit);
         }
       }
-      if (ruleResources != null
-          && e.lastDataNanos != NONE
-          && nowNanos - e.lastDataNanos >= stale
-          && ruleResources.contains(List.of(e.key.rule(), e.key.resource()))) {
-        // The metric still arrives for the resource, under other labels (a label changed): this
-        // series was replaced, its data is not missing. Like a resource gone, it resolves.
-        gone(e, now, emit, "series gone");
-        forgetSeries(e);
-        continue;
-      }
-      missing(e, now, emit);
-      if (e.rt.rule.missingData() == MissingData.MISSING
-          && e.state != AlertState.NO_DATA
-          && e.lastDataNanos != NONE
-          && nowNanos - e.lastDataNanos >= stale) {
-        e.value = Double.NaN;
-        e.severity = e.severity == null ? e.rt.rule.severity() : e.severity;
-        e.stateBeforeNoData =
-            e.state == AlertState.FIRING ? AlertState.FIRING : AlertState.INACTIVE;
-        if (e.startsAt == null || e.state != AlertState.FIRING) e.startsAt = e.stamp(now);
-        e.pendingSince = NONE;
-        transition(
-            e,
-            AlertState.NO_DATA,
-            now,
-            "no data for " + Duration.ofNanos(nowNanos - e.lastDataNanos));
-        notify(e, NotificationType.NO_DATA, now, emit);
+      // Forget the series of resources gone for longer than any rule looks back; heartbeat series
+      // stay, so that a dead man's switch keeps firing for a resource that went silent.
+      if (!s.removed && !heartbeatMetrics.contains(s.metric)) {
+        long seen = src.resourceSeen.get(s.resource);
+        if (seen == LastSeen.NONE || nowNanos - seen >= maxStaleNanos) store.remove(s);
       }
     }
-    // Forget the series of resources gone for longer than any rule looks back; heartbeat series
-    // stay, so that a dead man's switch keeps firing for a resource that went silent.
-    for (var it = src.resourceSeen.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, long[]> seen = it.next();
-      if (nowNanos - seen.getValue()[0] < maxStaleNanos) continue;
-      Set<Series> ofResource = seriesByResource.getOrDefault(seen.getKey(), Set.of());
-      for (Series s : new ArrayList<>(ofResource)) {
-        if (!s.source.equals(src.name) || heartbeatMetrics.contains(s.key.metric())) continue;
-        removeSeries(s);
-      }
-      it.remove();
+    src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
+    ruleResources = null;
+  }
+
+  /** The sweep of an alert object: gone, replaced, or a period without a datapoint. */
+  private void sweepEntry(AlertEntry e, SourceHealth src, long poll, Instant now, Emitter emit) {
+    long seen = src.resourceSeen.get(e.key.resource());
+    long stale = e.rt.staleNanos;
+    if (seen == LastSeen.NONE || nowNanos - seen >= stale) {
+      // The resource is no longer listed: after the staleness period its alerts resolve.
+      gone(e, now, emit, "resource gone");
+      return;
     }
+    if (e.evaluatedPoll == poll) return;
+    if (replaced(e.rt, e.key.resource(), e.lastDataNanos)) {
+      // The metric still arrives for the resource, under other labels (a label changed): this
+      // series was replaced, its data is not missing. Like a resource gone, it resolves.
+      gone(e, now, emit, "series gone");
+      forgetSeries(e.rt, e.key.resource(), e.key.labels());
+      return;
+    }
+    missing(e, now, emit);
+  }
+
+  /** As {@link #sweepEntry} for a quiet alert, which becomes an object if it stops being quiet. */
+  private void sweepQuiet(
+      Series s,
+      int i,
+      int readers,
+      RuleRuntime rt,
+      SourceHealth src,
+      long poll,
+      Instant now,
+      Emitter emit) {
+    long seen = src.resourceSeen.get(s.resource);
+    if (seen == LastSeen.NONE || nowNanos - seen >= rt.staleNanos) {
+      s.quietLive &= ~(1L << i); // gone: nothing was open
+      return;
+    }
+    if (s.touchedPoll == poll) return;
+    long[] q = quietOf(s, i, rt);
+    long lastData = lastData(s, q, rt);
+    if (replaced(rt, s.resource, lastData)) {
+      s.quietLive &= ~(1L << i);
+      forgetSeries(rt, s.resource, s.labels);
+      return;
+    }
+    boolean noData =
+        rt.rule.missingData() == MissingData.MISSING
+            && lastData != NONE
+            && nowNanos - lastData >= rt.staleNanos;
+    if (!noData && quietMissing(s, q, rt)) return;
+    AlertEntry e = materialize(s, i, readers, rt, src.name);
+    e.sweptPoll = poll;
+    missing(e, now, emit);
+  }
+
+  /** Data stale, and the rule evaluated for the resource under other labels this poll. */
+  private boolean replaced(RuleRuntime rt, String resource, long lastData) {
+    if (lastData == NONE || nowNanos - lastData < rt.staleNanos) return false;
+    Set<List<String>> pairs = ruleResources;
+    if (pairs == null) ruleResources = pairs = evaluatedThisPoll();
+    return pairs.contains(List.of(rt.rule.name(), resource));
+  }
+
+  /** A period without a datapoint for {@code e}, then NO_DATA once its data is stale. */
+  private void missing(AlertEntry e, Instant now, Emitter emit) {
+    machine.missing(e, now, emit);
+    long stale = e.rt.staleNanos;
+    if (e.rt.rule.missingData() == MissingData.MISSING
+        && e.state != AlertState.NO_DATA
+        && e.lastDataNanos != NONE
+        && nowNanos - e.lastDataNanos >= stale) {
+      machine.noData(e, now, emit);
+    }
+  }
+
+  /**
+   * The (rule, resource) pairs this poll evaluated, under any labels: the rules with a condition
+   * reading the series it touched.
+   */
+  private Set<List<String>> evaluatedThisPoll() {
+    Set<List<String>> out = new HashSet<>();
+    for (int k = 0; k < touchedCount; k++) {
+      Series s = touched[k];
+      for (RuleRuntime rt : rulesByMetric.getOrDefault(s.metric, List.of())) {
+        if (rt.rule.condition() != null) out.add(List.of(rt.rule.name(), s.resource));
+      }
+    }
+    return out;
   }
 
   /** Resolves {@code e} if it is open, saying why, and forgets it. */
-  private void gone(Entry e, Instant now, Emitter emit, String why) {
-    if (e.flapping || e.state == AlertState.FIRING || e.state == AlertState.NO_DATA) {
-      e.note = " (" + why + ")";
-      if (e.flapping) {
-        transition(e, AlertState.RESOLVED, now, why);
-        stopFlapping(e, now, emit, why);
-      } else {
-        resolve(e, now, emit, why);
-      }
-    }
+  private void gone(AlertEntry e, Instant now, Emitter emit, String why) {
+    machine.gone(e, now, emit, why);
     forget(e);
   }
 
   /** Forgets the series of a replaced label set: no data arrives for it any more. */
-  private void forgetSeries(Entry e) {
-    for (String metric : e.rt.metrics) {
-      Series s = series.get(new SeriesKey(metric, e.key.resource(), e.key.labels()));
-      if (s != null && !heartbeatMetrics.contains(metric)) removeSeries(s);
+  private void forgetSeries(RuleRuntime rt, String resource, Map<String, String> labels) {
+    for (String metric : rt.metrics) {
+      Series s = store.find(metric, resource, labels);
+      if (s != null && !heartbeatMetrics.contains(metric)) store.remove(s);
     }
   }
 
-  private void removeSeries(Series s) {
-    series.remove(s.key);
-    removeFrom(seriesByMetric, s.key.metric(), s);
-    removeFrom(seriesByResource, s.key.resource(), s);
-  }
-
-  // ---------------------------------------------------------------- notifications
-
-  private void transition(Entry e, AlertState to, Instant now, String why) {
-    AlertState from = e.state;
-    e.state = to;
-    e.keepFiringSince = NONE;
-    if (to == AlertState.PENDING || to == AlertState.FIRING || to == AlertState.NO_DATA) {
-      e.startRecent(now);
+  private AlertEntry entry(AlertKey ak, RuleRuntime rt, String source) {
+    AlertEntry e = entries.get(ak);
+    if (e == null) {
+      e = new AlertEntry(ak, rt, source);
+      entries.put(ak, e);
+      byFingerprint.put(e.fingerprint, e);
     }
-    reindex(e);
-    history(e, from, to, now, why);
+    return e;
   }
 
-  /** Keeps {@link #open} in step with the state and flapping of {@code e}. */
-  private void reindex(Entry e) {
-    if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA || e.flapping) open.add(e);
-    else open.remove(e);
-  }
-
-  private static void history(Entry e, AlertState from, AlertState to, Instant now, String why) {
-    ArrayDeque<AlertTransition> h = e.history;
-    if (h == null) e.history = h = new ArrayDeque<>(4);
-    if (h.size() == HISTORY_LIMIT) h.removeFirst();
-    h.addLast(new AlertTransition(e.stamp(now), from, to, e.value, why));
-  }
-
-  /**
-   * Makes the notification of a transition of {@code e}; held while it flaps, and kept back until
-   * the flap check at the end of the evaluation if its rule detects flapping.
-   */
-  private void notify(Entry e, NotificationType type, Instant now, Emitter emit) {
-    AlertStatus status =
-        type == NotificationType.RESOLVED ? AlertStatus.RESOLVED : AlertStatus.FIRING;
-    AlertNotification n = notification(e, type, status, now);
-    e.note = "";
-    List<AlertNotification> later = deferred;
-    if (later != null) later.add(n);
-    else if (!e.flapping) told(e, n, emit);
-  }
-
-  /** Emits {@code n} and remembers what the sinks were last told about {@code e}. */
-  private static void told(Entry e, AlertNotification n, Emitter emit) {
-    emit.emit(n);
-    switch (n.type()) {
-      case FIRING, SEVERITY_CHANGED, NO_DATA -> {
-        e.toldFiring = true;
-        e.toldSeverity = n.severity();
-      }
-      case RESOLVED -> e.toldFiring = false;
-      default -> {}
-    }
-  }
-
-  private AlertNotification notification(
-      Entry e, NotificationType type, AlertStatus status, Instant now) {
-    Severity severity = e.severity == null ? e.rt.rule.severity() : e.severity;
-    Map<String, String> labels = e.labels(severity);
-    Instant at = e.stamp(now); // never before an earlier timestamp of this alert
-    Instant startsAt = e.startsAt == null ? at : e.startsAt;
-    return new AlertNotification(
-        e.rt.rule.name(),
-        status,
-        severity,
-        e.key.resource(),
-        labels,
-        render(e.rt.rule.summary(), e, severity, labels) + e.note,
-        e.value,
-        e.threshold,
-        startsAt,
-        status == AlertStatus.RESOLVED ? (at.isBefore(startsAt) ? startsAt : at) : null,
-        e.fingerprint,
-        type,
-        render(e.rt.rule.description(), e, severity, labels),
-        at,
-        e.recentValues());
-  }
-
-  private static String render(
-      String template, Entry e, Severity severity, Map<String, String> labels) {
-    if (template.isEmpty()) return "";
-    Map<String, String> values = new HashMap<>();
-    values.put("rule", e.rt.rule.name());
-    values.put("metric", e.rt.rule.metric());
-    values.put("resource", e.key.resource());
-    values.put("value", Double.isNaN(e.value) ? "no data" : Templates.formatNumber(e.value));
-    values.put("threshold", Templates.formatNumber(e.threshold));
-    values.put("severity", severity.name());
-    return Templates.render(template, values, labels);
+  private void forget(AlertEntry e) {
+    e.forgotten = true; // series that cached it look it up again
+    entries.remove(e.key);
+    byFingerprint.remove(e.fingerprint);
+    machine.open.remove(e);
   }
 
   // ---------------------------------------------------------------- queries
 
   synchronized List<Alert> activeAlerts() {
     List<Alert> alerts = new ArrayList<>();
-    for (Entry e : entries.values()) {
+    for (AlertEntry e : entries.values()) {
       if (e.state == AlertState.PENDING
           || e.state == AlertState.FIRING
           || e.state == AlertState.NO_DATA) {
         alerts.add(e.snapshot());
       }
     }
-    for (SourceState src : sources.values()) {
+    for (SourceHealth src : sources.values()) {
       if (src.health != null) alerts.add(src.health);
     }
     alerts.sort(
@@ -979,499 +741,18 @@ final class Evaluator {
   }
 
   synchronized List<AlertTransition> history(String fingerprint) {
-    Entry e = byFingerprint.get(fingerprint);
+    AlertEntry e = byFingerprint.get(fingerprint);
     ArrayDeque<AlertTransition> h = e == null ? null : e.history;
     return h == null ? List.of() : List.copyOf(h);
   }
 
-  /** Sample labels, then the rule's labels, then the reserved ones: later ones win. */
-  static Map<String, String> alertLabels(
-      AlertRule rule, String resource, Map<String, String> sampleLabels, Severity severity) {
-    Map<String, String> labels = new TreeMap<>(sampleLabels);
-    labels.putAll(rule.labels());
-    labels.put("alertname", rule.name());
-    labels.put("resource", resource);
-    labels.put("severity", severity.name().toLowerCase(Locale.ROOT));
-    return labels;
-  }
-
   /** Severity is left out so that an alert keeps its identity when its severity changes. */
   static String fingerprint(Map<String, String> labels) {
-    Map<String, String> identity = new TreeMap<>(labels);
-    identity.remove("severity");
-    return Labels.fingerprint(identity);
+    return Notifications.fingerprint(labels);
   }
 
-  // ---------------------------------------------------------------- state
-
-  record SeriesKey(String metric, String resource, Map<String, String> labels) {}
-
-  record AlertKey(String rule, String resource, Map<String, String> labels) {}
-
-  /** The outcome of evaluating a rule's conditions once. */
-  record Result(
-      boolean hasData,
-      boolean breach,
-      boolean critical,
-      @Nullable Boolean clear,
-      double value,
-      double threshold,
-      double criticalThreshold) {}
-
-  /**
-   * A window some rule reads from a metric, and whether any reads its extremes (min, max) or its
-   * trend (predict_linear): a window read for its average keeps neither.
-   */
-  record WindowSpec(Window window, boolean extremes, boolean trend) {
-    static final WindowSpec[] NONE = new WindowSpec[0];
-
-    /** {@code specs} with {@code window} read for {@code kind}, merged into one spec per window. */
-    static WindowSpec[] add(WindowSpec @Nullable [] specs, Window window, Aggregation.Kind kind) {
-      boolean extremes = kind == Aggregation.Kind.MIN || kind == Aggregation.Kind.MAX;
-      boolean trend = kind == Aggregation.Kind.PREDICT_LINEAR;
-      WindowSpec[] out = specs == null ? NONE : specs;
-      for (int i = 0; i < out.length; i++) {
-        WindowSpec s = out[i];
-        if (s.window.equals(window)) {
-          out = out.clone();
-          out[i] = new WindowSpec(window, s.extremes || extremes, s.trend || trend);
-          return out;
-        }
-      }
-      out = Arrays.copyOf(out, out.length + 1);
-      out[out.length - 1] = new WindowSpec(window, extremes, trend);
-      return out;
-    }
-
-    SampleWindow create() {
-      return SampleWindow.of(
-          window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
-    }
-  }
-
-  /** One series: the latest value and the windows its rules need. Not thread safe. */
-  static final class Series {
-    final SeriesKey key;
-    final String source;
-
-    /** The windows, shared by every series of the metric, and this series' samples in each. */
-    final WindowSpec[] specs;
-
-    final SampleWindow[] windows;
-
-    double last = Double.NaN;
-
-    /** The last poll that brought a sample of this series. */
-    long touchedPoll;
-
-    /** The alerts of the rules reading this series' metric, by their index there; lazily. */
-    private Entry @Nullable [] entries;
-
-    /** Ticker reading of the last sample. */
-    long lastNanos = NONE;
-
-    /** The same in milliseconds, the time base of the windows. */
-    long lastMillis = NONE;
-
-    Series(SeriesKey key, String source, WindowSpec[] specs) {
-      this.key = key;
-      this.source = source;
-      this.specs = specs;
-      this.windows = new SampleWindow[specs.length];
-      for (int i = 0; i < specs.length; i++) windows[i] = specs[i].create();
-    }
-
-    /** The cached alert of the {@code i}-th rule reading this metric, if it is still known. */
-    @Nullable Entry entry(int i) {
-      Entry[] cached = entries;
-      if (cached == null) return null;
-      Entry e = cached[i];
-      return e == null || e.forgotten ? null : e;
-    }
-
-    void cache(int i, int rules, Entry e) {
-      Entry[] cached = entries;
-      if (cached == null) entries = cached = new Entry[rules];
-      cached[i] = e;
-    }
-
-    /** Adds a sample taken at ticker reading {@code nanos}. */
-    void add(double value, long nanos) {
-      long millis = Math.floorDiv(nanos, 1_000_000L);
-      last = value;
-      lastNanos = nanos;
-      lastMillis = millis;
-      for (SampleWindow w : windows) w.add(millis, value);
-    }
-
-    double aggregate(Aggregation a, long nowNanos) {
-      if (a.kind == Aggregation.Kind.LATEST) return last;
-      Window window = a.window;
-      if (window == null) return Double.NaN;
-      SampleWindow w = null;
-      for (int i = 0; i < specs.length; i++) {
-        if (specs[i].window.equals(window)) w = windows[i];
-      }
-      if (w == null) return Double.NaN;
-      w.evictExpired(Math.max(Math.floorDiv(nowNanos, 1_000_000L), lastMillis));
-      if (w.isEmpty()) return Double.NaN;
-      // "The last N samples" means N: a count window has no value until it is full.
-      if (window.duration().isZero() && w.size() < window.count()) return Double.NaN;
-      return switch (a.kind) {
-        case AVG -> w.avg();
-        case MIN -> w.min();
-        case MAX -> w.max();
-        case PERCENTILE -> w.percentile(a.percentile);
-        case RATE -> w.size() < 2 ? Double.NaN : w.ratePerSecond();
-        case PREDICT_LINEAR ->
-            w.size() < 2 ? Double.NaN : w.predictLinear(w.lastTimeMillis() + a.ahead.toMillis());
-        case LATEST -> last;
-      };
-    }
-  }
-
-  /** A rule and what it needs, computed once. */
-  static final class RuleRuntime {
-    final AlertRule rule;
-    final List<Condition> leaves = new ArrayList<>();
-    final Set<String> metrics = new HashSet<>();
-    final long forNanos;
-    final long keepFiringNanos;
-    final long staleNanos;
-    final long absentGraceNanos;
-
-    /** For an absent rule: a matching series was reported. Guarded by the evaluator's lock. */
-    boolean absentSighted;
-
-    RuleRuntime(AlertRule rule) {
-      this.rule = rule;
-      this.forNanos = nanos(rule.forDuration());
-      this.keepFiringNanos = nanos(rule.keepFiringFor());
-      this.staleNanos = nanos(rule.staleAfter());
-      Duration grace = rule.absentGrace();
-      this.absentGraceNanos = grace == null ? 0 : nanos(grace);
-      for (Condition c :
-          new Condition[] {rule.condition(), rule.criticalCondition(), rule.clearCondition()}) {
-        if (c != null) c.collectLeaves(leaves);
-      }
-      leaves.forEach(l -> metrics.add(l.metric));
-      metrics.add(rule.metric());
-    }
-
-    Result evaluate(Evaluator ev, String resource, Map<String, String> labels) {
-      // Heartbeat rules, the only ones without a condition, are never evaluated here.
-      Condition condition = requireNonNull(rule.condition(), "condition of a threshold rule");
-      Outcome base = ev.outcome(condition, resource, labels);
-      if (!base.hasData)
-        return new Result(false, false, false, null, Double.NaN, Double.NaN, Double.NaN);
-      Condition critical = rule.criticalCondition();
-      Outcome crit = critical == null ? null : ev.outcome(critical, resource, labels);
-      Condition clear = rule.clearCondition();
-      Outcome clr = clear == null ? null : ev.outcome(clear, resource, labels);
-      boolean isCritical = crit != null && crit.hasData && crit.holds;
-      return new Result(
-          true,
-          base.holds || isCritical,
-          isCritical,
-          (clr == null || !clr.hasData) ? null : clr.holds,
-          base.value,
-          base.threshold,
-          crit == null ? Double.NaN : crit.threshold);
-    }
-  }
-
-  record Outcome(boolean hasData, boolean holds, double value, double threshold) {}
-
-  Outcome outcome(Condition c, String resource, Map<String, String> labels) {
-    if (c.isLeaf()) {
-      Series s = series.get(new SeriesKey(c.metric, resource, labels));
-      double v = s == null ? Double.NaN : s.aggregate(c.aggregation, nowNanos);
-      if (Double.isNaN(v)) return new Outcome(false, false, Double.NaN, Double.NaN);
-      double threshold =
-          switch (c.op) {
-            case ABOVE -> c.lo;
-            case BELOW -> c.hi;
-            default -> v > c.hi ? c.hi : c.lo;
-          };
-      return new Outcome(true, c.holds(v), v, threshold);
-    }
-    boolean all = c.op == Condition.Op.ALL;
-    boolean anyData = false;
-    boolean allData = true;
-    boolean holds = all;
-    Outcome first = null;
-    Outcome firstWithData = null;
-    Outcome firstHolding = null;
-    for (Condition part : c.parts) {
-      Outcome o = outcome(part, resource, labels);
-      if (first == null) first = o;
-      if (o.hasData && firstWithData == null) firstWithData = o;
-      if (o.hasData && o.holds && firstHolding == null) firstHolding = o;
-      anyData |= o.hasData;
-      allData &= o.hasData;
-      if (all) holds &= o.hasData && o.holds;
-      else holds |= o.hasData && o.holds;
-    }
-    boolean hasData = all ? allData : anyData;
-    // The value reported is the first part's for allOf, and the part that holds for anyOf.
-    Outcome shown =
-        all
-            ? first
-            : firstHolding != null ? firstHolding : firstWithData != null ? firstWithData : first;
-    requireNonNull(shown, "a composite condition has parts");
-    return new Outcome(hasData, hasData && holds, shown.value, shown.threshold);
-  }
-
-  /** One alert: its state machine and history. */
-  static final class Entry {
-    final AlertKey key;
-    final RuleRuntime rt;
-    final String source;
-    final String fingerprint;
-    AlertState state = AlertState.INACTIVE;
-    @Nullable Severity severity;
-
-    /** Ticker reading when the pending alert first breached; {@link #NONE} when not pending. */
-    long pendingSince = NONE;
-
-    /** The same on the wall clock, for {@link Alert#startsAt()} of a pending alert. */
-    @Nullable Instant pendingAt;
-
-    /** Wall-clock start of the firing (or no-data) episode. */
-    @Nullable Instant startsAt;
-
-    /** Ticker reading of the first evaluation that no longer breached while firing. */
-    long keepFiringSince = NONE;
-
-    /** The latest timestamp given to this alert: later ones are never before it. */
-    @Nullable Instant lastStamp;
-
-    /** What the sinks were last told: firing (and at which severity) or not. */
-    boolean toldFiring;
-
-    @Nullable Severity toldSeverity;
-
-    /** Where the alert was when it lost its data: NO_DATA resumes from there. */
-    AlertState stateBeforeNoData = AlertState.INACTIVE;
-
-    /** Appended to the summary of the next notification: why it was sent, if not obvious. */
-    String note = "";
-
-    /** Ticker reading of the last real datapoint. */
-    long lastDataNanos = NONE;
-
-    @Nullable Instant lastEvaluatedAt;
-    @Nullable Result lastResult;
-    double value = Double.NaN;
-    double threshold = Double.NaN;
-
-    /** The last 64 evaluation periods, real or missing, newest in bit 0: 1 = a real datapoint. */
-    long periodReal;
-
-    /** Of those, 1 = a real datapoint that breached. */
-    long periodBreach;
-
-    boolean flapping;
-
-    /** The last poll that evaluated this alert. */
-    long evaluatedPoll;
-
-    /** Forgotten by the evaluator: a series' cached reference to it is stale. */
-    boolean forgotten;
-
-    /** Whether the flap under way started while firing, with the sinks told so. */
-    boolean flapStartedOnProblem;
-
-    private @Nullable FlapDetector flapDetector;
-
-    /**
-     * The values evaluated since the alert left inactive, for {@link
-     * AlertNotification#recentValues()}; null while it is quiet.
-     */
-    @Nullable SampleWindow recent;
-
-    /** The last transitions; null until the first, so that an alert that never moved holds none. */
-    @Nullable ArrayDeque<AlertTransition> history;
-
-    Entry(AlertKey key, RuleRuntime rt, String source) {
-      this.key = key;
-      this.rt = rt;
-      this.source = source;
-      this.fingerprint =
-          fingerprint(alertLabels(rt.rule, key.resource(), key.labels(), rt.rule.severity()));
-    }
-
-    Map<String, String> labels(Severity severity) {
-      return alertLabels(rt.rule, key.resource(), key.labels(), severity);
-    }
-
-    /**
-     * Records one evaluation period, newest in bit 0: whether it had a real datapoint, and whether
-     * that breached.
-     */
-    void recordPeriod(boolean real, boolean breach) {
-      periodReal = (periodReal << 1) | (real ? 1L : 0L);
-      periodBreach = (periodBreach << 1) | (real && breach ? 1L : 0L);
-    }
-
-    /**
-     * A timestamp for this alert at wall time {@code now}: {@code now}, unless the clock stepped
-     * back behind an earlier timestamp of this alert, which is then kept.
-     */
-    Instant stamp(Instant now) {
-      Instant last = lastStamp;
-      if (last != null && now.isBefore(last)) return last;
-      lastStamp = now;
-      return now;
-    }
-
-    /** Starts the recent values with the current one, unless they are under way. */
-    void startRecent(Instant now) {
-      if (recent != null) return;
-      recent = SampleWindow.ofCount(AlertNotification.MAX_RECENT_VALUES);
-      recordRecent(now, value);
-    }
-
-    /**
-     * Adds a finite value at {@code now}, or just after the latest one if the clock stepped back.
-     */
-    void recordRecent(Instant now, double v) {
-      SampleWindow w = recent;
-      if (w == null || !Double.isFinite(v)) return;
-      long t = now.toEpochMilli();
-      w.add(w.isEmpty() ? t : Math.max(t, w.lastTimeMillis()), v);
-    }
-
-    List<AlertNotification.Point> recentValues() {
-      SampleWindow w = recent;
-      if (w == null || w.isEmpty()) return List.of();
-      AlertNotification.Point[] points = new AlertNotification.Point[w.size()];
-      for (int k = 0; k < points.length; k++) {
-        points[k] = new AlertNotification.Point(Instant.ofEpochMilli(w.timeAt(k)), w.valueAt(k));
-      }
-      return List.of(points);
-    }
-
-    FlapDetector flapDetector() {
-      if (flapDetector == null) {
-        flapDetector = new FlapDetector(rt.rule.flapLowThreshold(), rt.rule.flapHighThreshold());
-      }
-      return flapDetector;
-    }
-
-    Alert snapshot() {
-      Severity sev = severity == null ? rt.rule.severity() : severity;
-      Map<String, String> labels = labels(sev);
-      return new Alert(
-          rt.rule.name(),
-          sev,
-          key.resource(),
-          labels,
-          render(rt.rule.summary(), this, sev, labels),
-          value,
-          threshold,
-          startsAt == null ? (pendingAt == null ? Instant.EPOCH : pendingAt) : startsAt,
-          lastEvaluatedAt == null ? Instant.EPOCH : lastEvaluatedAt,
-          fingerprint,
-          state);
-    }
-  }
-
-  /** A source's health alert and the resources it listed. */
-  final class SourceState {
-    final String name;
-
-    /** Ticker reading of the last successful poll that listed each resource. */
-    final Map<String, long[]> resourceSeen = new HashMap<>();
-
-    /** Records that {@code resource} was listed by the poll under way, without boxing. */
-    void seen(String resource, long nanos) {
-      long[] at = resourceSeen.get(resource);
-      if (at == null) resourceSeen.put(resource, new long[] {nanos});
-      else at[0] = nanos;
-    }
-
-    @Nullable Alert health;
-    int consecutiveFailures;
-
-    SourceState(String name) {
-      this.name = name;
-    }
-
-    void failed(Throwable error, Instant now, Emitter emit) {
-      consecutiveFailures++;
-      if (consecutiveFailures < sourceFailuresToAlert) return;
-      String cause = cause(error);
-      Map<String, String> labels = new TreeMap<>();
-      labels.put("alertname", SOURCE_HEALTH_RULE);
-      labels.put("resource", name);
-      labels.put("severity", "warning");
-      labels.put("cause", cause);
-      String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
-      String summary =
-          "Source "
-              + name
-              + " is failing ("
-              + cause
-              + "): "
-              + message
-              + (consecutiveFailures > 1 ? " (" + consecutiveFailures + " polls in a row)" : "");
-      boolean wasFiring = health != null;
-      Alert previous = health;
-      Instant startsAt = previous != null ? previous.startsAt() : now;
-      health =
-          new Alert(
-              SOURCE_HEALTH_RULE,
-              Severity.WARNING,
-              name,
-              labels,
-              summary,
-              consecutiveFailures,
-              1,
-              startsAt,
-              now,
-              fingerprint(Map.of("alertname", SOURCE_HEALTH_RULE, "resource", name)),
-              AlertState.FIRING);
-      if (!wasFiring) emitHealth(AlertStatus.FIRING, NotificationType.FIRING, now, emit);
-    }
-
-    void succeeded(Instant now, Emitter emit) {
-      consecutiveFailures = 0;
-      if (health != null) {
-        emitHealth(AlertStatus.RESOLVED, NotificationType.RESOLVED, now, emit);
-        health = null;
-      }
-    }
-
-    private void emitHealth(AlertStatus status, NotificationType type, Instant now, Emitter emit) {
-      emit.emit(healthNotification(status, type, now));
-    }
-
-    AlertNotification healthNotification(AlertStatus status, NotificationType type, Instant now) {
-      Alert h = requireNonNull(health, "health");
-      return new AlertNotification(
-          SOURCE_HEALTH_RULE,
-          status,
-          h.severity(),
-          name,
-          h.labels(),
-          status == AlertStatus.RESOLVED ? "Source " + name + " recovered" : h.summary(),
-          h.value(),
-          h.threshold(),
-          h.startsAt(),
-          status == AlertStatus.RESOLVED ? now : null,
-          h.fingerprint(),
-          type,
-          "",
-          now);
-    }
-  }
-
-  /** auth, timeout, http_status, bad_data, connection, circuit_open, or error for anything else. */
-  static String cause(Throwable error) {
-    if (error instanceof SourceException se) return se.kind().name().toLowerCase(Locale.ROOT);
-    if (error instanceof java.net.SocketTimeoutException) return "timeout";
-    if (error instanceof java.io.IOException) return "connection";
-    return "error";
+  /** For tests: the series store. */
+  SeriesStore store() {
+    return store;
   }
 }

@@ -16,10 +16,10 @@ class AlertRuleTest {
   void aboveAndBelowAreStrict() {
     AlertRule above = AlertRule.builder("High").metric("cpu").above(80).build();
     AlertRule below = AlertRule.builder("Low").metric("disk_free").below(10).build();
-    assertThat(above.condition().holds(80)).isFalse();
-    assertThat(above.condition().holds(80.01)).isTrue();
-    assertThat(below.condition().holds(10)).isFalse();
-    assertThat(below.condition().holds(9.99)).isTrue();
+    assertThat(((Condition.Comparison) above.condition()).holds(80)).isFalse();
+    assertThat(((Condition.Comparison) above.condition()).holds(80.01)).isTrue();
+    assertThat(((Condition.Comparison) below.condition()).holds(10)).isFalse();
+    assertThat(((Condition.Comparison) below.condition()).holds(9.99)).isTrue();
   }
 
   @Test

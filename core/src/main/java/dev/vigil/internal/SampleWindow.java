@@ -40,39 +40,50 @@ public final class SampleWindow {
   private final int maxSamples;
   private final long maxAgeMillis;
 
-  private long[] times;
+  /** The timestamps; null in a window made without them ({@link #ofValues}). */
+  private long @Nullable [] times;
+
   private double[] values;
   private int head;
   private int size;
-
-  /** Sequence number of the next sample added; the oldest held sample is {@code nextSeq - size}. */
-  private long nextSeq;
 
   private double sum;
   private double sumCompensation;
   private int evictionsSinceRecompute;
 
-  /** Running minimum and maximum; null in a window made without extremes. */
-  private final @Nullable MonotonicDeque min;
+  /**
+   * The running minimum, maximum and fit, and the sequence numbers the extremes need; null in a
+   * window made without extremes and trend, which then holds its arrays and a few numbers only.
+   */
+  private final @Nullable Extras extras;
 
-  private final @Nullable MonotonicDeque max;
+  private static final class Extras {
+    final MonotonicDeque min = new MonotonicDeque(false);
+    final MonotonicDeque max = new MonotonicDeque(true);
 
-  /** Running least-squares fit; null in a window made without a trend. */
-  private final @Nullable LinearFit fit;
+    /** Running least-squares fit; null in a window made without a trend. */
+    final @Nullable LinearFit fit;
 
-  private SampleWindow(int maxSamples, long maxAgeMillis) {
-    this(maxSamples, maxAgeMillis, true, true);
+    /** Sequence number of the next sample; the oldest held sample is {@code nextSeq - size}. */
+    long nextSeq;
+
+    Extras(boolean trend) {
+      this.fit = trend ? new LinearFit() : null;
+    }
   }
 
-  private SampleWindow(int maxSamples, long maxAgeMillis, boolean extremes, boolean trend) {
+  private SampleWindow(int maxSamples, long maxAgeMillis) {
+    this(maxSamples, maxAgeMillis, true, true, true);
+  }
+
+  private SampleWindow(
+      int maxSamples, long maxAgeMillis, boolean extremes, boolean trend, boolean keepTimes) {
     this.maxSamples = maxSamples;
     this.maxAgeMillis = maxAgeMillis;
     boolean keepExtremes = extremes || trend; // the trend asks whether the series is constant
-    this.min = keepExtremes ? new MonotonicDeque(false) : null;
-    this.max = keepExtremes ? new MonotonicDeque(true) : null;
-    this.fit = trend ? new LinearFit() : null;
+    this.extras = keepExtremes ? new Extras(trend) : null;
     int capacity = Math.min(INITIAL_CAPACITY, maxSamples);
-    this.times = new long[capacity];
+    this.times = keepTimes || trend || maxAgeMillis != NO_AGE_LIMIT ? new long[capacity] : null;
     this.values = new double[capacity];
   }
 
@@ -120,7 +131,34 @@ public final class SampleWindow {
   public static SampleWindow of(
       int maxSamples, @Nullable Duration maxAge, boolean extremes, boolean trend) {
     return new SampleWindow(
-        checkCount(maxSamples), maxAge == null ? NO_AGE_LIMIT : checkAge(maxAge), extremes, trend);
+        checkCount(maxSamples),
+        maxAge == null ? NO_AGE_LIMIT : checkAge(maxAge),
+        extremes,
+        trend,
+        true);
+  }
+
+  /**
+   * Returns a window of the last {@code maxSamples} values without their timestamps: one array of
+   * {@code maxSamples} doubles, for a window read only for its sum, average, percentiles or latest
+   * value. Asking it for a timestamp, an extreme or a trend throws {@link IllegalStateException};
+   * {@link #add} does not check that timestamps do not decrease.
+   *
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   */
+  public static SampleWindow ofValues(int maxSamples) {
+    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, false, false, false);
+  }
+
+  /** Whether this window keeps timestamps: false for one made by {@link #ofValues}. */
+  public boolean keepsTimes() {
+    return times != null;
+  }
+
+  private long[] times() {
+    long[] t = times;
+    if (t == null) throw new IllegalStateException("window made without timestamps");
+    return t;
   }
 
   private static int checkCount(int maxSamples) {
@@ -156,22 +194,27 @@ public final class SampleWindow {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("value is " + value + ": not a finite number");
     }
-    if (size > 0 && timeMillis < lastTimeMillis()) {
+    long[] t = times;
+    if (t != null && size > 0 && timeMillis < lastTimeMillis()) {
       throw new IllegalArgumentException(
           "timeMillis " + timeMillis + " is before the newest sample's " + lastTimeMillis());
     }
     if (size == maxSamples) evictOldest();
-    if (size == times.length) grow();
+    if (size == values.length) grow();
     int i = index(size);
-    times[i] = timeMillis;
+    t = times;
+    if (t != null) t[i] = timeMillis;
     values[i] = value;
     size++;
-    long seq = nextSeq++;
     addToSum(value);
-    if (min != null) min.push(seq, value);
-    if (max != null) max.push(seq, value);
-    if (fit != null) fit.add((double) timeMillis, value);
-    evictExpired(timeMillis);
+    Extras x = extras;
+    if (x != null) {
+      long seq = x.nextSeq++;
+      x.min.push(seq, value);
+      x.max.push(seq, value);
+      if (x.fit != null) x.fit.add((double) timeMillis, value);
+    }
+    if (t != null) evictExpired(timeMillis);
   }
 
   /**
@@ -180,7 +223,8 @@ public final class SampleWindow {
    * @param timeMillis epoch milliseconds; samples at exactly this time stay
    */
   public void evictOlderThan(long timeMillis) {
-    while (size > 0 && times[head] < timeMillis) evictOldest();
+    long[] t = times();
+    while (size > 0 && t[head] < timeMillis) evictOldest();
   }
 
   /**
@@ -224,21 +268,22 @@ public final class SampleWindow {
 
   /** Returns the smallest value, {@code NaN} when empty. */
   public double min() {
-    return extremes(min).front();
+    return extremes().min.front();
   }
 
   /** Returns the largest value, {@code NaN} when empty. */
   public double max() {
-    return extremes(max).front();
+    return extremes().max.front();
   }
 
-  private static MonotonicDeque extremes(@Nullable MonotonicDeque deque) {
-    if (deque == null) throw new IllegalStateException("window made without extremes");
-    return deque;
+  private Extras extremes() {
+    Extras x = extras;
+    if (x == null) throw new IllegalStateException("window made without extremes");
+    return x;
   }
 
   private LinearFit fit() {
-    LinearFit f = fit;
+    LinearFit f = extras == null ? null : extras.fit;
     if (f == null) throw new IllegalStateException("window made without a trend");
     return f;
   }
@@ -260,7 +305,7 @@ public final class SampleWindow {
    */
   public long lastTimeMillis() {
     if (size == 0) throw new NoSuchElementException("empty window");
-    return times[index(size - 1)];
+    return times()[index(size - 1)];
   }
 
   /**
@@ -269,7 +314,7 @@ public final class SampleWindow {
    * @throws IndexOutOfBoundsException if {@code k} is not in {@code [0, size())}
    */
   public long timeAt(int k) {
-    return times[index(checkIndex(k))];
+    return times()[index(checkIndex(k))];
   }
 
   /**
@@ -293,7 +338,7 @@ public final class SampleWindow {
    */
   public long firstTimeMillis() {
     if (size == 0) throw new NoSuchElementException("empty window");
-    return times[head];
+    return times()[head];
   }
 
   /**
@@ -405,8 +450,9 @@ public final class SampleWindow {
   }
 
   private void evictOldest() {
-    long seq = nextSeq - size;
-    long time = times[head];
+    Extras x = extras;
+    long[] t = times;
+    long time = t == null ? 0 : t[head];
     double value = values[head];
     head = index(1);
     size--;
@@ -416,9 +462,12 @@ public final class SampleWindow {
       return;
     }
     addToSum(-value);
-    if (min != null) min.evict(seq);
-    if (max != null) max.evict(seq);
-    if (fit != null) fit.remove((double) time, value);
+    if (x != null) {
+      long seq = x.nextSeq - size - 1;
+      x.min.evict(seq);
+      x.max.evict(seq);
+      if (x.fit != null) x.fit.remove((double) time, value);
+    }
     if (++evictionsSinceRecompute >= Math.max(size, INITIAL_CAPACITY)) recompute();
   }
 
@@ -441,11 +490,12 @@ public final class SampleWindow {
   private void recompute() {
     sum = 0;
     sumCompensation = 0;
+    LinearFit fit = extras == null ? null : extras.fit;
     if (fit != null) fit.clear();
     for (int k = 0; k < size; k++) {
       int i = index(k);
       addToSum(values[i]);
-      if (fit != null) fit.add((double) times[i], values[i]);
+      if (fit != null) fit.add((double) times()[i], values[i]);
     }
     evictionsSinceRecompute = 0;
   }
@@ -454,21 +504,26 @@ public final class SampleWindow {
     sum = 0;
     sumCompensation = 0;
     evictionsSinceRecompute = 0;
-    if (min != null) min.clear();
-    if (max != null) max.clear();
-    if (fit != null) fit.clear();
+    Extras x = extras;
+    if (x != null) {
+      x.min.clear();
+      x.max.clear();
+      if (x.fit != null) x.fit.clear();
+    }
   }
 
   private int index(int offset) {
-    return (head + offset) % times.length;
+    int i = head + offset;
+    return i >= values.length ? i - values.length : i;
   }
 
   private void grow() {
-    int capacity = (int) Math.min((long) times.length * 2, maxSamples);
-    long[] newTimes = new long[capacity];
+    int capacity = (int) Math.min((long) values.length * 2, maxSamples);
+    long[] oldTimes = times;
+    long[] newTimes = oldTimes == null ? null : new long[capacity];
     double[] newValues = new double[capacity];
     for (int k = 0; k < size; k++) {
-      newTimes[k] = times[index(k)];
+      if (oldTimes != null && newTimes != null) newTimes[k] = oldTimes[index(k)];
       newValues[k] = values[index(k)];
     }
     times = newTimes;

@@ -124,222 +124,300 @@ public class VigilProperties {
   /** Sinks by name: where notifications go. */
   private Map<String, Sink> sinks = new LinkedHashMap<>();
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Whether Vigil is auto-configured at all. */
   public boolean isEnabled() {
     return enabled;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Whether Vigil is auto-configured at all. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Name of this replica among those sharing a state store: letters, digits,
+   * '-', '_' and '.'; stable across restarts (a pod or host name).
+   */
   public String getInstanceId() {
     return instanceId;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Name of this replica among those sharing a state store: letters, digits, '-',
+   * '_' and '.'; stable across restarts (a pod or host name).
+   */
   public void setInstanceId(String instanceId) {
     this.instanceId = instanceId;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Runs without any sink on purpose: alerts are read through the actuator
+   * endpoint, ResourceMonitor.activeAlerts() or a MonitorListener only.
+   */
   public boolean isWithoutSinks() {
     return withoutSinks;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Runs without any sink on purpose: alerts are read through the actuator
+   * endpoint, ResourceMonitor.activeAlerts() or a MonitorListener only.
+   */
   public void setWithoutSinks(boolean withoutSinks) {
     this.withoutSinks = withoutSinks;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Suppresses every notification for this long after start-up, so a restart
+   * pages nobody for what was already known.
+   */
   public Duration getStartupGracePeriod() {
     return startupGracePeriod;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Suppresses every notification for this long after start-up, so a restart
+   * pages nobody for what was already known.
+   */
   public void setStartupGracePeriod(Duration startupGracePeriod) {
     this.startupGracePeriod = startupGracePeriod;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: How many polls of a source must fail in a row before its SourceHealth
+   * alert fires (1 to 1000).
+   */
   public int getSourceFailuresToAlert() {
     return sourceFailuresToAlert;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: How many polls of a source must fail in a row before its SourceHealth alert
+   * fires (1 to 1000).
+   */
   public void setSourceFailuresToAlert(int sourceFailuresToAlert) {
     this.sourceFailuresToAlert = sourceFailuresToAlert;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: How many sources may be polled at once by the monitor's own pool (1 to
+   * 256); 4 when unset.
+   */
   public @Nullable Integer getPollThreads() {
     return pollThreads;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: How many sources may be polled at once by the monitor's own pool (1 to 256);
+   * 4 when unset.
+   */
   public void setPollThreads(@Nullable Integer pollThreads) {
     this.pollThreads = pollThreads;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: How many notifications each sink may have queued; the oldest is dropped
+   * when full.
+   */
   public int getSinkQueueCapacity() {
     return sinkQueueCapacity;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: How many notifications each sink may have queued; the oldest is dropped when
+   * full.
+   */
   public void setSinkQueueCapacity(int sinkQueueCapacity) {
     this.sinkQueueCapacity = sinkQueueCapacity;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: How many times a sink is tried per notification (1 means no retry; at most
+   * 100).
+   */
   public int getDeliveryAttempts() {
     return deliveryAttempts;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: How many times a sink is tried per notification (1 means no retry; at most
+   * 100).
+   */
   public void setDeliveryAttempts(int deliveryAttempts) {
     this.deliveryAttempts = deliveryAttempts;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Pause before the first retry of a delivery; it doubles, randomized, up to
+   * max-delivery-backoff.
+   */
   public Duration getDeliveryBackoff() {
     return deliveryBackoff;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Pause before the first retry of a delivery; it doubles, randomized, up to
+   * max-delivery-backoff.
+   */
   public void setDeliveryBackoff(Duration deliveryBackoff) {
     this.deliveryBackoff = deliveryBackoff;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Longest pause between two delivery attempts. */
   public Duration getMaxDeliveryBackoff() {
     return maxDeliveryBackoff;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Longest pause between two delivery attempts. */
   public void setMaxDeliveryBackoff(Duration maxDeliveryBackoff) {
     this.maxDeliveryBackoff = maxDeliveryBackoff;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: How long closing the monitor may take at most (polls finishing, queued
+   * notifications delivered). Keep it below spring.lifecycle.timeout-per-shutdown-phase.
+   */
   public Duration getShutdownTimeout() {
     return shutdownTimeout;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: How long closing the monitor may take at most (polls finishing, queued
+   * notifications delivered). Keep it below spring.lifecycle.timeout-per-shutdown-phase.
+   */
   public void setShutdownTimeout(Duration shutdownTimeout) {
     this.shutdownTimeout = shutdownTimeout;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: How many new series one poll may start before it fails as bad data. */
   public int getMaxNewSeriesPerPoll() {
     return maxNewSeriesPerPoll;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: How many new series one poll may start before it fails as bad data. */
   public void setMaxNewSeriesPerPoll(int maxNewSeriesPerPoll) {
     this.maxNewSeriesPerPoll = maxNewSeriesPerPoll;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Where silences and notification state survive restarts. */
   public State getState() {
     return state;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Where silences and notification state survive restarts. */
   public void setState(State state) {
     this.state = state;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: The monitor's own meters in Micrometer. */
   public Metrics getMetrics() {
     return metrics;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: The monitor's own meters in Micrometer. */
   public void setMetrics(Metrics metrics) {
     this.metrics = metrics;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Metric sources by name (the name is used in logs, stats, thread names and
+   * the SourceHealth alert).
+   */
   public Map<String, Source> getSources() {
     return sources;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Metric sources by name (the name is used in logs, stats, thread names and the
+   * SourceHealth alert).
+   */
   public void setSources(Map<String, Source> sources) {
     this.sources = sources;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Alert rules by name; the name becomes the alertname label. */
   public Map<String, Rule> getRules() {
     return rules;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Alert rules by name; the name becomes the alertname label. */
   public void setRules(Map<String, Rule> rules) {
     this.rules = rules;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: The root of the routing tree: which sinks get which notifications, grouped
+   * how. Without any sink named here, every sink gets every notification.
+   */
   public Route getRoute() {
     return route;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: The root of the routing tree: which sinks get which notifications, grouped
+   * how. Without any sink named here, every sink gets every notification.
+   */
   public void setRoute(Route route) {
     this.route = route;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Silences created at start-up, such as a planned maintenance. */
   public List<SilenceSpec> getSilences() {
     return silences;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Silences created at start-up, such as a planned maintenance. */
   public void setSilences(List<SilenceSpec> silences) {
     this.silences = silences;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Recurring mute windows by name (Alertmanager's mute_time_intervals). */
   public Map<String, MuteWindowSpec> getMuteWindows() {
     return muteWindows;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Recurring mute windows by name (Alertmanager's mute_time_intervals). */
   public void setMuteWindows(Map<String, MuteWindowSpec> muteWindows) {
     this.muteWindows = muteWindows;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Inhibit rules (Alertmanager's inhibit_rules). Without any, a firing
+   * critical alert mutes the warning and info notifications of its resource.
+   */
   public List<InhibitRuleSpec> getInhibitRules() {
     return inhibitRules;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Inhibit rules (Alertmanager's inhibit_rules). Without any, a firing critical
+   * alert mutes the warning and info notifications of its resource.
+   */
   public void setInhibitRules(List<InhibitRuleSpec> inhibitRules) {
     this.inhibitRules = inhibitRules;
   }
 
-  /** Returns the setting; see the field. */
+  /**
+   * Returns the setting: Whether the default inhibit rule (critical mutes warning and info of the
+   * same resource) is kept when inhibit-rules are given.
+   */
   public boolean isDefaultInhibitRule() {
     return defaultInhibitRule;
   }
 
-  /** Sets the setting; see the field. */
+  /**
+   * Sets the setting: Whether the default inhibit rule (critical mutes warning and info of the same
+   * resource) is kept when inhibit-rules are given.
+   */
   public void setDefaultInhibitRule(boolean defaultInhibitRule) {
     this.defaultInhibitRule = defaultInhibitRule;
   }
 
-  /** Returns the setting; see the field. */
+  /** Returns the setting: Sinks by name: where notifications go. */
   public Map<String, Sink> getSinks() {
     return sinks;
   }
 
-  /** Sets the setting; see the field. */
+  /** Sets the setting: Sinks by name: where notifications go. */
   public void setSinks(Map<String, Sink> sinks) {
     this.sinks = sinks;
   }
@@ -359,22 +437,36 @@ public class VigilProperties {
     /** Directory of the file state store; created if missing. One monitor per directory. */
     private @Nullable Path directory;
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: none, file (state.directory), postgresql (the application's DataSource,
+     * with vigil-state-postgresql), or auto: file when directory is set, else none. A StateStore
+     * bean always wins.
+     */
     public StateType getType() {
       return type;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: none, file (state.directory), postgresql (the application's DataSource,
+     * with vigil-state-postgresql), or auto: file when directory is set, else none. A StateStore
+     * bean always wins.
+     */
     public void setType(StateType type) {
       this.type = type;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Directory of the file state store; created if missing. One monitor per
+     * directory.
+     */
     public @Nullable Path getDirectory() {
       return directory;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Directory of the file state store; created if missing. One monitor per
+     * directory.
+     */
     public void setDirectory(@Nullable Path directory) {
       this.directory = directory;
     }
@@ -385,12 +477,18 @@ public class VigilProperties {
     /** Whether VigilMetrics is bound to the application's MeterRegistry when both are present. */
     private boolean enabled = true;
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Whether VigilMetrics is bound to the application's MeterRegistry when
+     * both are present.
+     */
     public boolean isEnabled() {
       return enabled;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Whether VigilMetrics is bound to the application's MeterRegistry when both
+     * are present.
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
@@ -560,422 +658,573 @@ public class VigilProperties {
     /** endpoint-check: checks by name (the resource of their samples). At least one. */
     private Map<String, Check> checks = new LinkedHashMap<>();
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: What kind of source: http-json, hetzner, digitalocean, prometheus, host
+     * or endpoint-check. Required.
+     */
     public @Nullable SourceType getType() {
       return type;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: What kind of source: http-json, hetzner, digitalocean, prometheus, host or
+     * endpoint-check. Required.
+     */
     public void setType(@Nullable SourceType type) {
       this.type = type;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Whether the source is registered. */
     public boolean isEnabled() {
       return enabled;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Whether the source is registered. */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: How often the source is polled. */
     public Duration getInterval() {
       return interval;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: How often the source is polled. */
     public void setInterval(Duration interval) {
       this.interval = interval;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: fixed-rate: due times never drift; fixed-delay: the interval is the
+     * pause between the end of one poll and the start of the next.
+     */
     public ScheduleKind getSchedule() {
       return schedule;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: fixed-rate: due times never drift; fixed-delay: the interval is the pause
+     * between the end of one poll and the start of the next.
+     */
     public void setSchedule(ScheduleKind schedule) {
       this.schedule = schedule;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Delay of the first poll after start-up; none by default. */
     public @Nullable Duration getInitialDelay() {
       return initialDelay;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Delay of the first poll after start-up; none by default. */
     public void setInitialDelay(@Nullable Duration initialDelay) {
       this.initialDelay = initialDelay;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Largest random delay added to each due time, to spread the load of many
+     * replicas; shorter than the interval.
+     */
     public @Nullable Duration getJitter() {
       return jitter;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Largest random delay added to each due time, to spread the load of many
+     * replicas; shorter than the interval.
+     */
     public void setJitter(@Nullable Duration jitter) {
       this.jitter = jitter;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Base URL of the API (http-json, prometheus; hetzner and digitalocean
+     * default to the provider's public API).
+     */
     public @Nullable String getBaseUrl() {
       return baseUrl;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Base URL of the API (http-json, prometheus; hetzner and digitalocean
+     * default to the provider's public API).
+     */
     public void setBaseUrl(@Nullable String baseUrl) {
       this.baseUrl = baseUrl;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Bearer token sent as Authorization: Bearer &lt;token&gt;. Never logged.
+     */
     public @Nullable String getToken() {
       return token;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Bearer token sent as Authorization: Bearer &lt;token&gt;. Never logged. */
     public void setToken(@Nullable String token) {
       this.token = token;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: User of HTTP basic authentication (prometheus). */
     public @Nullable String getUsername() {
       return username;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: User of HTTP basic authentication (prometheus). */
     public void setUsername(@Nullable String username) {
       this.username = username;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Password of HTTP basic authentication (prometheus). Never logged. */
     public @Nullable String getPassword() {
       return password;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Password of HTTP basic authentication (prometheus). Never logged. */
     public void setPassword(@Nullable String password) {
       this.password = password;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: OAuth2 client credentials instead of a fixed token (http-json). */
     public OAuth2 getOauth2() {
       return oauth2;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: OAuth2 client credentials instead of a fixed token (http-json). */
     public void setOauth2(OAuth2 oauth2) {
       this.oauth2 = oauth2;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Connect timeout (http-json, prometheus); 10 s when unset. */
     public @Nullable Duration getConnectTimeout() {
       return connectTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Connect timeout (http-json, prometheus); 10 s when unset. */
     public void setConnectTimeout(@Nullable Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Read timeout: the longest wait for bytes (http-json, prometheus); 10 s
+     * when unset.
+     */
     public @Nullable Duration getReadTimeout() {
       return readTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Read timeout: the longest wait for bytes (http-json, prometheus); 10 s when
+     * unset.
+     */
     public void setReadTimeout(@Nullable Duration readTimeout) {
       this.readTimeout = readTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Longest single request attempt (http-json, prometheus); 30 s when unset.
+     */
     public @Nullable Duration getCallTimeout() {
       return callTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Longest single request attempt (http-json, prometheus); 30 s when unset.
+     */
     public void setCallTimeout(@Nullable Duration callTimeout) {
       this.callTimeout = callTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Longest one poll may take, listing, retries and waits included (http
+     * sources); 50 s when unset.
+     */
     public @Nullable Duration getSweepTimeout() {
       return sweepTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Longest one poll may take, listing, retries and waits included (http
+     * sources); 50 s when unset.
+     */
     public void setSweepTimeout(@Nullable Duration sweepTimeout) {
       this.sweepTimeout = sweepTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Most requests per second this source sends (http sources); no limit when
+     * unset.
+     */
     public @Nullable Double getRequestsPerSecond() {
       return requestsPerSecond;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Most requests per second this source sends (http sources); no limit when
+     * unset.
+     */
     public void setRequestsPerSecond(@Nullable Double requestsPerSecond) {
       this.requestsPerSecond = requestsPerSecond;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Most requests in flight at once (http-json, prometheus, endpoint-check);
+     * 8 when unset.
+     */
     public @Nullable Integer getConcurrency() {
       return concurrency;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Most requests in flight at once (http-json, prometheus, endpoint-check); 8
+     * when unset.
+     */
     public void setConcurrency(@Nullable Integer concurrency) {
       this.concurrency = concurrency;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Largest response body read (http-json, prometheus, endpoint-check); 8
+     * MiB when unset.
+     */
     public @Nullable Long getMaxBodyBytes() {
       return maxBodyBytes;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Largest response body read (http-json, prometheus, endpoint-check); 8 MiB
+     * when unset.
+     */
     public void setMaxBodyBytes(@Nullable Long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Most listing pages read in one poll (http-json, hetzner, digitalocean);
+     * 1000 when unset.
+     */
     public @Nullable Integer getMaxPages() {
       return maxPages;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Most listing pages read in one poll (http-json, hetzner, digitalocean);
+     * 1000 when unset.
+     */
     public void setMaxPages(@Nullable Integer maxPages) {
       this.maxPages = maxPages;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Longest Retry-After waited for within a poll (http-json, prometheus); 30
+     * s when unset.
+     */
     public @Nullable Duration getMaxRetryAfter() {
       return maxRetryAfter;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Longest Retry-After waited for within a poll (http-json, prometheus); 30 s
+     * when unset.
+     */
     public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
       this.maxRetryAfter = maxRetryAfter;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Attempts per request including the first (http sources); the module's
+     * default retry when unset.
+     */
     public @Nullable Integer getMaxAttempts() {
       return maxAttempts;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Attempts per request including the first (http sources); the module's
+     * default retry when unset.
+     */
     public void setMaxAttempts(@Nullable Integer maxAttempts) {
       this.maxAttempts = maxAttempts;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: path of the first page of the resource listing, such as
+     * /servers. Required.
+     */
     public @Nullable String getResourcesPath() {
       return resourcesPath;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: path of the first page of the resource listing, such as
+     * /servers. Required.
+     */
     public void setResourcesPath(@Nullable String resourcesPath) {
       this.resourcesPath = resourcesPath;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: JSON Pointer to the array of resources in a listing page;
+     * /items when unset.
+     */
     public @Nullable String getItemsPointer() {
       return itemsPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: JSON Pointer to the array of resources in a listing page; /items
+     * when unset.
+     */
     public void setItemsPointer(@Nullable String itemsPointer) {
       this.itemsPointer = itemsPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: JSON Pointer to a resource's id in a listing item; /id when
+     * unset.
+     */
     public @Nullable String getIdPointer() {
       return idPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: JSON Pointer to a resource's id in a listing item; /id when
+     * unset.
+     */
     public void setIdPointer(@Nullable String idPointer) {
       this.idPointer = idPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: http-json: how the next listing page is found. */
     public Pagination getPagination() {
       return pagination;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: http-json: how the next listing page is found. */
     public void setPagination(Pagination pagination) {
       this.pagination = pagination;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: matchers in Alertmanager syntax on the resource labels, such
+     * as region=\"eu-west-1\"; only matching resources are read.
+     */
     public List<String> getResourceFilters() {
       return resourceFilters;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: matchers in Alertmanager syntax on the resource labels, such as
+     * region=\"eu-west-1\"; only matching resources are read.
+     */
     public void setResourceFilters(List<String> resourceFilters) {
       this.resourceFilters = resourceFilters;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: labels taken from each listing item, label name to JSON
+     * Pointer.
+     */
     public Map<String, String> getResourceLabels() {
       return resourceLabels;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: labels taken from each listing item, label name to JSON Pointer.
+     */
     public void setResourceLabels(Map<String, String> resourceLabels) {
       this.resourceLabels = resourceLabels;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: path of a resource's metrics, with {id} once, such as
+     * /servers/{id}/metrics. Required.
+     */
     public @Nullable String getMetricsPath() {
       return metricsPath;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: path of a resource's metrics, with {id} once, such as
+     * /servers/{id}/metrics. Required.
+     */
     public void setMetricsPath(@Nullable String metricsPath) {
       this.metricsPath = metricsPath;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: metric name to JSON Pointer of its number in the metrics
+     * body, such as cpu_usage: /cpu. At least one.
+     */
     public Map<String, String> getMetrics() {
       return metrics;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: http-json: metric name to JSON Pointer of its number in the metrics body,
+     * such as cpu_usage: /cpu. At least one.
+     */
     public void setMetrics(Map<String, String> metrics) {
       this.metrics = metrics;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: http-json: JSON Pointer to an ISO-8601 timestamp in the metrics body.
+     */
     public @Nullable String getTimestampPointer() {
       return timestampPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: http-json: JSON Pointer to an ISO-8601 timestamp in the metrics body. */
     public void setTimestampPointer(@Nullable String timestampPointer) {
       this.timestampPointer = timestampPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: http-json: most listing items read in one poll; 100000 when unset. */
     public @Nullable Integer getMaxResources() {
       return maxResources;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: http-json: most listing items read in one poll; 100000 when unset. */
     public void setMaxResources(@Nullable Integer maxResources) {
       this.maxResources = maxResources;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: hetzner: label selector of the servers, such as env=prod. */
     public @Nullable String getLabelSelector() {
       return labelSelector;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: hetzner: label selector of the servers, such as env=prod. */
     public void setLabelSelector(@Nullable String labelSelector) {
       this.labelSelector = labelSelector;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: digitalocean: tag of the droplets. */
     public @Nullable String getTag() {
       return tag;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: digitalocean: tag of the droplets. */
     public void setTag(@Nullable String tag) {
       this.tag = tag;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: hetzner: metric types (cpu, disk, network); digitalocean: metrics (cpu,
+     * memory). All when empty.
+     */
     public List<String> getTypes() {
       return types;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: hetzner: metric types (cpu, disk, network); digitalocean: metrics (cpu,
+     * memory). All when empty.
+     */
     public void setTypes(List<String> types) {
       this.types = types;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: hetzner, digitalocean: time range asked of the metrics API. */
     public @Nullable Duration getWindow() {
       return window;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: hetzner, digitalocean: time range asked of the metrics API. */
     public void setWindow(@Nullable Duration window) {
       this.window = window;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: prometheus: metric name to PromQL instant query, such as cpu_usage: 100
+     * - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) * 100. At least one.
+     */
     public Map<String, String> getQueries() {
       return queries;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: prometheus: metric name to PromQL instant query, such as cpu_usage: 100 -
+     * avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) * 100. At least one.
+     */
     public void setQueries(Map<String, String> queries) {
       this.queries = queries;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: prometheus: series labels whose value names the resource, first present
+     * wins; instance, then job when empty.
+     */
     public List<String> getResourceLabel() {
       return resourceLabel;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: prometheus: series labels whose value names the resource, first present
+     * wins; instance, then job when empty.
+     */
     public void setResourceLabel(List<String> resourceLabel) {
       this.resourceLabel = resourceLabel;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: prometheus: resource of series without any resource-label. */
     public @Nullable String getDefaultResource() {
       return defaultResource;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: prometheus: resource of series without any resource-label. */
     public void setDefaultResource(@Nullable String defaultResource) {
       this.defaultResource = defaultResource;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: prometheus: most series per query. */
     public @Nullable Integer getMaxSeries() {
       return maxSeries;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: prometheus: most series per query. */
     public void setMaxSeries(@Nullable Integer maxSeries) {
       this.maxSeries = maxSeries;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: host: resource name of the samples; the local host name when unset. */
     public @Nullable String getResource() {
       return resource;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: host: resource name of the samples; the local host name when unset. */
     public void setResource(@Nullable String resource) {
       this.resource = resource;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: host: paths whose free space is reported; the working directory's root
+     * when empty.
+     */
     public List<Path> getDisks() {
       return disks;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: host: paths whose free space is reported; the working directory's root when
+     * empty.
+     */
     public void setDisks(List<Path> disks) {
       this.disks = disks;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: endpoint-check: checks by name (the resource of their samples). At least
+     * one.
+     */
     public Map<String, Check> getChecks() {
       return checks;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: endpoint-check: checks by name (the resource of their samples). At least
+     * one.
+     */
     public void setChecks(Map<String, Check> checks) {
       this.checks = checks;
     }
@@ -1004,72 +1253,72 @@ public class VigilProperties {
     /** Timeout of a token request. */
     private @Nullable Duration timeout;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Token endpoint. Setting it turns OAuth2 on. */
     public @Nullable String getTokenUrl() {
       return tokenUrl;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Token endpoint. Setting it turns OAuth2 on. */
     public void setTokenUrl(@Nullable String tokenUrl) {
       this.tokenUrl = tokenUrl;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Client id. */
     public @Nullable String getClientId() {
       return clientId;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Client id. */
     public void setClientId(@Nullable String clientId) {
       this.clientId = clientId;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Client secret. Never logged. */
     public @Nullable String getClientSecret() {
       return clientSecret;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Client secret. Never logged. */
     public void setClientSecret(@Nullable String clientSecret) {
       this.clientSecret = clientSecret;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Scope asked for. */
     public @Nullable String getScope() {
       return scope;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Scope asked for. */
     public void setScope(@Nullable String scope) {
       this.scope = scope;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: basic (HTTP basic, the default) or form (in the form body). */
     public @Nullable ClientAuthentication getClientAuthentication() {
       return clientAuthentication;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: basic (HTTP basic, the default) or form (in the form body). */
     public void setClientAuthentication(@Nullable ClientAuthentication clientAuthentication) {
       this.clientAuthentication = clientAuthentication;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: How long before expiry a token is refreshed. */
     public @Nullable Duration getRefreshBefore() {
       return refreshBefore;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: How long before expiry a token is refreshed. */
     public void setRefreshBefore(@Nullable Duration refreshBefore) {
       this.refreshBefore = refreshBefore;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Timeout of a token request. */
     public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Timeout of a token request. */
     public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
@@ -1101,72 +1350,78 @@ public class VigilProperties {
     /** offset-limit: page size. */
     private @Nullable Integer limit;
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: next-link (a link in the body at next-pointer), link-header (RFC 8288),
+     * page-token or offset-limit.
+     */
     public PaginationType getType() {
       return type;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: next-link (a link in the body at next-pointer), link-header (RFC 8288),
+     * page-token or offset-limit.
+     */
     public void setType(PaginationType type) {
       this.type = type;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: next-link: JSON Pointer to the next page's link; /next when unset. */
     public @Nullable String getNextPointer() {
       return nextPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: next-link: JSON Pointer to the next page's link; /next when unset. */
     public void setNextPointer(@Nullable String nextPointer) {
       this.nextPointer = nextPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: page-token: JSON Pointer to the next page token. */
     public @Nullable String getTokenPointer() {
       return tokenPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: page-token: JSON Pointer to the next page token. */
     public void setTokenPointer(@Nullable String tokenPointer) {
       this.tokenPointer = tokenPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: page-token: query parameter that carries the token. */
     public @Nullable String getParameter() {
       return parameter;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: page-token: query parameter that carries the token. */
     public void setParameter(@Nullable String parameter) {
       this.parameter = parameter;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: offset-limit: query parameter of the offset. */
     public @Nullable String getOffsetParameter() {
       return offsetParameter;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: offset-limit: query parameter of the offset. */
     public void setOffsetParameter(@Nullable String offsetParameter) {
       this.offsetParameter = offsetParameter;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: offset-limit: query parameter of the page size. */
     public @Nullable String getLimitParameter() {
       return limitParameter;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: offset-limit: query parameter of the page size. */
     public void setLimitParameter(@Nullable String limitParameter) {
       this.limitParameter = limitParameter;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: offset-limit: page size. */
     public @Nullable Integer getLimit() {
       return limit;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: offset-limit: page size. */
     public void setLimit(@Nullable Integer limit) {
       this.limit = limit;
     }
@@ -1207,112 +1462,116 @@ public class VigilProperties {
     /** Password of HTTP basic authentication. Never logged. */
     private @Nullable String password;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: URL to check. Required. */
     public @Nullable String getUrl() {
       return url;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: URL to check. Required. */
     public void setUrl(@Nullable String url) {
       this.url = url;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: get (default) or head. */
     public @Nullable EndpointMethod getMethod() {
       return method;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: get (default) or head. */
     public void setMethod(@Nullable EndpointMethod method) {
       this.method = method;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Lowest status that counts as up; 200 when unset (set both or neither).
+     */
     public @Nullable Integer getStatusMin() {
       return statusMin;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Lowest status that counts as up; 200 when unset (set both or neither). */
     public void setStatusMin(@Nullable Integer statusMin) {
       this.statusMin = statusMin;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Highest status that counts as up; 299 when unset. */
     public @Nullable Integer getStatusMax() {
       return statusMax;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Highest status that counts as up; 299 when unset. */
     public void setStatusMax(@Nullable Integer statusMax) {
       this.statusMax = statusMax;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Timeout of the check. */
     public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Timeout of the check. */
     public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Text the body must contain. */
     public @Nullable String getBodyContains() {
       return bodyContains;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Text the body must contain. */
     public void setBodyContains(@Nullable String bodyContains) {
       this.bodyContains = bodyContains;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: JSON Pointer that must exist in the body (or equal body-json-equals).
+     */
     public @Nullable String getBodyJsonPointer() {
       return bodyJsonPointer;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: JSON Pointer that must exist in the body (or equal body-json-equals). */
     public void setBodyJsonPointer(@Nullable String bodyJsonPointer) {
       this.bodyJsonPointer = bodyJsonPointer;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Value the body at body-json-pointer must have. */
     public @Nullable String getBodyJsonEquals() {
       return bodyJsonEquals;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Value the body at body-json-pointer must have. */
     public void setBodyJsonEquals(@Nullable String bodyJsonEquals) {
       this.bodyJsonEquals = bodyJsonEquals;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Bearer token. Never logged. */
     public @Nullable String getToken() {
       return token;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Bearer token. Never logged. */
     public void setToken(@Nullable String token) {
       this.token = token;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: User of HTTP basic authentication. */
     public @Nullable String getUsername() {
       return username;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: User of HTTP basic authentication. */
     public void setUsername(@Nullable String username) {
       this.username = username;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Password of HTTP basic authentication. Never logged. */
     public @Nullable String getPassword() {
       return password;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Password of HTTP basic authentication. Never logged. */
     public void setPassword(@Nullable String password) {
       this.password = password;
     }
@@ -1428,312 +1687,358 @@ public class VigilProperties {
     /** Static labels added to every alert of the rule, such as team: infra. */
     private Map<String, String> labels = new LinkedHashMap<>();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: The metric compared. Required unless condition is given. */
     public @Nullable String getMetric() {
       return metric;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: The metric compared. Required unless condition is given. */
     public void setMetric(@Nullable String metric) {
       this.metric = metric;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: latest, avg, min, max, percentile, rate (per second) or predict-linear,
+     * over window or window-samples.
+     */
     public AggregateKind getAggregate() {
       return aggregate;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: latest, avg, min, max, percentile, rate (per second) or predict-linear,
+     * over window or window-samples.
+     */
     public void setAggregate(AggregateKind aggregate) {
       this.aggregate = aggregate;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: aggregate percentile: which percentile, 0 to 100. */
     public @Nullable Double getPercentile() {
       return percentile;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: aggregate percentile: which percentile, 0 to 100. */
     public void setPercentile(@Nullable Double percentile) {
       this.percentile = percentile;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Window of the aggregate as a duration, such as 5m. */
     public @Nullable Duration getWindow() {
       return window;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Window of the aggregate as a duration, such as 5m. */
     public void setWindow(@Nullable Duration window) {
       this.window = window;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Window of the aggregate as a number of samples, instead of window. */
     public @Nullable Integer getWindowSamples() {
       return windowSamples;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Window of the aggregate as a number of samples, instead of window. */
     public void setWindowSamples(@Nullable Integer windowSamples) {
       this.windowSamples = windowSamples;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: aggregate predict-linear: how far ahead the value is predicted. */
     public @Nullable Duration getPredictAhead() {
       return predictAhead;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: aggregate predict-linear: how far ahead the value is predicted. */
     public void setPredictAhead(@Nullable Duration predictAhead) {
       this.predictAhead = predictAhead;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is greater than this. */
     public @Nullable Double getAbove() {
       return above;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is greater than this. */
     public void setAbove(@Nullable Double above) {
       this.above = above;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is less than this. */
     public @Nullable Double getBelow() {
       return below;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is less than this. */
     public void setBelow(@Nullable Double below) {
       this.below = below;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is outside [low, high]. */
     public Range getOutside() {
       return outside;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is outside [low, high]. */
     public void setOutside(Range outside) {
       this.outside = outside;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Escalates to critical while the value is greater than this. */
     public @Nullable Double getCriticalAbove() {
       return criticalAbove;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Escalates to critical while the value is greater than this. */
     public void setCriticalAbove(@Nullable Double criticalAbove) {
       this.criticalAbove = criticalAbove;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Escalates to critical while the value is less than this. */
     public @Nullable Double getCriticalBelow() {
       return criticalBelow;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Escalates to critical while the value is less than this. */
     public void setCriticalBelow(@Nullable Double criticalBelow) {
       this.criticalBelow = criticalBelow;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Hysteresis for an above rule: once firing, clears only below this. */
     public @Nullable Double getClearBelow() {
       return clearBelow;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Hysteresis for an above rule: once firing, clears only below this. */
     public void setClearBelow(@Nullable Double clearBelow) {
       this.clearBelow = clearBelow;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Hysteresis for a below rule: once firing, clears only above this. */
     public @Nullable Double getClearAbove() {
       return clearAbove;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Hysteresis for a below rule: once firing, clears only above this. */
     public void setClearAbove(@Nullable Double clearAbove) {
       this.clearAbove = clearAbove;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: A composite condition over several metrics (all-of or any-of), instead
+     * of metric with above/below/outside.
+     */
     public ConditionSpec getCondition() {
       return condition;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: A composite condition over several metrics (all-of or any-of), instead of
+     * metric with above/below/outside.
+     */
     public void setCondition(ConditionSpec condition) {
       this.condition = condition;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: A composite condition that escalates to critical. */
     public ConditionSpec getCriticalCondition() {
       return criticalCondition;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: A composite condition that escalates to critical. */
     public void setCriticalCondition(ConditionSpec criticalCondition) {
       this.criticalCondition = criticalCondition;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: A composite condition that clears a firing alert. */
     public ConditionSpec getClearCondition() {
       return clearCondition;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: A composite condition that clears a firing alert. */
     public void setClearCondition(ConditionSpec clearCondition) {
       this.clearCondition = clearCondition;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Makes this a heartbeat rule: fires for each series of the metric without
+     * a sample for this long.
+     */
     public @Nullable Duration getHeartbeat() {
       return heartbeat;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Makes this a heartbeat rule: fires for each series of the metric without a
+     * sample for this long.
+     */
     public void setHeartbeat(@Nullable Duration heartbeat) {
       this.heartbeat = heartbeat;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Makes this an absent rule: fires when no series of the metric matching
+     * the matchers was ever reported.
+     */
     public Absent getAbsent() {
       return absent;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Makes this an absent rule: fires when no series of the metric matching the
+     * matchers was ever reported.
+     */
     public void setAbsent(Absent absent) {
       this.absent = absent;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: info, warning or critical. */
     public Severity getSeverity() {
       return severity;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: info, warning or critical. */
     public void setSeverity(Severity severity) {
       this.severity = severity;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: How long the condition must hold before the alert fires (Prometheus
+     * for).
+     */
     public Duration getFor() {
       return for_;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: How long the condition must hold before the alert fires (Prometheus for).
+     */
     public void setFor(Duration for_) {
       this.for_ = for_;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: M of M-of-N: how many of the last evaluation-periods datapoints must
+     * breach.
+     */
     public int getDatapointsToAlarm() {
       return datapointsToAlarm;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: M of M-of-N: how many of the last evaluation-periods datapoints must
+     * breach.
+     */
     public void setDatapointsToAlarm(int datapointsToAlarm) {
       this.datapointsToAlarm = datapointsToAlarm;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: N of M-of-N, at most 64. */
     public int getEvaluationPeriods() {
       return evaluationPeriods;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: N of M-of-N, at most 64. */
     public void setEvaluationPeriods(int evaluationPeriods) {
       this.evaluationPeriods = evaluationPeriods;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Keeps a firing alert firing this long after the condition stopped
+     * holding.
+     */
     public Duration getKeepFiringFor() {
       return keepFiringFor;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Keeps a firing alert firing this long after the condition stopped holding.
+     */
     public void setKeepFiringFor(Duration keepFiringFor) {
       this.keepFiringFor = keepFiringFor;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: missing, ignore, breaching, not-breaching or keep-last. */
     public MissingData getMissingData() {
       return missingData;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: missing, ignore, breaching, not-breaching or keep-last. */
     public void setMissingData(MissingData missingData) {
       this.missingData = missingData;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: How long an alert may go without data before it moves to NO_DATA. */
     public Duration getStaleAfter() {
       return staleAfter;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: How long an alert may go without data before it moves to NO_DATA. */
     public void setStaleAfter(Duration staleAfter) {
       this.staleAfter = staleAfter;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Notifies a firing alert again this often; 0 for never. */
     public Duration getRepeatInterval() {
       return repeatInterval;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Notifies a firing alert again this often; 0 for never. */
     public void setRepeatInterval(Duration repeatInterval) {
       this.repeatInterval = repeatInterval;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Whether resolutions are notified. */
     public boolean isNotifyResolved() {
       return notifyResolved;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Whether resolutions are notified. */
     public void setNotifyResolved(boolean notifyResolved) {
       this.notifyResolved = notifyResolved;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Flap detection (Nagios style); off unless low and high are set. */
     public Flapping getFlapping() {
       return flapping;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Flap detection (Nagios style); off unless low and high are set. */
     public void setFlapping(Flapping flapping) {
       this.flapping = flapping;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Summary template: {rule}, {metric}, {resource}, {value}, {threshold},
+     * {severity}, {labels.NAME}.
+     */
     public @Nullable String getSummary() {
       return summary;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Summary template: {rule}, {metric}, {resource}, {value}, {threshold},
+     * {severity}, {labels.NAME}.
+     */
     public void setSummary(@Nullable String summary) {
       this.summary = summary;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Description template, for emails and runbooks. */
     public @Nullable String getDescription() {
       return description;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Description template, for emails and runbooks. */
     public void setDescription(@Nullable String description) {
       this.description = description;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Static labels added to every alert of the rule, such as team: infra. */
     public Map<String, String> getLabels() {
       return labels;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Static labels added to every alert of the rule, such as team: infra. */
     public void setLabels(Map<String, String> labels) {
       this.labels = labels;
     }
@@ -1747,22 +2052,22 @@ public class VigilProperties {
     /** Upper bound. */
     private @Nullable Double high;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Lower bound. */
     public @Nullable Double getLow() {
       return low;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Lower bound. */
     public void setLow(@Nullable Double low) {
       this.low = low;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Upper bound. */
     public @Nullable Double getHigh() {
       return high;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Upper bound. */
     public void setHigh(@Nullable Double high) {
       this.high = high;
     }
@@ -1776,22 +2081,22 @@ public class VigilProperties {
     /** Holds when any comparison holds. */
     private List<Comparison> anyOf = new ArrayList<>();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Holds when every comparison holds. */
     public List<Comparison> getAllOf() {
       return allOf;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Holds when every comparison holds. */
     public void setAllOf(List<Comparison> allOf) {
       this.allOf = allOf;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Holds when any comparison holds. */
     public List<Comparison> getAnyOf() {
       return anyOf;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Holds when any comparison holds. */
     public void setAnyOf(List<Comparison> anyOf) {
       this.anyOf = anyOf;
     }
@@ -1829,92 +2134,98 @@ public class VigilProperties {
     /** Breaches when the value is outside [low, high]. */
     private Range outside = new Range();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: The metric compared. Required unless condition is given. */
     public @Nullable String getMetric() {
       return metric;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: The metric compared. Required unless condition is given. */
     public void setMetric(@Nullable String metric) {
       this.metric = metric;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: latest, avg, min, max, percentile, rate (per second) or predict-linear,
+     * over window or window-samples.
+     */
     public AggregateKind getAggregate() {
       return aggregate;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: latest, avg, min, max, percentile, rate (per second) or predict-linear,
+     * over window or window-samples.
+     */
     public void setAggregate(AggregateKind aggregate) {
       this.aggregate = aggregate;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: aggregate percentile: which percentile, 0 to 100. */
     public @Nullable Double getPercentile() {
       return percentile;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: aggregate percentile: which percentile, 0 to 100. */
     public void setPercentile(@Nullable Double percentile) {
       this.percentile = percentile;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Window of the aggregate as a duration, such as 5m. */
     public @Nullable Duration getWindow() {
       return window;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Window of the aggregate as a duration, such as 5m. */
     public void setWindow(@Nullable Duration window) {
       this.window = window;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Window of the aggregate as a number of samples, instead of window. */
     public @Nullable Integer getWindowSamples() {
       return windowSamples;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Window of the aggregate as a number of samples, instead of window. */
     public void setWindowSamples(@Nullable Integer windowSamples) {
       this.windowSamples = windowSamples;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: aggregate predict-linear: how far ahead the value is predicted. */
     public @Nullable Duration getPredictAhead() {
       return predictAhead;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: aggregate predict-linear: how far ahead the value is predicted. */
     public void setPredictAhead(@Nullable Duration predictAhead) {
       this.predictAhead = predictAhead;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is greater than this. */
     public @Nullable Double getAbove() {
       return above;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is greater than this. */
     public void setAbove(@Nullable Double above) {
       this.above = above;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is less than this. */
     public @Nullable Double getBelow() {
       return below;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is less than this. */
     public void setBelow(@Nullable Double below) {
       this.below = below;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Breaches when the value is outside [low, high]. */
     public Range getOutside() {
       return outside;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Breaches when the value is outside [low, high]. */
     public void setOutside(Range outside) {
       this.outside = outside;
     }
@@ -1931,22 +2242,28 @@ public class VigilProperties {
     /** Matchers in Alertmanager syntax the series must match. */
     private List<String> matchers = new ArrayList<>();
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: How long after the first poll a series that was never reported counts as
+     * absent. Setting it turns the absent rule on.
+     */
     public @Nullable Duration getGrace() {
       return grace;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: How long after the first poll a series that was never reported counts as
+     * absent. Setting it turns the absent rule on.
+     */
     public void setGrace(@Nullable Duration grace) {
       this.grace = grace;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Matchers in Alertmanager syntax the series must match. */
     public List<String> getMatchers() {
       return matchers;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Matchers in Alertmanager syntax the series must match. */
     public void setMatchers(List<String> matchers) {
       this.matchers = matchers;
     }
@@ -1960,22 +2277,22 @@ public class VigilProperties {
     /** Flapping starts at or above this percentage (Nagios uses 30). */
     private @Nullable Double high;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Flapping stops at or below this percentage (Nagios uses 20). */
     public @Nullable Double getLow() {
       return low;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Flapping stops at or below this percentage (Nagios uses 20). */
     public void setLow(@Nullable Double low) {
       this.low = low;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Flapping starts at or above this percentage (Nagios uses 30). */
     public @Nullable Double getHigh() {
       return high;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Flapping starts at or above this percentage (Nagios uses 30). */
     public void setHigh(@Nullable Double high) {
       this.high = high;
     }
@@ -2016,102 +2333,125 @@ public class VigilProperties {
     /** Child routes, tried in order. */
     private List<Route> routes = new ArrayList<>();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Name of the route, for logs. */
     public @Nullable String getName() {
       return name;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Name of the route, for logs. */
     public void setName(@Nullable String name) {
       this.name = name;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Matchers in Alertmanager syntax a notification must match (child routes
+     * only).
+     */
     public List<String> getMatchers() {
       return matchers;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Matchers in Alertmanager syntax a notification must match (child routes
+     * only).
+     */
     public void setMatchers(List<String> matchers) {
       this.matchers = matchers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Names of the sinks this route delivers to. */
     public List<String> getSinks() {
       return sinks;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Names of the sinks this route delivers to. */
     public void setSinks(List<String> sinks) {
       this.sinks = sinks;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Labels to group notifications by; ... for all labels; empty for one
+     * group. Ungrouped when unset.
+     */
     public @Nullable List<String> getGroupBy() {
       return groupBy;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Labels to group notifications by; ... for all labels; empty for one group.
+     * Ungrouped when unset.
+     */
     public void setGroupBy(@Nullable List<String> groupBy) {
       this.groupBy = groupBy;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: How long a new group waits before its first flush; 30 s when unset. */
     public @Nullable Duration getGroupWait() {
       return groupWait;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: How long a new group waits before its first flush; 30 s when unset. */
     public void setGroupWait(@Nullable Duration groupWait) {
       this.groupWait = groupWait;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Least time between two flushes of one group; 5 min when unset. */
     public @Nullable Duration getGroupInterval() {
       return groupInterval;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Least time between two flushes of one group; 5 min when unset. */
     public void setGroupInterval(@Nullable Duration groupInterval) {
       this.groupInterval = groupInterval;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: How often this route's sinks are reminded of a firing alert; the rule's
+     * when unset.
+     */
     public @Nullable Duration getRepeatInterval() {
       return repeatInterval;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: How often this route's sinks are reminded of a firing alert; the rule's
+     * when unset.
+     */
     public void setRepeatInterval(@Nullable Duration repeatInterval) {
       this.repeatInterval = repeatInterval;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Whether this route's sinks hear that an alert resolved. */
     public boolean isSendResolved() {
       return sendResolved;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Whether this route's sinks hear that an alert resolved. */
     public void setSendResolved(boolean sendResolved) {
       this.sendResolved = sendResolved;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Whether matching goes on to the next sibling route after this one
+     * matched.
+     */
     public boolean isContinue() {
       return continue_;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Whether matching goes on to the next sibling route after this one matched.
+     */
     public void setContinue(boolean continue_) {
       this.continue_ = continue_;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Child routes, tried in order. */
     public List<Route> getRoutes() {
       return routes;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Child routes, tried in order. */
     public void setRoutes(List<Route> routes) {
       this.routes = routes;
     }
@@ -2137,62 +2477,68 @@ public class VigilProperties {
     /** Who created it. */
     private @Nullable String createdBy;
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Matchers in Alertmanager syntax; at least one must not match the empty
+     * string.
+     */
     public List<String> getMatchers() {
       return matchers;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Matchers in Alertmanager syntax; at least one must not match the empty
+     * string.
+     */
     public void setMatchers(List<String> matchers) {
       this.matchers = matchers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: How long the silence lasts from start-up; or give ends-at. */
     public @Nullable Duration getDuration() {
       return duration;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: How long the silence lasts from start-up; or give ends-at. */
     public void setDuration(@Nullable Duration duration) {
       this.duration = duration;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: When the silence starts (ISO-8601); now when unset. */
     public @Nullable Instant getStartsAt() {
       return startsAt;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: When the silence starts (ISO-8601); now when unset. */
     public void setStartsAt(@Nullable Instant startsAt) {
       this.startsAt = startsAt;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: When the silence ends (ISO-8601). */
     public @Nullable Instant getEndsAt() {
       return endsAt;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: When the silence ends (ISO-8601). */
     public void setEndsAt(@Nullable Instant endsAt) {
       this.endsAt = endsAt;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Why, for people. Required. */
     public @Nullable String getComment() {
       return comment;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Why, for people. Required. */
     public void setComment(@Nullable String comment) {
       this.comment = comment;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Who created it. */
     public @Nullable String getCreatedBy() {
       return createdBy;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Who created it. */
     public void setCreatedBy(@Nullable String createdBy) {
       this.createdBy = createdBy;
     }
@@ -2224,82 +2570,93 @@ public class VigilProperties {
     /** Years. */
     private List<Integer> years = new ArrayList<>();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Days of the week the window starts on; every day when empty. */
     public List<DayOfWeek> getDays() {
       return days;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Days of the week the window starts on; every day when empty. */
     public void setDays(List<DayOfWeek> days) {
       this.days = days;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Start time of day, inclusive (HH:mm); the whole day when start and end
+     * are unset.
+     */
     public @Nullable LocalTime getStart() {
       return start;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Start time of day, inclusive (HH:mm); the whole day when start and end are
+     * unset.
+     */
     public void setStart(@Nullable LocalTime start) {
       this.start = start;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: End time of day, exclusive; before start means the window crosses
+     * midnight.
+     */
     public @Nullable LocalTime getEnd() {
       return end;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: End time of day, exclusive; before start means the window crosses midnight.
+     */
     public void setEnd(@Nullable LocalTime end) {
       this.end = end;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Time zone, such as Europe/Berlin. Required. */
     public @Nullable ZoneId getZone() {
       return zone;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Time zone, such as Europe/Berlin. Required. */
     public void setZone(@Nullable ZoneId zone) {
       this.zone = zone;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Matchers in Alertmanager syntax; every alert when empty. */
     public List<String> getMatchers() {
       return matchers;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Matchers in Alertmanager syntax; every alert when empty. */
     public void setMatchers(List<String> matchers) {
       this.matchers = matchers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Days of the month (1 to 31, or -1 for the last). */
     public List<Integer> getDaysOfMonth() {
       return daysOfMonth;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Days of the month (1 to 31, or -1 for the last). */
     public void setDaysOfMonth(List<Integer> daysOfMonth) {
       this.daysOfMonth = daysOfMonth;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Months. */
     public List<Month> getMonths() {
       return months;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Months. */
     public void setMonths(List<Month> months) {
       this.months = months;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Years. */
     public List<Integer> getYears() {
       return years;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Years. */
     public void setYears(List<Integer> years) {
       this.years = years;
     }
@@ -2316,32 +2673,32 @@ public class VigilProperties {
     /** Labels that must be equal in source and target. */
     private List<String> equal = new ArrayList<>();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Matchers of the firing alerts that inhibit. */
     public List<String> getSourceMatchers() {
       return sourceMatchers;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Matchers of the firing alerts that inhibit. */
     public void setSourceMatchers(List<String> sourceMatchers) {
       this.sourceMatchers = sourceMatchers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Matchers of the alerts that are muted. */
     public List<String> getTargetMatchers() {
       return targetMatchers;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Matchers of the alerts that are muted. */
     public void setTargetMatchers(List<String> targetMatchers) {
       this.targetMatchers = targetMatchers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Labels that must be equal in source and target. */
     public List<String> getEqual() {
       return equal;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Labels that must be equal in source and target. */
     public void setEqual(List<String> equal) {
       this.equal = equal;
     }
@@ -2412,202 +2769,215 @@ public class VigilProperties {
     /** At most deliveries per window; what comes meanwhile is sent as one digest. */
     private Budget budget = new Budget();
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: log, email, webhook, slack, teams, pagerduty or alertmanager. Required.
+     */
     public @Nullable SinkType getType() {
       return type;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: log, email, webhook, slack, teams, pagerduty or alertmanager. Required. */
     public void setType(@Nullable SinkType type) {
       this.type = type;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Whether the sink is registered. */
     public boolean isEnabled() {
       return enabled;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Whether the sink is registered. */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: webhook: the receiver's URL; slack, teams: the incoming webhook URL;
+     * pagerduty: the Events API URL (the public one when unset).
+     */
     public @Nullable String getUrl() {
       return url;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: webhook: the receiver's URL; slack, teams: the incoming webhook URL;
+     * pagerduty: the Events API URL (the public one when unset).
+     */
     public void setUrl(@Nullable String url) {
       this.url = url;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: alertmanager: the Alertmanager instances' base URLs. */
     public List<String> getUrls() {
       return urls;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: alertmanager: the Alertmanager instances' base URLs. */
     public void setUrls(List<String> urls) {
       this.urls = urls;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: log: logger name; dev.vigil.alerts when unset. */
     public @Nullable String getLogger() {
       return logger;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: log: logger name; dev.vigil.alerts when unset. */
     public void setLogger(@Nullable String logger) {
       this.logger = logger;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: log: whether the alert's fields are attached as SLF4J key-values. */
     public boolean isKeyValues() {
       return keyValues;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: log: whether the alert's fields are attached as SLF4J key-values. */
     public void setKeyValues(boolean keyValues) {
       this.keyValues = keyValues;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: email: sender, recipients and the SMTP server. */
     public Email getEmail() {
       return email;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: email: sender, recipients and the SMTP server. */
     public void setEmail(Email email) {
       this.email = email;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook: HMAC-SHA256 secret that signs each request. Never logged. */
     public @Nullable String getSigningSecret() {
       return signingSecret;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook: HMAC-SHA256 secret that signs each request. Never logged. */
     public void setSigningSecret(@Nullable String signingSecret) {
       this.signingSecret = signingSecret;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook: extra request headers. */
     public Map<String, String> getHeaders() {
       return headers;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook: extra request headers. */
     public void setHeaders(Map<String, String> headers) {
       this.headers = headers;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook: receiver name in the payload. */
     public @Nullable String getReceiver() {
       return receiver;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook: receiver name in the payload. */
     public void setReceiver(@Nullable String receiver) {
       this.receiver = receiver;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook: externalURL in the payload. */
     public @Nullable String getExternalUrl() {
       return externalUrl;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook: externalURL in the payload. */
     public void setExternalUrl(@Nullable String externalUrl) {
       this.externalUrl = externalUrl;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook, alertmanager: generatorURL of the alerts. */
     public @Nullable String getGeneratorUrl() {
       return generatorUrl;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook, alertmanager: generatorURL of the alerts. */
     public void setGeneratorUrl(@Nullable String generatorUrl) {
       this.generatorUrl = generatorUrl;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: webhook: most alerts per request. */
     public @Nullable Integer getMaxAlerts() {
       return maxAlerts;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: webhook: most alerts per request. */
     public void setMaxAlerts(@Nullable Integer maxAlerts) {
       this.maxAlerts = maxAlerts;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: pagerduty: the integration's routing key. Never logged. */
     public @Nullable String getRoutingKey() {
       return routingKey;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: pagerduty: the integration's routing key. Never logged. */
     public void setRoutingKey(@Nullable String routingKey) {
       this.routingKey = routingKey;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: pagerduty: client_url of the events. */
     public @Nullable String getClientUrl() {
       return clientUrl;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: pagerduty: client_url of the events. */
     public void setClientUrl(@Nullable String clientUrl) {
       this.clientUrl = clientUrl;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: alertmanager: how often firing alerts are sent again. */
     public @Nullable Duration getResendInterval() {
       return resendInterval;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: alertmanager: how often firing alerts are sent again. */
     public void setResendInterval(@Nullable Duration resendInterval) {
       this.resendInterval = resendInterval;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: HTTP sinks: connect timeout. */
     public @Nullable Duration getConnectTimeout() {
       return connectTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: HTTP sinks: connect timeout. */
     public void setConnectTimeout(@Nullable Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: HTTP sinks: request timeout. */
     public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: HTTP sinks: request timeout. */
     public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: HTTP sinks: longest Retry-After honoured. */
     public @Nullable Duration getMaxRetryAfter() {
       return maxRetryAfter;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: HTTP sinks: longest Retry-After honoured. */
     public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
       this.maxRetryAfter = maxRetryAfter;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: At most deliveries per window; what comes meanwhile is sent as one
+     * digest.
+     */
     public Budget getBudget() {
       return budget;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: At most deliveries per window; what comes meanwhile is sent as one digest.
+     */
     public void setBudget(Budget budget) {
       this.budget = budget;
     }
@@ -2634,52 +3004,57 @@ public class VigilProperties {
     /** Vigil's own SMTP settings, used instead of spring.mail.* when host is set. */
     private Smtp smtp = new Smtp();
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Sender address. Required (spring.mail.username is not used). */
     public @Nullable String getFrom() {
       return from;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Sender address. Required (spring.mail.username is not used). */
     public void setFrom(@Nullable String from) {
       this.from = from;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Recipient addresses. At least one. */
     public List<String> getTo() {
       return to;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Recipient addresses. At least one. */
     public void setTo(List<String> to) {
       this.to = to;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Subject prefix; [Vigil] when unset. */
     public @Nullable String getSubjectPrefix() {
       return subjectPrefix;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Subject prefix; [Vigil] when unset. */
     public void setSubjectPrefix(@Nullable String subjectPrefix) {
       this.subjectPrefix = subjectPrefix;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Whether an HTML part with a chart is sent beside the text. */
     public boolean isHtml() {
       return html;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Whether an HTML part with a chart is sent beside the text. */
     public void setHtml(boolean html) {
       this.html = html;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: Vigil's own SMTP settings, used instead of spring.mail.* when host is
+     * set.
+     */
     public Smtp getSmtp() {
       return smtp;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: Vigil's own SMTP settings, used instead of spring.mail.* when host is set.
+     */
     public void setSmtp(Smtp smtp) {
       this.smtp = smtp;
     }
@@ -2711,82 +3086,88 @@ public class VigilProperties {
     /** Write timeout; 10 s when unset. */
     private @Nullable Duration writeTimeout;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: SMTP host. */
     public @Nullable String getHost() {
       return host;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: SMTP host. */
     public void setHost(@Nullable String host) {
       this.host = host;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: SMTP port; the security's default (587, 465, 25) when unset. */
     public @Nullable Integer getPort() {
       return port;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: SMTP port; the security's default (587, 465, 25) when unset. */
     public void setPort(@Nullable Integer port) {
       this.port = port;
     }
 
-    /** Returns the setting; see the field. */
+    /**
+     * Returns the setting: starttls (default), smtps or none (loopback relays only when credentials
+     * are set).
+     */
     public @Nullable Security getSecurity() {
       return security;
     }
 
-    /** Sets the setting; see the field. */
+    /**
+     * Sets the setting: starttls (default), smtps or none (loopback relays only when credentials
+     * are set).
+     */
     public void setSecurity(@Nullable Security security) {
       this.security = security;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: SMTP user. */
     public @Nullable String getUsername() {
       return username;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: SMTP user. */
     public void setUsername(@Nullable String username) {
       this.username = username;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: SMTP password. Never logged. */
     public @Nullable String getPassword() {
       return password;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: SMTP password. Never logged. */
     public void setPassword(@Nullable String password) {
       this.password = password;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Connect timeout; 10 s when unset. */
     public @Nullable Duration getConnectTimeout() {
       return connectTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Connect timeout; 10 s when unset. */
     public void setConnectTimeout(@Nullable Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Read timeout; 10 s when unset. */
     public @Nullable Duration getReadTimeout() {
       return readTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Read timeout; 10 s when unset. */
     public void setReadTimeout(@Nullable Duration readTimeout) {
       this.readTimeout = readTimeout;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Write timeout; 10 s when unset. */
     public @Nullable Duration getWriteTimeout() {
       return writeTimeout;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Write timeout; 10 s when unset. */
     public void setWriteTimeout(@Nullable Duration writeTimeout) {
       this.writeTimeout = writeTimeout;
     }
@@ -2800,22 +3181,22 @@ public class VigilProperties {
     /** The window, such as 1h. */
     private @Nullable Duration per;
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: Most deliveries per window. Setting it turns the budget on. */
     public @Nullable Integer getDeliveries() {
       return deliveries;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: Most deliveries per window. Setting it turns the budget on. */
     public void setDeliveries(@Nullable Integer deliveries) {
       this.deliveries = deliveries;
     }
 
-    /** Returns the setting; see the field. */
+    /** Returns the setting: The window, such as 1h. */
     public @Nullable Duration getPer() {
       return per;
     }
 
-    /** Sets the setting; see the field. */
+    /** Sets the setting: The window, such as 1h. */
     public void setPer(@Nullable Duration per) {
       this.per = per;
     }
