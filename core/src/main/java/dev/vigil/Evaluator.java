@@ -275,16 +275,20 @@ final class Evaluator {
   private @Nullable AlertEntry entryOf(Series s, int i, RuleRuntime rt) {
     AlertEntry e = s.entry(i);
     if (e != null) return e;
+    List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
     if (quietSlot(rt, i)) {
       AlertEntry[] cached = s.entries;
       if (cached != null && cached[i] != null) { // forgotten: a new alert starts quiet
         cached[i] = null;
         s.quietLive &= ~(1L << i);
       }
-      return null;
+      if (detached.isEmpty() || (s.quietLive & (1L << i)) != 0) return null;
+      e = attach(new AlertKey(rt.rule.name(), s.resource, s.labels));
+      if (e != null) s.cache(i, readers.size(), e);
+      return e;
     }
-    List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
     e = entry(new AlertKey(rt.rule.name(), s.resource, s.labels), rt, s.source);
+    e.detached = false;
     s.cache(i, readers.size(), e);
     return e;
   }
@@ -363,6 +367,7 @@ final class Evaluator {
             new RuleRuntime.Result(true, false, false, null, Double.NaN, e.threshold, Double.NaN);
       }
     }
+    e.detached = false;
     s.quietLive &= ~(1L << i);
     s.cache(i, readers, e);
     return e;
@@ -459,8 +464,20 @@ final class Evaluator {
                 Duration.ZERO));
       }
     }
+    List<AlertStates.Saved> states = List.of();
+    if (persist && (!machine.dirty.isEmpty() || !pendingDrops.isEmpty())) {
+      List<AlertStates.Saved> changed = new ArrayList<>(pendingDrops);
+      pendingDrops = List.of();
+      for (AlertEntry e : machine.dirty) {
+        e.dirty = false;
+        changed.add(new AlertStates.Saved(e.fingerprint, AlertStates.encode(e, now, nowNanos)));
+      }
+      states = changed;
+    }
+    for (AlertEntry e : machine.dirty) e.dirty = false;
+    machine.dirty.clear();
     return new Evaluation(
-        ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure);
+        ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure, states);
   }
 
   /** A new series {@code s}: the absent rules it matches are satisfied from now on. */
@@ -591,6 +608,7 @@ final class Evaluator {
         if (seen == LastSeen.NONE || nowNanos - seen >= maxStaleNanos) store.remove(s);
       }
     }
+    if (!detached.isEmpty()) sweepDetached(src, poll, failed, now, emit);
     src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
     ruleResources = null;
   }
@@ -709,9 +727,103 @@ final class Evaluator {
 
   private void forget(AlertEntry e) {
     e.forgotten = true; // series that cached it look it up again
+    machine.changed(e); // its stored state is removed
     entries.remove(e.key);
     byFingerprint.remove(e.fingerprint);
     machine.open.remove(e);
+  }
+
+  // ---------------------------------------------------------------- restart
+
+  /**
+   * Restores the alert states stored before a restart ({@link AlertStates}), once, before the first
+   * poll; from then on each evaluation lists the states it changed. A record of a rule that no
+   * longer exists (or is a heartbeat or absent rule, which start afresh), of another format
+   * version, or that cannot be read is skipped; the skipped ones are logged in one line. A restored
+   * alert waits for a series of its key; the sweeps of its source treat it as any alert of that
+   * source meanwhile (resolved as "resource gone" if the first poll does not list its resource).
+   *
+   * @return the number of alerts restored
+   */
+  synchronized int restore(Map<String, String> records, Instant now, long nanos) {
+    persist = true;
+    Map<String, RuleRuntime> byName = new HashMap<>();
+    for (RuleRuntime rt : rules) byName.put(rt.rule.name(), rt);
+    Map<String, Integer> skipped = new TreeMap<>();
+    List<AlertStates.Saved> drop = new ArrayList<>();
+    int restored = 0;
+    for (Map.Entry<String, String> r : records.entrySet()) {
+      AlertStates.Restored rec = AlertStates.decode(r.getValue());
+      String why = null;
+      RuleRuntime rt = rec == null ? null : byName.get(rec.rule());
+      if (rec == null) why = "an unknown record format";
+      else if (rt == null) why = "rule " + rec.rule() + " no longer exists";
+      else if (rt.rule.condition() == null) why = "rule " + rec.rule() + " has no condition";
+      if (rec != null && rt != null && why == null) {
+        AlertKey key = new AlertKey(rec.rule(), rec.resource(), store.intern(rec.labels()));
+        AlertEntry e = new AlertEntry(key, rt, rec.source());
+        try {
+          AlertStates.apply(e, rec, now, nanos);
+        } catch (RuntimeException bad) {
+          why = "an unreadable record (" + bad.getClass().getSimpleName() + ")";
+        }
+        if (why == null && !e.fingerprint.equals(r.getKey())) why = "a changed fingerprint";
+        if (why == null) {
+          e.detached = true;
+          entries.put(key, e);
+          byFingerprint.put(e.fingerprint, e);
+          detached.computeIfAbsent(e.source, k -> new ArrayList<>()).add(e);
+          machine.reindex(e);
+          restored++;
+          continue;
+        }
+      }
+      skipped.merge(java.util.Objects.requireNonNull(why), 1, Integer::sum);
+      drop.add(new AlertStates.Saved(r.getKey(), null));
+    }
+    if (!skipped.isEmpty()) {
+      Loggers.RULES.warn(
+          "Dropped {} stored alert state(s) that cannot be restored: {}; those alerts start afresh",
+          drop.size(),
+          skipped);
+    }
+    pendingDrops = drop;
+    return restored;
+  }
+
+  /** The records {@link #restore} skipped: removed from the store with the first evaluation. */
+  private List<AlertStates.Saved> pendingDrops = List.of();
+
+  /** Whether evaluations list the alert states they changed: a store was restored from. */
+  private boolean persist;
+
+  /** Restored alerts not yet found by a series, by source. */
+  private final Map<String, List<AlertEntry>> detached = new HashMap<>();
+
+  /** The restored alert of {@code key} still waiting for its series, attached to it; or null. */
+  private @Nullable AlertEntry attach(AlertKey key) {
+    AlertEntry e = entries.get(key);
+    if (e == null || !e.detached) return null;
+    e.detached = false;
+    return e;
+  }
+
+  /** The sweep of the restored alerts of {@code src} no series found yet. */
+  private void sweepDetached(
+      SourceHealth src, long poll, Set<String> failed, Instant now, Emitter emit) {
+    List<AlertEntry> list = detached.get(src.name);
+    if (list == null) return;
+    for (AlertEntry e : new ArrayList<>(list)) {
+      if (!e.detached || e.forgotten) {
+        list.remove(e);
+        continue;
+      }
+      if (e.sweptPoll == poll || failed.contains(e.key.resource())) continue;
+      e.sweptPoll = poll;
+      sweepEntry(e, src, poll, now, emit);
+      if (e.forgotten) list.remove(e);
+    }
+    if (list.isEmpty()) detached.remove(src.name);
   }
 
   // ---------------------------------------------------------------- queries
@@ -754,5 +866,10 @@ final class Evaluator {
   /** For tests: the series store. */
   SeriesStore store() {
     return store;
+  }
+
+  /** For tests: how many alerts are objects (not quiet in their series). */
+  synchronized int alertObjects() {
+    return entries.size();
   }
 }

@@ -235,7 +235,7 @@ final class SeriesStore {
     }
 
     SampleWindow create() {
-      if (!times && !extremes && !trend) return SampleWindow.ofValues(window.count());
+      if (!times && !trend) return SampleWindow.ofValues(window.count(), extremes);
       return SampleWindow.of(
           window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
     }

@@ -147,7 +147,16 @@ public final class SampleWindow {
    * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
    */
   public static SampleWindow ofValues(int maxSamples) {
-    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, false, false, false);
+    return ofValues(maxSamples, false);
+  }
+
+  /**
+   * As {@link #ofValues(int)}; {@code extremes} true also keeps {@link #min()} and {@link #max()}.
+   *
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   */
+  public static SampleWindow ofValues(int maxSamples, boolean extremes) {
+    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, extremes, false, false);
   }
 
   /** Whether this window keeps timestamps: false for one made by {@link #ofValues}. */
