@@ -221,12 +221,27 @@ final class Evaluator {
     long poll = ++polls;
     touchedCount = 0;
     Series[] touchedNow = touched;
+    SeriesStore.SourceSeries mine = store.ofSource(source);
+    Series[] last = mine.positions(samples.size());
+    LastSeen seen = src.resourceSeen;
     for (int k = 0, n = samples.size(); k < n; k++) {
       Sample sample = samples.get(k);
-      src.seen(sample.resource(), nowNanos);
-      if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
-      Series s = store.getOrCreate(sample, source, created);
-      if (created[0] && !absentUnseen.isEmpty()) sighted(s);
+      // Sources list their series in much the same order every poll: the series at this position
+      // last time is looked at first, and the resource's slot it remembers; no hashing then.
+      Series s = last[k];
+      if (s == null || s.removed || !s.is(sample.metric(), sample.resource(), sample.labels())) {
+        if (!rulesByMetric.containsKey(sample.metric())) { // no rule reads it: keep nothing
+          seen.put(sample.resource(), nowNanos);
+          last[k] = null;
+          continue;
+        }
+        s = store.getOrCreate(sample, source, created);
+        if (created[0] && !absentUnseen.isEmpty()) sighted(s);
+        last[k] = s;
+      }
+      if (!seen.putAt(s.seenSlot, s.resource, nowNanos)) {
+        s.seenSlot = seen.put(s.resource, nowNanos);
+      }
       s.add(sample.value(), nowNanos);
       if (s.touchedPoll != poll) {
         if (touchedCount == touchedNow.length) {
@@ -585,7 +600,8 @@ final class Evaluator {
     int n = list.compact();
     for (int k = 0; k < n; k++) {
       Series s = list.get(k);
-      if (s.removed) continue; // removed by this sweep
+      // Removed by this sweep, or touched by this poll: evaluated, resource listed, nothing to do.
+      if (s.removed || s.touchedPoll == poll) continue;
       List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
       for (int i = 0; i < readers.size() && !s.removed; i++) {
         RuleRuntime rt = readers.get(i);

@@ -174,6 +174,20 @@ final class SeriesStore {
     private Series[] series = new Series[16];
     private int size;
 
+    /** The series of each position of the source's last poll (null for no series), reused. */
+    private @Nullable Series[] positions = new Series[0];
+
+    /**
+     * The series at each position of the last poll, for a poll of {@code samples} samples: the
+     * caller reads a position, then writes what it found there this time.
+     */
+    @Nullable Series[] positions(int samples) {
+      if (positions.length != samples) {
+        positions = Arrays.copyOf(positions, samples);
+      }
+      return positions;
+    }
+
     void add(Series s) {
       if (size == series.length) series = Arrays.copyOf(series, size * 2);
       series[size++] = s;
