@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * restart: a timer is saved as the time elapsed at the save, with the wall-clock time of the save,
  * and restored as a ticker reading that much (plus the time the monitor was down) before now.
  *
+ * <p>Alerts of heartbeat and absent rules are not stored: they start afresh after a restart.
+ *
  * <p>Records are made by the evaluator under its lock ({@link #encode}, only for alerts whose
  * stored state changed: a transition, a severity, a flap, what the sinks were told, {@code
  * keepFiringFor} starting or ending) and written by the poll thread after the evaluation was handed
@@ -70,6 +72,7 @@ final class AlertStates {
   static @Nullable String encode(AlertEntry e, Instant now, long nowNanos) {
     boolean keep =
         !e.forgotten
+            && e.rt.rule.condition() != null // heartbeat and absent alerts start afresh
             && (e.state == AlertState.PENDING
                 || e.state == AlertState.FIRING
                 || e.state == AlertState.NO_DATA

@@ -31,11 +31,12 @@ import org.jspecify.annotations.Nullable;
  * Emitter}; the {@link SourceHealth} of each source adds its health alert; the evaluator returns
  * what was emitted.
  *
- * <p>Costs: ingesting a sample is one table lookup (no allocation) and O(windows of its metric);
- * evaluating a threshold rule is O(1) in the length of the history (running aggregates; percentiles
- * excepted). An alert of a rule on one series that is inactive and has not breached is two longs in
- * its series, not an object, and evaluating it allocates nothing. After a successful poll, the
- * series of that source are swept once for missing data and staleness. Every evaluation renders the
+ * <p>Costs: ingesting a sample is a comparison with the series at its position in the source's last
+ * poll, else one table lookup (no allocation either way), and O(windows of its metric); evaluating
+ * a threshold rule is O(1) in the length of the history (running aggregates; percentiles excepted).
+ * An alert of a rule on one series that is inactive and has not breached is two longs in its
+ * series, not an object, and evaluating it allocates nothing. After a successful poll, the series
+ * of that source are swept once for missing data and staleness. Every evaluation renders the
  * snapshot of the open alerts: O(open alerts).
  */
 final class Evaluator {
@@ -87,6 +88,9 @@ final class Evaluator {
   private Series[] touched = new Series[16];
 
   private int touchedCount;
+
+  /** Of those, the series of the source polled. */
+  private int touchedMine;
 
   /** Rule and resource pairs evaluated in this poll, under any labels: made when first needed. */
   private @Nullable Set<List<String>> ruleResources;
@@ -220,6 +224,7 @@ final class Evaluator {
 
     long poll = ++polls;
     touchedCount = 0;
+    touchedMine = 0;
     Series[] touchedNow = touched;
     SeriesStore.SourceSeries mine = store.ofSource(source);
     Series[] last = mine.positions(samples.size());
@@ -244,6 +249,7 @@ final class Evaluator {
       }
       s.add(sample.value(), nowNanos);
       if (s.touchedPoll != poll) {
+        if (s.source.equals(source)) touchedMine++;
         if (touchedCount == touchedNow.length) {
           touchedNow = touched = Arrays.copyOf(touchedNow, touchedCount * 2);
         }
@@ -597,7 +603,8 @@ final class Evaluator {
   private void sweep(SourceHealth src, long poll, Set<String> failed, Instant now, Emitter emit) {
     ruleResources = null;
     SeriesStore.SourceSeries list = store.ofSource(src.name);
-    int n = list.compact();
+    // The steady state: the poll listed every series of the source; none is missing or gone.
+    int n = touchedMine == list.live() ? 0 : list.compact();
     for (int k = 0; k < n; k++) {
       Series s = list.get(k);
       // Removed by this sweep, or touched by this poll: evaluated, resource listed, nothing to do.
@@ -625,7 +632,12 @@ final class Evaluator {
       }
     }
     if (!detached.isEmpty()) sweepDetached(src, poll, failed, now, emit);
-    src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
+    // Resources listed longer ago than any rule looks back are forgotten; reading an old one or
+    // none decides the same (gone), so this runs only every quarter of that time.
+    if (src.lastPurge == NONE || nowNanos - src.lastPurge >= Math.max(1, maxStaleNanos / 4)) {
+      src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
+      src.lastPurge = nowNanos;
+    }
     ruleResources = null;
   }
 
@@ -774,7 +786,8 @@ final class Evaluator {
       RuleRuntime rt = rec == null ? null : byName.get(rec.rule());
       if (rec == null) why = "an unknown record format";
       else if (rt == null) why = "rule " + rec.rule() + " no longer exists";
-      else if (rt.rule.condition() == null) why = "rule " + rec.rule() + " has no condition";
+      else if (rt.rule.condition() == null)
+        why = "rule " + rec.rule() + " is a heartbeat or absent rule";
       if (rec != null && rt != null && why == null) {
         AlertKey key = new AlertKey(rec.rule(), rec.resource(), store.intern(rec.labels()));
         AlertEntry e = new AlertEntry(key, rt, rec.source());

@@ -130,6 +130,8 @@ final class SeriesStore {
       }
     }
     s.removed = true;
+    SourceSeries list = bySource.get(s.source);
+    if (list != null) list.removed();
     Set<Series> beats = heartbeatSeries.get(s.metric);
     if (beats != null) beats.remove(s);
   }
@@ -188,13 +190,32 @@ final class SeriesStore {
       return positions;
     }
 
+    /** Series not removed. */
+    private int live;
+
+    /** Series removed since the last {@link #compact}. */
+    private int removed;
+
     void add(Series s) {
       if (size == series.length) series = Arrays.copyOf(series, size * 2);
       series[size++] = s;
+      live++;
+    }
+
+    void removed() {
+      live--;
+      removed++;
+    }
+
+    /** The series not removed. */
+    int live() {
+      return live;
     }
 
     /** Drops the removed series, keeping the order, and returns how many are left. */
     int compact() {
+      if (removed == 0) return size;
+      removed = 0;
       int w = 0;
       for (int r = 0; r < size; r++) {
         Series s = series[r];

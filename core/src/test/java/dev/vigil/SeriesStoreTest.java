@@ -156,6 +156,49 @@ class SeriesStoreTest {
     assertThat(seen.get("vm-5")).isEqualTo(5000);
   }
 
+  @Test
+  void aSourceThatReordersItsSamplesStillFeedsEachSeriesItsOwnValues() {
+    Evaluator ev = new Evaluator(List.of(rule("HighCpu", Condition.metric("cpu").above(80))));
+    Instant t1 = T0.plusSeconds(60);
+    assertThat(
+            ev.ingest(
+                    "s",
+                    List.of(Sample.of("cpu", "vm-a", 10, T0), Sample.of("cpu", "vm-b", 10, T0)),
+                    Set.of(),
+                    T0)
+                .notifications())
+        .isEmpty();
+    // the same series in the other order, and one more: positions no longer match
+    List<AlertNotification> fired =
+        ev.ingest(
+                "s",
+                List.of(
+                    Sample.of("cpu", "vm-c", 10, t1),
+                    Sample.of("cpu", "vm-b", 95, t1),
+                    Sample.of("cpu", "vm-a", 10, t1)),
+                Set.of(),
+                t1)
+            .notifications();
+    assertThat(fired).extracting(AlertNotification::resource).containsExactly("vm-b");
+    assertThat(ev.store().find("cpu", "vm-a", Map.of()).last).isEqualTo(10.0);
+    assertThat(ev.store().find("cpu", "vm-b", Map.of()).last).isEqualTo(95.0);
+    assertThat(ev.store().size()).isEqualTo(3);
+  }
+
+  @Test
+  void lastSeenSlotsMoveWhenOldResourcesAreRemoved() {
+    LastSeen seen = new LastSeen();
+    int a = seen.put("vm-a", 1);
+    int b = seen.put("vm-b", 100);
+    assertThat(seen.putAt(b, "vm-b", 200)).isTrue();
+    assertThat(seen.putAt(a, "vm-b", 300)).as("slot of another resource").isFalse();
+    seen.removeOlderThan(150, 100); // vm-a (1) goes, vm-b (200) stays
+    assertThat(seen.putAt(b, "vm-b", 400)).as("vm-b moved to slot 0").isFalse();
+    assertThat(seen.put("vm-b", 400)).isZero();
+    assertThat(seen.get("vm-b")).isEqualTo(400);
+    assertThat(seen.get("vm-a")).isEqualTo(LastSeen.NONE);
+  }
+
   private static SampleWindow window(SeriesStore store, String metric) {
     Series s = store.find(metric, "vm", Map.of());
     assertThat(s).as(metric).isNotNull();
