@@ -335,6 +335,36 @@ public final class ResourceMonitor implements AutoCloseable {
     return saved(suppressor.silence(matchers, startsAt, endsAt, comment));
   }
 
+  /**
+   * As {@link #silence(List, Duration, String)}, recording who created the silence ({@link
+   * Silence#createdBy()}), such as the user of an admin endpoint.
+   *
+   * @throws NullPointerException if an argument other than {@code createdBy} is null
+   * @throws IllegalArgumentException as {@link #silence(List, Duration, String)} does, or if {@code
+   *     createdBy} is blank
+   */
+  public Silence silence(
+      List<Matcher> matchers, Duration duration, String comment, @Nullable String createdBy) {
+    return saved(suppressor.silence(matchers, duration, comment, createdBy));
+  }
+
+  /**
+   * As {@link #silence(List, Instant, Instant, String)}, recording who created the silence ({@link
+   * Silence#createdBy()}).
+   *
+   * @throws NullPointerException if an argument other than {@code createdBy} is null
+   * @throws IllegalArgumentException as {@link #silence(List, Instant, Instant, String)} does, or
+   *     if {@code createdBy} is blank
+   */
+  public Silence silence(
+      List<Matcher> matchers,
+      Instant startsAt,
+      Instant endsAt,
+      String comment,
+      @Nullable String createdBy) {
+    return saved(suppressor.silence(matchers, startsAt, endsAt, comment, createdBy));
+  }
+
   /** Returns the silences in force now, or yet to start. */
   public List<Silence> silences() {
     return suppressor.activeSilences(clock.instant());

@@ -90,7 +90,17 @@ final class Suppressor {
    * Creates and adds a silence from {@code startsAt} (possibly in the future) to {@code endsAt}.
    */
   Silence silence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment) {
-    Silence s = Silence.create(clock, matchers, startsAt, endsAt, comment, null);
+    return silence(matchers, startsAt, endsAt, comment, null);
+  }
+
+  /** As above, recording who created it. */
+  Silence silence(
+      List<Matcher> matchers,
+      Instant startsAt,
+      Instant endsAt,
+      String comment,
+      @Nullable String createdBy) {
+    Silence s = Silence.create(clock, matchers, startsAt, endsAt, comment, createdBy);
     silences.add(s);
     return s;
   }

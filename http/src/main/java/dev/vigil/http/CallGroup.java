@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP calls of one poll, with the runners that make them, cancelled together when the poll is
- * interrupted, its deadline passes, or the source is closed. Thread safe. (The same bookkeeping as
- * {@code HttpJsonSource.Calls}, which could use this class.)
+ * interrupted, its deadline passes, or the source is closed. Thread safe. Used by every source that
+ * makes its own OkHttp calls ({@link HttpJsonSource}, {@link PrometheusSource}, {@link
+ * EndpointCheckSource}).
  */
 final class CallGroup {
   private final Set<Call> active = ConcurrentHashMap.newKeySet();

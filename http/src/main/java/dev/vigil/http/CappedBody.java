@@ -12,8 +12,9 @@ import okio.Source;
  * A response body read through a byte cap: a larger announced {@code Content-Length} fails before
  * reading, and reading past the cap fails with {@link TooLarge}; failures of the network while
  * reading are tagged as {@link NetworkFailure}, so that a caller parsing the stream can tell them
- * from its parser's own {@link IOException}s (malformed or truncated data). The same counting as
- * the private {@code PickingConverterFactory.LimitedSource}, which could use this class.
+ * from its parser's own {@link IOException}s (malformed or truncated data). The one body cap of the
+ * package: {@link PickingConverterFactory}, {@link MoshiBodies}, {@link PrometheusSource} and
+ * {@link EndpointCheckSource} read through it.
  */
 final class CappedBody {
   private CappedBody() {}

@@ -6,11 +6,6 @@ import dev.vigil.MetricSource;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
-import dev.vigil.Ticker;
-import dev.vigil.internal.Durations;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.retry.Retry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +14,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Call;
 
@@ -136,26 +128,17 @@ public final class DigitalOceanSource implements MetricSource {
         throws SourceException, InterruptedException {
       long end = context.now().getEpochSecond();
       long start = end - window.toSeconds();
-      List<Sample> samples = new ArrayList<>();
-      for (Listed d : list(api, calls)) {
-        if (metrics.contains("cpu")) {
-          try {
-            Call<DigitalOceanApi.MetricAnswer> call = api.metric("cpu", d.hostId(), start, end);
-            Sample s = cpu(d, call, calls.execute(call), calls);
-            if (s != null) samples.add(s);
-          } catch (SourceException e) {
-            context.reportError(d.name(), e);
-          }
-        }
-        if (metrics.contains("memory")) {
-          try {
-            samples.addAll(memory(api, d, start, end, calls));
-          } catch (SourceException e) {
-            context.reportError(d.name(), e);
-          }
-        }
+      List<CloudPreset.Part<Listed>> parts = new ArrayList<>();
+      if (metrics.contains("cpu")) {
+        parts.add(
+            d -> {
+              Call<DigitalOceanApi.MetricAnswer> call = api.metric("cpu", d.hostId(), start, end);
+              Sample s = cpu(d, call, calls.execute(call), calls);
+              return s == null ? List.of() : List.of(s);
+            });
       }
-      return samples;
+      if (metrics.contains("memory")) parts.add(d -> memory(api, d, start, end, calls));
+      return CloudPreset.readEach(list(api, calls), Listed::name, parts, context);
     }
 
     private List<Listed> list(DigitalOceanApi api, RetrofitSource.Calls calls)
@@ -163,31 +146,33 @@ public final class DigitalOceanSource implements MetricSource {
       List<DigitalOceanApi.Droplet> active = new ArrayList<>();
       Map<String, Integer> names = new HashMap<>();
       Set<String> seen = new HashSet<>();
-      Call<DigitalOceanApi.DropletPage> call = api.droplets(1, PER_PAGE, tag);
-      for (int pages = 1; ; pages++) {
-        DigitalOceanApi.DropletPage page = calls.execute(call);
-        List<DigitalOceanApi.Droplet> droplets = page.droplets();
-        if (droplets == null) throw calls.badData(call, "$.droplets", "expected an array");
-        for (int i = 0; i < droplets.size(); i++) {
-          DigitalOceanApi.Droplet d = droplets.get(i);
-          String path = "$.droplets[" + i + "]";
-          if (d == null) throw calls.badData(call, path, "expected a droplet object but was null");
-          if (d.id() == null) throw calls.badData(call, path + ".id", "missing");
-          String name = d.name();
-          if (name == null || name.isBlank()) throw calls.badData(call, path + ".name", "missing");
-          if (!seen.add(Long.toString(d.id()))) continue; // listed twice while paging
-          names.merge(name, 1, Integer::sum);
-          if ("active".equals(d.status())) active.add(d);
-        }
-        DigitalOceanApi.Links links = page.links();
-        String next = links == null || links.pages() == null ? null : links.pages().next();
-        if (next == null) break;
-        if (pages >= maxPages) {
-          throw calls.badData(
-              call, "$.links.pages.next", "more than maxPages=" + maxPages + " pages");
-        }
-        call = api.page(next); // Calls.execute refuses another origin
-      }
+      CloudPreset.pages(
+          calls,
+          api.droplets(1, PER_PAGE, tag),
+          maxPages,
+          "$.links.pages.next",
+          (call, page) -> {
+            List<DigitalOceanApi.Droplet> droplets = page.droplets();
+            if (droplets == null) throw calls.badData(call, "$.droplets", "expected an array");
+            for (int i = 0; i < droplets.size(); i++) {
+              DigitalOceanApi.Droplet d = droplets.get(i);
+              String path = "$.droplets[" + i + "]";
+              if (d == null) {
+                throw calls.badData(call, path, "expected a droplet object but was null");
+              }
+              if (d.id() == null) throw calls.badData(call, path + ".id", "missing");
+              String name = d.name();
+              if (name == null || name.isBlank()) {
+                throw calls.badData(call, path + ".name", "missing");
+              }
+              if (!seen.add(Long.toString(d.id()))) continue; // listed twice while paging
+              names.merge(name, 1, Integer::sum);
+              if ("active".equals(d.status())) active.add(d);
+            }
+            DigitalOceanApi.Links links = page.links();
+            String next = links == null || links.pages() == null ? null : links.pages().next();
+            return next == null ? null : api.page(next);
+          });
       List<Listed> listed = new ArrayList<>();
       for (DigitalOceanApi.Droplet d : active) {
         String id = Long.toString(requireNonNull(d.id()));
@@ -320,51 +305,14 @@ public final class DigitalOceanSource implements MetricSource {
    * Configures a {@link DigitalOceanSource}. Not thread safe. Setters reject bad values at once
    * naming the setting; {@link #build()} rejects a missing token.
    */
-  public static final class Builder {
-    private final RetrofitSource.Builder<DigitalOceanApi> http =
-        RetrofitSource.builder(DigitalOceanApi.class)
-            .baseUrl(DEFAULT_BASE_URL)
-            .errorBody("/id", "/message");
-    private boolean tokenSet;
+  public static final class Builder
+      extends CloudPreset.Builder<DigitalOceanSource.Builder, DigitalOceanApi> {
     private @Nullable String tag;
     private Set<String> metrics = new LinkedHashSet<>(METRICS);
     private Duration window = Duration.ofMinutes(5);
-    private int maxPages = 100;
 
-    private Builder() {}
-
-    /**
-     * Sets the API's base URL; default {@value #DEFAULT_BASE_URL}.
-     *
-     * @throws NullPointerException if {@code baseUrl} is null
-     * @throws IllegalArgumentException if it is not an http or https URL ending in {@code /}
-     */
-    public Builder baseUrl(String baseUrl) {
-      http.baseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * Sets the personal access token (read scope is enough).
-     *
-     * @throws NullPointerException if {@code token} is null
-     * @throws IllegalArgumentException if it is blank or not valid in a header
-     */
-    public Builder bearerToken(String token) {
-      http.bearerToken(token);
-      tokenSet = true;
-      return this;
-    }
-
-    /**
-     * Sets a supplier of the token, asked before every request.
-     *
-     * @throws NullPointerException if {@code tokens} is null
-     */
-    public Builder bearerToken(Supplier<String> tokens) {
-      http.bearerToken(tokens);
-      tokenSet = true;
-      return this;
+    private Builder() {
+      super(DigitalOceanApi.class, DEFAULT_BASE_URL, "/id", "/message");
     }
 
     /**
@@ -388,18 +336,7 @@ public final class DigitalOceanSource implements MetricSource {
      * @throws IllegalArgumentException if none is given or one is unknown
      */
     public Builder metrics(String... metrics) {
-      requireNonNull(metrics, "metrics == null");
-      if (metrics.length == 0) throw new IllegalArgumentException("metrics: give at least one");
-      Set<String> chosen = new LinkedHashSet<>();
-      for (String m : metrics) {
-        requireNonNull(m, "metric == null");
-        String lower = m.toLowerCase(Locale.ROOT);
-        if (!METRICS.contains(lower)) {
-          throw new IllegalArgumentException("unknown metric " + m + ": one of " + METRICS);
-        }
-        chosen.add(lower);
-      }
-      this.metrics = chosen;
+      this.metrics = choose(metrics, METRICS, "metrics", "metric");
       return this;
     }
 
@@ -412,100 +349,7 @@ public final class DigitalOceanSource implements MetricSource {
      *     longer than a day
      */
     public Builder window(Duration window) {
-      Durations.positive(window, "window");
-      if (window.compareTo(Duration.ofMinutes(2)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("window must be between 2 minutes and 1 day: " + window);
-      }
-      this.window = window;
-      return this;
-    }
-
-    /**
-     * Sets the most listing pages (of 200 droplets) read in one poll; default 100.
-     *
-     * @throws IllegalArgumentException if it is not positive
-     */
-    public Builder maxPages(int maxPages) {
-      if (maxPages < 1)
-        throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
-      this.maxPages = maxPages;
-      return this;
-    }
-
-    /**
-     * Uses the host's OkHttp client; see {@link RetrofitSource.Builder#client}.
-     *
-     * @throws NullPointerException if {@code client} is null
-     */
-    public Builder client(OkHttpClient client) {
-      http.client(client);
-      return this;
-    }
-
-    /**
-     * Limits the requests to this many per second; default no limit.
-     *
-     * @throws IllegalArgumentException if negative, NaN or over 1,000,000
-     */
-    public Builder requestsPerSecond(double requestsPerSecond) {
-      http.requestsPerSecond(requestsPerSecond);
-      return this;
-    }
-
-    /**
-     * Sets the longest one poll takes; default 50 seconds.
-     *
-     * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if it is not positive
-     */
-    public Builder sweepTimeout(Duration timeout) {
-      http.sweepTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Sets the retry of every request; default {@link HttpJsonSource#defaultRetryConfig()}.
-     *
-     * @throws NullPointerException if {@code retry} is null
-     */
-    public Builder retry(Retry retry) {
-      http.retry(retry);
-      return this;
-    }
-
-    /**
-     * Sets the circuit breaker; default one per source.
-     *
-     * @throws NullPointerException if {@code circuitBreaker} is null
-     */
-    public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-      http.circuitBreaker(circuitBreaker);
-      return this;
-    }
-
-    /**
-     * Sets the wall clock; default {@link Clock#systemUTC()}.
-     *
-     * @throws NullPointerException if {@code clock} is null
-     */
-    public Builder clock(Clock clock) {
-      http.clock(clock);
-      return this;
-    }
-
-    /**
-     * Sets the monotonic ticker; default {@link Ticker#system()}.
-     *
-     * @throws NullPointerException if {@code ticker} is null
-     */
-    public Builder ticker(Ticker ticker) {
-      http.ticker(ticker);
-      return this;
-    }
-
-    /** Replaces the waits between attempts; for tests. */
-    Builder sleeper(Sleeper sleeper) {
-      http.sleeper(sleeper);
+      this.window = window(window, Duration.ofMinutes(2), "2 minutes");
       return this;
     }
 
@@ -515,12 +359,10 @@ public final class DigitalOceanSource implements MetricSource {
      * @throws IllegalStateException if no token is set
      */
     public DigitalOceanSource build() {
-      if (!tokenSet) {
-        throw new IllegalStateException(
-            "bearerToken is not set: a DigitalOcean personal access token (API → Tokens)");
-      }
       return new DigitalOceanSource(
-          http.poll(new Poll(tag, Set.copyOf(metrics), window, maxPages)).build());
+          build(
+              new Poll(tag, Set.copyOf(metrics), window, maxPages),
+              "a DigitalOcean personal access token (API → Tokens)"));
     }
 
     @Override

@@ -3,9 +3,7 @@ package dev.vigil.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.vigil.internal.Durations;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
@@ -299,15 +297,9 @@ public final class EndpointCheck {
      * @throws IllegalArgumentException if {@code user} is blank or holds a colon
      */
     public Builder basicAuth(String user, String password) {
-      requireNonNull(user, "basicAuth user == null");
-      requireNonNull(password, "basicAuth password == null");
-      if (user.isBlank() || user.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("basicAuth user is blank or holds a colon");
-      }
-      String pair = user + ":" + password;
-      this.authorization =
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-      this.secrets = List.of(password, pair);
+      BasicAuth basic = BasicAuth.of(user, password);
+      this.authorization = basic.header();
+      this.secrets = basic.secrets();
       return this;
     }
 

@@ -437,10 +437,7 @@ public final class EndpointCheckSource implements MetricSource {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      this.maxBodyBytes = SourceSettings.checkMaxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -450,10 +447,7 @@ public final class EndpointCheckSource implements MetricSource {
      * @throws IllegalArgumentException if not between 1 and 256
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 256) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 256: " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 256);
       return this;
     }
 

@@ -6,11 +6,6 @@ import dev.vigil.MetricSource;
 import dev.vigil.PollContext;
 import dev.vigil.Sample;
 import dev.vigil.SourceException;
-import dev.vigil.Ticker;
-import dev.vigil.internal.Durations;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.retry.Retry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,11 +14,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Call;
 
@@ -45,7 +37,8 @@ import retrofit2.Call;
  * /v1/servers/{id}/metrics?type=cpu,disk,network&start=..&end=..&step=60} for the last {@link
  * Builder#window} and takes the latest point of each time series. Requests per poll: the listing
  * pages plus one per running server; Hetzner allows 3,600 requests an hour per project (one more
- * each second), so a poll every minute fits about 55 servers.
+ * each second), so a poll every minute fits about 55 servers; {@code requestsPerSecond(1)} keeps a
+ * poll within Hetzner's steady refill however many servers there are.
  *
  * <p><b>Samples.</b> Resource: the server's name (unique in a project). Metrics: {@code cpu_usage},
  * the {@code cpu} series <em>divided by the server type's vCPU count</em> ({@code
@@ -130,49 +123,49 @@ public final class HetznerCloudSource implements MetricSource {
       List<Listed> servers = list(api, calls);
       Instant end = context.now().truncatedTo(ChronoUnit.SECONDS);
       String start = end.minus(window).toString();
-      List<Sample> samples = new ArrayList<>();
-      for (Listed s : servers) {
-        Call<HetznerCloudApi.MetricsAnswer> call =
-            api.metrics(s.id(), types, start, end.toString(), 60);
-        try {
-          samples.addAll(read(s, call, calls.execute(call), calls, context));
-        } catch (SourceException e) {
-          context.reportError(s.name(), e);
-        }
-      }
-      return samples;
+      return CloudPreset.readEach(
+          servers,
+          Listed::name,
+          List.of(
+              s -> {
+                Call<HetznerCloudApi.MetricsAnswer> call =
+                    api.metrics(s.id(), types, start, end.toString(), 60);
+                return read(s, call, calls.execute(call), calls, context);
+              }),
+          context);
     }
 
     private List<Listed> list(HetznerCloudApi api, RetrofitSource.Calls calls)
         throws SourceException, InterruptedException {
       List<Listed> listed = new ArrayList<>();
       Set<String> names = new HashSet<>();
-      int page = 1;
-      for (int pages = 1; ; pages++) {
-        Call<HetznerCloudApi.ServerPage> call = api.servers(page, PER_PAGE, labelSelector);
-        HetznerCloudApi.ServerPage answer = calls.execute(call);
-        List<HetznerCloudApi.Server> servers = answer.servers();
-        if (servers == null) throw calls.badData(call, "$.servers", "expected an array");
-        for (int i = 0; i < servers.size(); i++) {
-          Listed s = listed(servers.get(i), "$.servers[" + i + "]", call, calls);
-          if (s != null && names.add(s.name())) listed.add(s);
-        }
-        HetznerCloudApi.Meta meta = answer.meta();
-        HetznerCloudApi.Pagination pagination = meta == null ? null : meta.pagination();
-        Integer next = pagination == null ? null : pagination.nextPage();
-        if (next == null) return listed;
-        if (next <= page) {
-          throw calls.badData(
-              call,
-              "$.meta.pagination.next_page",
-              "the next page (" + next + ") is not after this one (" + page + ")");
-        }
-        if (pages >= maxPages) {
-          throw calls.badData(
-              call, "$.meta.pagination.next_page", "more than maxPages=" + maxPages + " pages");
-        }
-        page = next;
-      }
+      int[] page = {1};
+      CloudPreset.pages(
+          calls,
+          api.servers(1, PER_PAGE, labelSelector),
+          maxPages,
+          "$.meta.pagination.next_page",
+          (call, answer) -> {
+            List<HetznerCloudApi.Server> servers = answer.servers();
+            if (servers == null) throw calls.badData(call, "$.servers", "expected an array");
+            for (int i = 0; i < servers.size(); i++) {
+              Listed s = listed(servers.get(i), "$.servers[" + i + "]", call, calls);
+              if (s != null && names.add(s.name())) listed.add(s);
+            }
+            HetznerCloudApi.Meta meta = answer.meta();
+            HetznerCloudApi.Pagination pagination = meta == null ? null : meta.pagination();
+            Integer next = pagination == null ? null : pagination.nextPage();
+            if (next == null) return null;
+            if (next <= page[0]) {
+              throw calls.badData(
+                  call,
+                  "$.meta.pagination.next_page",
+                  "the next page (" + next + ") is not after this one (" + page[0] + ")");
+            }
+            page[0] = next;
+            return api.servers(next, PER_PAGE, labelSelector);
+          });
+      return listed;
     }
 
     /** The server if it is running and readable; throws for a server that cannot be named. */
@@ -277,51 +270,14 @@ public final class HetznerCloudSource implements MetricSource {
    * Configures a {@link HetznerCloudSource}. Not thread safe. Setters reject bad values at once
    * naming the setting; {@link #build()} rejects a missing token.
    */
-  public static final class Builder {
-    private final RetrofitSource.Builder<HetznerCloudApi> http =
-        RetrofitSource.builder(HetznerCloudApi.class)
-            .baseUrl(DEFAULT_BASE_URL)
-            .errorBody("/error/code", "/error/message");
-    private boolean tokenSet;
+  public static final class Builder
+      extends CloudPreset.Builder<HetznerCloudSource.Builder, HetznerCloudApi> {
     private @Nullable String labelSelector;
     private Set<String> types = new LinkedHashSet<>(TYPES);
     private Duration window = Duration.ofMinutes(5);
-    private int maxPages = 100;
 
-    private Builder() {}
-
-    /**
-     * Sets the API's base URL; default {@value #DEFAULT_BASE_URL}.
-     *
-     * @throws NullPointerException if {@code baseUrl} is null
-     * @throws IllegalArgumentException if it is not an http or https URL ending in {@code /}
-     */
-    public Builder baseUrl(String baseUrl) {
-      http.baseUrl(baseUrl);
-      return this;
-    }
-
-    /**
-     * Sets the project's API token (read-only is enough).
-     *
-     * @throws NullPointerException if {@code token} is null
-     * @throws IllegalArgumentException if it is blank or not valid in a header
-     */
-    public Builder bearerToken(String token) {
-      http.bearerToken(token);
-      tokenSet = true;
-      return this;
-    }
-
-    /**
-     * Sets a supplier of the API token, asked before every request.
-     *
-     * @throws NullPointerException if {@code tokens} is null
-     */
-    public Builder bearerToken(Supplier<String> tokens) {
-      http.bearerToken(tokens);
-      tokenSet = true;
-      return this;
+    private Builder() {
+      super(HetznerCloudApi.class, DEFAULT_BASE_URL, "/error/code", "/error/message");
     }
 
     /**
@@ -346,18 +302,7 @@ public final class HetznerCloudSource implements MetricSource {
      * @throws IllegalArgumentException if none is given or one is unknown
      */
     public Builder types(String... types) {
-      requireNonNull(types, "types == null");
-      if (types.length == 0) throw new IllegalArgumentException("types: give at least one");
-      Set<String> chosen = new LinkedHashSet<>();
-      for (String t : types) {
-        requireNonNull(t, "type == null");
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(lower)) {
-          throw new IllegalArgumentException("unknown type " + t + ": one of " + TYPES);
-        }
-        chosen.add(lower);
-      }
-      this.types = chosen;
+      this.types = choose(types, TYPES, "types", "type");
       return this;
     }
 
@@ -369,101 +314,7 @@ public final class HetznerCloudSource implements MetricSource {
      *     than a day
      */
     public Builder window(Duration window) {
-      Durations.positive(window, "window");
-      if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
-        throw new IllegalArgumentException("window must be between 1 minute and 1 day: " + window);
-      }
-      this.window = window;
-      return this;
-    }
-
-    /**
-     * Sets the most listing pages (of 50 servers) read in one poll; default 100.
-     *
-     * @throws IllegalArgumentException if it is not positive
-     */
-    public Builder maxPages(int maxPages) {
-      if (maxPages < 1)
-        throw new IllegalArgumentException("maxPages must be positive: " + maxPages);
-      this.maxPages = maxPages;
-      return this;
-    }
-
-    /**
-     * Uses the host's OkHttp client; see {@link RetrofitSource.Builder#client}.
-     *
-     * @throws NullPointerException if {@code client} is null
-     */
-    public Builder client(OkHttpClient client) {
-      http.client(client);
-      return this;
-    }
-
-    /**
-     * Limits the requests to this many per second; default no limit. {@code 1} keeps a poll within
-     * Hetzner's steady refill however many servers there are.
-     *
-     * @throws IllegalArgumentException if negative, NaN or over 1,000,000
-     */
-    public Builder requestsPerSecond(double requestsPerSecond) {
-      http.requestsPerSecond(requestsPerSecond);
-      return this;
-    }
-
-    /**
-     * Sets the longest one poll takes; default 50 seconds.
-     *
-     * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if it is not positive
-     */
-    public Builder sweepTimeout(Duration timeout) {
-      http.sweepTimeout(timeout);
-      return this;
-    }
-
-    /**
-     * Sets the retry of every request; default {@link HttpJsonSource#defaultRetryConfig()}.
-     *
-     * @throws NullPointerException if {@code retry} is null
-     */
-    public Builder retry(Retry retry) {
-      http.retry(retry);
-      return this;
-    }
-
-    /**
-     * Sets the circuit breaker; default one per source.
-     *
-     * @throws NullPointerException if {@code circuitBreaker} is null
-     */
-    public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-      http.circuitBreaker(circuitBreaker);
-      return this;
-    }
-
-    /**
-     * Sets the wall clock; default {@link Clock#systemUTC()}.
-     *
-     * @throws NullPointerException if {@code clock} is null
-     */
-    public Builder clock(Clock clock) {
-      http.clock(clock);
-      return this;
-    }
-
-    /**
-     * Sets the monotonic ticker; default {@link Ticker#system()}.
-     *
-     * @throws NullPointerException if {@code ticker} is null
-     */
-    public Builder ticker(Ticker ticker) {
-      http.ticker(ticker);
-      return this;
-    }
-
-    /** Replaces the waits between attempts; for tests. */
-    Builder sleeper(Sleeper sleeper) {
-      http.sleeper(sleeper);
+      this.window = window(window, Duration.ofMinutes(1), "1 minute");
       return this;
     }
 
@@ -473,13 +324,10 @@ public final class HetznerCloudSource implements MetricSource {
      * @throws IllegalStateException if no token is set
      */
     public HetznerCloudSource build() {
-      if (!tokenSet) {
-        throw new IllegalStateException(
-            "bearerToken is not set: a Hetzner Cloud API token of the project (Security → API"
-                + " Tokens)");
-      }
       return new HetznerCloudSource(
-          http.poll(new Poll(labelSelector, String.join(",", types), window, maxPages)).build());
+          build(
+              new Poll(labelSelector, String.join(",", types), window, maxPages),
+              "a Hetzner Cloud API token of the project (Security → API Tokens)"));
     }
 
     @Override

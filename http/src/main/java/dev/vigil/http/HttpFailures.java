@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -197,16 +198,23 @@ final class HttpFailures {
    * scrubbed stand-in.
    */
   static SourceException io(String method, String shown, IOException failure, Secrets secrets) {
+    return io(method + " " + shown, shown, failure, secrets, MAX_QUOTED_CHARS);
+  }
+
+  /**
+   * The failure of a request that got no answer, its message starting with {@code head} (such as
+   * {@code "GET <url>: query up"}), the exception's text scrubbed and cut to {@code maxQuoted}.
+   */
+  static SourceException io(
+      String head, String shown, IOException failure, Secrets secrets, int maxQuoted) {
     // OkHttp quotes server text in some messages (a malformed status line, for one).
     Throwable cause = secrets.cause(failure);
     if (failure instanceof InterruptedIOException) { // SocketTimeoutException; interrupts: Canceled
       return new SourceException(
           Kind.TIMEOUT,
-          method
-              + " "
-              + shown
+          head
               + ": timed out ("
-              + secrets.quote(String.valueOf(failure.getMessage()), MAX_QUOTED_CHARS)
+              + secrets.quote(String.valueOf(failure.getMessage()), maxQuoted)
               + ")",
           shown,
           -1,
@@ -215,15 +223,26 @@ final class HttpFailures {
     }
     return new SourceException(
         Kind.CONNECTION,
-        method
-            + " "
-            + shown
-            + ": connection failed: "
-            + secrets.quote(failure.toString(), MAX_QUOTED_CHARS),
+        head + ": connection failed: " + secrets.quote(failure.toString(), maxQuoted),
         shown,
         -1,
         null,
         cause);
+  }
+
+  /**
+   * The first {@code max} of {@code items}, each as {@code shown} gives it, and how many more there
+   * are: {@code "a", "b", ... (and 3 more)}; for the messages that name what a poll left unread.
+   */
+  static String named(List<String> items, int max, UnaryOperator<String> shown) {
+    StringBuilder out = new StringBuilder();
+    int n = Math.min(items.size(), max);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) out.append(", ");
+      out.append(shown.apply(items.get(i)));
+    }
+    if (items.size() > n) out.append(", ... (and ").append(items.size() - n).append(" more)");
+    return out.toString();
   }
 
   /** A BAD_DATA failure at a JSON path, the whole message scrubbed once more. */

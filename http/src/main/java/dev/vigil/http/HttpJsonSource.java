@@ -10,7 +10,6 @@ import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.Ticker;
-import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.NamedThreadFactory;
 import dev.vigil.internal.Throwables;
@@ -175,10 +174,9 @@ public final class HttpJsonSource implements MetricSource {
   private final PickingConverterFactory converter;
   private final @Nullable MetricsUrlTemplate metricsTemplate;
   private final RequestPolicy policy;
+  private final SourceSettings settings;
   private final Clock clock;
-  private final Ticker ticker;
   private final Duration sweepTimeout;
-  private final RetryBudget retryBudget;
   private final int concurrency;
   private final int maxPages;
   private final int maxResources;
@@ -193,7 +191,7 @@ public final class HttpJsonSource implements MetricSource {
   private final Secrets secrets;
 
   /** The calls of every poll in progress, cancelled by close(). */
-  private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
+  private final Set<CallGroup> polls = ConcurrentHashMap.newKeySet();
 
   private HttpJsonSource(
       Builder b, HttpUrl baseUrl, BearerAuth auth, Secrets secrets, HttpUrl resourcesUrl) {
@@ -214,40 +212,16 @@ public final class HttpJsonSource implements MetricSource {
     this.maxResources = b.maxResources;
     this.maxIdLength = b.maxIdLength;
     this.maxLabelValueLength = b.maxLabelValueLength;
-    this.maxBodyBytes = b.maxBodyBytes;
+    SourceSettings settings = b.http.build();
+    this.maxBodyBytes = settings.maxBodyBytes();
     this.ownsClient = b.client == null;
-    this.client =
-        SafeClient.build(
-            b.client,
-            baseUrl,
-            b.connectTimeout,
-            b.readTimeout,
-            b.callTimeout,
-            concurrency,
-            List.of());
-    this.converter = new PickingConverterFactory(picker(b), b.maxBodyBytes);
+    this.client = settings.client(b.client, baseUrl, concurrency, List.of());
+    this.converter = new PickingConverterFactory(picker(b), maxBodyBytes);
     this.metricsTemplate = MetricsUrlTemplate.of(baseUrl, metricsPath);
-    Retry retry = b.retry != null ? b.retry : Retry.of("vigil-http", defaultRetryConfig());
-    CircuitBreaker breaker =
-        b.circuitBreaker != null
-            ? b.circuitBreaker
-            : CircuitBreaker.of(
-                "vigil-http",
-                CircuitBreakerConfig.from(defaultCircuitBreakerConfig())
-                    .clock(new TickerClock(b.ticker))
-                    .build());
-    this.policy =
-        new RequestPolicy(
-            retry,
-            b.maxRetryAfter,
-            b.sleeper,
-            breaker,
-            b.ticker,
-            RateLimit.perSecond(b.requestsPerSecond));
-    this.clock = b.clock;
-    this.ticker = b.ticker;
-    this.sweepTimeout = b.sweepTimeout;
-    this.retryBudget = b.retryBudget;
+    this.policy = settings.policy("vigil-http");
+    this.clock = settings.clock();
+    this.sweepTimeout = settings.sweepTimeout();
+    this.settings = settings;
     ThreadFactory named = new NamedThreadFactory("http");
     ThreadFactory tracking =
         r -> {
@@ -355,25 +329,26 @@ public final class HttpJsonSource implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started"); // status kept
     }
-    Calls calls = new Calls(new SweepBudget(ticker, sweepTimeout, retryBudget));
+    SweepBudget sweep = settings.newSweep();
+    CallGroup calls = new CallGroup();
     polls.add(calls);
     try {
       if (closed.get()) calls.cancel(); // close() ran between the check and polls.add
-      return poll(context, calls);
+      return poll(context, sweep, calls);
     } finally {
       polls.remove(calls);
     }
   }
 
-  private List<Sample> poll(PollContext context, Calls calls)
+  private List<Sample> poll(PollContext context, SweepBudget sweep, CallGroup calls)
       throws SourceException, InterruptedException {
     List<Outcome> outcomes = new ArrayList<>();
     List<String> late = new ArrayList<>();
     @Nullable Future<Listing> listingFuture = null;
     try {
       // The listing runs on a worker too, so that this thread only waits, interruptibly.
-      listingFuture = submit(() -> listResources(calls));
-      Listing listing = awaitBy(listingFuture, calls.sweep);
+      listingFuture = submit(() -> listResources(sweep, calls));
+      Listing listing = awaitBy(listingFuture, sweep);
       if (listing == null) {
         calls.cancel();
         listingFuture.cancel(true);
@@ -397,14 +372,15 @@ public final class HttpJsonSource implements MetricSource {
       AtomicReferenceArray<@Nullable Outcome> read = new AtomicReferenceArray<>(resources.size());
       SweepRunners runners =
           new SweepRunners(
-              resources.size(), i -> read.set(i, readResource(resources.get(i), now, calls)));
+              resources.size(),
+              i -> read.set(i, readResource(resources.get(i), now, sweep, calls)));
       calls.track(runners);
       try {
         runners.start(pool, concurrency);
       } catch (RejectedExecutionException e) {
         throw closedDuringPoll(e);
       }
-      if (runners.await(calls.sweep.remainingNanos())) {
+      if (runners.await(sweep.remainingNanos())) {
         if (!runners.complete()) throw closedDuringPoll(null); // stopped by close()
         for (int i = 0; i < read.length(); i++) outcomes.add(requireNonNull(read.get(i)));
       } else {
@@ -519,15 +495,7 @@ public final class HttpJsonSource implements MetricSource {
 
   /** The first few resource names, quoted, and how many more there are. */
   private String names(List<String> resources) {
-    StringBuilder out = new StringBuilder();
-    int shown = Math.min(resources.size(), MAX_NAMED_RESOURCES);
-    for (int i = 0; i < shown; i++) {
-      if (i > 0) out.append(", ");
-      out.append(quote(resources.get(i)));
-    }
-    if (resources.size() > shown)
-      out.append(", ... (and ").append(resources.size() - shown).append(" more)");
-    return out.toString();
+    return HttpFailures.named(resources, MAX_NAMED_RESOURCES, this::quote);
   }
 
   private <T> Future<T> submit(Callable<T> task) {
@@ -587,7 +555,7 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Reads every page of the listing; bad items become failed outcomes. */
-  private Listing listResources(Calls calls) throws SourceException {
+  private Listing listResources(SweepBudget sweep, CallGroup calls) throws SourceException {
     List<Resource> resources = new ArrayList<>();
     List<Outcome> failedItems = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -605,7 +573,7 @@ public final class HttpJsonSource implements MetricSource {
         throw badData(page, nextPath, "the next page loops back to a page already read", null);
       }
       log.debug("Reading listing page {}", Urls.redact(page));
-      JsonDocument doc = fetch(page, calls);
+      JsonDocument doc = fetch(page, sweep, calls);
       JsonPointer.Lookup items = doc.find(itemsPointer);
       if (items.value() != JsonPicker.Container.ARRAY) {
         throw badData(page, items.path(), "expected an array but was " + what(items), null);
@@ -767,13 +735,13 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** Reads one resource's metrics; never throws but for a VirtualMachineError. */
-  private Outcome readResource(Resource r, Instant now, Calls calls) {
+  private Outcome readResource(Resource r, Instant now, SweepBudget sweep, CallGroup calls) {
     try {
       HttpUrl url = metricsUrl(r.id());
       List<SourceException> errors = new ArrayList<>(r.warnings());
       JsonDocument doc;
       try {
-        doc = fetch(url, calls);
+        doc = fetch(url, sweep, calls);
       } catch (SourceException e) {
         errors.add(e);
         return new Outcome(r.id(), List.of(), errors);
@@ -844,18 +812,19 @@ public final class HttpJsonSource implements MetricSource {
   }
 
   /** GETs one JSON document, with retries. */
-  private JsonDocument fetch(HttpUrl url, Calls calls) throws SourceException {
+  private JsonDocument fetch(HttpUrl url, SweepBudget sweep, CallGroup calls)
+      throws SourceException {
     String shown = Urls.redact(url);
     String[] used = new String[1]; // the token the last attempt sent
     try {
       try {
-        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
+        return policy.execute(() -> fetchOnce(url, calls, used), sweep, shown);
       } catch (SourceException e) {
         String rejected = used[0];
         // The token may have been revoked before it expired: a new one, and one more try.
         if (e.httpStatus() != 401 || rejected == null || !auth.invalidate(rejected)) throw e;
         log.debug("GET {}: HTTP 401; trying once more with a new OAuth2 token", shown);
-        return policy.execute(() -> fetchOnce(url, calls, used), calls.sweep, shown);
+        return policy.execute(() -> fetchOnce(url, calls, used), sweep, shown);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // keep the status; Canceled is never retried
@@ -863,7 +832,8 @@ public final class HttpJsonSource implements MetricSource {
     }
   }
 
-  private JsonDocument fetchOnce(HttpUrl url, Calls calls, String[] used) throws SourceException {
+  private JsonDocument fetchOnce(HttpUrl url, CallGroup calls, String[] used)
+      throws SourceException {
     String shown = Urls.redact(url);
     if (calls.canceled()) throw new Canceled("GET", shown, null);
     String token = auth.token("GET", shown);
@@ -942,7 +912,7 @@ public final class HttpJsonSource implements MetricSource {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
-    for (Calls calls : polls) calls.cancel();
+    for (CallGroup calls : polls) calls.cancel();
     // Tasks that never started: cancel their futures, or a poll waiting for them would hang.
     for (Runnable neverStarted : pool.shutdownNow()) {
       if (neverStarted instanceof Future<?> f) f.cancel(false);
@@ -987,51 +957,6 @@ public final class HttpJsonSource implements MetricSource {
         + ", bearerToken=REDACTED}";
   }
 
-  /**
-   * The HTTP calls of one poll, cancelled together when the poll is interrupted or the source
-   * closed.
-   */
-  private static final class Calls {
-    private final Set<okhttp3.Call> active = ConcurrentHashMap.newKeySet();
-    private volatile boolean canceled;
-    final SweepBudget sweep;
-    private volatile @Nullable SweepRunners runners;
-
-    Calls(SweepBudget sweep) {
-      this.sweep = sweep;
-    }
-
-    /**
-     * Registers the poll's runners, stopped with the calls; stops them at once if already
-     * cancelled.
-     */
-    void track(SweepRunners runners) {
-      this.runners = runners;
-      if (canceled) runners.stop();
-    }
-
-    /** Registers a call about to run; cancels it at once if these calls are already cancelled. */
-    void add(okhttp3.Call call) {
-      active.add(call);
-      if (canceled) call.cancel();
-    }
-
-    void remove(okhttp3.Call call) {
-      active.remove(call);
-    }
-
-    boolean canceled() {
-      return canceled;
-    }
-
-    void cancel() {
-      canceled = true;
-      SweepRunners r = runners;
-      if (r != null) r.stop();
-      for (okhttp3.Call call : active) call.cancel();
-    }
-  }
-
   /** What reading the listing gave: the resources to read, and the items that were unreadable. */
   private record Listing(List<Resource> resources, List<Outcome> failedItems) {}
 
@@ -1069,25 +994,13 @@ public final class HttpJsonSource implements MetricSource {
     private final Map<String, JsonPointer> metrics = new LinkedHashMap<>();
     private @Nullable JsonPointer timestampPointer;
     private @Nullable OkHttpClient client;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(10);
-    private Duration callTimeout = Duration.ofSeconds(30);
+    private final SourceSettings.Builder http = SourceSettings.builder();
     private int concurrency = 8;
-    private long maxBodyBytes = 8L * 1024 * 1024;
     private int maxPages = 1000;
     private int maxResources = 100_000;
     private int maxIdLength = 256;
     private int maxLabelValueLength = 1024;
-    private @Nullable Retry retry;
-    private @Nullable CircuitBreaker circuitBreaker;
     private @Nullable OAuth2ClientCredentials oauth2;
-    private Duration maxRetryAfter = Duration.ofSeconds(30);
-    private RetryBudget retryBudget = RetryBudget.ofDefaults();
-    private Duration sweepTimeout = Duration.ofSeconds(50);
-    private double requestsPerSecond;
-    private Clock clock = Clock.systemUTC();
-    private Ticker ticker = Ticker.system();
-    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -1330,7 +1243,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Durations.timeout(timeout, "connectTimeout");
+      http.connectTimeout(timeout);
       return this;
     }
 
@@ -1341,7 +1254,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = Durations.timeout(timeout, "readTimeout");
+      http.readTimeout(timeout);
       return this;
     }
 
@@ -1352,7 +1265,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive or too long
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = Durations.timeout(timeout, "callTimeout");
+      http.callTimeout(timeout);
       return this;
     }
 
@@ -1363,10 +1276,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code concurrency} is not between 1 and 256
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 256) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 256: " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 256);
       return this;
     }
 
@@ -1376,9 +1286,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1)
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      this.maxBodyBytes = maxBodyBytes;
+      http.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -1449,7 +1357,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws NullPointerException if {@code retry} is null
      */
     public Builder retry(Retry retry) {
-      this.retry = requireNonNull(retry, "retry == null");
+      http.retry(retry);
       return this;
     }
 
@@ -1473,7 +1381,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws NullPointerException if {@code circuitBreaker} is null
      */
     public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-      this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker == null");
+      http.circuitBreaker(circuitBreaker);
       return this;
     }
 
@@ -1488,7 +1396,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code max} is negative
      */
     public Builder maxRetryAfter(Duration max) {
-      this.maxRetryAfter = Durations.nonNegative(max, "maxRetryAfter");
+      http.maxRetryAfter(max);
       return this;
     }
 
@@ -1500,7 +1408,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws NullPointerException if {@code budget} is null
      */
     public Builder retryBudget(RetryBudget budget) {
-      this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      http.retryBudget(budget);
       return this;
     }
 
@@ -1516,7 +1424,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder sweepTimeout(Duration timeout) {
-      this.sweepTimeout = Durations.positive(timeout, "sweepTimeout");
+      http.sweepTimeout(timeout);
       return this;
     }
 
@@ -1529,11 +1437,7 @@ public final class HttpJsonSource implements MetricSource {
      *     1,000,000
      */
     public Builder requestsPerSecond(double requestsPerSecond) {
-      if (!(requestsPerSecond >= 0 && requestsPerSecond <= 1_000_000)) {
-        throw new IllegalArgumentException(
-            "requestsPerSecond must be between 0 and 1000000: " + requestsPerSecond);
-      }
-      this.requestsPerSecond = requestsPerSecond;
+      http.requestsPerSecond(requestsPerSecond);
       return this;
     }
 
@@ -1544,7 +1448,7 @@ public final class HttpJsonSource implements MetricSource {
      * @throws NullPointerException if {@code clock} is null
      */
     public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock == null");
+      http.clock(clock);
       return this;
     }
 
@@ -1555,13 +1459,13 @@ public final class HttpJsonSource implements MetricSource {
      * @throws NullPointerException if {@code ticker} is null
      */
     public Builder ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker == null");
+      http.ticker(ticker);
       return this;
     }
 
     /** Replaces the waits between attempts; for tests. */
     Builder sleeper(Sleeper sleeper) {
-      this.sleeper = requireNonNull(sleeper, "sleeper == null");
+      http.sleeper(sleeper);
       return this;
     }
 

@@ -15,8 +15,6 @@ import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.ResponseBody;
 import okio.Buffer;
-import okio.BufferedSource;
-import okio.Okio;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Converter;
 import retrofit2.Retrofit;
@@ -78,14 +76,7 @@ final class MoshiBodies extends Converter.Factory {
 
   private Object convert(ResponseBody body, JsonAdapter<?> adapter) throws IOException {
     try (body) {
-      long length = body.contentLength();
-      if (length > maxBodyBytes) {
-        throw new JsonProblem(
-            "$", "body of " + length + " bytes exceeds maxBodyBytes=" + maxBodyBytes, null);
-      }
-      BufferedSource source =
-          Okio.buffer(new PickingConverterFactory.LimitedSource(body.source(), maxBodyBytes));
-      JsonReader reader = JsonReader.of(source);
+      JsonReader reader = JsonReader.of(PickingConverterFactory.open(body, maxBodyBytes));
       reader.setLenient(false);
       try {
         @Nullable Object value = adapter.fromJson(reader);
@@ -95,10 +86,10 @@ final class MoshiBodies extends Converter.Factory {
         if (value == null)
           throw new JsonProblem("$", "expected a JSON document but was null", null);
         return value;
-      } catch (PickingConverterFactory.NetworkFailure e) {
+      } catch (CappedBody.NetworkFailure e) {
         throw e.network;
-      } catch (PickingConverterFactory.BodyTooLarge e) {
-        throw new JsonProblem(reader.getPath(), "body exceeds maxBodyBytes=" + maxBodyBytes, null);
+      } catch (CappedBody.TooLarge e) {
+        throw new JsonProblem(reader.getPath(), String.valueOf(e.getMessage()), null);
       } catch (JsonProblem e) {
         throw e;
       } catch (IOException | JsonDataException e) {

@@ -6,11 +6,7 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import okhttp3.ResponseBody;
-import okio.Buffer;
 import okio.BufferedSource;
-import okio.ForwardingSource;
-import okio.Okio;
-import okio.Source;
 import org.jspecify.annotations.Nullable;
 import retrofit2.Converter;
 import retrofit2.Retrofit;
@@ -47,14 +43,7 @@ final class PickingConverterFactory extends Converter.Factory {
 
   JsonDocument convert(ResponseBody body) throws IOException {
     try (body) {
-      long length = body.contentLength();
-      if (length > maxBodyBytes) {
-        throw new JsonProblem(
-            "$", "body of " + length + " bytes exceeds maxBodyBytes=" + maxBodyBytes, null);
-      }
-      LimitedSource limited = new LimitedSource(body.source(), maxBodyBytes);
-      BufferedSource source = Okio.buffer(limited);
-      JsonReader reader = JsonReader.of(source);
+      JsonReader reader = JsonReader.of(open(body, maxBodyBytes));
       reader.setLenient(false);
       try {
         JsonDocument doc = picker.read(reader, "$");
@@ -62,11 +51,11 @@ final class PickingConverterFactory extends Converter.Factory {
           throw new JsonProblem(reader.getPath(), "data after the end of the JSON document", null);
         }
         return doc;
-      } catch (NetworkFailure e) {
+      } catch (CappedBody.NetworkFailure e) {
         throw e.network;
-      } catch (BodyTooLarge e) {
+      } catch (CappedBody.TooLarge e) {
         // Deep inside a skipped value Moshi's path names only the first levels of it.
-        throw new JsonProblem(reader.getPath(), "body exceeds maxBodyBytes=" + maxBodyBytes, null);
+        throw new JsonProblem(reader.getPath(), String.valueOf(e.getMessage()), null);
       } catch (JsonProblem e) {
         throw e;
       } catch (IOException | JsonDataException e) {
@@ -76,6 +65,18 @@ final class PickingConverterFactory extends Converter.Factory {
         // stack trace in a log would print them as they are.
         throw new JsonProblem(reader.getPath(), moshiDetail(e.getMessage()), null);
       }
+    }
+  }
+
+  /**
+   * Opens {@code body} through {@link CappedBody}; an announced length over the cap is a {@link
+   * JsonProblem} at {@code $}.
+   */
+  static BufferedSource open(ResponseBody body, long maxBodyBytes) throws JsonProblem {
+    try {
+      return CappedBody.open(body, maxBodyBytes);
+    } catch (CappedBody.TooLarge e) {
+      throw new JsonProblem("$", String.valueOf(e.getMessage()), null);
     }
   }
 
@@ -91,53 +92,5 @@ final class PickingConverterFactory extends Converter.Factory {
       return "not a finite number (" + detail + ")";
     }
     return "malformed JSON: " + detail;
-  }
-
-  /** Reading the body failed for network reasons; unwrapped again by {@link #convert}. */
-  static final class NetworkFailure extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    @SuppressWarnings("serial") // never serialized: caught in convert() on the same thread
-    final IOException network;
-
-    NetworkFailure(IOException cause) {
-      super(cause);
-      this.network = cause;
-    }
-  }
-
-  /** The body is longer than allowed. */
-  static final class BodyTooLarge extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLarge() {
-      super("body too large");
-    }
-  }
-
-  /** Counts bytes, fails past the limit, and tags network failures. */
-  static final class LimitedSource extends ForwardingSource {
-    private final long limit;
-    private long read;
-
-    LimitedSource(Source delegate, long limit) {
-      super(delegate);
-      this.limit = limit;
-    }
-
-    @Override
-    public long read(Buffer sink, long byteCount) throws IOException {
-      long n;
-      try {
-        n = super.read(sink, byteCount);
-      } catch (IOException e) {
-        throw new NetworkFailure(e);
-      }
-      if (n > 0) {
-        read += n;
-        if (read > limit) throw new BodyTooLarge();
-      }
-      return n;
-    }
   }
 }

@@ -10,22 +10,18 @@ import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.Ticker;
-import dev.vigil.internal.Durations;
 import dev.vigil.internal.Labels;
 import dev.vigil.internal.LogThrottle;
 import dev.vigil.internal.Throwables;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,15 +119,14 @@ public final class PrometheusSource implements MetricSource {
   private final List<String> resourceLabels;
   private final @Nullable String defaultResource;
   private final @Nullable String basicAuthorization;
-  private final @Nullable Supplier<String> tokenSupplier;
+  private final @Nullable BearerAuth bearer;
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final RequestPolicy policy;
+  private final SourceSettings settings;
   private final Clock clock;
-  private final Ticker ticker;
   private final Duration sweepTimeout;
   private final Duration callTimeout;
-  private final RetryBudget retryBudget;
   private final long maxBodyBytes;
   private final int maxSeries;
   private final WorkerPool pool;
@@ -146,59 +141,26 @@ public final class PrometheusSource implements MetricSource {
     this.queries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.queries));
     this.resourceLabels = List.copyOf(b.resourceLabels);
     this.defaultResource = b.defaultResource;
-    String user = b.basicUser;
-    String password = b.basicPassword;
-    if (user != null && password != null) {
-      String pair = user + ":" + password;
-      secrets.pin(password);
-      secrets.pin(pair);
-      this.basicAuthorization =
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    } else {
-      this.basicAuthorization = null;
+    BasicAuth basic = b.basic;
+    if (basic != null) {
+      for (String secret : basic.secrets()) secrets.pin(secret);
     }
-    this.tokenSupplier = b.tokenSupplier;
-    if (b.fixedToken != null) secrets.pin(b.fixedToken);
+    this.basicAuthorization = basic == null ? null : basic.header();
+    Supplier<String> tokens = b.tokenSupplier;
+    this.bearer = tokens == null ? null : BearerAuth.of(tokens, null, secrets);
+    SourceSettings settings = b.http.build();
     this.ownsClient = b.client == null;
     // Timeouts always set, redirects never followed, Authorization only to the origin of baseUrl.
-    this.client =
-        SafeClient.build(
-            b.client,
-            baseUrl,
-            b.connectTimeout,
-            b.readTimeout,
-            b.callTimeout,
-            b.concurrency,
-            List.of());
-    Retry retry =
-        b.retry != null
-            ? b.retry
-            : Retry.of("vigil-prometheus", HttpJsonSource.defaultRetryConfig());
-    CircuitBreaker breaker =
-        b.circuitBreaker != null
-            ? b.circuitBreaker
-            : CircuitBreaker.of(
-                "vigil-prometheus",
-                CircuitBreakerConfig.from(HttpJsonSource.defaultCircuitBreakerConfig())
-                    .clock(new TickerClock(b.ticker))
-                    .build());
-    this.policy =
-        new RequestPolicy(
-            retry,
-            b.maxRetryAfter,
-            b.sleeper,
-            breaker,
-            b.ticker,
-            RateLimit.perSecond(b.requestsPerSecond));
-    this.clock = b.clock;
-    this.ticker = b.ticker;
-    this.sweepTimeout = b.sweepTimeout;
-    this.callTimeout = b.callTimeout;
-    this.retryBudget = b.retryBudget;
-    this.maxBodyBytes = b.maxBodyBytes;
+    this.client = settings.client(b.client, baseUrl, b.concurrency, List.of());
+    this.policy = settings.policy("vigil-prometheus");
+    this.settings = settings;
+    this.clock = settings.clock();
+    this.sweepTimeout = settings.sweepTimeout();
+    this.callTimeout = settings.callTimeout();
+    this.maxBodyBytes = settings.maxBodyBytes();
     this.maxSeries = b.maxSeries;
     this.pool = new WorkerPool("prometheus", Math.min(b.concurrency, queries.size()));
-    this.warnings = LogThrottle.perMinute(b.ticker::read);
+    this.warnings = LogThrottle.perMinute(settings.ticker()::read);
   }
 
   private static HttpUrl endpoint(HttpUrl base) {
@@ -229,7 +191,7 @@ public final class PrometheusSource implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started");
     }
-    SweepBudget sweep = new SweepBudget(ticker, sweepTimeout, retryBudget);
+    SweepBudget sweep = settings.newSweep();
     CallGroup calls = new CallGroup();
     polls.add(calls);
     List<String> names = new ArrayList<>(queries.keySet());
@@ -398,23 +360,8 @@ public final class PrometheusSource implements MetricSource {
           || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
         throw new Canceled("GET", shownEndpoint, e);
       }
-      Throwable cause = secrets.cause(e);
-      if (e instanceof InterruptedIOException) {
-        throw new SourceException(
-            Kind.TIMEOUT,
-            prefix(name) + "timed out (" + quote(String.valueOf(e.getMessage())) + ")",
-            shownEndpoint,
-            -1,
-            null,
-            cause);
-      }
-      throw new SourceException(
-          Kind.CONNECTION,
-          prefix(name) + "connection failed: " + quote(e.toString()),
-          shownEndpoint,
-          -1,
-          null,
-          cause);
+      throw HttpFailures.io(
+          "GET " + shownEndpoint + ": query " + name, shownEndpoint, e, secrets, MAX_QUOTED_CHARS);
     } finally {
       calls.remove(call);
     }
@@ -426,36 +373,8 @@ public final class PrometheusSource implements MetricSource {
 
   private @Nullable String authorization() throws SourceException {
     if (basicAuthorization != null) return basicAuthorization;
-    Supplier<String> supplier = tokenSupplier;
-    if (supplier == null) return null;
-    String token;
-    try {
-      token = supplier.get();
-    } catch (RuntimeException e) {
-      throw new SourceException(
-          Kind.AUTH,
-          "GET "
-              + shownEndpoint
-              + ": the bearer token supplier failed with "
-              + e.getClass().getName()
-              + " (its message is not shown: it could hold a credential)",
-          shownEndpoint,
-          -1,
-          null,
-          null);
-    }
-    String problem = BearerAuth.tokenProblem(token);
-    if (problem != null) {
-      throw new SourceException(
-          Kind.AUTH,
-          "GET " + shownEndpoint + ": the bearer token supplier returned " + problem,
-          shownEndpoint,
-          -1,
-          null,
-          null);
-    }
-    secrets.remember(token);
-    return "Bearer " + token;
+    BearerAuth b = bearer;
+    return b == null ? null : "Bearer " + b.token("GET", shownEndpoint);
   }
 
   private PrometheusResponse checked(String name, Response response)
@@ -725,7 +644,7 @@ public final class PrometheusSource implements MetricSource {
         + ", auth="
         + (basicAuthorization != null
             ? "basic REDACTED"
-            : tokenSupplier != null ? "bearer REDACTED" : "none")
+            : bearer != null ? "bearer REDACTED" : "none")
         + "}";
   }
 
@@ -740,26 +659,13 @@ public final class PrometheusSource implements MetricSource {
     private final List<String> resourceLabels = new ArrayList<>(List.of("instance"));
     private boolean resourceLabelsSet;
     private @Nullable String defaultResource;
-    private @Nullable String basicUser;
-    private @Nullable String basicPassword;
+    private @Nullable BasicAuth basic;
     private @Nullable Supplier<String> tokenSupplier;
-    private @Nullable String fixedToken;
     private @Nullable OkHttpClient client;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(30);
-    private Duration callTimeout = Duration.ofSeconds(30);
+    private final SourceSettings.Builder http =
+        SourceSettings.builder().readTimeout(Duration.ofSeconds(30));
     private int concurrency = 4;
-    private long maxBodyBytes = 8L * 1024 * 1024;
     private int maxSeries = 10_000;
-    private @Nullable Retry retry;
-    private @Nullable CircuitBreaker circuitBreaker;
-    private Duration maxRetryAfter = Duration.ofSeconds(30);
-    private RetryBudget retryBudget = RetryBudget.ofDefaults();
-    private Duration sweepTimeout = Duration.ofSeconds(50);
-    private double requestsPerSecond;
-    private Clock clock = Clock.systemUTC();
-    private Ticker ticker = Ticker.system();
-    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -858,11 +764,7 @@ public final class PrometheusSource implements MetricSource {
      *     control character
      */
     public Builder basicAuth(String user, String password) {
-      requireNonNull(user, "basicAuth user == null");
-      requireNonNull(password, "basicAuth password == null");
-      if (user.isBlank() || user.indexOf(':') >= 0) {
-        throw new IllegalArgumentException("basicAuth user is blank or holds a colon");
-      }
+      BasicAuth checked = BasicAuth.of(user, password);
       for (String s : List.of(user, password)) {
         for (int i = 0; i < s.length(); i++) {
           if (Character.isISOControl(s.charAt(i))) {
@@ -871,8 +773,7 @@ public final class PrometheusSource implements MetricSource {
           }
         }
       }
-      this.basicUser = user;
-      this.basicPassword = password;
+      this.basic = checked;
       return this;
     }
 
@@ -884,11 +785,7 @@ public final class PrometheusSource implements MetricSource {
      *     header (the message does not show it)
      */
     public Builder bearerToken(String token) {
-      requireNonNull(token, "bearerToken == null");
-      String problem = BearerAuth.tokenProblem(token);
-      if (problem != null) throw new IllegalArgumentException("bearerToken is " + problem);
-      this.fixedToken = token;
-      this.tokenSupplier = () -> token;
+      this.tokenSupplier = BearerAuth.fixed(token);
       return this;
     }
 
@@ -901,7 +798,6 @@ public final class PrometheusSource implements MetricSource {
      */
     public Builder bearerToken(Supplier<String> tokenSupplier) {
       this.tokenSupplier = requireNonNull(tokenSupplier, "bearerToken == null");
-      this.fixedToken = null;
       return this;
     }
 
@@ -924,7 +820,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = Durations.timeout(timeout, "connectTimeout");
+      http.connectTimeout(timeout);
       return this;
     }
 
@@ -935,7 +831,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder readTimeout(Duration timeout) {
-      this.readTimeout = Durations.timeout(timeout, "readTimeout");
+      http.readTimeout(timeout);
       return this;
     }
 
@@ -947,7 +843,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = Durations.timeout(timeout, "callTimeout");
+      http.callTimeout(timeout);
       return this;
     }
 
@@ -957,10 +853,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if not between 1 and 64
      */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 64) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 64: " + concurrency);
-      }
-      this.concurrency = concurrency;
+      this.concurrency = SourceSettings.checkConcurrency(concurrency, 64);
       return this;
     }
 
@@ -970,10 +863,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if not positive
      */
     public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      http.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -996,7 +886,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws NullPointerException if {@code retry} is null
      */
     public Builder retry(Retry retry) {
-      this.retry = requireNonNull(retry, "retry == null");
+      http.retry(retry);
       return this;
     }
 
@@ -1007,7 +897,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws NullPointerException if {@code circuitBreaker} is null
      */
     public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
-      this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker == null");
+      http.circuitBreaker(circuitBreaker);
       return this;
     }
 
@@ -1018,7 +908,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if negative
      */
     public Builder maxRetryAfter(Duration max) {
-      this.maxRetryAfter = Durations.nonNegative(max, "maxRetryAfter");
+      http.maxRetryAfter(max);
       return this;
     }
 
@@ -1028,7 +918,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws NullPointerException if {@code budget} is null
      */
     public Builder retryBudget(RetryBudget budget) {
-      this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      http.retryBudget(budget);
       return this;
     }
 
@@ -1040,7 +930,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if not positive
      */
     public Builder sweepTimeout(Duration timeout) {
-      this.sweepTimeout = Durations.positive(timeout, "sweepTimeout");
+      http.sweepTimeout(timeout);
       return this;
     }
 
@@ -1050,11 +940,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws IllegalArgumentException if negative, NaN or over 1,000,000
      */
     public Builder requestsPerSecond(double requestsPerSecond) {
-      if (!(requestsPerSecond >= 0 && requestsPerSecond <= 1_000_000)) {
-        throw new IllegalArgumentException(
-            "requestsPerSecond must be between 0 and 1000000: " + requestsPerSecond);
-      }
-      this.requestsPerSecond = requestsPerSecond;
+      http.requestsPerSecond(requestsPerSecond);
       return this;
     }
 
@@ -1064,7 +950,7 @@ public final class PrometheusSource implements MetricSource {
      * @throws NullPointerException if {@code clock} is null
      */
     public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock == null");
+      http.clock(clock);
       return this;
     }
 
@@ -1075,13 +961,13 @@ public final class PrometheusSource implements MetricSource {
      * @throws NullPointerException if {@code ticker} is null
      */
     public Builder ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker == null");
+      http.ticker(ticker);
       return this;
     }
 
     /** Replaces the waits between attempts; for tests. */
     Builder sleeper(Sleeper sleeper) {
-      this.sleeper = requireNonNull(sleeper, "sleeper == null");
+      http.sleeper(sleeper);
       return this;
     }
 
@@ -1095,7 +981,7 @@ public final class PrometheusSource implements MetricSource {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
       if (queries.isEmpty()) throw new IllegalStateException("no query: add one with query()");
-      if (basicUser != null && tokenSupplier != null) {
+      if (basic != null && tokenSupplier != null) {
         throw new IllegalStateException("basicAuth and bearerToken are both set: choose one");
       }
       if (resourceLabelsSet && resourceLabels.contains("__name__")) {
@@ -1113,9 +999,7 @@ public final class PrometheusSource implements MetricSource {
           + ", queries="
           + queries.keySet()
           + ", auth="
-          + (basicUser != null
-              ? "basic REDACTED"
-              : tokenSupplier != null ? "bearer REDACTED" : "none")
+          + (basic != null ? "basic REDACTED" : tokenSupplier != null ? "bearer REDACTED" : "none")
           + "}";
     }
   }

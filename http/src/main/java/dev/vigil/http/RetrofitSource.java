@@ -9,9 +9,7 @@ import dev.vigil.Sample;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.Ticker;
-import dev.vigil.internal.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -109,58 +107,37 @@ public final class RetrofitSource<A> implements MetricSource {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final RequestPolicy policy;
+  private final SourceSettings settings;
   private final Clock clock;
-  private final Ticker ticker;
   private final Duration sweepTimeout;
-  private final RetryBudget retryBudget;
   private final HttpFailures.@Nullable ErrorBody errorBody;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<Calls> polls = ConcurrentHashMap.newKeySet();
 
-  private RetrofitSource(Builder<A> b, HttpUrl baseUrl, Poller<A> poller) {
+  private RetrofitSource(
+      Builder<A> b, HttpUrl baseUrl, Poller<A> poller, BearerAuth auth, Secrets secrets) {
     this.service = b.service;
     this.poller = poller;
     this.baseUrl = baseUrl;
-    this.secrets = new Secrets();
-    BearerAuth auth = BearerAuth.of(b.tokenSupplier, b.oauth2, secrets);
+    this.secrets = secrets;
+    SourceSettings settings = b.http.build();
     this.ownsClient = b.client == null;
     this.client =
-        SafeClient.build(
+        settings.client(
             b.client,
             baseUrl,
-            b.connectTimeout,
-            b.readTimeout,
-            b.callTimeout,
             1,
             List.of(authInterceptor(auth, baseUrl), RetrofitSource::capErrorBody));
-    this.clock = b.clock;
-    this.ticker = b.ticker;
-    this.sweepTimeout = b.sweepTimeout;
-    this.retryBudget = b.retryBudget;
+    this.settings = settings;
+    this.clock = settings.clock();
+    this.sweepTimeout = settings.sweepTimeout();
     this.errorBody = b.errorBody;
-    Retry retry =
-        b.retry != null ? b.retry : Retry.of("vigil-http", HttpJsonSource.defaultRetryConfig());
-    CircuitBreaker breaker =
-        b.circuitBreaker != null
-            ? b.circuitBreaker
-            : CircuitBreaker.of(
-                "vigil-http",
-                CircuitBreakerConfig.from(HttpJsonSource.defaultCircuitBreakerConfig())
-                    .clock(new TickerClock(b.ticker))
-                    .build());
-    this.policy =
-        new RequestPolicy(
-            retry,
-            b.maxRetryAfter,
-            b.sleeper,
-            breaker,
-            b.ticker,
-            RateLimit.perSecond(b.requestsPerSecond));
+    this.policy = settings.policy("vigil-http");
     Retrofit retrofit =
         new Retrofit.Builder()
             .baseUrl(baseUrl)
             .client(client)
-            .addConverterFactory(new MoshiBodies(b.moshi, b.maxBodyBytes))
+            .addConverterFactory(new MoshiBodies(b.moshi, settings.maxBodyBytes()))
             .validateEagerly(true)
             .build();
     try {
@@ -245,7 +222,7 @@ public final class RetrofitSource<A> implements MetricSource {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("interrupted before the poll started"); // status kept
     }
-    Calls calls = new Calls(this, new SweepBudget(ticker, sweepTimeout, retryBudget));
+    Calls calls = new Calls(this, settings.newSweep());
     polls.add(calls);
     try {
       if (closed.get()) calls.cancel();
@@ -542,15 +519,7 @@ public final class RetrofitSource<A> implements MetricSource {
     }
 
     private static String named(List<String> urls) {
-      StringBuilder out = new StringBuilder();
-      int shown = Math.min(urls.size(), MAX_NAMED);
-      for (int i = 0; i < shown; i++) {
-        if (i > 0) out.append(", ");
-        out.append(urls.get(i));
-      }
-      if (urls.size() > shown)
-        out.append(", ... (and ").append(urls.size() - shown).append(" more)");
-      return out.toString();
+      return HttpFailures.named(urls, MAX_NAMED, url -> url);
     }
 
     @Override
@@ -623,20 +592,8 @@ public final class RetrofitSource<A> implements MetricSource {
     private @Nullable Poller<A> poller;
     private Moshi moshi = new Moshi.Builder().build();
     private @Nullable OkHttpClient client;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private Duration readTimeout = Duration.ofSeconds(10);
-    private Duration callTimeout = Duration.ofSeconds(30);
-    private long maxBodyBytes = 8L * 1024 * 1024;
-    private @Nullable Retry retry;
-    private @Nullable CircuitBreaker circuitBreaker;
-    private Duration maxRetryAfter = Duration.ofSeconds(30);
-    private RetryBudget retryBudget = RetryBudget.ofDefaults();
-    private Duration sweepTimeout = Duration.ofSeconds(50);
-    private double requestsPerSecond;
+    private final SourceSettings.Builder http = SourceSettings.builder();
     private HttpFailures.@Nullable ErrorBody errorBody;
-    private Clock clock = Clock.systemUTC();
-    private Ticker ticker = Ticker.system();
-    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder(Class<A> service) {
       this.service = service;
@@ -760,7 +717,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder<A> connectTimeout(Duration timeout) {
-      this.connectTimeout = Durations.timeout(timeout, "connectTimeout");
+      http.connectTimeout(timeout);
       return this;
     }
 
@@ -771,7 +728,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder<A> readTimeout(Duration timeout) {
-      this.readTimeout = Durations.timeout(timeout, "readTimeout");
+      http.readTimeout(timeout);
       return this;
     }
 
@@ -782,7 +739,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if it is not positive or too long
      */
     public Builder<A> callTimeout(Duration timeout) {
-      this.callTimeout = Durations.timeout(timeout, "callTimeout");
+      http.callTimeout(timeout);
       return this;
     }
 
@@ -792,10 +749,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
      */
     public Builder<A> maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
+      http.maxBodyBytes(maxBodyBytes);
       return this;
     }
 
@@ -805,7 +759,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws NullPointerException if {@code retry} is null
      */
     public Builder<A> retry(Retry retry) {
-      this.retry = requireNonNull(retry, "retry == null");
+      http.retry(retry);
       return this;
     }
 
@@ -816,7 +770,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws NullPointerException if {@code circuitBreaker} is null
      */
     public Builder<A> circuitBreaker(CircuitBreaker circuitBreaker) {
-      this.circuitBreaker = requireNonNull(circuitBreaker, "circuitBreaker == null");
+      http.circuitBreaker(circuitBreaker);
       return this;
     }
 
@@ -828,7 +782,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if {@code max} is negative
      */
     public Builder<A> maxRetryAfter(Duration max) {
-      this.maxRetryAfter = Durations.nonNegative(max, "maxRetryAfter");
+      http.maxRetryAfter(max);
       return this;
     }
 
@@ -838,7 +792,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws NullPointerException if {@code budget} is null
      */
     public Builder<A> retryBudget(RetryBudget budget) {
-      this.retryBudget = requireNonNull(budget, "retryBudget == null");
+      http.retryBudget(budget);
       return this;
     }
 
@@ -850,7 +804,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder<A> sweepTimeout(Duration timeout) {
-      this.sweepTimeout = Durations.positive(timeout, "sweepTimeout");
+      http.sweepTimeout(timeout);
       return this;
     }
 
@@ -861,11 +815,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws IllegalArgumentException if negative, NaN or over 1,000,000
      */
     public Builder<A> requestsPerSecond(double requestsPerSecond) {
-      if (!(requestsPerSecond >= 0 && requestsPerSecond <= 1_000_000)) {
-        throw new IllegalArgumentException(
-            "requestsPerSecond must be between 0 and 1000000: " + requestsPerSecond);
-      }
-      this.requestsPerSecond = requestsPerSecond;
+      http.requestsPerSecond(requestsPerSecond);
       return this;
     }
 
@@ -876,7 +826,7 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws NullPointerException if {@code clock} is null
      */
     public Builder<A> clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock == null");
+      http.clock(clock);
       return this;
     }
 
@@ -887,13 +837,13 @@ public final class RetrofitSource<A> implements MetricSource {
      * @throws NullPointerException if {@code ticker} is null
      */
     public Builder<A> ticker(Ticker ticker) {
-      this.ticker = requireNonNull(ticker, "ticker == null");
+      http.ticker(ticker);
       return this;
     }
 
     /** Replaces the waits between attempts; for tests. */
     Builder<A> sleeper(Sleeper sleeper) {
-      this.sleeper = requireNonNull(sleeper, "sleeper == null");
+      http.sleeper(sleeper);
       return this;
     }
 
@@ -907,12 +857,8 @@ public final class RetrofitSource<A> implements MetricSource {
     public RetrofitSource<A> build() {
       HttpUrl base = baseUrl;
       if (base == null) throw new IllegalStateException("baseUrl is not set");
-      if (tokenSupplier != null && oauth2 != null) {
-        throw new IllegalStateException("bearerToken and oauth2 are both set: choose one");
-      }
-      if (tokenSupplier == null && oauth2 == null) {
-        throw new IllegalStateException("bearerToken is not set (or oauth2)");
-      }
+      Secrets secrets = new Secrets();
+      BearerAuth auth = BearerAuth.of(tokenSupplier, oauth2, secrets);
       Poller<A> p = poller;
       if (p == null) {
         throw new IllegalStateException(
@@ -932,7 +878,7 @@ public final class RetrofitSource<A> implements MetricSource {
                   + " source's retry, circuit breaker and deadline");
         }
       }
-      return new RetrofitSource<>(this, base, p);
+      return new RetrofitSource<>(this, base, p, auth, secrets);
     }
 
     /** Describes the configuration, without credentials. */

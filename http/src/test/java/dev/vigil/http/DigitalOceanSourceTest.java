@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertRule;
 import dev.vigil.AlertStatus;
-import dev.vigil.ResourceMonitor;
 import dev.vigil.Sample;
-import dev.vigil.Schedule;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.testing.ManualClock;
 import dev.vigil.testing.RecordingPollContext;
-import dev.vigil.testing.RecordingSink;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -44,31 +37,21 @@ class DigitalOceanSourceTest {
   final ManualClock clock = ManualClock.create();
   final RecordingPollContext context = RecordingPollContext.create("digitalocean", clock);
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-  final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-  final Map<String, List<MockResponse>> once = new ConcurrentHashMap<>();
-  final Map<String, MockResponse> answers = new ConcurrentHashMap<>();
+  final ReplayedApi api =
+      new ReplayedApi(
+          TOKEN,
+          DigitalOceanSourceTest::key,
+          error(401, "unauthorized", "Unable to authenticate you."),
+          error(404, "not_found", "The resource you requested could not be found."));
+  final List<RecordedRequest> requests = api.requests;
+  final Map<String, List<MockResponse>> once = api.once;
+  final Map<String, MockResponse> answers = api.answers;
   final long t = clock.instant().getEpochSecond();
   DigitalOceanSource source;
 
   @BeforeEach
   void serve() {
-    server.setDispatcher(
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            requests.add(request);
-            if (!("Bearer " + TOKEN).equals(request.getHeaders().get("Authorization"))) {
-              return error(401, "unauthorized", "Unable to authenticate you.");
-            }
-            String key = key(request);
-            List<MockResponse> queued = once.get(key);
-            if (queued != null && !queued.isEmpty()) return queued.remove(0);
-            MockResponse r = answers.get(key);
-            return r != null
-                ? r
-                : error(404, "not_found", "The resource you requested could not be found.");
-          }
-        });
+    server.setDispatcher(api);
     answers.put(
         "/v2/droplets?page=1",
         FakeCloud.json(
@@ -182,12 +165,7 @@ class DigitalOceanSourceTest {
   }
 
   DigitalOceanSource.Builder builder() {
-    return DigitalOceanSource.builder()
-        .baseUrl(server.url("/v2/").toString())
-        .bearerToken(TOKEN)
-        .clock(clock)
-        .circuitBreaker(CircuitBreaker.ofDefaults("closed"))
-        .sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos)));
+    return api.configure(DigitalOceanSource.builder(), server.url("/v2/"), clock, sleeps);
   }
 
   DigitalOceanSource build(DigitalOceanSource.Builder builder) {
@@ -370,27 +348,18 @@ class DigitalOceanSourceTest {
   /** The seed scenario of docs/sources.md: poll every minute, alert when cpu_usage > 80. */
   @Test
   void seedScenarioFiresHighCpuForTheBusyDropletThroughAMonitor() throws Exception {
-    RecordingSink sink = RecordingSink.create();
     DigitalOceanSource digitalOcean =
         DigitalOceanSource.builder()
             .baseUrl(server.url("/v2/").toString())
             .bearerToken(TOKEN)
             .clock(clock)
             .build();
-    try (ResourceMonitor monitor =
-        ResourceMonitor.builder()
-            .clock(clock)
-            .source("digitalocean", Schedule.every(Duration.ofMinutes(1)), digitalOcean)
-            .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
-            .sink("email", sink)
-            .build()) {
-      monitor.pollNow();
 
-      AlertNotification n = sink.awaitCount(1, Duration.ofSeconds(5)).get(0);
-      assertThat(n.status()).isEqualTo(AlertStatus.FIRING);
-      assertThat(n.resource()).isEqualTo("db-1");
-      assertThat(n.value()).isEqualTo(90.0);
-      assertThat(n.labels()).containsEntry("region", "fra1");
-    }
+    AlertNotification n = ReplayedApi.firstHighCpu("digitalocean", digitalOcean, clock);
+
+    assertThat(n.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(n.resource()).isEqualTo("db-1");
+    assertThat(n.value()).isEqualTo(90.0);
+    assertThat(n.labels()).containsEntry("region", "fra1");
   }
 }

@@ -4,24 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.AlertNotification;
-import dev.vigil.AlertRule;
 import dev.vigil.AlertStatus;
-import dev.vigil.ResourceMonitor;
 import dev.vigil.Sample;
-import dev.vigil.Schedule;
 import dev.vigil.SourceException;
 import dev.vigil.SourceException.Kind;
 import dev.vigil.testing.ManualClock;
 import dev.vigil.testing.RecordingPollContext;
-import dev.vigil.testing.RecordingSink;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -44,33 +37,20 @@ class HetznerCloudSourceTest {
   final ManualClock clock = ManualClock.create();
   final RecordingPollContext context = RecordingPollContext.create("hetzner", clock);
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-  final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-  final Map<String, List<MockResponse>> once = new ConcurrentHashMap<>();
-  final Map<String, MockResponse> answers = new ConcurrentHashMap<>();
+  final ReplayedApi api =
+      new ReplayedApi(
+          TOKEN,
+          HetznerCloudSourceTest::key,
+          error(401, "unauthorized", "unable to authenticate"),
+          error(404, "not_found", "no such resource"));
+  final List<RecordedRequest> requests = api.requests;
+  final Map<String, List<MockResponse>> once = api.once;
+  final Map<String, MockResponse> answers = api.answers;
   HetznerCloudSource source;
 
   @BeforeEach
   void serve() {
-    server.setDispatcher(
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            requests.add(request);
-            if (!("Bearer " + TOKEN).equals(request.getHeaders().get("Authorization"))) {
-              return error(401, "unauthorized", "unable to authenticate");
-            }
-            String path = request.getUrl().encodedPath();
-            String key =
-                path
-                    + (path.equals("/v1/servers")
-                        ? "?page=" + request.getUrl().queryParameter("page")
-                        : "");
-            List<MockResponse> queued = once.get(key);
-            if (queued != null && !queued.isEmpty()) return queued.remove(0);
-            MockResponse r = answers.get(key);
-            return r != null ? r : error(404, "not_found", "no such resource");
-          }
-        });
+    server.setDispatcher(api);
     long t = clock.instant().getEpochSecond();
     answers.put(
         "/v1/servers?page=1",
@@ -108,6 +88,12 @@ class HetznerCloudSourceTest {
                 + "\"network.0.bandwidth.in\":{\"values\":[]}"));
     answers.put(
         "/v1/servers/44/metrics", metrics("\"cpu\":{\"values\":[[" + (t - 60) + ",\"200\"]]}"));
+  }
+
+  static String key(RecordedRequest request) {
+    String path = request.getUrl().encodedPath();
+    return path
+        + (path.equals("/v1/servers") ? "?page=" + request.getUrl().queryParameter("page") : "");
   }
 
   @AfterEach
@@ -157,12 +143,7 @@ class HetznerCloudSourceTest {
   }
 
   HetznerCloudSource.Builder builder() {
-    return HetznerCloudSource.builder()
-        .baseUrl(server.url("/v1/").toString())
-        .bearerToken(TOKEN)
-        .clock(clock)
-        .circuitBreaker(CircuitBreaker.ofDefaults("closed"))
-        .sleeper(nanos -> sleeps.add(Duration.ofNanos(nanos)));
+    return api.configure(HetznerCloudSource.builder(), server.url("/v1/"), clock, sleeps);
   }
 
   HetznerCloudSource build(HetznerCloudSource.Builder builder) {
@@ -381,27 +362,18 @@ class HetznerCloudSourceTest {
   /** The seed scenario of docs/sources.md: poll every minute, alert when cpu_usage > 80. */
   @Test
   void seedScenarioFiresHighCpuForTheBusyServerThroughAMonitor() throws Exception {
-    RecordingSink sink = RecordingSink.create();
     HetznerCloudSource hetzner =
         HetznerCloudSource.builder()
             .baseUrl(server.url("/v1/").toString())
             .bearerToken(TOKEN)
             .clock(clock)
             .build();
-    try (ResourceMonitor monitor =
-        ResourceMonitor.builder()
-            .clock(clock)
-            .source("hetzner", Schedule.every(Duration.ofMinutes(1)), hetzner)
-            .rule(AlertRule.builder("HighCpu").metric("cpu_usage").above(80).build())
-            .sink("email", sink)
-            .build()) {
-      monitor.pollNow();
 
-      AlertNotification n = sink.awaitCount(1, Duration.ofSeconds(5)).get(0);
-      assertThat(n.status()).isEqualTo(AlertStatus.FIRING);
-      assertThat(n.resource()).isEqualTo("web-1");
-      assertThat(n.value()).isEqualTo(85.25);
-      assertThat(n.labels()).containsEntry("datacenter", "fsn1-dc14");
-    }
+    AlertNotification n = ReplayedApi.firstHighCpu("hetzner", hetzner, clock);
+
+    assertThat(n.status()).isEqualTo(AlertStatus.FIRING);
+    assertThat(n.resource()).isEqualTo("web-1");
+    assertThat(n.value()).isEqualTo(85.25);
+    assertThat(n.labels()).containsEntry("datacenter", "fsn1-dc14");
   }
 }

@@ -1,0 +1,294 @@
+package dev.vigil.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Each start-up validation names the property path and the fix. */
+class VigilValidationTest {
+  private static final String LOG = "vigil.sinks.log.type=log";
+  private static final String HOST = "vigil.sources.local.type=host";
+  private static final String CLOUD = "vigil.sources.cloud.type=http-json";
+
+  private static Arguments invalid(String expected, String... properties) {
+    return Arguments.of(expected, List.of(properties));
+  }
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        invalid(
+            "vigil.sources is empty: add a source, such as vigil.sources.cloud.type=http-json, or a"
+                + " MetricSource bean",
+            LOG),
+        invalid("vigil.sinks is empty: add a sink", HOST),
+        invalid(
+            "vigil.sources.cloud.type is required: set it to one of http-json, hetzner,"
+                + " digitalocean, prometheus, host, endpoint-check",
+            LOG,
+            "vigil.sources.cloud.interval=1m"),
+        invalid(
+            "vigil.sources.cloud.base-url is required: set it to the API's base URL", LOG, CLOUD),
+        invalid(
+            "vigil.sources.cloud.base-url is invalid (baseUrl is not an http or https URL: ftp://x)",
+            LOG,
+            CLOUD,
+            "vigil.sources.cloud.base-url=ftp://x"),
+        invalid(
+            "vigil.sources.cloud.token is required: set it to the API's bearer token",
+            LOG,
+            CLOUD,
+            "vigil.sources.cloud.base-url=https://api.example.com"),
+        invalid(
+            "vigil.sources.cloud.resources-path is required",
+            LOG,
+            CLOUD,
+            "vigil.sources.cloud.base-url=https://api.example.com",
+            "vigil.sources.cloud.token=abc"),
+        invalid(
+            "vigil.sources.cloud.metrics is empty",
+            LOG,
+            CLOUD,
+            "vigil.sources.cloud.base-url=https://api.example.com",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.resources-path=/servers",
+            "vigil.sources.cloud.metrics-path=/servers/{id}/metrics"),
+        invalid(
+            "vigil.sources.cloud.metrics-path is invalid (metricsPath must contain {id} exactly once",
+            LOG,
+            CLOUD,
+            "vigil.sources.cloud.base-url=https://api.example.com",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.resources-path=/servers",
+            "vigil.sources.cloud.metrics-path=/servers/metrics"),
+        invalid(
+            "vigil.sources.local.interval is invalid (period must be positive",
+            LOG,
+            HOST,
+            "vigil.sources.local.interval=0s"),
+        invalid(
+            "vigil.sources.prom.queries is empty",
+            LOG,
+            "vigil.sources.prom.type=prometheus",
+            "vigil.sources.prom.base-url=http://127.0.0.1:9090"),
+        invalid("vigil.sources.up.checks is empty", LOG, "vigil.sources.up.type=endpoint-check"),
+        invalid(
+            "vigil.rules.HighCpu.above is required (or below, outside, condition, heartbeat or"
+                + " absent.grace): set the threshold",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage"),
+        invalid(
+            "vigil.rules.HighCpu.metric is required: set it to the metric the rule compares",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.above=80"),
+        invalid(
+            "vigil.rules.HighCpu.window is required for aggregate avg",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.aggregate=avg"),
+        invalid(
+            "vigil.rules.HighCpu.critical-above is invalid",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.critical-above=70"),
+        invalid(
+            "vigil.rules.HighCpu.clear-below is invalid (rule HighCpu: clearBelow 90 must not"
+                + " exceed the firing threshold 80)",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.clear-below=90"),
+        invalid(
+            "vigil.rules.HighCpu.datapoints-to-alarm is invalid",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.datapoints-to-alarm=4",
+            "vigil.rules.HighCpu.evaluation-periods=3"),
+        invalid(
+            "vigil.rules.HighCpu.summary is invalid",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.summary={nope}"),
+        invalid(
+            "vigil.rules.HighCpu.labels.severity is invalid",
+            LOG,
+            HOST,
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.rules.HighCpu.labels.severity=x"),
+        invalid(
+            "vigil.sinks.ops.type is required",
+            HOST,
+            "vigil.sinks.ops.email.from=vigil@example.com"),
+        invalid(
+            "vigil.sinks.ops.email.smtp.host is required: set it, or set spring.mail.host",
+            HOST,
+            "vigil.sinks.ops.type=email",
+            "vigil.sinks.ops.email.from=vigil@example.com",
+            "vigil.sinks.ops.email.to=ops@example.com"),
+        invalid(
+            "vigil.sinks.ops.email.from is required",
+            HOST,
+            "vigil.sinks.ops.type=email",
+            "vigil.sinks.ops.email.smtp.host=127.0.0.1",
+            "vigil.sinks.ops.email.to=ops@example.com"),
+        invalid(
+            "vigil.sinks.ops.email.to is empty",
+            HOST,
+            "vigil.sinks.ops.type=email",
+            "vigil.sinks.ops.email.smtp.host=127.0.0.1",
+            "vigil.sinks.ops.email.from=vigil@example.com"),
+        invalid(
+            "vigil.sinks.hook.url is required: set it to the receiver's URL",
+            HOST,
+            "vigil.sinks.hook.type=webhook"),
+        invalid("vigil.sinks.pd.routing-key is required", HOST, "vigil.sinks.pd.type=pagerduty"),
+        invalid("vigil.sinks.am.urls is empty", HOST, "vigil.sinks.am.type=alertmanager"),
+        invalid(
+            "vigil.route.sinks[0] names sink nope, which is not configured: use one of [log]",
+            HOST,
+            LOG,
+            "vigil.route.sinks=nope"),
+        invalid(
+            "vigil.route names no route to sink other",
+            HOST,
+            LOG,
+            "vigil.sinks.other.type=log",
+            "vigil.route.sinks=log"),
+        invalid(
+            "vigil.route.routes[0].matchers[0] is invalid",
+            HOST,
+            LOG,
+            "vigil.route.sinks=log",
+            "vigil.route.routes[0].sinks=log",
+            "vigil.route.routes[0].matchers=resource=~\"(\""),
+        invalid(
+            "vigil.mute-windows.nightly.zone is required",
+            HOST,
+            LOG,
+            "vigil.mute-windows.nightly.start=22:00",
+            "vigil.mute-windows.nightly.end=06:00"),
+        invalid(
+            "vigil.silences[0].comment is required",
+            HOST,
+            LOG,
+            "vigil.silences[0].matchers=resource=\"vm-1\"",
+            "vigil.silences[0].duration=1h"),
+        invalid(
+            "vigil.inhibit-rules[0] is invalid",
+            HOST,
+            LOG,
+            "vigil.inhibit-rules[0].source-matchers=severity=\"critical\""),
+        invalid(
+            "vigil.without-sinks is true but sinks are configured [log]",
+            HOST,
+            LOG,
+            "vigil.without-sinks=true"),
+        invalid("vigil.instance-id is invalid", HOST, LOG, "vigil.instance-id=pod 1"),
+        invalid(
+            "vigil.state.type is postgresql, which needs vigil-state-postgresql and a DataSource"
+                + " bean",
+            HOST,
+            LOG,
+            "vigil.state.type=postgresql"),
+        invalid("vigil.state.directory is required", HOST, LOG, "vigil.state.type=file"),
+        invalid(
+            "vigil.sinks.ops.budget.per is required",
+            HOST,
+            "vigil.sinks.ops.type=log",
+            "vigil.sinks.ops.budget.deliveries=5"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void startupFailureNamesThePropertyAndTheFix(String expected, List<String> properties) {
+    TestApps.runner()
+        .withPropertyValues(properties.toArray(new String[0]))
+        .run(context -> assertThat(TestApps.failure(context).getMessage()).startsWith(expected));
+  }
+
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  static class CloudBean {
+    @org.springframework.context.annotation.Bean
+    dev.vigil.MetricSource cloud() {
+      return dev.vigil.testing.ScriptedSource.of("cpu_usage", "vm-1", "1");
+    }
+  }
+
+  @Test
+  void aPropertySourceMayNotShareItsNameWithABean() {
+    TestApps.runner()
+        .withUserConfiguration(CloudBean.class)
+        .withPropertyValues(LOG, "vigil.sources.cloud.type=host")
+        .run(
+            context ->
+                assertThat(TestApps.failure(context).getMessage())
+                    .startsWith(
+                        "vigil.sources.cloud.type is set, but a MetricSource bean is named cloud"
+                            + " too: rename the bean or the source"));
+  }
+
+  @Test
+  void secretsNeverReachTheMessage() {
+    List<String> props = new ArrayList<>(List.of(LOG, CLOUD));
+    props.add("vigil.sources.cloud.base-url=https://api.example.com");
+    props.add("vigil.sources.cloud.token=bad token with spaces");
+    TestApps.runner()
+        .withPropertyValues(props.toArray(new String[0]))
+        .run(
+            context -> {
+              VigilConfigurationException e = TestApps.failure(context);
+              assertThat(e.property()).isEqualTo("vigil.sources.cloud.token");
+              assertThat(e.getMessage()).doesNotContain("bad token");
+            });
+  }
+
+  @Test
+  void failureAnalyzerPrintsDescriptionAndAction() {
+    TestApps.runner()
+        .withPropertyValues(LOG, CLOUD)
+        .run(
+            context -> {
+              VigilConfigurationException e = TestApps.failure(context);
+              FailureAnalysis analysis =
+                  new VigilFailureAnalyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .isEqualTo("Vigil's setting vigil.sources.cloud.base-url is required.");
+              assertThat(analysis.getAction())
+                  .startsWith(
+                      "Update your application's configuration: set it to the API's base URL.");
+              assertThat(analysis.getCause()).isSameAs(e);
+            });
+  }
+
+  @Test
+  void failureAnalyzerIsRegisteredInSpringFactories() {
+    var factories =
+        org.springframework.core.io.support.SpringFactoriesLoader.forDefaultResourceLocation()
+            .load(
+                org.springframework.boot.diagnostics.FailureAnalyzer.class,
+                null,
+                // other analyzers need constructor arguments that Spring Boot passes: skip them
+                org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler
+                    .handleMessage((message, failure) -> {}));
+    assertThat(factories).anyMatch(f -> f instanceof VigilFailureAnalyzer);
+  }
+}
