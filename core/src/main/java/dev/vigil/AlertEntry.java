@@ -69,13 +69,19 @@ final class AlertEntry {
   /** The last poll whose sweep looked at this alert. */
   long sweptPoll;
 
+  /** Changed since {@link AlertStates} last saved it: listed in {@link AlertMachine#dirty}. */
+  boolean dirty;
+
+  /** Restored from the store and not yet found by a series of its key. */
+  boolean detached;
+
   /** Forgotten by the evaluator: a series' cached reference to it is stale. */
   boolean forgotten;
 
   /** Whether the flap under way started while firing, with the sinks told so. */
   boolean flapStartedOnProblem;
 
-  private @Nullable FlapDetector flapDetector;
+  @Nullable FlapDetector flapDetector;
 
   /**
    * The values evaluated since the alert left inactive, for {@link

@@ -34,6 +34,19 @@ final class AlertMachine {
   /** Entries that may be open in a sink: FIRING, NO_DATA or flapping. What the snapshot holds. */
   final Set<AlertEntry> open = new LinkedHashSet<>();
 
+  /**
+   * Entries whose stored state changed in the evaluation under way (a transition, a severity, a
+   * flap, what the sinks were told, keepFiringFor started): what {@link AlertStates} saves.
+   */
+  final List<AlertEntry> dirty = new ArrayList<>();
+
+  /** Marks {@code e} as changed for {@link AlertStates}. */
+  void changed(AlertEntry e) {
+    if (e.dirty) return;
+    e.dirty = true;
+    dirty.add(e);
+  }
+
   /** One evaluation of {@code e} with data (or without, per its missing-data policy). */
   void evaluate(AlertEntry e, RuleRuntime.Result r, Instant now, Emitter emit) {
     e.lastEvaluatedAt = now;
@@ -225,7 +238,10 @@ final class AlertMachine {
       }
       case FIRING -> {
         if (breach) {
-          e.keepFiringSince = Series.NONE;
+          if (e.keepFiringSince != Series.NONE) {
+            e.keepFiringSince = Series.NONE;
+            changed(e);
+          }
           if (severity != e.severity) {
             Severity old = e.severity;
             e.severity = severity;
@@ -251,7 +267,10 @@ final class AlertMachine {
   }
 
   private long keepFiringSince(AlertEntry e) {
-    if (e.keepFiringSince == Series.NONE) e.keepFiringSince = nowNanos;
+    if (e.keepFiringSince == Series.NONE) {
+      e.keepFiringSince = nowNanos;
+      changed(e);
+    }
     return e.keepFiringSince;
   }
 
@@ -374,13 +393,13 @@ final class AlertMachine {
   }
 
   /** Keeps {@link #open} in step with the state and flapping of {@code e}. */
-  private void reindex(AlertEntry e) {
+  void reindex(AlertEntry e) {
     if (e.state == AlertState.FIRING || e.state == AlertState.NO_DATA || e.flapping) open.add(e);
     else open.remove(e);
   }
 
-  private static void history(
-      AlertEntry e, AlertState from, AlertState to, Instant now, String why) {
+  private void history(AlertEntry e, AlertState from, AlertState to, Instant now, String why) {
+    changed(e);
     ArrayDeque<AlertTransition> h = e.history;
     if (h == null) e.history = h = new ArrayDeque<>(4);
     if (h.size() == HISTORY_LIMIT) h.removeFirst();
@@ -402,8 +421,9 @@ final class AlertMachine {
   }
 
   /** Emits {@code n} and remembers what the sinks were last told about {@code e}. */
-  private static void told(AlertEntry e, AlertNotification n, Emitter emit) {
+  private void told(AlertEntry e, AlertNotification n, Emitter emit) {
     emit.emit(n);
+    changed(e);
     switch (n.type()) {
       case FIRING, SEVERITY_CHANGED, NO_DATA -> {
         e.toldFiring = true;

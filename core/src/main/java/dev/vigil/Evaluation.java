@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param active the alerts that may be open in a sink after this evaluation: firing, without data
  *     or flapping, and the health alerts of failing sources
  * @param failure an unexpected failure of the evaluation itself (a bug), or null
+ * @param states the alert states this evaluation changed, for the state store: written by the poll
+ *     thread after the hand-off, outside the engine's lock
  */
 record Evaluation(
     long sequence,
@@ -29,13 +31,27 @@ record Evaluation(
     List<AlertNotification> notifications,
     List<RuleFailure> ruleFailures,
     List<ActiveAlert> active,
-    @Nullable Throwable failure) {
+    @Nullable Throwable failure,
+    List<AlertStates.Saved> states) {
 
   Evaluation {
     requireNonNull(at, "at == null");
     notifications = List.copyOf(notifications);
     ruleFailures = List.copyOf(ruleFailures);
     active = List.copyOf(active);
+    states = List.copyOf(states);
+  }
+
+  /** An evaluation that changed no stored alert state. */
+  Evaluation(
+      long sequence,
+      Instant at,
+      long nanos,
+      List<AlertNotification> notifications,
+      List<RuleFailure> ruleFailures,
+      List<ActiveAlert> active,
+      @Nullable Throwable failure) {
+    this(sequence, at, nanos, notifications, ruleFailures, active, failure, List.of());
   }
 
   /** A rule threw while evaluating {@code series}. */

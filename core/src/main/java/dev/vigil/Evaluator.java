@@ -31,11 +31,12 @@ import org.jspecify.annotations.Nullable;
  * Emitter}; the {@link SourceHealth} of each source adds its health alert; the evaluator returns
  * what was emitted.
  *
- * <p>Costs: ingesting a sample is one table lookup (no allocation) and O(windows of its metric);
- * evaluating a threshold rule is O(1) in the length of the history (running aggregates; percentiles
- * excepted). An alert of a rule on one series that is inactive and has not breached is two longs in
- * its series, not an object, and evaluating it allocates nothing. After a successful poll, the
- * series of that source are swept once for missing data and staleness. Every evaluation renders the
+ * <p>Costs: ingesting a sample is a comparison with the series at its position in the source's last
+ * poll, else one table lookup (no allocation either way), and O(windows of its metric); evaluating
+ * a threshold rule is O(1) in the length of the history (running aggregates; percentiles excepted).
+ * An alert of a rule on one series that is inactive and has not breached is two longs in its
+ * series, not an object, and evaluating it allocates nothing. After a successful poll, the series
+ * of that source are swept once for missing data and staleness. Every evaluation renders the
  * snapshot of the open alerts: O(open alerts).
  */
 final class Evaluator {
@@ -87,6 +88,9 @@ final class Evaluator {
   private Series[] touched = new Series[16];
 
   private int touchedCount;
+
+  /** Of those, the series of the source polled. */
+  private int touchedMine;
 
   /** Rule and resource pairs evaluated in this poll, under any labels: made when first needed. */
   private @Nullable Set<List<String>> ruleResources;
@@ -220,15 +224,32 @@ final class Evaluator {
 
     long poll = ++polls;
     touchedCount = 0;
+    touchedMine = 0;
     Series[] touchedNow = touched;
+    SeriesStore.SourceSeries mine = store.ofSource(source);
+    Series[] last = mine.positions(samples.size());
+    LastSeen seen = src.resourceSeen;
     for (int k = 0, n = samples.size(); k < n; k++) {
       Sample sample = samples.get(k);
-      src.seen(sample.resource(), nowNanos);
-      if (!rulesByMetric.containsKey(sample.metric())) continue; // no rule reads it: keep nothing
-      Series s = store.getOrCreate(sample, source, created);
-      if (created[0] && !absentUnseen.isEmpty()) sighted(s);
+      // Sources list their series in much the same order every poll: the series at this position
+      // last time is looked at first, and the resource's slot it remembers; no hashing then.
+      Series s = last[k];
+      if (s == null || s.removed || !s.is(sample.metric(), sample.resource(), sample.labels())) {
+        if (!rulesByMetric.containsKey(sample.metric())) { // no rule reads it: keep nothing
+          seen.put(sample.resource(), nowNanos);
+          last[k] = null;
+          continue;
+        }
+        s = store.getOrCreate(sample, source, created);
+        if (created[0] && !absentUnseen.isEmpty()) sighted(s);
+        last[k] = s;
+      }
+      if (!seen.putAt(s.seenSlot, s.resource, nowNanos)) {
+        s.seenSlot = seen.put(s.resource, nowNanos);
+      }
       s.add(sample.value(), nowNanos);
       if (s.touchedPoll != poll) {
+        if (s.source.equals(source)) touchedMine++;
         if (touchedCount == touchedNow.length) {
           touchedNow = touched = Arrays.copyOf(touchedNow, touchedCount * 2);
         }
@@ -275,16 +296,20 @@ final class Evaluator {
   private @Nullable AlertEntry entryOf(Series s, int i, RuleRuntime rt) {
     AlertEntry e = s.entry(i);
     if (e != null) return e;
+    List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
     if (quietSlot(rt, i)) {
       AlertEntry[] cached = s.entries;
       if (cached != null && cached[i] != null) { // forgotten: a new alert starts quiet
         cached[i] = null;
         s.quietLive &= ~(1L << i);
       }
-      return null;
+      if (detached.isEmpty() || (s.quietLive & (1L << i)) != 0) return null;
+      e = attach(new AlertKey(rt.rule.name(), s.resource, s.labels));
+      if (e != null) s.cache(i, readers.size(), e);
+      return e;
     }
-    List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
     e = entry(new AlertKey(rt.rule.name(), s.resource, s.labels), rt, s.source);
+    e.detached = false;
     s.cache(i, readers.size(), e);
     return e;
   }
@@ -363,6 +388,7 @@ final class Evaluator {
             new RuleRuntime.Result(true, false, false, null, Double.NaN, e.threshold, Double.NaN);
       }
     }
+    e.detached = false;
     s.quietLive &= ~(1L << i);
     s.cache(i, readers, e);
     return e;
@@ -459,8 +485,20 @@ final class Evaluator {
                 Duration.ZERO));
       }
     }
+    List<AlertStates.Saved> states = List.of();
+    if (persist && (!machine.dirty.isEmpty() || !pendingDrops.isEmpty())) {
+      List<AlertStates.Saved> changed = new ArrayList<>(pendingDrops);
+      pendingDrops = List.of();
+      for (AlertEntry e : machine.dirty) {
+        e.dirty = false;
+        changed.add(new AlertStates.Saved(e.fingerprint, AlertStates.encode(e, now, nowNanos)));
+      }
+      states = changed;
+    }
+    for (AlertEntry e : machine.dirty) e.dirty = false;
+    machine.dirty.clear();
     return new Evaluation(
-        ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure);
+        ++sequence, now, nowNanos, emit.notifications, emit.ruleFailures, active, failure, states);
   }
 
   /** A new series {@code s}: the absent rules it matches are satisfied from now on. */
@@ -565,10 +603,12 @@ final class Evaluator {
   private void sweep(SourceHealth src, long poll, Set<String> failed, Instant now, Emitter emit) {
     ruleResources = null;
     SeriesStore.SourceSeries list = store.ofSource(src.name);
-    int n = list.compact();
+    // The steady state: the poll listed every series of the source; none is missing or gone.
+    int n = touchedMine == list.live() ? 0 : list.compact();
     for (int k = 0; k < n; k++) {
       Series s = list.get(k);
-      if (s.removed) continue; // removed by this sweep
+      // Removed by this sweep, or touched by this poll: evaluated, resource listed, nothing to do.
+      if (s.removed || s.touchedPoll == poll) continue;
       List<RuleRuntime> readers = rulesByMetric.getOrDefault(s.metric, List.of());
       for (int i = 0; i < readers.size() && !s.removed; i++) {
         RuleRuntime rt = readers.get(i);
@@ -591,7 +631,13 @@ final class Evaluator {
         if (seen == LastSeen.NONE || nowNanos - seen >= maxStaleNanos) store.remove(s);
       }
     }
-    src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
+    if (!detached.isEmpty()) sweepDetached(src, poll, failed, now, emit);
+    // Resources listed longer ago than any rule looks back are forgotten; reading an old one or
+    // none decides the same (gone), so this runs only every quarter of that time.
+    if (src.lastPurge == NONE || nowNanos - src.lastPurge >= Math.max(1, maxStaleNanos / 4)) {
+      src.resourceSeen.removeOlderThan(nowNanos, maxStaleNanos);
+      src.lastPurge = nowNanos;
+    }
     ruleResources = null;
   }
 
@@ -709,9 +755,104 @@ final class Evaluator {
 
   private void forget(AlertEntry e) {
     e.forgotten = true; // series that cached it look it up again
+    machine.changed(e); // its stored state is removed
     entries.remove(e.key);
     byFingerprint.remove(e.fingerprint);
     machine.open.remove(e);
+  }
+
+  // ---------------------------------------------------------------- restart
+
+  /**
+   * Restores the alert states stored before a restart ({@link AlertStates}), once, before the first
+   * poll; from then on each evaluation lists the states it changed. A record of a rule that no
+   * longer exists (or is a heartbeat or absent rule, which start afresh), of another format
+   * version, or that cannot be read is skipped; the skipped ones are logged in one line. A restored
+   * alert waits for a series of its key; the sweeps of its source treat it as any alert of that
+   * source meanwhile (resolved as "resource gone" if the first poll does not list its resource).
+   *
+   * @return the number of alerts restored
+   */
+  synchronized int restore(Map<String, String> records, Instant now, long nanos) {
+    persist = true;
+    Map<String, RuleRuntime> byName = new HashMap<>();
+    for (RuleRuntime rt : rules) byName.put(rt.rule.name(), rt);
+    Map<String, Integer> skipped = new TreeMap<>();
+    List<AlertStates.Saved> drop = new ArrayList<>();
+    int restored = 0;
+    for (Map.Entry<String, String> r : records.entrySet()) {
+      AlertStates.Restored rec = AlertStates.decode(r.getValue());
+      String why = null;
+      RuleRuntime rt = rec == null ? null : byName.get(rec.rule());
+      if (rec == null) why = "an unknown record format";
+      else if (rt == null) why = "rule " + rec.rule() + " no longer exists";
+      else if (rt.rule.condition() == null)
+        why = "rule " + rec.rule() + " is a heartbeat or absent rule";
+      if (rec != null && rt != null && why == null) {
+        AlertKey key = new AlertKey(rec.rule(), rec.resource(), store.intern(rec.labels()));
+        AlertEntry e = new AlertEntry(key, rt, rec.source());
+        try {
+          AlertStates.apply(e, rec, now, nanos);
+        } catch (RuntimeException bad) {
+          why = "an unreadable record (" + bad.getClass().getSimpleName() + ")";
+        }
+        if (why == null && !e.fingerprint.equals(r.getKey())) why = "a changed fingerprint";
+        if (why == null) {
+          e.detached = true;
+          entries.put(key, e);
+          byFingerprint.put(e.fingerprint, e);
+          detached.computeIfAbsent(e.source, k -> new ArrayList<>()).add(e);
+          machine.reindex(e);
+          restored++;
+          continue;
+        }
+      }
+      skipped.merge(java.util.Objects.requireNonNull(why), 1, Integer::sum);
+      drop.add(new AlertStates.Saved(r.getKey(), null));
+    }
+    if (!skipped.isEmpty()) {
+      Loggers.RULES.warn(
+          "Dropped {} stored alert state(s) that cannot be restored: {}; those alerts start afresh",
+          drop.size(),
+          skipped);
+    }
+    pendingDrops = drop;
+    return restored;
+  }
+
+  /** The records {@link #restore} skipped: removed from the store with the first evaluation. */
+  private List<AlertStates.Saved> pendingDrops = List.of();
+
+  /** Whether evaluations list the alert states they changed: a store was restored from. */
+  private boolean persist;
+
+  /** Restored alerts not yet found by a series, by source. */
+  private final Map<String, List<AlertEntry>> detached = new HashMap<>();
+
+  /** The restored alert of {@code key} still waiting for its series, attached to it; or null. */
+  private @Nullable AlertEntry attach(AlertKey key) {
+    AlertEntry e = entries.get(key);
+    if (e == null || !e.detached) return null;
+    e.detached = false;
+    return e;
+  }
+
+  /** The sweep of the restored alerts of {@code src} no series found yet. */
+  private void sweepDetached(
+      SourceHealth src, long poll, Set<String> failed, Instant now, Emitter emit) {
+    List<AlertEntry> list = detached.get(src.name);
+    if (list == null) return;
+    for (AlertEntry e : new ArrayList<>(list)) {
+      if (!e.detached || e.forgotten) {
+        list.remove(e);
+        continue;
+      }
+      if (e.sweptPoll == poll || failed.contains(e.key.resource())) continue;
+      e.sweptPoll = poll;
+      sweepEntry(e, src, poll, now, emit);
+      if (e.forgotten) list.remove(e);
+    }
+    if (list.isEmpty()) detached.remove(src.name);
   }
 
   // ---------------------------------------------------------------- queries
@@ -754,5 +895,10 @@ final class Evaluator {
   /** For tests: the series store. */
   SeriesStore store() {
     return store;
+  }
+
+  /** For tests: how many alerts are objects (not quiet in their series). */
+  synchronized int alertObjects() {
+    return entries.size();
   }
 }

@@ -116,6 +116,9 @@ public final class ResourceMonitor implements AutoCloseable {
   /** Silences shared through the state store; null without one. */
   private final @Nullable SilenceSync silenceSync;
 
+  /** The engine's alert states in the store; null without one. */
+  private final @Nullable AlertStates alertStates;
+
   /**
    * Alerts the sinks were told of before a restart wait for every source to be polled once: then
    * those the engine does not know resolved while the monitor was down.
@@ -182,6 +185,9 @@ public final class ResourceMonitor implements AutoCloseable {
             ? null
             : new InstanceLease(store, b.instanceId, clock, sinks, new StateErrors());
     this.restoring.set(delivery.hasRestored());
+    this.alertStates =
+        store == null ? null : new AlertStates(store, b.instanceId, new StateErrors());
+    if (alertStates != null) evaluator.restore(alertStates.load(), clock.instant(), ticker.read());
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -696,6 +702,8 @@ public final class ResourceMonitor implements AutoCloseable {
       InstanceLease l = lease;
       if (l != null) l.beat();
       delivery.accept(evaluation);
+      AlertStates states = alertStates;
+      if (states != null) states.write(evaluation.states()); // after delivery took it on
       if (polled && restoring.get()) resolveRestored(runner, evaluation.at());
     } finally {
       Throwable failure = evaluation.failure();

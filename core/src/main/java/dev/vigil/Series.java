@@ -40,6 +40,9 @@ final class Series {
   /** The last poll that brought a sample of this series. */
   long touchedPoll;
 
+  /** The slot of its resource in its source's {@link LastSeen}, as last known; -1 if none. */
+  int seenSlot = -1;
+
   /** Removed from the store; the source's list drops it on its next sweep. */
   boolean removed;
 

@@ -130,6 +130,8 @@ final class SeriesStore {
       }
     }
     s.removed = true;
+    SourceSeries list = bySource.get(s.source);
+    if (list != null) list.removed();
     Set<Series> beats = heartbeatSeries.get(s.metric);
     if (beats != null) beats.remove(s);
   }
@@ -174,13 +176,46 @@ final class SeriesStore {
     private Series[] series = new Series[16];
     private int size;
 
+    /** The series of each position of the source's last poll (null for no series), reused. */
+    private @Nullable Series[] positions = new Series[0];
+
+    /**
+     * The series at each position of the last poll, for a poll of {@code samples} samples: the
+     * caller reads a position, then writes what it found there this time.
+     */
+    @Nullable Series[] positions(int samples) {
+      if (positions.length != samples) {
+        positions = Arrays.copyOf(positions, samples);
+      }
+      return positions;
+    }
+
+    /** Series not removed. */
+    private int live;
+
+    /** Series removed since the last {@link #compact}. */
+    private int removed;
+
     void add(Series s) {
       if (size == series.length) series = Arrays.copyOf(series, size * 2);
       series[size++] = s;
+      live++;
+    }
+
+    void removed() {
+      live--;
+      removed++;
+    }
+
+    /** The series not removed. */
+    int live() {
+      return live;
     }
 
     /** Drops the removed series, keeping the order, and returns how many are left. */
     int compact() {
+      if (removed == 0) return size;
+      removed = 0;
       int w = 0;
       for (int r = 0; r < size; r++) {
         Series s = series[r];
@@ -235,7 +270,7 @@ final class SeriesStore {
     }
 
     SampleWindow create() {
-      if (!times && !extremes && !trend) return SampleWindow.ofValues(window.count());
+      if (!times && !trend) return SampleWindow.ofValues(window.count(), extremes);
       return SampleWindow.of(
           window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
     }

@@ -21,6 +21,9 @@ final class SourceHealth {
   /** Ticker reading of the last successful poll that listed each resource. */
   final LastSeen resourceSeen = new LastSeen();
 
+  /** Ticker reading of the last time old resources were removed from {@link #resourceSeen}. */
+  long lastPurge = Long.MIN_VALUE;
+
   /** Records that {@code resource} was listed by the poll under way, without boxing. */
   void seen(String resource, long nanos) {
     resourceSeen.put(resource, nanos);

@@ -133,6 +133,35 @@ public final class FlapDetector {
     return Transition.NONE;
   }
 
+  /**
+   * Returns the recorded states, oldest first: what {@link #restored} takes back after a restart.
+   */
+  public int[] states() {
+    int[] out = new int[HISTORY_SIZE];
+    for (int i = 0; i < HISTORY_SIZE; i++) out[i] = history[(next + i) % HISTORY_SIZE];
+    return out;
+  }
+
+  /**
+   * Returns a detector with the states {@code states} (oldest first, as {@link #states()} gave
+   * them) and the flapping flag {@code flapping}, as a detector was before a restart.
+   *
+   * @throws IllegalArgumentException if the thresholds are invalid (as for the constructor) or
+   *     {@code states} does not hold {@value #HISTORY_SIZE} entries
+   */
+  public static FlapDetector restored(
+      double lowThreshold, double highThreshold, int[] states, boolean flapping) {
+    FlapDetector d = new FlapDetector(lowThreshold, highThreshold);
+    if (states.length != HISTORY_SIZE) {
+      throw new IllegalArgumentException(
+          "states has " + states.length + " entries: needs " + HISTORY_SIZE);
+    }
+    System.arraycopy(states, 0, d.history, 0, HISTORY_SIZE);
+    d.flapping = flapping;
+    d.percentStateChange = d.computePercentStateChange();
+    return d;
+  }
+
   /** Returns true between a {@link Transition#STARTED} and the next {@link Transition#STOPPED}. */
   public boolean isFlapping() {
     return flapping;

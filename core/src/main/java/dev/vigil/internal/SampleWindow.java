@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * deques, the least-squares fit with a {@link LinearFit}; the sum and the fit are recomputed from
  * the samples after as many evictions as there are samples, which bounds floating-point drift at
  * O(1) amortized cost. {@link #percentile(double)} copies and sorts: O(n log n) per call. Memory is
- * two arrays of at most {@link #MAX_CAPACITY} entries (16 bytes per sample), grown on demand.
+ * two ring buffers ({@code long[]} times, {@code double[]} values) of at most {@link #MAX_CAPACITY}
+ * entries (16 bytes per sample), grown on demand; a window made by {@link #ofValues} keeps the
+ * values only (8 bytes per sample), and min, max and the fit exist only in windows that ask for
+ * them.
  *
  * <p>Not thread safe: the rule evaluator guards each window with its own lock.
  */
@@ -147,7 +150,16 @@ public final class SampleWindow {
    * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
    */
   public static SampleWindow ofValues(int maxSamples) {
-    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, false, false, false);
+    return ofValues(maxSamples, false);
+  }
+
+  /**
+   * As {@link #ofValues(int)}; {@code extremes} true also keeps {@link #min()} and {@link #max()}.
+   *
+   * @throws IllegalArgumentException if {@code maxSamples} is not in [1, {@value #MAX_CAPACITY}]
+   */
+  public static SampleWindow ofValues(int maxSamples, boolean extremes) {
+    return new SampleWindow(checkCount(maxSamples), NO_AGE_LIMIT, extremes, false, false);
   }
 
   /** Whether this window keeps timestamps: false for one made by {@link #ofValues}. */
