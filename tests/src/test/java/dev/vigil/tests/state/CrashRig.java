@@ -19,8 +19,10 @@ import java.util.Random;
 /**
  * The process {@link CrashTest} kills: a monitor with a {@link FileStateStore} that polls 20
  * resources every 20 ms, their cpu flipping at random, and a sink that appends each delivery to a
- * file and forces it to disk before it returns. With {@code resolve} as third argument every cpu is
- * low, the monitor runs a second and closes cleanly.
+ * file and forces it to disk before it returns. Two rules: a plain threshold, and one held {@code
+ * for} 60 ms that keeps firing for 40 ms, so that pending timers and keep-firing countdowns are in
+ * the store's alert states when the process dies. With {@code resolve} as third argument every cpu
+ * is low, the monitor runs a second and closes cleanly.
  */
 public final class CrashRig {
   private CrashRig() {}
@@ -61,6 +63,13 @@ public final class CrashRig {
                     return samples;
                   })
               .rule(AlertRule.builder("HighCpu").metric("cpu").above(80).build())
+              .rule(
+                  AlertRule.builder("HighCpuFor")
+                      .metric("cpu")
+                      .above(80)
+                      .forDuration(Duration.ofMillis(60))
+                      .keepFiringFor(Duration.ofMillis(40))
+                      .build())
               .sink("log", sink)
               .stateStore(store)
               .build();
