@@ -1,11 +1,9 @@
 package dev.vigil;
 
 import dev.vigil.internal.SampleWindow;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -274,11 +272,5 @@ final class SeriesStore {
       return SampleWindow.of(
           window.count(), window.duration().isZero() ? null : window.duration(), extremes, trend);
     }
-  }
-
-  /** For tests: the windows read from {@code metric}. */
-  List<WindowSpec> specs(String metric) {
-    return new ArrayList<>(
-        Arrays.asList(windowsByMetric.getOrDefault(metric, WindowSpec.NONE_SPECS)));
   }
 }
