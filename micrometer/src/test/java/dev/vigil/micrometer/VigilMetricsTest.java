@@ -18,15 +18,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every meter of {@link VigilMetrics} after polls, a failed poll, deliveries and a dead letter,
- * read from a real registry (Micrometer's "Meter binders" concept: a binder registers function
- * meters over an object the application already has).
+ * Every meter of {@link VigilMetrics} after polls, a failed poll, deliveries, a dead letter, a
+ * retry and a queue-full drop, read from a real registry (Micrometer's "Meter binders" concept: a
+ * binder registers function meters over an object the application already has).
  */
 class VigilMetricsTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -149,6 +150,60 @@ class VigilMetricsTest {
                   .map(id -> id.getTag("reason"))
                   .collect(Collectors.toSet()))
           .containsExactlyInAnyOrderElementsOf(VigilMetrics.DROP_REASONS);
+    }
+  }
+
+  @Test
+  void retriesQueueDepthAndQueueFullDropsOfABusySink() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    AtomicInteger flakyCalls = new AtomicInteger();
+    AlertSink slow =
+        n -> {
+          busy.countDown();
+          if (!release.await(30, TimeUnit.SECONDS)) throw new IOException("never released");
+        };
+    AlertSink flaky =
+        n -> {
+          if (flakyCalls.incrementAndGet() == 1) throw new IOException("503 try again");
+        };
+    try (ResourceMonitor monitor =
+        time.configure(ResourceMonitor.builder())
+            .deliveryBackoff(Duration.ZERO, Duration.ZERO)
+            .sinkQueueCapacity(1)
+            .source(
+                "cloud",
+                Schedule.every(MINUTE),
+                context -> {
+                  double others = poll.incrementAndGet() == 1 ? 10 : 95;
+                  return List.of(
+                      Sample.of("cpu", "vm-1", 95, context.now()),
+                      Sample.of("cpu", "vm-2", others, context.now()),
+                      Sample.of("cpu", "vm-3", others, context.now()));
+                })
+            .rule(AlertRule.builder("HighCpu").metric("cpu").above(80).build())
+            .sink("slow", slow)
+            .sink("flaky", flaky)
+            .build()) {
+      new VigilMetrics(monitor).bindTo(registry);
+
+      monitor.pollNow(); // vm-1 FIRING
+      assertThat(busy.await(10, TimeUnit.SECONDS)).as("the slow sink took vm-1").isTrue();
+      time.advance(MINUTE);
+      monitor.pollNow(); // vm-2 and vm-3 FIRING
+      // The slow sink holds vm-1 in delivery; its queue of one takes one more, the other is
+      // dropped. The depth counts what is pending: in delivery and queued.
+      assertThat(counter("vigil.sink.drops", "sink", "slow", "reason", "queue full")).isEqualTo(1);
+      assertThat(gauge("vigil.sink.queue.depth", "sink", "slow")).isEqualTo(2);
+      release.countDown();
+      assertThat(monitor.flush(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(counter("vigil.sink.deliveries", "sink", "slow")).isEqualTo(2);
+      assertThat(gauge("vigil.sink.queue.depth", "sink", "slow")).isZero();
+      assertThat(counter("vigil.sink.deliveries", "sink", "flaky")).isEqualTo(3);
+      assertThat(counter("vigil.sink.attempts.failed", "sink", "flaky")).isEqualTo(1);
+      assertThat(counter("vigil.sink.retries", "sink", "flaky")).isEqualTo(1);
+      assertThat(counter("vigil.sink.dead.letters", "sink", "flaky")).isZero();
     }
   }
 }
