@@ -210,6 +210,13 @@ class VigilValidationTest {
             "vigil.state.type=postgresql"),
         invalid("vigil.state.directory is required", HOST, LOG, "vigil.state.type=file"),
         invalid(
+            "vigil.sinks.hook.signing-secret is invalid (signingSecret must have at least 16"
+                + " characters, has 5): set a secret of at least 16 characters",
+            HOST,
+            "vigil.sinks.hook.type=webhook",
+            "vigil.sinks.hook.url=https://hooks.example.com/vigil",
+            "vigil.sinks.hook.signing-secret=short"),
+        invalid(
             "vigil.sinks.ops.budget.per is required",
             HOST,
             "vigil.sinks.ops.type=log",
