@@ -181,7 +181,7 @@ final class Rules {
     try {
       return b.build();
     } catch (IllegalStateException e) {
-      throw buildFault(p, String.valueOf(e.getMessage()), e);
+      throw buildFault(p, name, String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -189,13 +189,20 @@ final class Rules {
       "use the placeholders {rule}, {metric}, {resource}, {value}, {threshold}, {severity} and"
           + " {labels.NAME}, with every brace closed";
 
-  /** Points a failing {@code AlertRule.Builder.build()} at the property to change. */
-  private static VigilConfigurationException buildFault(String p, String m, Exception cause) {
-    if (m.contains("metric is not set")) {
+  /**
+   * Points a failing {@code AlertRule.Builder.build()} at the property to change. The fault is told
+   * by the message after its {@code "rule <name>: "} prefix, so that neither a rule's name nor a
+   * message that mentions other settings (the aggregate's names critical* and clear*) misleads.
+   */
+  private static VigilConfigurationException buildFault(
+      String p, String name, String m, Exception cause) {
+    String prefix = "rule " + name + ": ";
+    String fault = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    if (fault.contains("metric is not set")) {
       return new VigilConfigurationException(
           p + ".metric", "is required", "set it to the metric the rule compares", cause);
     }
-    if (m.contains("threshold is not set")) {
+    if (fault.contains("threshold is not set")) {
       return new VigilConfigurationException(
           p + ".above",
           "is required (or below, outside, condition, heartbeat or absent.grace)",
@@ -203,36 +210,36 @@ final class Rules {
           cause);
     }
     String invalid = "is invalid (" + m + ")";
-    if (m.contains("base severity")) {
+    if (fault.startsWith("aggregate(")) {
+      return new VigilConfigurationException(
+          p + ".aggregate", invalid, "remove aggregate, or use it with above/below/outside", cause);
+    }
+    if (fault.startsWith("heartbeat excludes")) {
+      return new VigilConfigurationException(
+          p + ".heartbeat", invalid, "remove the thresholds or the heartbeat", cause);
+    }
+    if (fault.startsWith("absent excludes")) {
+      return new VigilConfigurationException(
+          p + ".absent.grace", invalid, "remove the thresholds or absent.grace", cause);
+    }
+    if (fault.contains("base severity")) {
       return new VigilConfigurationException(
           p + ".severity", invalid, "set severity to info or warning", cause);
     }
-    if (m.contains("critical")) {
+    if (fault.contains("critical")) {
       return new VigilConfigurationException(
           p + ".critical-above",
           invalid,
           "put the critical level beyond the firing threshold, in the same direction",
           cause);
     }
-    if (m.contains("clear")) {
+    if (fault.contains("clear")) {
       return new VigilConfigurationException(
           p + ".clear-below",
           invalid,
           "use clear-below with above and clear-above with below, on the safe side of the firing"
               + " threshold",
           cause);
-    }
-    if (m.contains("aggregate(")) {
-      return new VigilConfigurationException(
-          p + ".aggregate", invalid, "remove aggregate, or use it with above/below/outside", cause);
-    }
-    if (m.contains("heartbeat excludes")) {
-      return new VigilConfigurationException(
-          p + ".heartbeat", invalid, "remove the thresholds or the heartbeat", cause);
-    }
-    if (m.contains("absent excludes")) {
-      return new VigilConfigurationException(
-          p + ".absent.grace", invalid, "remove the thresholds or absent.grace", cause);
     }
     return new VigilConfigurationException(p, invalid, "fix the rule's settings", cause);
   }
