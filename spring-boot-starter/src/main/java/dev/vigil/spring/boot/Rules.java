@@ -64,6 +64,15 @@ final class Rules {
           c.getOutside().getHigh());
     }
 
+    /** Whether any aggregate setting is given: each is checked against the aggregate's kind. */
+    boolean aggregates() {
+      return aggregate != AggregateKind.LATEST
+          || window != null
+          || windowSamples != null
+          || percentile != null
+          || predictAhead != null;
+    }
+
     int thresholds() {
       return (above != null ? 1 : 0)
           + (below != null ? 1 : 0)
@@ -93,7 +102,7 @@ final class Rules {
     }
     String metric = leaf.metric();
     if (metric != null) run(p + ".metric", "set it to a metric name", () -> b.metric(metric));
-    if (leaf.aggregate() != AggregateKind.LATEST || leaf.window() != null) {
+    if (leaf.aggregates()) {
       Aggregation agg = aggregation(leaf, p);
       b.aggregate(agg);
     }
@@ -285,7 +294,7 @@ final class Rules {
     String metric = Settings.require(l.metric(), p + ".metric", "set the metric compared");
     Condition.Operand operand =
         at(p + ".metric", "set a metric name", () -> Condition.metric(metric));
-    if (l.aggregate() != AggregateKind.LATEST || l.window() != null) {
+    if (l.aggregates()) {
       Aggregation agg = aggregation(l, p);
       operand = operand.aggregate(agg);
     }
@@ -309,10 +318,30 @@ final class Rules {
   private static Aggregation aggregation(Leaf l, String p) {
     AggregateKind kind = l.aggregate();
     if (kind == AggregateKind.LATEST) {
+      String setting =
+          l.window() != null
+              ? "window"
+              : l.windowSamples() != null
+                  ? "window-samples"
+                  : l.percentile() != null ? "percentile" : "predict-ahead";
       throw new VigilConfigurationException(
-          p + ".window",
+          p + "." + setting,
           "is set but aggregate is latest",
-          "set aggregate (avg, min, max, percentile, rate or predict-linear) or remove window",
+          "set aggregate (avg, min, max, percentile, rate or predict-linear) or remove " + setting,
+          null);
+    }
+    if (l.percentile() != null && kind != AggregateKind.PERCENTILE) {
+      throw new VigilConfigurationException(
+          p + ".percentile",
+          "is set but aggregate is " + Settings.kebab(kind),
+          "set aggregate percentile or remove percentile",
+          null);
+    }
+    if (l.predictAhead() != null && kind != AggregateKind.PREDICT_LINEAR) {
+      throw new VigilConfigurationException(
+          p + ".predict-ahead",
+          "is set but aggregate is " + Settings.kebab(kind),
+          "set aggregate predict-linear or remove predict-ahead",
           null);
     }
     Window w = window(l, p, kind);

@@ -360,6 +360,28 @@ class VigilValidationTest {
             "above=80",
             "window=5m"),
         rule(
+            "vigil.rules.R.window-samples is set but aggregate is latest: set aggregate",
+            "metric=cpu",
+            "above=80",
+            "window-samples=3"),
+        rule(
+            "vigil.rules.R.percentile is set but aggregate is avg",
+            "metric=cpu",
+            "above=80",
+            "aggregate=avg",
+            "window=5m",
+            "percentile=95"),
+        rule(
+            "vigil.rules.R.predict-ahead is set but aggregate is latest",
+            "metric=cpu",
+            "above=80",
+            "predict-ahead=1h"),
+        rule(
+            "vigil.rules.R.condition.any-of[0].window-samples is set but aggregate is latest",
+            "condition.any-of[0].metric=cpu",
+            "condition.any-of[0].above=80",
+            "condition.any-of[0].window-samples=3"),
+        rule(
             "vigil.rules.R.window-samples conflicts with window",
             "metric=cpu",
             "above=80",
