@@ -231,4 +231,43 @@ class VigilRoutePropertiesTest {
                   .containsExactlyInAnyOrder("HighCpu", "AnyCpu");
             });
   }
+
+  @Test
+  void aSinksBudgetHoldsBackWhatExceedsIt() {
+    twoAlerts("99 99", "_ 85")
+        .withPropertyValues(
+            "vigil.sinks.ops.budget.deliveries=1",
+            "vigil.sinks.ops.budget.per=1h",
+            "vigil.sinks.pager.enabled=false")
+        .run(
+            context -> {
+              play(context, 2);
+              RecordingSink ops = sink(context, "ops");
+              assertThat(ops.notifications())
+                  .extracting(AlertNotification::resource)
+                  .containsExactly("vm-1");
+              assertThat(
+                      context.getBean(ResourceMonitor.class).stats().sinks().get("ops").heldBack())
+                  .isEqualTo(1);
+            });
+  }
+
+  @Test
+  void maxNewSeriesPerPollFailsAPollThatStartsMoreSeries() {
+    twoAlerts("99", "85")
+        .withPropertyValues("vigil.max-new-series-per-poll=1")
+        .run(
+            context -> {
+              play(context, 1);
+              assertThat(
+                      context
+                          .getBean(ResourceMonitor.class)
+                          .stats()
+                          .sources()
+                          .get("cloud")
+                          .failures())
+                  .isEqualTo(1);
+              assertThat(sink(context, "ops").forRule("HighCpu")).isEmpty();
+            });
+  }
 }
