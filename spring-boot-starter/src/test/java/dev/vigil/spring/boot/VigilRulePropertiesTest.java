@@ -81,6 +81,89 @@ class VigilRulePropertiesTest {
   }
 
   @Test
+  void rateAggregateComparesTheIncreasePerSecond() {
+    runner("0 60 120")
+        .withPropertyValues(
+            "vigil.rules.Busy.metric=cpu_usage",
+            "vigil.rules.Busy.aggregate=rate",
+            "vigil.rules.Busy.window-samples=2",
+            "vigil.rules.Busy.above=0.5")
+        .run(
+            context -> {
+              List<AlertNotification> firing = play(context, 2).firing();
+              assertThat(firing).hasSize(1);
+              assertThat(firing.get(0).value()).isEqualTo(1.0);
+            });
+  }
+
+  @Test
+  void percentileAggregateComparesThatPercentileOfTheWindow() {
+    runner("10 95 20")
+        .withPropertyValues(
+            "vigil.rules.Hot.metric=cpu_usage",
+            "vigil.rules.Hot.aggregate=percentile",
+            "vigil.rules.Hot.percentile=50",
+            "vigil.rules.Hot.window-samples=3",
+            "vigil.rules.Hot.above=15")
+        .run(
+            context -> {
+              // the median of 10, 95 and 20; at the second poll, of 10 and 95
+              List<AlertNotification> firing = play(context, 3).firing();
+              assertThat(firing).isNotEmpty();
+              assertThat(firing.get(firing.size() - 1).value()).isLessThan(95.0);
+            });
+  }
+
+  @Test
+  void predictLinearFiresBeforeTheValueGetsThere() {
+    runner(() -> ScriptedSource.of("disk_free_percent", "vm-1", "30 25 20"))
+        .withPropertyValues(
+            "vigil.rules.DiskFull.metric=disk_free_percent",
+            "vigil.rules.DiskFull.aggregate=predict-linear",
+            "vigil.rules.DiskFull.window-samples=3",
+            "vigil.rules.DiskFull.predict-ahead=10m",
+            "vigil.rules.DiskFull.below=0")
+        .run(
+            context -> {
+              List<AlertNotification> firing = play(context, 3).firing();
+              assertThat(firing).hasSize(1);
+              assertThat(firing.get(0).value())
+                  .isCloseTo(-30.0, org.assertj.core.data.Offset.offset(0.01));
+            });
+  }
+
+  @Test
+  void criticalAndClearConditionsEscalateAndClearAFiringAlert() {
+    runner(
+            () ->
+                ScriptedSource.builder()
+                    .series("cpu_usage", "vm-1", "85 85 50 20")
+                    .series("memory_usage", "vm-1", "10 95 10 10")
+                    .build())
+        .withPropertyValues(
+            "vigil.rules.Hot.metric=cpu_usage",
+            "vigil.rules.Hot.above=80",
+            "vigil.rules.Hot.critical-condition.any-of[0].metric=memory_usage",
+            "vigil.rules.Hot.critical-condition.any-of[0].above=90",
+            "vigil.rules.Hot.clear-condition.all-of[0].metric=cpu_usage",
+            "vigil.rules.Hot.clear-condition.all-of[0].below=30")
+        .run(
+            context -> {
+              assertThat(play(context, 3).notifications())
+                  .extracting(AlertNotification::type, AlertNotification::severity)
+                  .as("at cpu 50 the clear condition does not hold yet")
+                  .containsExactly(
+                      org.assertj.core.groups.Tuple.tuple(
+                          NotificationType.FIRING, Severity.WARNING),
+                      org.assertj.core.groups.Tuple.tuple(
+                          NotificationType.SEVERITY_CHANGED, Severity.CRITICAL),
+                      org.assertj.core.groups.Tuple.tuple(
+                          NotificationType.SEVERITY_CHANGED, Severity.WARNING));
+              assertThat(play(context, 1).resolved()).hasSize(1);
+            });
+  }
+
+  @Test
   void forHoldsTheAlertPendingUntilTheConditionHeldThatLong() {
     runner("90 90 90")
         .withPropertyValues(
