@@ -9,9 +9,7 @@ import dev.vigil.ResourceMonitor;
 import dev.vigil.SuppressionKind;
 import dev.vigil.testing.RecordingSink;
 import dev.vigil.testing.ScriptedSource;
-import dev.vigil.testing.VirtualTime;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -46,17 +44,6 @@ class VigilRoutePropertiesTest {
                 .build());
   }
 
-  private static void play(AssertableApplicationContext context, int polls) throws Exception {
-    assertThat(context).hasNotFailed();
-    ResourceMonitor monitor = context.getBean(ResourceMonitor.class);
-    VirtualTime time = context.getBean(VirtualTime.class);
-    for (int i = 0; i < polls; i++) {
-      if (context.getBean(ScriptedSource.class).position() > 0) time.advance(Duration.ofMinutes(1));
-      monitor.pollNow();
-    }
-    assertThat(monitor.flush(Duration.ofSeconds(10))).isTrue();
-  }
-
   private static RecordingSink sink(AssertableApplicationContext context, String name) {
     return context.getBean(name, RecordingSink.class);
   }
@@ -73,7 +60,7 @@ class VigilRoutePropertiesTest {
             "vigil.route.routes[1].sinks=ops")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "pager").firing())
                   .extracting(AlertNotification::resource)
                   .containsExactly("vm-1");
@@ -93,7 +80,7 @@ class VigilRoutePropertiesTest {
             "vigil.route.routes[0].send-resolved=false")
         .run(
             context -> {
-              play(context, 2);
+              TestApps.play(context, 2);
               assertThat(sink(context, "pager").notifications())
                   .extracting(AlertNotification::type)
                   .containsExactly(NotificationType.FIRING);
@@ -113,7 +100,7 @@ class VigilRoutePropertiesTest {
             "vigil.route.routes[0].repeat-interval=2m")
         .run(
             context -> {
-              play(context, 4);
+              TestApps.play(context, 4);
               assertThat(sink(context, "pager").ofType(NotificationType.REMINDER)).isNotEmpty();
               assertThat(sink(context, "ops").ofType(NotificationType.REMINDER))
                   .as("the rule never reminds")
@@ -131,10 +118,10 @@ class VigilRoutePropertiesTest {
             "vigil.sinks.pager.enabled=false")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               RecordingSink ops = sink(context, "ops");
               assertThat(ops.notifications()).as("within the group wait").isEmpty();
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(ops.groups()).hasSize(1);
               AlertGroup group = ops.groups().get(0);
               assertThat(group.notifications())
@@ -158,7 +145,7 @@ class VigilRoutePropertiesTest {
             "vigil.mute-windows.february.matchers=resource=\"vm-2\"")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "ops").firing())
                   .extracting(AlertNotification::resource)
                   .containsExactly("vm-2");
@@ -173,7 +160,7 @@ class VigilRoutePropertiesTest {
         .withPropertyValues("vigil.startup-grace-period=10m")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "ops").notifications()).isEmpty();
               assertThat(context.getBean(ResourceMonitor.class).stats().suppressed())
                   .containsKey(SuppressionKind.GRACE);
@@ -193,9 +180,9 @@ class VigilRoutePropertiesTest {
         .withPropertyValues("vigil.source-failures-to-alert=3")
         .run(
             context -> {
-              play(context, 2);
+              TestApps.play(context, 2);
               assertThat(sink(context, "ops").forRule("SourceHealth")).isEmpty();
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "ops").forRule("SourceHealth")).hasSize(1);
             });
   }
@@ -210,7 +197,7 @@ class VigilRoutePropertiesTest {
             "vigil.inhibit-rules[0].target-matchers=alertname=\"Nothing\"")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "ops").firing())
                   .as("the default rule: critical HighCpu mutes warning AnyCpu of vm-1")
                   .extracting(AlertNotification::rule)
@@ -225,7 +212,7 @@ class VigilRoutePropertiesTest {
             "vigil.default-inhibit-rule=false")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(sink(context, "ops").firing())
                   .extracting(AlertNotification::rule)
                   .containsExactlyInAnyOrder("HighCpu", "AnyCpu");
@@ -241,7 +228,7 @@ class VigilRoutePropertiesTest {
             "vigil.sinks.pager.enabled=false")
         .run(
             context -> {
-              play(context, 2);
+              TestApps.play(context, 2);
               RecordingSink ops = sink(context, "ops");
               assertThat(ops.notifications())
                   .extracting(AlertNotification::resource)
@@ -258,7 +245,7 @@ class VigilRoutePropertiesTest {
         .withPropertyValues("vigil.max-new-series-per-poll=1")
         .run(
             context -> {
-              play(context, 1);
+              TestApps.play(context, 1);
               assertThat(
                       context
                           .getBean(ResourceMonitor.class)

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.AlertNotification;
 import dev.vigil.NotificationType;
-import dev.vigil.ResourceMonitor;
 import dev.vigil.Severity;
 import dev.vigil.testing.RecordingSink;
 import dev.vigil.testing.ScriptedSource;
-import dev.vigil.testing.VirtualTime;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -34,17 +31,10 @@ class VigilRulePropertiesTest {
     return runner(() -> ScriptedSource.of("cpu_usage", "vm-1", values));
   }
 
-  /** Plays {@code polls} more steps, one a minute (the first at the current time). */
+  /** Plays {@code polls} more steps, one a minute, and returns the sink. */
   private static RecordingSink play(AssertableApplicationContext context, int polls)
       throws Exception {
-    assertThat(context).hasNotFailed();
-    ResourceMonitor monitor = context.getBean(ResourceMonitor.class);
-    VirtualTime time = context.getBean(VirtualTime.class);
-    for (int i = 0; i < polls; i++) {
-      if (context.getBean(ScriptedSource.class).position() > 0) time.advance(Duration.ofMinutes(1));
-      monitor.pollNow();
-    }
-    assertThat(monitor.flush(Duration.ofSeconds(10))).isTrue();
+    TestApps.play(context, polls);
     return context.getBean(RecordingSink.class);
   }
 

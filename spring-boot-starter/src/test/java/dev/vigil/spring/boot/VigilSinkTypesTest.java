@@ -3,7 +3,6 @@ package dev.vigil.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.testing.ScriptedSource;
 import jakarta.mail.Message;
@@ -30,13 +29,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * alert to a receiver on 127.0.0.1 (MockWebServer, GreenMail) with the settings it was given.
  */
 class VigilSinkTypesTest {
-  @RegisterExtension static final GreenMailExtension greenMail = new GreenMailExtension(smtp());
-
-  private static ServerSetup smtp() {
-    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-    setup.setServerStartupTimeout(15_000);
-    return setup;
-  }
+  @RegisterExtension
+  static final GreenMailExtension greenMail = new GreenMailExtension(TestApps.smtp());
 
   Replay receiver;
 

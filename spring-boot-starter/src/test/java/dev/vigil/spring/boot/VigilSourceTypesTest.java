@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -66,6 +67,19 @@ class VigilSourceTypesTest {
     return new String[] {"vigil.rules.Seen.metric=" + metric, "vigil.rules.Seen.above=-1e12"};
   }
 
+  /**
+   * A source {@code name} of {@code settings} (such as {@code type=host}, under {@code
+   * vigil.sources.<name>.}) and rule Seen, which fires for every series of {@code metric}.
+   */
+  private static ApplicationContextRunner source(String name, String metric, String... settings) {
+    String p = "vigil.sources." + name + ".";
+    return TestApps.runner()
+        .withUserConfiguration(TestApps.Time.class, Ops.class)
+        .withPropertyValues(everySeriesOf(metric))
+        .withPropertyValues(
+            java.util.Arrays.stream(settings).map(x -> p + x).toArray(String[]::new));
+  }
+
   @Test
   void httpJsonPagesByTokenFiltersAndLabelsResourcesWithAnOAuth2Token() throws Exception {
     api = Replay.start(RecordedRequest::getTarget, "tok-1");
@@ -84,29 +98,27 @@ class VigilSourceTypesTest {
     api.answers.put("/api/hosts/vm-1/stats", Replay.json("{\"load\":{\"cpu\":91.5}}"));
     api.answers.put("/api/hosts/vm-2/stats", Replay.json("{\"load\":{\"cpu\":99}}"));
     api.answers.put("/api/hosts/vm-3/stats", Replay.json("{\"load\":{\"cpu\":42.25}}"));
-    String p = "vigil.sources.cloud.";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            "vigil.rules.Seen.summary={resource} in {labels.zone}",
-            p + "type=http-json",
-            p + "base-url=" + api.url("/api/"),
-            p + "resources-path=hosts",
-            p + "items-pointer=/data",
-            p + "id-pointer=/name",
-            p + "pagination.type=page-token",
-            p + "pagination.token-pointer=/cursor",
-            p + "pagination.parameter=after",
-            p + "resource-labels.zone=/zone",
-            p + "resource-filters=zone=\"eu\"",
-            p + "metrics-path=hosts/{id}/stats",
-            p + "metrics.cpu_usage=/load/cpu",
-            p + "oauth2.token-url=" + api.url("/oauth/token"),
-            p + "oauth2.client-id=vigil-client",
-            p + "oauth2.client-secret=s3cret",
-            p + "oauth2.scope=metrics:read",
-            p + "oauth2.client-authentication=form")
+    source(
+            "cloud",
+            "cpu_usage",
+            "type=http-json",
+            "base-url=" + api.url("/api/"),
+            "resources-path=hosts",
+            "items-pointer=/data",
+            "id-pointer=/name",
+            "pagination.type=page-token",
+            "pagination.token-pointer=/cursor",
+            "pagination.parameter=after",
+            "resource-labels.zone=/zone",
+            "resource-filters=zone=\"eu\"",
+            "metrics-path=hosts/{id}/stats",
+            "metrics.cpu_usage=/load/cpu",
+            "oauth2.token-url=" + api.url("/oauth/token"),
+            "oauth2.client-id=vigil-client",
+            "oauth2.client-secret=s3cret",
+            "oauth2.scope=metrics:read",
+            "oauth2.client-authentication=form")
+        .withPropertyValues("vigil.rules.Seen.summary={resource} in {labels.zone}")
         .run(
             context -> {
               Map<String, AlertNotification> firing = pollFiring(context, "Seen");
@@ -130,6 +142,25 @@ class VigilSourceTypesTest {
             });
   }
 
+  /**
+   * An http-json source {@code cloud} of {@code /servers} and {@code /servers/{id}/metrics} on the
+   * replayed API with token {@code t0ken}, and {@code settings} of it, such as {@code
+   * pagination.type=link-header}.
+   */
+  private ApplicationContextRunner httpJsonOfServers(String... settings) {
+    List<String> all =
+        new java.util.ArrayList<>(
+            List.of(
+                "type=http-json",
+                "base-url=" + api.url("/"),
+                "token=t0ken",
+                "resources-path=/servers",
+                "metrics-path=/servers/{id}/metrics",
+                "metrics.cpu_usage=/cpu"));
+    all.addAll(List.of(settings));
+    return source("cloud", "cpu_usage", all.toArray(new String[0]));
+  }
+
   @Test
   void httpJsonPagesByOffsetAndLimit() throws Exception {
     api = Replay.start(RecordedRequest::getTarget, "t0ken");
@@ -139,21 +170,11 @@ class VigilSourceTypesTest {
     for (String id : List.of("a", "b", "c")) {
       api.answers.put("/servers/" + id + "/metrics", Replay.json("{\"cpu\":50}"));
     }
-    String p = "vigil.sources.cloud.";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            p + "type=http-json",
-            p + "base-url=" + api.url("/"),
-            p + "token=t0ken",
-            p + "resources-path=/servers",
-            p + "pagination.type=offset-limit",
-            p + "pagination.offset-parameter=from",
-            p + "pagination.limit-parameter=size",
-            p + "pagination.limit=2",
-            p + "metrics-path=/servers/{id}/metrics",
-            p + "metrics.cpu_usage=/cpu")
+    httpJsonOfServers(
+            "pagination.type=offset-limit",
+            "pagination.offset-parameter=from",
+            "pagination.limit-parameter=size",
+            "pagination.limit=2")
         .run(context -> assertThat(pollFiring(context, "Seen")).containsOnlyKeys("a", "b", "c"));
   }
 
@@ -171,18 +192,7 @@ class VigilSourceTypesTest {
     api.answers.put("/servers?page=2", Replay.json("{\"items\":[{\"id\":\"b\"}]}"));
     api.answers.put("/servers/a/metrics", Replay.json("{\"cpu\":1}"));
     api.answers.put("/servers/b/metrics", Replay.json("{\"cpu\":2}"));
-    String p = "vigil.sources.cloud.";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            p + "type=http-json",
-            p + "base-url=" + api.url("/"),
-            p + "token=t0ken",
-            p + "resources-path=/servers",
-            p + "pagination.type=link-header",
-            p + "metrics-path=/servers/{id}/metrics",
-            p + "metrics.cpu_usage=/cpu")
+    httpJsonOfServers("pagination.type=link-header")
         .run(
             context ->
                 assertThat(values(pollFiring(context, "Seen")))
@@ -245,17 +255,15 @@ class VigilSourceTypesTest {
     api.answers.put(
         "/v1/servers/44/metrics",
         hetznerMetrics("\"cpu\":{\"values\":[[" + (T - 60) + ",\"200\"]]}"));
-    String p = "vigil.sources.hcloud.";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            p + "type=hetzner",
-            p + "base-url=" + api.url("/v1/"),
-            p + "token=" + token,
-            p + "label-selector=env=prod",
-            p + "types=cpu",
-            p + "window=10m")
+    source(
+            "hcloud",
+            "cpu_usage",
+            "type=hetzner",
+            "base-url=" + api.url("/v1/"),
+            "token=" + token,
+            "label-selector=env=prod",
+            "types=cpu",
+            "window=10m")
         .run(
             context -> {
               Map<String, AlertNotification> firing = pollFiring(context, "Seen");
@@ -349,16 +357,14 @@ class VigilSourceTypesTest {
     api.answers.put(
         "cpu 3",
         matrix(cpuSeries("3", "idle", "5000", "5010"), cpuSeries("3", "user", "100", "190")));
-    String p = "vigil.sources.do.";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            p + "type=digitalocean",
-            p + "base-url=" + api.url("/v2/"),
-            p + "token=" + token,
-            p + "tag=web",
-            p + "types=cpu")
+    source(
+            "do",
+            "cpu_usage",
+            "type=digitalocean",
+            "base-url=" + api.url("/v2/"),
+            "token=" + token,
+            "tag=web",
+            "types=cpu")
         .run(
             context -> {
               Map<String, AlertNotification> firing = pollFiring(context, "Seen");
@@ -388,19 +394,17 @@ class VigilSourceTypesTest {
                 + "\"value\":["
                 + T
                 + ",\"12\"]}]}}"));
-    String p = "vigil.sources.prom.";
     String query =
         "100 - avg by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) * 100";
-    TestApps.runner()
-        .withUserConfiguration(TestApps.Time.class, Ops.class)
-        .withPropertyValues(everySeriesOf("cpu_usage"))
-        .withPropertyValues(
-            p + "type=prometheus",
-            p + "base-url=" + api.url("/"),
-            p + "queries.cpu_usage=" + query,
-            p + "resource-label=node,instance",
-            p + "username=reader",
-            p + "password=pw")
+    source(
+            "prom",
+            "cpu_usage",
+            "type=prometheus",
+            "base-url=" + api.url("/"),
+            "queries.cpu_usage=" + query,
+            "resource-label=node,instance",
+            "username=reader",
+            "password=pw")
         .run(
             context -> {
               assertThat(values(pollFiring(context, "Seen")))
