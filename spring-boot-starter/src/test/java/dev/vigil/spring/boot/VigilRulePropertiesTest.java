@@ -222,6 +222,40 @@ class VigilRulePropertiesTest {
   }
 
   @Test
+  void clearAboveKeepsABelowRuleFiringUntilTheValueRisesAboveIt() {
+    runner(() -> ScriptedSource.of("disk_free_percent", "vm-1", "5 15 25"))
+        .withPropertyValues(
+            "vigil.rules.Disk.metric=disk_free_percent",
+            "vigil.rules.Disk.below=10",
+            "vigil.rules.Disk.clear-above=20")
+        .run(
+            context -> {
+              assertThat(play(context, 2).resolved()).as("15 is below clear-above").isEmpty();
+              assertThat(play(context, 1).resolved()).hasSize(1);
+            });
+  }
+
+  @Test
+  void outsideFiresBelowTheLowAndAboveTheHighBound() {
+    runner(
+            () ->
+                ScriptedSource.builder()
+                    .series("temperature", "rack-1", "5")
+                    .series("temperature", "rack-2", "20")
+                    .series("temperature", "rack-3", "40")
+                    .build())
+        .withPropertyValues(
+            "vigil.rules.Temp.metric=temperature",
+            "vigil.rules.Temp.outside.low=10",
+            "vigil.rules.Temp.outside.high=30")
+        .run(
+            context ->
+                assertThat(play(context, 1).firing())
+                    .extracting(AlertNotification::resource)
+                    .containsExactlyInAnyOrder("rack-1", "rack-3"));
+  }
+
+  @Test
   void criticalAboveEscalatesTheSeverity() {
     runner("85 97")
         .withPropertyValues(

@@ -471,4 +471,37 @@ class VigilSourceTypesTest {
               assertThat(api.requestsTo("/health").get(0).getMethod()).isEqualTo("GET");
             });
   }
+
+  @Test
+  void endpointChecksSendTheirOwnCredentialsAndLookForText() throws Exception {
+    api =
+        Replay.start(
+            r -> r.getUrl().encodedPath() + " " + r.getHeaders().get("Authorization"), null);
+    String basic = "Basic " + Base64.getEncoder().encodeToString("probe:pw".getBytes());
+    api.answers.put("/secure Bearer chk-token", Replay.json("{}"));
+    api.answers.put("/basic " + basic, Replay.json("{}"));
+    api.answers.put(
+        "/text null",
+        new MockResponse.Builder().code(200).body("<html>all systems go</html>").build());
+    api.answers.put(
+        "/broken null",
+        new MockResponse.Builder().code(200).body("<html>maintenance</html>").build());
+    String p = "vigil.sources.checks.";
+    TestApps.runner()
+        .withUserConfiguration(TestApps.Time.class, Ops.class)
+        .withPropertyValues(
+            "vigil.rules.Down.metric=up",
+            "vigil.rules.Down.below=1",
+            p + "type=endpoint-check",
+            p + "checks.secure.url=" + api.url("/secure"),
+            p + "checks.secure.token=chk-token",
+            p + "checks.basic.url=" + api.url("/basic"),
+            p + "checks.basic.username=probe",
+            p + "checks.basic.password=pw",
+            p + "checks.text.url=" + api.url("/text"),
+            p + "checks.text.body-contains=systems go",
+            p + "checks.broken.url=" + api.url("/broken"),
+            p + "checks.broken.body-contains=systems go")
+        .run(context -> assertThat(pollFiring(context, "Down")).containsOnlyKeys("broken"));
+  }
 }
