@@ -110,17 +110,17 @@ class VigilRoutePropertiesTest {
 
   @Test
   void groupByAndGroupWaitDeliverOneGroupAfterTheWait() {
-    twoAlerts("99 99", "85 85")
+    twoAlerts("99 99 99", "85 85 85")
         .withPropertyValues(
             "vigil.route.sinks=ops",
             "vigil.route.group-by=alertname",
-            "vigil.route.group-wait=30s",
+            "vigil.route.group-wait=90s",
             "vigil.sinks.pager.enabled=false")
         .run(
             context -> {
-              TestApps.play(context, 1);
+              TestApps.play(context, 2);
               RecordingSink ops = sink(context, "ops");
-              assertThat(ops.notifications()).as("within the group wait").isEmpty();
+              assertThat(ops.notifications()).as("a minute into the group wait").isEmpty();
               TestApps.play(context, 1);
               assertThat(ops.groups()).hasSize(1);
               AlertGroup group = ops.groups().get(0);
