@@ -112,6 +112,31 @@ class VigilSinkTypesTest {
   }
 
   @Test
+  void anHttpSinksTimeoutEndsARequestThatTakesLonger() {
+    receiver.answers.put(
+        "/slow",
+        new mockwebserver3.MockResponse.Builder()
+            .code(200)
+            .headersDelay(20, java.util.concurrent.TimeUnit.SECONDS)
+            .build());
+    runner()
+        .withPropertyValues(
+            "vigil.sinks.out.type=webhook",
+            "vigil.sinks.out.url=" + receiver.url("/slow"),
+            "vigil.sinks.out.timeout=500ms")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ResourceMonitor monitor = context.getBean(ResourceMonitor.class);
+              monitor.pollNow();
+              // the default timeout (10 s) would outlast this flush
+              assertThat(monitor.flush(Duration.ofSeconds(8))).isTrue();
+              assertThat(monitor.stats().sinks().get("out").failedAttempts()).isEqualTo(1);
+              assertThat(monitor.stats().sinks().get("out").delivered()).isZero();
+            });
+  }
+
+  @Test
   void slackPostsToItsIncomingWebhook() {
     runner()
         .withPropertyValues(
