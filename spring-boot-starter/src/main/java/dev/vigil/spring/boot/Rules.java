@@ -64,6 +64,15 @@ final class Rules {
           c.getOutside().getHigh());
     }
 
+    /** Whether any aggregate setting is given: each is checked against the aggregate's kind. */
+    boolean aggregates() {
+      return aggregate != AggregateKind.LATEST
+          || window != null
+          || windowSamples != null
+          || percentile != null
+          || predictAhead != null;
+    }
+
     int thresholds() {
       return (above != null ? 1 : 0)
           + (below != null ? 1 : 0)
@@ -93,7 +102,7 @@ final class Rules {
     }
     String metric = leaf.metric();
     if (metric != null) run(p + ".metric", "set it to a metric name", () -> b.metric(metric));
-    if (leaf.aggregate() != AggregateKind.LATEST || leaf.window() != null) {
+    if (leaf.aggregates()) {
       Aggregation agg = aggregation(leaf, p);
       b.aggregate(agg);
     }
@@ -181,7 +190,7 @@ final class Rules {
     try {
       return b.build();
     } catch (IllegalStateException e) {
-      throw buildFault(p, String.valueOf(e.getMessage()), e);
+      throw buildFault(p, name, String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -189,13 +198,20 @@ final class Rules {
       "use the placeholders {rule}, {metric}, {resource}, {value}, {threshold}, {severity} and"
           + " {labels.NAME}, with every brace closed";
 
-  /** Points a failing {@code AlertRule.Builder.build()} at the property to change. */
-  private static VigilConfigurationException buildFault(String p, String m, Exception cause) {
-    if (m.contains("metric is not set")) {
+  /**
+   * Points a failing {@code AlertRule.Builder.build()} at the property to change. The fault is told
+   * by the message after its {@code "rule <name>: "} prefix, so that neither a rule's name nor a
+   * message that mentions other settings (the aggregate's names critical* and clear*) misleads.
+   */
+  private static VigilConfigurationException buildFault(
+      String p, String name, String m, Exception cause) {
+    String prefix = "rule " + name + ": ";
+    String fault = m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    if (fault.contains("metric is not set")) {
       return new VigilConfigurationException(
           p + ".metric", "is required", "set it to the metric the rule compares", cause);
     }
-    if (m.contains("threshold is not set")) {
+    if (fault.contains("threshold is not set")) {
       return new VigilConfigurationException(
           p + ".above",
           "is required (or below, outside, condition, heartbeat or absent.grace)",
@@ -203,36 +219,36 @@ final class Rules {
           cause);
     }
     String invalid = "is invalid (" + m + ")";
-    if (m.contains("base severity")) {
+    if (fault.startsWith("aggregate(")) {
+      return new VigilConfigurationException(
+          p + ".aggregate", invalid, "remove aggregate, or use it with above/below/outside", cause);
+    }
+    if (fault.startsWith("heartbeat excludes")) {
+      return new VigilConfigurationException(
+          p + ".heartbeat", invalid, "remove the thresholds or the heartbeat", cause);
+    }
+    if (fault.startsWith("absent excludes")) {
+      return new VigilConfigurationException(
+          p + ".absent.grace", invalid, "remove the thresholds or absent.grace", cause);
+    }
+    if (fault.contains("base severity")) {
       return new VigilConfigurationException(
           p + ".severity", invalid, "set severity to info or warning", cause);
     }
-    if (m.contains("critical")) {
+    if (fault.contains("critical")) {
       return new VigilConfigurationException(
           p + ".critical-above",
           invalid,
           "put the critical level beyond the firing threshold, in the same direction",
           cause);
     }
-    if (m.contains("clear")) {
+    if (fault.contains("clear")) {
       return new VigilConfigurationException(
           p + ".clear-below",
           invalid,
           "use clear-below with above and clear-above with below, on the safe side of the firing"
               + " threshold",
           cause);
-    }
-    if (m.contains("aggregate(")) {
-      return new VigilConfigurationException(
-          p + ".aggregate", invalid, "remove aggregate, or use it with above/below/outside", cause);
-    }
-    if (m.contains("heartbeat excludes")) {
-      return new VigilConfigurationException(
-          p + ".heartbeat", invalid, "remove the thresholds or the heartbeat", cause);
-    }
-    if (m.contains("absent excludes")) {
-      return new VigilConfigurationException(
-          p + ".absent.grace", invalid, "remove the thresholds or absent.grace", cause);
     }
     return new VigilConfigurationException(p, invalid, "fix the rule's settings", cause);
   }
@@ -278,7 +294,7 @@ final class Rules {
     String metric = Settings.require(l.metric(), p + ".metric", "set the metric compared");
     Condition.Operand operand =
         at(p + ".metric", "set a metric name", () -> Condition.metric(metric));
-    if (l.aggregate() != AggregateKind.LATEST || l.window() != null) {
+    if (l.aggregates()) {
       Aggregation agg = aggregation(l, p);
       operand = operand.aggregate(agg);
     }
@@ -302,10 +318,30 @@ final class Rules {
   private static Aggregation aggregation(Leaf l, String p) {
     AggregateKind kind = l.aggregate();
     if (kind == AggregateKind.LATEST) {
+      String setting =
+          l.window() != null
+              ? "window"
+              : l.windowSamples() != null
+                  ? "window-samples"
+                  : l.percentile() != null ? "percentile" : "predict-ahead";
       throw new VigilConfigurationException(
-          p + ".window",
+          p + "." + setting,
           "is set but aggregate is latest",
-          "set aggregate (avg, min, max, percentile, rate or predict-linear) or remove window",
+          "set aggregate (avg, min, max, percentile, rate or predict-linear) or remove " + setting,
+          null);
+    }
+    if (l.percentile() != null && kind != AggregateKind.PERCENTILE) {
+      throw new VigilConfigurationException(
+          p + ".percentile",
+          "is set but aggregate is " + Settings.kebab(kind),
+          "set aggregate percentile or remove percentile",
+          null);
+    }
+    if (l.predictAhead() != null && kind != AggregateKind.PREDICT_LINEAR) {
+      throw new VigilConfigurationException(
+          p + ".predict-ahead",
+          "is set but aggregate is " + Settings.kebab(kind),
+          "set aggregate predict-linear or remove predict-ahead",
           null);
     }
     Window w = window(l, p, kind);

@@ -70,7 +70,11 @@ final class Sinks {
     WebhookAlertSink.Builder b = WebhookAlertSink.builder().clock(clock).http(http(p, s));
     String url = require(s.getUrl(), p + ".url", "set it to the receiver's URL");
     run(p + ".url", "set an http or https URL", () -> b.url(url));
-    ifSet(s.getSigningSecret(), b::signingSecret, p + ".signing-secret", "set a non-blank secret");
+    ifSet(
+        s.getSigningSecret(),
+        b::signingSecret,
+        p + ".signing-secret",
+        "set a secret of at least 16 characters, such as the output of openssl rand -hex 32");
     for (Map.Entry<String, String> h : s.getHeaders().entrySet()) {
       run(
           p + ".headers." + h.getKey(),

@@ -3,7 +3,6 @@ package dev.vigil.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.testing.VirtualTime;
 import jakarta.mail.internet.MimeMessage;
@@ -23,13 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * minute, an email when cpu_usage is above 80, and another when it resolves.
  */
 class SeedScenarioTest {
-  @RegisterExtension static final GreenMailExtension greenMail = new GreenMailExtension(smtp());
-
-  private static ServerSetup smtp() {
-    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-    setup.setServerStartupTimeout(15_000);
-    return setup;
-  }
+  @RegisterExtension
+  static final GreenMailExtension greenMail = new GreenMailExtension(TestApps.smtp());
 
   static final String TOKEN = "t0ken-4711";
 

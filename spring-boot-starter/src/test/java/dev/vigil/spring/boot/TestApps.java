@@ -2,7 +2,10 @@ package dev.vigil.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.vigil.ResourceMonitor;
 import dev.vigil.Ticker;
+import dev.vigil.testing.ScriptedSource;
 import dev.vigil.testing.VirtualTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +53,28 @@ final class TestApps {
         .as("VigilConfigurationException in %s", context.getStartupFailure())
         .isInstanceOf(VigilConfigurationException.class);
     return (VigilConfigurationException) t;
+  }
+
+  /** GreenMail's SMTP server on a free port of 127.0.0.1. */
+  static ServerSetup smtp() {
+    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    setup.setServerStartupTimeout(15_000);
+    return setup;
+  }
+
+  /**
+   * Plays {@code polls} more steps of the context's {@link ScriptedSource}, one a minute of virtual
+   * time (the first at the current time), and waits for the deliveries.
+   */
+  static void play(AssertableApplicationContext context, int polls) throws InterruptedException {
+    assertThat(context).hasNotFailed();
+    ResourceMonitor monitor = context.getBean(ResourceMonitor.class);
+    VirtualTime time = context.getBean(VirtualTime.class);
+    for (int i = 0; i < polls; i++) {
+      if (context.getBean(ScriptedSource.class).position() > 0) time.advance(Duration.ofMinutes(1));
+      monitor.pollNow();
+    }
+    assertThat(monitor.flush(Duration.ofSeconds(10))).isTrue();
   }
 
   /** Virtual time as the monitor's Clock and Ticker beans. */

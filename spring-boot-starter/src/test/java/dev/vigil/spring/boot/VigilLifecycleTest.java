@@ -64,6 +64,28 @@ class VigilLifecycleTest {
   }
 
   @Test
+  void theSourcesInitialDelayFromPropertiesDelaysItsFirstPoll() {
+    TestApps.runner()
+        .withUserConfiguration(TestApps.Time.class, Beans.class)
+        .withPropertyValues(
+            "vigil.rules.HighCpu.metric=cpu_usage",
+            "vigil.rules.HighCpu.above=80",
+            "vigil.sources.cloud.initial-delay=5m")
+        .run(
+            context -> {
+              dev.vigil.testing.VirtualTime time =
+                  context.getBean(dev.vigil.testing.VirtualTime.class);
+              java.time.Instant start = time.now();
+              TestApps.ready(context);
+              time.advance(java.time.Duration.ofMinutes(5));
+              RecordingSink ops = context.getBean(RecordingSink.class);
+              Await.until("the firing notification", () -> !ops.firing().isEmpty());
+              // fired by the first poll, due 5 minutes after the start, not at it
+              assertThat(ops.firing().get(0).startsAt()).isEqualTo(start.plusSeconds(300));
+            });
+  }
+
+  @Test
   void contextCloseClosesTheMonitorAndItsSinks() {
     RecordingSink[] sink = new RecordingSink[1];
     ResourceMonitor[] monitor = new ResourceMonitor[1];

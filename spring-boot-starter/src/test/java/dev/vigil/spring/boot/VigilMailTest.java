@@ -3,7 +3,6 @@ package dev.vigil.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.testing.ScriptedSource;
 import jakarta.mail.internet.MimeMessage;
@@ -20,13 +19,8 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 
 /** Email sinks reuse the application's mail settings, with GreenMail as the SMTP server. */
 class VigilMailTest {
-  @RegisterExtension static final GreenMailExtension greenMail = new GreenMailExtension(loopback());
-
-  private static ServerSetup loopback() {
-    ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-    setup.setServerStartupTimeout(15_000);
-    return setup;
-  }
+  @RegisterExtension
+  static final GreenMailExtension greenMail = new GreenMailExtension(TestApps.smtp());
 
   @Configuration(proxyBeanMethods = false)
   static class HotCloud {

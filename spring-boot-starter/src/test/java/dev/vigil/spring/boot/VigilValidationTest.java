@@ -210,14 +210,314 @@ class VigilValidationTest {
             "vigil.state.type=postgresql"),
         invalid("vigil.state.directory is required", HOST, LOG, "vigil.state.type=file"),
         invalid(
+            "vigil.sinks.hook.signing-secret is invalid (signingSecret must have at least 16"
+                + " characters, has 5): set a secret of at least 16 characters",
+            HOST,
+            "vigil.sinks.hook.type=webhook",
+            "vigil.sinks.hook.url=https://hooks.example.com/vigil",
+            "vigil.sinks.hook.signing-secret=short"),
+        invalid(
             "vigil.sinks.ops.budget.per is required",
             HOST,
             "vigil.sinks.ops.type=log",
             "vigil.sinks.ops.budget.deliveries=5"));
   }
 
+  private static final String API = "vigil.sources.cloud.base-url=https://api.example.com";
+  private static final String[] CLOUD_PATHS = {
+    "vigil.sources.cloud.resources-path=/servers",
+    "vigil.sources.cloud.metrics-path=/servers/{id}/metrics",
+    "vigil.sources.cloud.metrics.cpu_usage=/cpu"
+  };
+
+  private static Arguments cloud(String expected, String... properties) {
+    List<String> all = new ArrayList<>(List.of(LOG, CLOUD, API));
+    all.addAll(List.of(CLOUD_PATHS));
+    all.addAll(List.of(properties));
+    return Arguments.of(expected, all);
+  }
+
+  private static Arguments rule(String expected, String... properties) {
+    List<String> all = new ArrayList<>(List.of(LOG, HOST));
+    for (String property : properties) all.add("vigil.rules.R." + property);
+    return Arguments.of(expected, all);
+  }
+
+  static Stream<Arguments> sourceCases() {
+    return Stream.of(
+        cloud(
+            "vigil.sources.cloud.token conflicts with oauth2.token-url: set one of token and"
+                + " oauth2",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.oauth2.token-url=https://auth.example.com/token"),
+        cloud(
+            "vigil.sources.cloud.oauth2.client-id is required",
+            "vigil.sources.cloud.oauth2.token-url=https://auth.example.com/token"),
+        cloud(
+            "vigil.sources.cloud.oauth2.client-secret is required",
+            "vigil.sources.cloud.oauth2.token-url=https://auth.example.com/token",
+            "vigil.sources.cloud.oauth2.client-id=vigil"),
+        cloud(
+            "vigil.sources.cloud.pagination.token-pointer is required",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.pagination.type=page-token"),
+        cloud(
+            "vigil.sources.cloud.pagination.limit is required",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.pagination.type=offset-limit",
+            "vigil.sources.cloud.pagination.offset-parameter=offset",
+            "vigil.sources.cloud.pagination.limit-parameter=limit"),
+        cloud(
+            "vigil.sources.cloud.max-attempts is invalid",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.max-attempts=0"),
+        cloud(
+            "vigil.sources.cloud.resource-filters[0] is invalid",
+            "vigil.sources.cloud.token=abc",
+            "vigil.sources.cloud.resource-filters=zone"),
+        invalid(
+            "vigil.sources.hcloud.token is required: set it to the Hetzner Cloud API token",
+            LOG,
+            "vigil.sources.hcloud.type=hetzner"),
+        invalid(
+            "vigil.sources.hcloud.types is invalid",
+            LOG,
+            "vigil.sources.hcloud.type=hetzner",
+            "vigil.sources.hcloud.token=abc",
+            "vigil.sources.hcloud.types=gpu"),
+        invalid(
+            "vigil.sources.do.token is required: set it to a DigitalOcean API token",
+            LOG,
+            "vigil.sources.do.type=digitalocean"),
+        invalid(
+            "vigil.sources.prom.base-url is required",
+            LOG,
+            "vigil.sources.prom.type=prometheus",
+            "vigil.sources.prom.queries.up=up"),
+        invalid(
+            "vigil.sources.prom.token conflicts with username",
+            LOG,
+            "vigil.sources.prom.type=prometheus",
+            "vigil.sources.prom.base-url=http://127.0.0.1:9090",
+            "vigil.sources.prom.queries.up=up",
+            "vigil.sources.prom.token=abc",
+            "vigil.sources.prom.username=reader"),
+        invalid(
+            "vigil.sources.prom.password is required",
+            LOG,
+            "vigil.sources.prom.type=prometheus",
+            "vigil.sources.prom.base-url=http://127.0.0.1:9090",
+            "vigil.sources.prom.queries.up=up",
+            "vigil.sources.prom.username=reader"),
+        invalid(
+            "vigil.sources.up.checks.api.url is required",
+            LOG,
+            "vigil.sources.up.type=endpoint-check",
+            "vigil.sources.up.checks.api.method=head"),
+        invalid(
+            "vigil.sources.up.checks.api.status-max is required",
+            LOG,
+            "vigil.sources.up.type=endpoint-check",
+            "vigil.sources.up.checks.api.url=https://api.example.com/health",
+            "vigil.sources.up.checks.api.status-min=200"),
+        invalid(
+            "vigil.sources.local.jitter is invalid",
+            LOG,
+            HOST,
+            "vigil.sources.local.interval=1m",
+            "vigil.sources.local.jitter=2m"));
+  }
+
+  static Stream<Arguments> ruleCases() {
+    return Stream.of(
+        rule(
+            "vigil.rules.R.above conflicts with another threshold",
+            "metric=cpu",
+            "above=80",
+            "below=10"),
+        rule(
+            "vigil.rules.R.condition conflicts with above/below/outside",
+            "metric=cpu",
+            "above=80",
+            "condition.all-of[0].metric=mem",
+            "condition.all-of[0].above=90"),
+        rule(
+            "vigil.rules.R.condition.any-of conflicts with all-of",
+            "condition.all-of[0].metric=mem",
+            "condition.all-of[0].above=90",
+            "condition.any-of[0].metric=cpu",
+            "condition.any-of[0].above=90"),
+        rule(
+            "vigil.rules.R.condition.all-of[1].above is required",
+            "condition.all-of[0].metric=mem",
+            "condition.all-of[0].above=90",
+            "condition.all-of[1].metric=cpu"),
+        rule(
+            "vigil.rules.R.condition.all-of[0].metric is required", "condition.all-of[0].above=90"),
+        rule(
+            "vigil.rules.R.window is set but aggregate is latest",
+            "metric=cpu",
+            "above=80",
+            "window=5m"),
+        rule(
+            "vigil.rules.R.window-samples is set but aggregate is latest: set aggregate",
+            "metric=cpu",
+            "above=80",
+            "window-samples=3"),
+        rule(
+            "vigil.rules.R.percentile is set but aggregate is avg",
+            "metric=cpu",
+            "above=80",
+            "aggregate=avg",
+            "window=5m",
+            "percentile=95"),
+        rule(
+            "vigil.rules.R.predict-ahead is set but aggregate is latest",
+            "metric=cpu",
+            "above=80",
+            "predict-ahead=1h"),
+        rule(
+            "vigil.rules.R.condition.any-of[0].window-samples is set but aggregate is latest",
+            "condition.any-of[0].metric=cpu",
+            "condition.any-of[0].above=80",
+            "condition.any-of[0].window-samples=3"),
+        rule(
+            "vigil.rules.R.window-samples conflicts with window",
+            "metric=cpu",
+            "above=80",
+            "aggregate=max",
+            "window=5m",
+            "window-samples=3"),
+        rule(
+            "vigil.rules.R.percentile is required",
+            "metric=cpu",
+            "above=80",
+            "aggregate=percentile",
+            "window=5m"),
+        rule(
+            "vigil.rules.R.predict-ahead is required",
+            "metric=disk",
+            "below=0",
+            "aggregate=predict-linear",
+            "window=1h"),
+        rule("vigil.rules.R.outside.high is required", "metric=cpu", "outside.low=10"),
+        rule(
+            "vigil.rules.R.absent.grace is required when absent.matchers are set",
+            "metric=cpu",
+            "absent.matchers=resource=\"db-1\""),
+        rule(
+            "vigil.rules.R.flapping.high is required", "metric=cpu", "above=80", "flapping.low=20"),
+        rule(
+            "vigil.rules.R.flapping is invalid",
+            "metric=cpu",
+            "above=80",
+            "flapping.low=40",
+            "flapping.high=30"),
+        rule("vigil.rules.R.heartbeat is invalid", "metric=cpu", "above=80", "heartbeat=5m"),
+        // the rule's name says critical: the heartbeat is still the setting at fault
+        invalid(
+            "vigil.rules.critical_disk.heartbeat is invalid",
+            LOG,
+            HOST,
+            "vigil.rules.critical_disk.metric=disk",
+            "vigil.rules.critical_disk.below=5",
+            "vigil.rules.critical_disk.heartbeat=5m"),
+        rule("vigil.rules.R.absent.grace is invalid", "metric=cpu", "above=80", "absent.grace=5m"),
+        rule("vigil.rules.R.for is invalid", "metric=cpu", "above=80", "for=-1m"),
+        rule(
+            "vigil.rules.R.severity is invalid",
+            "metric=cpu",
+            "above=80",
+            "critical-above=90",
+            "severity=critical"),
+        rule(
+            "vigil.rules.R.aggregate is invalid",
+            "metric=cpu",
+            "aggregate=avg",
+            "window=5m",
+            "heartbeat=5m"));
+  }
+
+  static Stream<Arguments> monitorCases() {
+    return Stream.of(
+        invalid(
+            "vigil.route.matchers is set on the root route",
+            HOST,
+            LOG,
+            "vigil.route.sinks=log",
+            "vigil.route.matchers=severity=\"critical\""),
+        invalid("vigil.route.sinks is required", HOST, LOG, "vigil.route.routes[0].sinks=log"),
+        invalid(
+            "vigil.mute-windows.nightly.end is required",
+            HOST,
+            LOG,
+            "vigil.mute-windows.nightly.start=22:00",
+            "vigil.mute-windows.nightly.zone=UTC"),
+        invalid(
+            "vigil.silences[0].matchers is empty",
+            HOST,
+            LOG,
+            "vigil.silences[0].duration=1h",
+            "vigil.silences[0].comment=maintenance"),
+        invalid(
+            "vigil.silences[0].duration is required (or ends-at)",
+            HOST,
+            LOG,
+            "vigil.silences[0].matchers=resource=\"vm-1\"",
+            "vigil.silences[0].comment=maintenance"),
+        invalid(
+            "vigil.silences[0].duration conflicts with ends-at",
+            HOST,
+            LOG,
+            "vigil.silences[0].matchers=resource=\"vm-1\"",
+            "vigil.silences[0].duration=1h",
+            "vigil.silences[0].ends-at=2030-01-01T00:00:00Z",
+            "vigil.silences[0].comment=maintenance"),
+        invalid("vigil.poll-threads is invalid", HOST, LOG, "vigil.poll-threads=0"),
+        invalid("vigil.delivery-attempts is invalid", HOST, LOG, "vigil.delivery-attempts=0"),
+        invalid(
+            "vigil.delivery-backoff is invalid",
+            HOST,
+            LOG,
+            "vigil.delivery-backoff=1m",
+            "vigil.max-delivery-backoff=1s"),
+        invalid(
+            "vigil.source-failures-to-alert is invalid",
+            HOST,
+            LOG,
+            "vigil.source-failures-to-alert=0"),
+        invalid(
+            "vigil.sinks.ops.budget is invalid",
+            HOST,
+            "vigil.sinks.ops.type=log",
+            "vigil.sinks.ops.budget.deliveries=0",
+            "vigil.sinks.ops.budget.per=1h"),
+        invalid(
+            "vigil.sinks.slack.url is required: set it to the Slack incoming webhook URL",
+            HOST,
+            "vigil.sinks.slack.type=slack"),
+        invalid(
+            "vigil.sinks.teams.url is invalid",
+            HOST,
+            "vigil.sinks.teams.type=teams",
+            "vigil.sinks.teams.url=http://teams.example.com/hook"),
+        invalid(
+            "vigil.sinks.ops.email.smtp.password is required",
+            HOST,
+            "vigil.sinks.ops.type=email",
+            "vigil.sinks.ops.email.smtp.host=smtp.example.com",
+            "vigil.sinks.ops.email.smtp.username=vigil"),
+        invalid(
+            "vigil.sinks.ops.email.to[1] is invalid",
+            HOST,
+            "vigil.sinks.ops.type=email",
+            "vigil.sinks.ops.email.smtp.host=smtp.example.com",
+            "vigil.sinks.ops.email.from=vigil@example.com",
+            "vigil.sinks.ops.email.to=ops@example.com,not an address"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
+  @MethodSource({"cases", "sourceCases", "ruleCases", "monitorCases"})
   void startupFailureNamesThePropertyAndTheFix(String expected, List<String> properties) {
     TestApps.runner()
         .withPropertyValues(properties.toArray(new String[0]))
