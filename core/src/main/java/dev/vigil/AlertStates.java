@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,9 +56,29 @@ final class AlertStates {
     }
   }
 
-  /** Writes what an evaluation changed, in order; a failure is reported and the rest written. */
-  void write(List<Saved> changes) {
+  /**
+   * How far apart, in evaluation numbers, two evaluations handed off by different poll threads can
+   * arrive here: delivery waits for at most this many out of order as well.
+   */
+  private static final long REORDER_WINDOW = 1_000;
+
+  /** The evaluation that last wrote each alert's record, within the reorder window; guarded. */
+  private final Map<String, Long> writtenBy = new HashMap<>();
+
+  private long newest = Long.MIN_VALUE; // guarded by this
+  private int pruneAt = 1_024; // guarded by this
+
+  /**
+   * Writes what evaluation {@code sequence} changed; a failure is reported and the rest written.
+   * Poll threads hand off in any order: an alert's record that a later evaluation already wrote is
+   * not overwritten by an earlier one, so the store ends with the newest state of every alert.
+   */
+  synchronized void write(long sequence, List<Saved> changes) {
+    newest = Math.max(newest, sequence);
     for (Saved s : changes) {
+      Long by = writtenBy.get(s.fingerprint());
+      if (by != null && by > sequence) continue; // stale: a later evaluation wrote it
+      writtenBy.put(s.fingerprint(), sequence);
       try {
         String r = s.record();
         if (r == null) store.remove(space, s.fingerprint());
@@ -65,6 +86,11 @@ final class AlertStates {
       } catch (IOException e) {
         errors.failed("write", space, e);
       }
+    }
+    if (writtenBy.size() > pruneAt) {
+      long oldest = newest - REORDER_WINDOW;
+      writtenBy.values().removeIf(by -> by < oldest);
+      pruneAt = Math.max(1_024, 2 * writtenBy.size());
     }
   }
 

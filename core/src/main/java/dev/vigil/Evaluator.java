@@ -107,6 +107,9 @@ final class Evaluator {
    */
   private long nowNanos;
 
+  /** The latest ticker reading taken, {@link #NONE} before the first: time never runs back. */
+  private long latestNanos = NONE;
+
   Evaluator(List<AlertRule> alertRules) {
     this(alertRules, 1);
   }
@@ -270,7 +273,7 @@ final class Evaluator {
           AlertEntry e = entryOf(s, i, rt);
           if (e == null) {
             if (quietEvaluation(s, i, rt)) continue; // inactive, no breach: nothing to tell
-            e = materialize(s, i, readers.size(), rt, source);
+            e = materialize(s, i, readers.size(), rt, s.source); // swept with its series
           } else if (e.evaluatedPoll == poll) {
             continue; // one evaluation per poll, with the latest values
           }
@@ -446,7 +449,10 @@ final class Evaluator {
    * Takes the time of the evaluation under way: {@code nanos} for durations, {@code now} for
    * timestamps. Logs a step of the wall clock against the ticker once, when it is first seen.
    */
-  private void observe(Instant now, long nanos) {
+  private void observe(Instant now, long readNanos) {
+    // Two sources read the ticker before they take the lock: the later may hold the older reading.
+    long nanos = latestNanos == NONE ? readNanos : Math.max(readNanos, latestNanos);
+    latestNanos = nanos;
     nowNanos = nanos;
     machine.nowNanos = nanos;
     if (firstNanos == NONE) firstNanos = nanos;
@@ -655,7 +661,7 @@ final class Evaluator {
       // The metric still arrives for the resource, under other labels (a label changed): this
       // series was replaced, its data is not missing. Like a resource gone, it resolves.
       gone(e, now, emit, "series gone");
-      forgetSeries(e.rt, e.key.resource(), e.key.labels());
+      forgetSeries(e.rt, e.key.resource(), e.key.labels(), now, emit);
       return;
     }
     missing(e, now, emit);
@@ -681,7 +687,7 @@ final class Evaluator {
     long lastData = lastData(s, q, rt);
     if (replaced(rt, s.resource, lastData)) {
       s.quietLive &= ~(1L << i);
-      forgetSeries(rt, s.resource, s.labels);
+      forgetSeries(rt, s.resource, s.labels, now, emit);
       return;
     }
     boolean noData =
@@ -735,11 +741,22 @@ final class Evaluator {
     forget(e);
   }
 
-  /** Forgets the series of a replaced label set: no data arrives for it any more. */
-  private void forgetSeries(RuleRuntime rt, String resource, Map<String, String> labels) {
+  /**
+   * Forgets the series of a replaced label set: no data arrives for it any more. The alerts of the
+   * other rules on a forgotten series resolve with it ("series gone"): once the series is removed
+   * no sweep would reach them.
+   */
+  private void forgetSeries(
+      RuleRuntime rt, String resource, Map<String, String> labels, Instant now, Emitter emit) {
     for (String metric : rt.metrics) {
       Series s = store.find(metric, resource, labels);
-      if (s != null && !heartbeatMetrics.contains(metric)) store.remove(s);
+      if (s == null || heartbeatMetrics.contains(metric)) continue;
+      List<RuleRuntime> readers = rulesByMetric.getOrDefault(metric, List.of());
+      for (int i = 0; i < readers.size(); i++) {
+        AlertEntry other = s.entry(i);
+        if (other != null && !other.forgotten) gone(other, now, emit, "series gone");
+      }
+      store.remove(s);
     }
   }
 
@@ -774,6 +791,15 @@ final class Evaluator {
    * @return the number of alerts restored
    */
   synchronized int restore(Map<String, String> records, Instant now, long nanos) {
+    return restore(records, now, nanos, null);
+  }
+
+  /**
+   * As {@link #restore(Map, Instant, long)}, also skipping the alerts of a source not in {@code
+   * sources} (renamed or removed): no sweep of theirs would ever resolve them.
+   */
+  synchronized int restore(
+      Map<String, String> records, Instant now, long nanos, @Nullable Set<String> sources) {
     persist = true;
     Map<String, RuleRuntime> byName = new HashMap<>();
     for (RuleRuntime rt : rules) byName.put(rt.rule.name(), rt);
@@ -788,6 +814,8 @@ final class Evaluator {
       else if (rt == null) why = "rule " + rec.rule() + " no longer exists";
       else if (rt.rule.condition() == null)
         why = "rule " + rec.rule() + " is a heartbeat or absent rule";
+      else if (sources != null && !sources.contains(rec.source()))
+        why = "source " + rec.source() + " no longer exists";
       if (rec != null && rt != null && why == null) {
         AlertKey key = new AlertKey(rec.rule(), rec.resource(), store.intern(rec.labels()));
         AlertEntry e = new AlertEntry(key, rt, rec.source());

@@ -187,7 +187,9 @@ public final class ResourceMonitor implements AutoCloseable {
     this.restoring.set(delivery.hasRestored());
     this.alertStates =
         store == null ? null : new AlertStates(store, b.instanceId, new StateErrors());
-    if (alertStates != null) evaluator.restore(alertStates.load(), clock.instant(), ticker.read());
+    if (alertStates != null) {
+      evaluator.restore(alertStates.load(), clock.instant(), ticker.read(), b.sources.keySet());
+    }
     if (b.executor != null) {
       this.pollExecutor = b.executor;
       this.ownedPollExecutor = null;
@@ -701,9 +703,12 @@ public final class ResourceMonitor implements AutoCloseable {
       if (sync != null) sync.sync();
       InstanceLease l = lease;
       if (l != null) l.beat();
-      delivery.accept(evaluation);
-      AlertStates states = alertStates;
-      if (states != null) states.write(evaluation.states()); // after delivery took it on
+      try {
+        delivery.accept(evaluation);
+      } finally {
+        AlertStates states = alertStates; // after delivery took it on, even if that failed
+        if (states != null) states.write(evaluation.sequence(), evaluation.states());
+      }
       if (polled && restoring.get()) resolveRestored(runner, evaluation.at());
     } finally {
       Throwable failure = evaluation.failure();

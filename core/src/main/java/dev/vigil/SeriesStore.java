@@ -109,9 +109,22 @@ final class SeriesStore {
     return shared;
   }
 
-  /** The distinct label sets interned so far. */
+  /** The distinct label sets interned and not yet dropped ({@link #reintern}). */
   int internedLabelSets() {
     return interned.size();
+  }
+
+  /**
+   * Keeps only the label sets that live series hold, once the interned ones outnumber twice the
+   * series: a label that changes every poll (a pod name) does not grow the table without bound. An
+   * alert keeps its own reference; a series created later with equal labels gets a new instance,
+   * which compares equal.
+   */
+  private void reintern() {
+    interned.clear();
+    for (Series s : table) {
+      if (s != null && s != TOMB && !s.labels.isEmpty()) interned.putIfAbsent(s.labels, s.labels);
+    }
   }
 
   void remove(Series s) {
@@ -124,6 +137,7 @@ final class SeriesStore {
       if (at == s) {
         t[i] = TOMB;
         size--;
+        if (interned.size() > 2 * size + 1024) reintern();
         break;
       }
     }

@@ -197,6 +197,35 @@ class EngineRestartTest {
   }
 
   @Test
+  void theStateOfAnAlertWhoseSourceWasRenamedIsDroppedNotKeptOpenForever() throws Exception {
+    AlertRule rule = AlertRule.builder("HighCpu").metric("cpu").above(80).build();
+    try (FileStateStore store = FileStateStore.open(dir);
+        ResourceMonitor m = monitor(store, RecordingSink.create(), rule)) {
+      step(m);
+      assertThat(m.activeAlerts()).hasSize(1);
+    }
+    RecordingLogs.clear();
+    try (FileStateStore store = FileStateStore.open(dir);
+        ResourceMonitor m =
+            time.configure(ResourceMonitor.builder())
+                .source(
+                    "cloud-v2",
+                    Schedule.every(MINUTE),
+                    context -> List.of(Sample.of("cpu", "vm-2", 10, context.now())))
+                .rule(rule)
+                .sink("email", RecordingSink.create())
+                .stateStore(store)
+                .build()) {
+      assertThat(m.activeAlerts()).as("no sweep of source cloud would ever resolve it").isEmpty();
+      step(m);
+      assertThat(m.activeAlerts()).isEmpty();
+    }
+    assertThat(RecordingLogs.events(e -> e.message().contains("cannot be restored")))
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("source cloud no longer exists"));
+  }
+
+  @Test
   void aFiringAlertKeepsItsStartAndValuesAcrossARestart() throws Exception {
     AlertRule rule = AlertRule.builder("HighCpu").metric("cpu").above(80).build();
     RecordingSink after = RecordingSink.create();
