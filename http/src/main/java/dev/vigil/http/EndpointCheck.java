@@ -175,10 +175,7 @@ public final class EndpointCheck {
       HttpUrl parsed = HttpUrl.parse(url);
       if (parsed == null) {
         throw new IllegalArgumentException(
-            "check "
-                + name
-                + ": not an http or https URL: "
-                + url.replaceAll("//[^/@]*@", "//***@"));
+            "check " + name + ": not an http or https URL: " + Urls.redactUnparsed(url));
       }
       if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
         throw new IllegalArgumentException(

@@ -1016,7 +1016,7 @@ public final class HttpJsonSource implements MetricSource {
       HttpUrl parsed = HttpUrl.parse(baseUrl);
       if (parsed == null) {
         throw new IllegalArgumentException(
-            "baseUrl is not an http or https URL: " + baseUrl.replaceAll("//[^/@]*@", "//***@"));
+            "baseUrl is not an http or https URL: " + Urls.redactUnparsed(baseUrl));
       }
       return baseUrl(parsed);
     }

@@ -683,7 +683,7 @@ public final class PrometheusSource implements MetricSource {
       HttpUrl parsed = HttpUrl.parse(baseUrl);
       if (parsed == null) {
         throw new IllegalArgumentException(
-            "baseUrl is not an http or https URL: " + baseUrl.replaceAll("//[^/@]*@", "//***@"));
+            "baseUrl is not an http or https URL: " + Urls.redactUnparsed(baseUrl));
       }
       if (!parsed.username().isEmpty() || !parsed.password().isEmpty()) {
         throw new IllegalArgumentException(

@@ -613,7 +613,7 @@ public final class RetrofitSource<A> implements MetricSource {
       HttpUrl parsed = HttpUrl.parse(baseUrl);
       if (parsed == null) {
         throw new IllegalArgumentException(
-            "baseUrl is not an http or https URL: " + baseUrl.replaceAll("//[^/@]*@", "//***@"));
+            "baseUrl is not an http or https URL: " + Urls.redactUnparsed(baseUrl));
       }
       List<String> segments = parsed.pathSegments();
       if (!segments.get(segments.size() - 1).isEmpty()) {

@@ -17,6 +17,27 @@ final class Urls {
    * Returns {@code url} as text without credentials: no user info, no fragment, and the value of
    * every query parameter whose name suggests a secret replaced by {@code REDACTED}.
    */
+  /**
+   * A URL that did not parse, safe to show: user info and everything from the query on are replaced
+   * by {@code ***}, and it is cut to 200 characters. Over-redacts rather than guesses: anything
+   * before the last {@code @} after {@code //} counts as user info.
+   */
+  static String redactUnparsed(String url) {
+    String s = url;
+    int query = s.length();
+    for (char c : new char[] {'?', '#'}) {
+      int at = s.indexOf(c);
+      if (at >= 0 && at < query) query = at;
+    }
+    if (query < s.length()) s = s.substring(0, query) + "?***";
+    int authority = s.indexOf("//");
+    int userInfo = s.lastIndexOf('@');
+    if (authority >= 0 && userInfo > authority) {
+      s = s.substring(0, authority + 2) + "***@" + s.substring(userInfo + 1);
+    }
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
   static String redact(HttpUrl url) {
     // The usual case costs nothing: HttpUrl keeps its text, and there is nothing to take out.
     if (url.querySize() == 0

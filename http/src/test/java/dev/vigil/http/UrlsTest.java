@@ -1,6 +1,7 @@
 package dev.vigil.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,32 @@ class UrlsTest {
     String id = "vm-000042";
     assertThat(Urls.encodePathSegment(id)).isSameAs(id);
     assertThat(Urls.encodePathSegment("vm 42")).isNotSameAs("vm 42").isEqualTo("vm%2042");
+  }
+
+  @Test
+  void aUrlThatDoesNotParseShowsNeitherItsUserInfoNorItsQuery() {
+    assertThat(Urls.redactUnparsed("https://api.example.com:99999/v1/?api_key=SUPERSECRET123"))
+        .isEqualTo("https://api.example.com:99999/v1/?***");
+    assertThat(Urls.redactUnparsed("https://admin:s3cr/et@prom.example.com:99999/"))
+        .isEqualTo("https://***@prom.example.com:99999/");
+    assertThat(Urls.redactUnparsed("htps://u:p@x#token=t")).isEqualTo("htps://***@x?***");
+    assertThat(Urls.redactUnparsed("x".repeat(500))).hasSize(203);
+  }
+
+  @Test
+  void everySourceBuilderRejectsABadUrlWithoutEchoingItsSecrets() {
+    String bad = "https://admin:pa/ss@api.example.com:99999/v1/?token=SUPERSECRET123";
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> HttpJsonSource.builder().baseUrl(bad))
+        .withMessageNotContaining("SUPERSECRET123")
+        .withMessageNotContaining("pa/ss");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> PrometheusSource.builder().baseUrl(bad))
+        .withMessageNotContaining("SUPERSECRET123")
+        .withMessageNotContaining("pa/ss");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> EndpointCheck.builder("api", bad))
+        .withMessageNotContaining("SUPERSECRET123")
+        .withMessageNotContaining("pa/ss");
   }
 }

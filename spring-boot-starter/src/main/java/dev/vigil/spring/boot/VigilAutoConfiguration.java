@@ -61,7 +61,7 @@ public class VigilAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(StateStore.class)
   VigilStateStores vigilStateStores(VigilProperties properties, ListableBeanFactory beans) {
-    ClassLoader cl = beans.getClass().getClassLoader();
+    ClassLoader cl = VigilAutoConfiguration.class.getClassLoader();
     return VigilStateStores.open(
         properties.getState(),
         () -> ClassUtils.isPresent(PostgresStates.CLASS, cl) ? PostgresStates.open(beans) : null);

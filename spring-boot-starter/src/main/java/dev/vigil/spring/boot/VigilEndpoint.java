@@ -8,6 +8,7 @@ import dev.vigil.Matcher;
 import dev.vigil.ResourceMonitor;
 import dev.vigil.Silence;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -31,13 +33,14 @@ import org.springframework.boot.convert.DurationStyle;
  * /actuator/vigil/{id}}).
  *
  * <p><b>Security.</b> Like every actuator endpoint other than health, it is not exposed over HTTP
- * until {@code management.endpoints.web.exposure.include} names {@code vigil}; its write and delete
- * operations follow {@code management.endpoint.vigil.access} ({@code read-only} keeps the reads
- * only) and whatever Spring Security rules protect {@code /actuator/**}.
+ * until {@code management.endpoints.web.exposure.include} names {@code vigil}. It is read-only by
+ * default: its write and delete operations (a silence can mute every alert) need {@code
+ * management.endpoint.vigil.access=unrestricted}, and then whatever Spring Security rules protect
+ * {@code /actuator/**}.
  *
  * <p>Thread safe.
  */
-@Endpoint(id = "vigil")
+@Endpoint(id = "vigil", defaultAccess = Access.READ_ONLY)
 public class VigilEndpoint {
   /** The most transitions the read operation returns, newest first. */
   public static final int MAX_TRANSITIONS = 100;
@@ -143,6 +146,8 @@ public class VigilEndpoint {
       return describe(s);
     } catch (DateTimeParseException e) {
       throw invalid("endsAt is not an ISO-8601 instant: " + endsAt);
+    } catch (DateTimeException | ArithmeticException e) {
+      throw invalid("the silence would end beyond the last instant Java can represent");
     } catch (IllegalArgumentException e) {
       throw invalid(String.valueOf(e.getMessage()));
     }

@@ -137,6 +137,13 @@ class VigilEndpointTest {
                       () -> endpoint.createSilence("resource=\"a\"", "1h", null, " ", null))
                   .isInstanceOf(InvalidEndpointRequestException.class)
                   .hasMessageContaining("comment");
+              assertThatThrownBy(
+                      () ->
+                          endpoint.createSilence(
+                              "resource=\"a\"", "1000000000000d", null, "x", null))
+                  .as("a bad request, not a server error")
+                  .isInstanceOf(InvalidEndpointRequestException.class)
+                  .hasMessageContaining("beyond");
             });
   }
 

@@ -66,7 +66,8 @@ class VigilPostgresStateTest {
             "vigil.state.type=postgresql",
             "vigil.rules.HighCpu.metric=cpu_usage",
             "vigil.rules.HighCpu.above=80",
-            "management.endpoints.web.exposure.include=vigil");
+            "management.endpoints.web.exposure.include=vigil",
+            "management.endpoint.vigil.access=unrestricted");
   }
 
   @Test

@@ -48,9 +48,15 @@ class VigilWebApplicationTest {
 
   @BeforeEach
   void start() {
+    start("management.endpoint.vigil.access=unrestricted");
+  }
+
+  private void start(String access) {
+    if (context != null) context.close();
     context =
         new SpringApplicationBuilder(App.class)
             .properties(
+                access,
                 "server.port=0",
                 "server.address=127.0.0.1",
                 "server.error.include-message=always",
@@ -124,5 +130,22 @@ class VigilWebApplicationTest {
     context.close();
     assertThat(ops.isClosed()).isTrue();
     context = null;
+  }
+
+  @Test
+  void theEndpointIsReadOnlyUnlessTheApplicationOpensItsWrites() throws Exception {
+    start("vigil.enabled=true"); // no management.endpoint.vigil.access
+    HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(base + "/actuator/vigil")));
+    assertThat(read.statusCode()).isEqualTo(200);
+    HttpResponse<String> created =
+        send(
+            HttpRequest.newBuilder(URI.create(base + "/actuator/vigil"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"matchers\":\"resource=~\\\".+\\\"\",\"duration\":\"100d\","
+                            + "\"comment\":\"mute everything\"}")));
+    assertThat(created.statusCode()).as(created.body()).isBetween(400, 499);
+    assertThat(context.getBean(ResourceMonitor.class).silences()).isEmpty();
   }
 }

@@ -46,6 +46,8 @@ public final class LocalDemo {
         "--SMTP_PORT=" + mail.port(),
         "--SMTP_STARTTLS=false",
         "--vigil.sources.cloud.interval=2s",
+        "--management.endpoint.vigil.access=unrestricted", // a local demo: silences by curl
+        "--server.address=127.0.0.1",
         "--server.port=0"
       };
       String[] all = new String[demoArgs.length + args.length];

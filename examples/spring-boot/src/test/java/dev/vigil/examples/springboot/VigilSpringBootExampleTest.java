@@ -35,6 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "vigil.sources.cloud.interval=200ms",
+      // The endpoint is read-only unless the application opens its writes (behind its security).
+      "management.endpoint.vigil.access=unrestricted",
       // GreenMail speaks plain SMTP; the application asks for STARTTLS by default.
       "SMTP_STARTTLS=false"
     })
