@@ -79,6 +79,14 @@ class VigilWebApplicationTest {
         request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs {@code json} to the endpoint: the write operation that creates a silence. */
+  private HttpResponse<String> post(String json) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + "/actuator/vigil"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   @Test
   void pollsOnceReadyAndServesHealthAndTheEndpoint() throws Exception {
     // SpringApplication published ApplicationReadyEvent: the first poll is due at once
@@ -97,13 +105,9 @@ class VigilWebApplicationTest {
     assertThat(read.body()).contains("\"rule\":\"HighCpu\"").contains("\"state\":\"FIRING\"");
 
     HttpResponse<String> created =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/actuator/vigil"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"matchers\":\"resource=\\\"vm-1\\\"\",\"duration\":\"2h\","
-                            + "\"comment\":\"patching vm-1\",\"createdBy\":\"alice\"}")));
+        post(
+            "{\"matchers\":\"resource=\\\"vm-1\\\"\",\"duration\":\"2h\","
+                + "\"comment\":\"patching vm-1\",\"createdBy\":\"alice\"}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
     assertThat(id.find()).as(created.body()).isTrue();
@@ -112,13 +116,7 @@ class VigilWebApplicationTest {
         .isEqualTo("alice");
 
     HttpResponse<String> bad =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/actuator/vigil"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"matchers\":\"resource=~\\\"(\\\"\",\"duration\":\"2h\","
-                            + "\"comment\":\"x\"}")));
+        post("{\"matchers\":\"resource=~\\\"(\\\"\",\"duration\":\"2h\",\"comment\":\"x\"}");
     assertThat(bad.statusCode()).isEqualTo(400);
 
     HttpResponse<String> deleted =
@@ -138,13 +136,9 @@ class VigilWebApplicationTest {
     HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(base + "/actuator/vigil")));
     assertThat(read.statusCode()).isEqualTo(200);
     HttpResponse<String> created =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/actuator/vigil"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"matchers\":\"resource=~\\\".+\\\"\",\"duration\":\"100d\","
-                            + "\"comment\":\"mute everything\"}")));
+        post(
+            "{\"matchers\":\"resource=~\\\".+\\\"\",\"duration\":\"100d\","
+                + "\"comment\":\"mute everything\"}");
     assertThat(created.statusCode()).as(created.body()).isBetween(400, 499);
     assertThat(context.getBean(ResourceMonitor.class).silences()).isEmpty();
   }
