@@ -42,18 +42,6 @@ record Evaluation(
     states = List.copyOf(states);
   }
 
-  /** An evaluation that changed no stored alert state. */
-  Evaluation(
-      long sequence,
-      Instant at,
-      long nanos,
-      List<AlertNotification> notifications,
-      List<RuleFailure> ruleFailures,
-      List<ActiveAlert> active,
-      @Nullable Throwable failure) {
-    this(sequence, at, nanos, notifications, ruleFailures, active, failure, List.of());
-  }
-
   /** A rule threw while evaluating {@code series}. */
   record RuleFailure(String rule, String series, Throwable error) {}
 }

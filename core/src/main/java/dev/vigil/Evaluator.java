@@ -787,16 +787,10 @@ final class Evaluator {
    * version, or that cannot be read is skipped; the skipped ones are logged in one line. A restored
    * alert waits for a series of its key; the sweeps of its source treat it as any alert of that
    * source meanwhile (resolved as "resource gone" if the first poll does not list its resource).
+   * Alerts of a source not in {@code sources} (renamed or removed; null: any source) are skipped
+   * too: no sweep of theirs would ever resolve them.
    *
    * @return the number of alerts restored
-   */
-  synchronized int restore(Map<String, String> records, Instant now, long nanos) {
-    return restore(records, now, nanos, null);
-  }
-
-  /**
-   * As {@link #restore(Map, Instant, long)}, also skipping the alerts of a source not in {@code
-   * sources} (renamed or removed): no sweep of theirs would ever resolve them.
    */
   synchronized int restore(
       Map<String, String> records, Instant now, long nanos, @Nullable Set<String> sources) {

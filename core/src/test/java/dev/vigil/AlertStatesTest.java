@@ -31,7 +31,7 @@ class AlertStatesTest {
   @Test
   void recordsAreWrittenWhenAnAlertChangesAndNotForUnchangedPolls() {
     Evaluator ev = new Evaluator(List.of(rule));
-    ev.restore(Map.of(), T0, 0);
+    ev.restore(Map.of(), T0, 0, null);
     Map<String, String> store = new HashMap<>();
     Evaluation first = ev.ingest("s", List.of(Sample.of("cpu", "vm-1", 95, T0)), Set.of(), T0);
     assertThat(first.states()).hasSize(1); // PENDING
@@ -51,13 +51,14 @@ class AlertStatesTest {
   @Test
   void aRestoredPendingAlertKeepsItsElapsedTimeAndStart() {
     Evaluator before = new Evaluator(List.of(rule));
-    before.restore(Map.of(), T0, 0);
+    before.restore(Map.of(), T0, 0, null);
     Map<String, String> store = new HashMap<>();
     apply(store, before.ingest("s", List.of(Sample.of("cpu", "vm-1", 95, T0)), Set.of(), T0));
 
     Instant t6 = T0.plus(Duration.ofMinutes(6));
     Evaluator after = new Evaluator(List.of(rule));
-    assertThat(after.restore(store, t6, 42)).isEqualTo(1); // another ticker origin after a restart
+    assertThat(after.restore(store, t6, 42, null))
+        .isEqualTo(1); // another ticker origin after a restart
     assertThat(after.activeAlerts())
         .singleElement()
         .satisfies(
@@ -85,7 +86,7 @@ class AlertStatesTest {
   @Test
   void unreadableRecordsAndRemovedRulesAreDroppedFromTheStore() {
     Evaluator before = new Evaluator(List.of(rule));
-    before.restore(Map.of(), T0, 0);
+    before.restore(Map.of(), T0, 0, null);
     Map<String, String> store = new HashMap<>();
     apply(store, before.ingest("s", List.of(Sample.of("cpu", "vm-1", 95, T0)), Set.of(), T0));
     store.put("0000000000000001", "garbage");
@@ -93,7 +94,7 @@ class AlertStatesTest {
 
     Evaluator renamed =
         new Evaluator(List.of(AlertRule.builder("CpuHigh").metric("cpu").above(80).build()));
-    assertThat(renamed.restore(store, T0, 0)).isZero();
+    assertThat(renamed.restore(store, T0, 0, null)).isZero();
     assertThat(renamed.activeAlerts()).isEmpty();
     Evaluation first = renamed.ingest("s", List.of(Sample.of("cpu", "vm-1", 10, T0)), Set.of(), T0);
     assertThat(apply(store, first)).as("every record dropped").isEmpty();
